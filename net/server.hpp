@@ -1,0 +1,128 @@
+// The network front: one port that serves HTTP/1.1 and, under /socket.io/,
+// Engine.IO v4 + Socket.IO v5 over WebSocket. It knows nothing of actors or
+// databases; applications plug in through http_handler and namespace_handler.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/beast/http.hpp>
+#include <nlohmann/json.hpp>
+
+namespace siberius::net {
+
+struct engine_options {
+  std::chrono::milliseconds ping_interval{25000};
+  std::chrono::milliseconds ping_timeout{20000};
+  /// A client that has not CONNECTed any namespace by then is closed.
+  std::chrono::milliseconds connect_timeout{45000};
+  std::size_t max_payload = 1000000;
+  /// Frames queued for a peer that does not read; past this the connection is closed.
+  std::size_t max_queued_frames = 1024;
+};
+
+struct server_options {
+  engine_options engine;
+  std::string socketio_path = "/socket.io/";
+  /// When set, a bare Engine.IO endpoint (no Socket.IO layer) is served there.
+  std::optional<std::string> engineio_path;
+  /// Largest HTTP request body accepted by the generic handler (413 past it).
+  std::size_t max_http_body = 1 << 20;
+  /// Connections over this number are refused (503) before any work is done.
+  std::size_t max_connections = 20000;
+  /// Trust X-Forwarded-For / X-Real-IP from this peer address (nginx in front).
+  std::vector<std::string> trusted_proxies = {"127.0.0.1", "::1"};
+};
+
+/// One Engine.IO connection (one WebSocket). Every method is thread-safe and
+/// returns at once: the work is posted to the connection's strand.
+class connection {
+public:
+  virtual ~connection() = default;
+  /// Engine.IO session id.
+  virtual const std::string& sid() const = 0;
+  /// The peer's address (the forwarded one when behind a trusted proxy).
+  virtual const std::string& remote_address() const = 0;
+  /// Answers a namespace CONNECT: `40<nsp>,{"sid":"…", …extra}`.
+  virtual void accept(const std::string& nsp, nlohmann::json extra = nlohmann::json::object()) = 0;
+  /// Answers a namespace CONNECT with CONNECT_ERROR {message, data:{code}}.
+  virtual void reject(const std::string& nsp, std::string message, int code) = 0;
+  /// Server-to-client EVENT; `args` is a JSON array of the event's arguments.
+  virtual void emit(const std::string& nsp, const std::string& event, nlohmann::json args) = 0;
+  /// ACK for a client EVENT that carried `ack_id`; `args` is a JSON array.
+  virtual void ack(const std::string& nsp, std::uint64_t ack_id, nlohmann::json args) = 0;
+  /// Server-side DISCONNECT of one namespace (the transport stays open).
+  virtual void disconnect(const std::string& nsp, std::string reason) = 0;
+  /// Closes the whole connection; every connected namespace sees on_disconnect.
+  virtual void close(std::string reason) = 0;
+  /// Bare Engine.IO endpoint only: sends one message packet.
+  virtual void send_message(std::string text) = 0;
+  /// Application data attached to one namespace of this connection (the actor
+  /// serving it, say); empty when none.
+  virtual void attach(const std::string& nsp, std::shared_ptr<void> data) = 0;
+  virtual std::shared_ptr<void> attachment(const std::string& nsp) const = 0;
+};
+
+using connection_ptr = std::shared_ptr<connection>;
+
+/// What an application does with one Socket.IO namespace. Called on an I/O
+/// thread: never block here, hand the work on.
+class namespace_handler {
+public:
+  virtual ~namespace_handler() = default;
+  /// A client asked to join `nsp` with `auth` (an object, or null). Answer
+  /// with conn->accept or conn->reject, now or later, from any thread.
+  virtual void on_connect(const connection_ptr& conn, const std::string& nsp, nlohmann::json auth) = 0;
+  /// An EVENT on a namespace this connection has joined (accepted).
+  virtual void on_event(const connection_ptr& conn, const std::string& nsp, std::string event,
+                        nlohmann::json args, std::optional<std::uint64_t> ack_id) = 0;
+  /// The namespace was left: client DISCONNECT, transport closed, ping
+  /// timeout, or server disconnect/close. Called once per accepted namespace.
+  virtual void on_disconnect(const connection_ptr& conn, const std::string& nsp, const std::string& reason) = 0;
+};
+
+namespace http = boost::beast::http;
+using http_request = http::request<http::string_body>;
+using http_response = http::response<http::string_body>;
+using http_responder = std::function<void(http_response)>;
+/// Plain HTTP: called on an I/O thread with a complete request (body bounded
+/// by max_http_body); call `respond` once, from any thread.
+using http_handler = std::function<void(http_request req, std::string remote_address, http_responder respond)>;
+
+/// Bare Engine.IO endpoint: a message arrived on `conn`.
+using engine_message_handler = std::function<void(const connection_ptr& conn, std::string text)>;
+
+class server {
+public:
+  server(boost::asio::io_context& ioc, server_options options);
+  ~server();
+  server(const server&) = delete;
+  server& operator=(const server&) = delete;
+
+  /// Namespaces not registered get CONNECT_ERROR "Invalid namespace".
+  void add_namespace(const std::string& nsp, std::shared_ptr<namespace_handler> handler);
+  void set_http_handler(http_handler handler);
+  void set_engine_message_handler(engine_message_handler handler);
+
+  /// Binds and starts accepting; throws std::system_error when the port is taken.
+  /// Port 0 picks a free port, see port().
+  void listen(const std::string& address, std::uint16_t port);
+  std::uint16_t port() const;
+
+  /// Stops accepting and closes every connection (close reason "server shutting down").
+  void stop();
+
+  std::size_t connection_count() const;
+
+private:
+  struct impl;
+  std::shared_ptr<impl> impl_;
+};
+
+} // namespace siberius::net

@@ -1,0 +1,35 @@
+# Installs the Debian packages Siberius needs, only when something is missing.
+# Sourced by scripts/run and scripts/test.
+
+SIBERIUS_APT_PACKAGES=(
+  build-essential cmake pkg-config
+  libcaf-dev libboost1.81-dev libboost-program-options1.81-dev
+  libpqxx-dev libpoppler-cpp-dev nlohmann-json3-dev libssl-dev libargon2-dev libcli11-dev
+  postgresql poppler-utils
+)
+
+siberius_install_deps() {
+  local missing=()
+  local p
+  for p in "${SIBERIUS_APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  # Node.js and npm drive the interop tests with the stock socket.io-client.
+  if ! command -v node >/dev/null 2>&1; then missing+=(nodejs); fi
+  if ! command -v npm >/dev/null 2>&1; then missing+=(npm); fi
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "siberius: installing ${missing[*]}"
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# Configures (once) and builds into $1 with the given build type.
+siberius_build() {
+  local build_dir=$1 build_type=$2
+  if [ ! -f "$build_dir/CMakeCache.txt" ]; then
+    cmake -S "$SIBERIUS_ROOT" -B "$build_dir" -DCMAKE_BUILD_TYPE="$build_type" >/dev/null
+  fi
+  cmake --build "$build_dir" -j "$(nproc)"
+}

@@ -1,0 +1,131 @@
+// PostgreSQL access for the server's metadata. One metadata_store owns one
+// libpqxx connection and must be used from one thread only (one detached
+// db_worker actor). Every method throws storage::unavailable when the database
+// cannot be reached; the caller then fails the request (no ack) and the store
+// reconnects on its next use.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "storage/pdf_document.hpp"
+
+namespace siberius::storage {
+
+/// The database cannot be reached right now (connection refused or broken).
+struct unavailable : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct store_options {
+  std::string conninfo;                   // libpq connection string or URL
+  int retention_days = 15;                // pdf expires_at = dataEvento + this
+};
+
+/// Applies every schema/NNN_*.sql not yet in schema_migrations, each in its
+/// own transaction, in order; returns the names applied. Throws on failure.
+std::vector<std::string> apply_migrations(const std::string& conninfo, const std::string& schema_dir);
+
+enum class auth_status { ok, unknown, blocked, client_mismatch };
+
+struct daemon_identity {
+  std::int64_t id = 0;
+  std::string client_id;
+  std::string name;
+  std::optional<std::string> last_sync; // ISO 8601 UTC, when it last indexed or synced
+};
+
+struct auth_outcome {
+  auth_status status = auth_status::unknown;
+  daemon_identity daemon; // valid when status == ok
+};
+
+enum class ingest_status { indexed, duplicate, updated, error };
+const char* to_string(ingest_status s);
+
+struct ingest_result {
+  std::string file_hash;
+  std::int64_t record_id = 0;  // 0 on error
+  ingest_status status = ingest_status::error;
+  std::string error;           // set when status == error
+};
+
+struct sync_file {
+  std::string file_hash;
+  std::string file_path;
+};
+
+struct issued_token {
+  std::int64_t id = 0;
+  std::string client_id; // daemon tokens: the bound client id ("" until first connect)
+  std::string token;     // shown once, never stored
+};
+
+struct api_principal {
+  std::int64_t token_id = 0;
+  std::string name;
+  std::string role; // "admin"
+};
+
+/// Tokens look like "<16 hex public id>.<64 hex secret>"; the database keeps
+/// the public id and SHA-256 of the whole token, and compares in constant time.
+std::string sha256_hex(const std::string& data);
+
+class metadata_store {
+public:
+  explicit metadata_store(store_options options);
+  ~metadata_store();
+  metadata_store(const metadata_store&) = delete;
+  metadata_store& operator=(const metadata_store&) = delete;
+
+  /// Checks the token of a connecting daemon. An unbound token is bound to
+  /// `client_id`; a bound one must match it. On ok the daemon row goes online
+  /// (connected_at, remote_addr, daemon_version).
+  auth_outcome authenticate_daemon(const std::string& token, const std::string& client_id,
+                                   const std::string& version, const std::string& remote_addr);
+  void mark_offline(const std::string& client_id);
+  /// Stores the latest heartbeat of several daemons in one statement.
+  void store_heartbeats(const std::vector<std::pair<std::string, nlohmann::json>>& beats);
+
+  /// Ingests documents of several daemons in one transaction, deduplicated by
+  /// file_hash: a known hash with the same metadata and path is a duplicate,
+  /// with changes it is updated. Results are in input order.
+  std::vector<ingest_result> ingest(const std::vector<std::pair<std::string, pdf_document>>& docs);
+
+  /// Of `files` (one chunk of a daemon:sync), the hashes the server needs sent
+  /// again: unknown, recorded at another path, or marked as gone.
+  std::vector<std::string> sync_needed(const std::string& client_id, const std::vector<sync_file>& files);
+  /// End of a full sync: rows of this daemon whose hash is not in `all_hashes`
+  /// are marked as no longer present in the office (status missing unless
+  /// cached). Returns how many were marked.
+  std::int64_t sync_mark_missing(const std::string& client_id, const std::vector<std::string>& all_hashes);
+
+  /// Stores a daemon:error report (and keeps it for the admin's detail view).
+  void store_daemon_event(const std::string& client_id, const std::string& level, const nlohmann::json& event);
+
+  issued_token create_daemon_token(const std::string& name, const std::optional<std::string>& client_id);
+  issued_token create_api_token(const std::string& name, const std::string& role);
+  std::optional<api_principal> authenticate_api_token(const std::string& token);
+
+  /// Daemons as the admin views list them (JSON array of objects).
+  nlohmann::json list_daemons();
+  /// {"connected": true, "pdfs_cached": n, "pdfs_total": n}
+  nlohmann::json database_stats();
+
+  /// Marks every daemon online in the database offline (server start: no
+  /// session survives a restart).
+  void reset_online_daemons();
+
+private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+} // namespace siberius::storage
