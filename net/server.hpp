@@ -49,7 +49,9 @@ public:
   virtual const std::string& sid() const = 0;
   /// The peer's address (the forwarded one when behind a trusted proxy).
   virtual const std::string& remote_address() const = 0;
-  /// Answers a namespace CONNECT: `40<nsp>,{"sid":"…", …extra}`.
+  /// Answers a namespace CONNECT: `40<nsp>,{"sid":"…", …extra}`. When the
+  /// connection closed before this runs, on_disconnect(nsp) follows at once, so
+  /// an accepted namespace always ends with exactly one on_disconnect.
   virtual void accept(const std::string& nsp, nlohmann::json extra = nlohmann::json::object()) = 0;
   /// Answers a namespace CONNECT with CONNECT_ERROR {message, data:{code}}.
   virtual void reject(const std::string& nsp, std::string message, int code) = 0;
