@@ -1,0 +1,151 @@
+#include "actors/daemon_registry.hpp"
+
+#include <regex>
+
+#include "actors/daemon_session.hpp"
+#include "actors/log.hpp"
+#include "actors/messages.hpp"
+
+namespace siberius::actors {
+
+namespace {
+
+bool valid_client_id(const std::string& id) {
+  static const std::regex pattern("[A-Za-z0-9._:@-]{1,100}");
+  return std::regex_match(id, pattern);
+}
+
+std::string string_field(const nlohmann::json& j, const char* key) {
+  auto i = j.find(key);
+  return i != j.end() && i->is_string() ? i->get<std::string>() : std::string{};
+}
+
+} // namespace
+
+void daemon_registry_state::on_connect(const net::connection_ptr& conn, const nlohmann::json& auth) {
+  auto refuse = [&](const std::string& client_id, const std::string& reason, const std::string& message, int code) {
+    log_event(log_level::warn, "daemon:auth:failed",
+              {{"clientId", client_id}, {"reason", reason}, {"ip", conn->remote_address()}});
+    conn->reject(daemon_nsp, message, code);
+  };
+  if (!auth.is_object())
+    return refuse("", "no_auth", "auth must be an object {token, clientId, version}", 400);
+  auto token = string_field(auth, "token");
+  auto client_id = string_field(auth, "clientId");
+  auto version = string_field(auth, "version");
+  if (token.empty() || token.size() > 200)
+    return refuse(client_id, "no_token", "auth.token is required", 400);
+  if (!valid_client_id(client_id))
+    return refuse(client_id, "bad_client_id",
+                  "auth.clientId is required: 1-100 characters of letters, digits and . _ : @ -", 400);
+  if (version.size() > 40)
+    return refuse(client_id, "bad_version", "auth.version is longer than 40 characters", 400);
+  if (version.empty())
+    version = "unknown";
+  self->request(db, db_timeout, atom::auth_daemon_v, token, client_id, version, conn->remote_address())
+    .then(
+      [=](const storage::auth_outcome& outcome) { on_authenticated(conn, client_id, outcome); },
+      [=](const caf::error& err) {
+        log_event(log_level::warn, "daemon:auth:failed",
+                  {{"clientId", client_id}, {"reason", "database_unavailable"}, {"ip", conn->remote_address()}});
+        conn->reject(daemon_nsp, "database unavailable, retry later", 503);
+      });
+}
+
+void daemon_registry_state::on_authenticated(const net::connection_ptr& conn, const std::string& client_id,
+                                             const storage::auth_outcome& outcome) {
+  using storage::auth_status;
+  auto refuse = [&](const char* reason, const char* message, int code) {
+    log_event(log_level::warn, "daemon:auth:failed",
+              {{"clientId", client_id}, {"reason", reason}, {"ip", conn->remote_address()}});
+    conn->reject(daemon_nsp, message, code);
+  };
+  switch (outcome.status) {
+    case auth_status::unknown: return refuse("invalid_token", "invalid token", 401);
+    case auth_status::blocked: return refuse("blocked", "this daemon is blocked", 403);
+    case auth_status::client_mismatch:
+      return refuse("client_mismatch", "this token belongs to another clientId", 403);
+    case auth_status::ok: break;
+  }
+  if (auto old = sessions.find(client_id); old != sessions.end()) {
+    log_event(log_level::info, "daemon:replaced", {{"clientId", client_id}, {"ip", conn->remote_address()}});
+    self->send(old->second, atom::replace_v);
+  }
+  session_info info{client_id, outcome.daemon.name, conn->remote_address(), options.max_sync_files};
+  auto session = self->spawn<caf::monitored>(daemon_session, conn, caf::actor_cast<caf::actor>(self), db, info);
+  sessions[client_id] = session;
+  client_of[session.address()] = client_id;
+  conn->attach(daemon_nsp, std::make_shared<caf::actor>(session));
+  nlohmann::json extra = {{"lastSync", outcome.daemon.last_sync ? nlohmann::json(*outcome.daemon.last_sync)
+                                                                 : nlohmann::json(nullptr)}};
+  conn->accept(daemon_nsp, std::move(extra));
+  log_event(log_level::info, "daemon:connected",
+            {{"clientId", client_id}, {"name", outcome.daemon.name}, {"ip", conn->remote_address()}});
+}
+
+void daemon_registry_state::on_session_down(const caf::down_msg& msg) {
+  auto i = client_of.find(msg.source);
+  if (i == client_of.end())
+    return;
+  auto client_id = i->second;
+  client_of.erase(i);
+  auto s = sessions.find(client_id);
+  // A replaced session goes down after its successor took over: leave the row online.
+  if (s == sessions.end() || s->second.address() != msg.source)
+    return;
+  sessions.erase(s);
+  heartbeats.erase(client_id);
+  self->request(db, db_timeout, atom::offline_v, client_id)
+    .then([](bool) {},
+          [=](const caf::error&) {
+            // The next server start marks every daemon offline anyway.
+            log_event(log_level::warn, "daemon:offline:unrecorded", {{"clientId", client_id}});
+          });
+}
+
+void daemon_registry_state::remember_heartbeat(const std::string& client_id, nlohmann::json beat) {
+  heartbeats[client_id] = std::move(beat);
+  if (!flush_scheduled) {
+    flush_scheduled = true;
+    self->delayed_send(self, options.heartbeat_flush, atom::flush_v);
+  }
+}
+
+void daemon_registry_state::flush_heartbeats() {
+  flush_scheduled = false;
+  if (heartbeats.empty())
+    return;
+  heartbeat_batch beats;
+  beats.reserve(heartbeats.size());
+  for (auto& [id, beat] : heartbeats)
+    beats.emplace_back(id, std::move(beat));
+  heartbeats.clear();
+  auto n = beats.size();
+  self->request(db, db_timeout, atom::heartbeat_v, std::move(beats))
+    .then([](bool) {},
+          [=](const caf::error&) {
+            // Heartbeats are liveness hints; the next one replaces a lost one.
+            log_event(log_level::warn, "daemon:heartbeat:unrecorded", {{"daemons", n}});
+          });
+}
+
+caf::behavior daemon_registry(caf::stateful_actor<daemon_registry_state>* self, caf::actor db,
+                              registry_options options) {
+  auto& st = self->state;
+  st.self = self;
+  st.db = std::move(db);
+  st.options = options;
+  self->set_down_handler([self](caf::down_msg& msg) { self->state.on_session_down(msg); });
+  return {
+    [=](atom::connect, const net::connection_ptr& conn, const nlohmann::json& auth) {
+      self->state.on_connect(conn, auth);
+    },
+    [=](atom::heartbeat, const std::string& client_id, nlohmann::json& beat) {
+      self->state.remember_heartbeat(client_id, std::move(beat));
+    },
+    [=](atom::flush) { self->state.flush_heartbeats(); },
+    [=](atom::online_count) { return self->state.sessions.size(); },
+  };
+}
+
+} // namespace siberius::actors

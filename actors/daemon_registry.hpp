@@ -1,0 +1,48 @@
+// daemon_registry: supervises one daemon_session per connected office daemon.
+// It authenticates CONNECTs on /daemon, replaces a session when the same
+// clientId connects again, marks daemons offline when their session ends, and
+// writes the latest heartbeats in bulk.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <caf/all.hpp>
+#include <nlohmann/json.hpp>
+
+#include "net/server.hpp"
+#include "storage/metadata_store.hpp"
+
+namespace siberius::actors {
+
+struct registry_options {
+  std::chrono::milliseconds heartbeat_flush{2000};
+  /// Largest sync (files) one daemon may report; past it the sync is refused.
+  std::size_t max_sync_files = 500000;
+};
+
+struct daemon_registry_state {
+  caf::event_based_actor* self = nullptr;
+  caf::actor db;
+  registry_options options;
+  std::unordered_map<std::string, caf::actor> sessions;           // by clientId
+  std::unordered_map<caf::actor_addr, std::string> client_of;      // session -> clientId
+  std::unordered_map<std::string, nlohmann::json> heartbeats;      // latest, not yet written
+  bool flush_scheduled = false;
+
+  static inline const char* name = "daemon_registry";
+
+  void on_connect(const net::connection_ptr& conn, const nlohmann::json& auth);
+  void on_authenticated(const net::connection_ptr& conn, const std::string& client_id,
+                        const storage::auth_outcome& outcome);
+  void on_session_down(const caf::down_msg& msg);
+  void remember_heartbeat(const std::string& client_id, nlohmann::json beat);
+  void flush_heartbeats();
+};
+
+caf::behavior daemon_registry(caf::stateful_actor<daemon_registry_state>* self, caf::actor db,
+                              registry_options options);
+
+} // namespace siberius::actors

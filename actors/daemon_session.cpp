@@ -1,0 +1,251 @@
+#include "actors/daemon_session.hpp"
+
+#include <unordered_map>
+
+#include "actors/log.hpp"
+#include "actors/messages.hpp"
+#include "storage/pdf_document.hpp"
+
+namespace siberius::actors {
+
+namespace {
+
+constexpr std::size_t max_batch_documents = 10;
+constexpr std::size_t max_sync_chunk = 2000;
+constexpr std::size_t max_heartbeat_bytes = 16 * 1024;
+
+using json = nlohmann::json;
+
+bool is_hash(const json& j) {
+  if (!j.is_string())
+    return false;
+  auto& s = j.get_ref<const std::string&>();
+  if (s.size() != 64)
+    return false;
+  for (char c : s)
+    if (!std::isxdigit(static_cast<unsigned char>(c)))
+      return false;
+  return true;
+}
+
+std::string lower(std::string s) {
+  for (auto& c : s)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+json result_json(const storage::ingest_result& r) {
+  json j = {{"fileHash", r.file_hash}, {"status", storage::to_string(r.status)}};
+  if (r.status == storage::ingest_status::error)
+    j["error"] = r.error;
+  else
+    j["recordId"] = r.record_id;
+  return j;
+}
+
+/// The first argument of an event, or null when it has none.
+json first_arg(json& args) {
+  return args.is_array() && !args.empty() ? std::move(args[0]) : json();
+}
+
+} // namespace
+
+void daemon_session_state::ack(std::optional<std::uint64_t> ack_id, json payload) {
+  if (ack_id)
+    conn->ack(daemon_nsp, *ack_id, json::array({std::move(payload)}));
+}
+
+void daemon_session_state::on_event(const std::string& event, json& args, std::optional<std::uint64_t> ack_id) {
+  auto payload = first_arg(args);
+  if (event == "daemon:heartbeat")
+    on_heartbeat(payload, ack_id);
+  else if (event == "daemon:pdf_indexed")
+    on_pdf_indexed(payload, ack_id);
+  else if (event == "daemon:pdf_indexed_batch")
+    on_pdf_indexed_batch(payload, ack_id);
+  else if (event == "daemon:sync")
+    on_sync(payload, ack_id);
+  else if (event == "daemon:error")
+    on_error_report(payload, ack_id);
+  else {
+    log_event(log_level::warn, "daemon:event:unknown", {{"clientId", info.client_id}, {"name", event}});
+    ack(ack_id, {{"error", "unknown event: " + event}});
+  }
+}
+
+void daemon_session_state::on_heartbeat(json& payload, std::optional<std::uint64_t> ack_id) {
+  if (!payload.is_object())
+    return ack(ack_id, {{"ok", false}, {"error", "heartbeat must be an object"}});
+  if (payload.dump().size() > max_heartbeat_bytes)
+    return ack(ack_id, {{"ok", false}, {"error", "heartbeat larger than 16 KiB"}});
+  // Acknowledged at once: a heartbeat says "alive", and its fields are written
+  // in bulk with the other daemons' within a couple of seconds.
+  self->send(registry, atom::heartbeat_v, info.client_id, std::move(payload));
+  ack(ack_id, {{"ok", true}, {"serverTime", now_iso8601()}});
+}
+
+void daemon_session_state::on_pdf_indexed(const json& payload, std::optional<std::uint64_t> ack_id) {
+  auto parsed = storage::parse_pdf_document(payload);
+  if (auto err = std::get_if<std::string>(&parsed)) {
+    log_event(log_level::warn, "pdf:indexed:rejected", {{"clientId", info.client_id}, {"reason", *err}});
+    return ack(ack_id, {{"received", false}, {"error", *err}});
+  }
+  std::vector<storage::pdf_document> docs{std::move(std::get<storage::pdf_document>(parsed))};
+  self->request(db, db_timeout, atom::ingest_v, info.client_id, std::move(docs))
+    .then(
+      [=](const std::vector<storage::ingest_result>& results) {
+        auto& r = results.at(0);
+        if (r.status == storage::ingest_status::error)
+          return ack(ack_id, {{"received", false}, {"error", r.error}});
+        ack(ack_id, {{"received", true}, {"recordId", r.record_id}, {"status", storage::to_string(r.status)}});
+      },
+      [=](const caf::error& err) {
+        // Nothing was committed: say so, and the daemon sends it again later.
+        ack(ack_id, {{"received", false}, {"error", "database unavailable, retry later"}, {"retryable", true}});
+      });
+}
+
+void daemon_session_state::on_pdf_indexed_batch(const json& payload, std::optional<std::uint64_t> ack_id) {
+  const json* docs = nullptr;
+  if (payload.is_array())
+    docs = &payload;
+  else if (payload.is_object() && payload.contains("documents") && payload["documents"].is_array())
+    docs = &payload["documents"];
+  if (docs == nullptr)
+    return ack(ack_id, {{"error", "expected {documents: [...]}"}});
+  if (docs->size() > max_batch_documents)
+    return ack(ack_id, {{"error", "at most 10 documents per batch"}});
+  // Validate each; only valid ones go to the database, results keep input order.
+  auto results = std::make_shared<json>(json::array());
+  std::vector<storage::pdf_document> valid;
+  std::vector<std::size_t> slots;
+  for (auto& d : *docs) {
+    auto parsed = storage::parse_pdf_document(d);
+    if (auto err = std::get_if<std::string>(&parsed)) {
+      json r = {{"status", "error"}, {"error", *err}};
+      if (d.is_object() && d.contains("fileHash") && d["fileHash"].is_string())
+        r["fileHash"] = d["fileHash"];
+      results->push_back(std::move(r));
+    } else {
+      slots.push_back(results->size());
+      results->push_back(nullptr);
+      valid.push_back(std::move(std::get<storage::pdf_document>(parsed)));
+    }
+  }
+  auto finish = [this, ack_id, results] {
+    std::size_t processed = 0, duplicates = 0, errors = 0;
+    for (auto& r : *results) {
+      auto status = r["status"].get<std::string>();
+      if (status == "duplicate")
+        ++duplicates;
+      else if (status == "error")
+        ++errors;
+      else
+        ++processed;
+    }
+    ack(ack_id, {{"processed", processed}, {"duplicates", duplicates}, {"errors", errors}, {"results", *results}});
+  };
+  if (valid.empty())
+    return finish();
+  self->request(db, db_timeout, atom::ingest_v, info.client_id, std::move(valid))
+    .then(
+      [=](const std::vector<storage::ingest_result>& stored) {
+        for (std::size_t i = 0; i < stored.size() && i < slots.size(); ++i)
+          (*results)[slots[i]] = result_json(stored[i]);
+        finish();
+      },
+      [=](const caf::error&) {
+        ack(ack_id, {{"error", "database unavailable, retry later"}, {"retryable", true}});
+      });
+}
+
+void daemon_session_state::on_sync(const json& payload, std::optional<std::uint64_t> ack_id) {
+  if (!payload.is_object() || !payload.contains("files") || !payload["files"].is_array())
+    return ack(ack_id, {{"error", "expected {syncId, files: [{fileHash, filePath}], done}"}});
+  auto& files = payload["files"];
+  if (files.size() > max_sync_chunk)
+    return ack(ack_id, {{"error", "at most 2000 files per sync chunk"}});
+  auto id = payload.value("syncId", std::string{});
+  bool done = payload.value("done", true);
+  if (id != sync_id) {
+    sync_id = id;
+    sync_hashes.clear();
+  }
+  std::vector<storage::sync_file> chunk;
+  chunk.reserve(files.size());
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    auto& f = files[i];
+    if (!f.is_object() || !is_hash(f.value("fileHash", json())) || !f.value("filePath", json()).is_string())
+      return ack(ack_id, {{"error", "files[" + std::to_string(i) + "]: expected {fileHash: 64 hex, filePath}"}});
+    chunk.push_back({lower(f["fileHash"].get<std::string>()), f["filePath"].get<std::string>()});
+    sync_hashes.insert(chunk.back().file_hash);
+  }
+  if (sync_hashes.size() > info.max_sync_files) {
+    sync_hashes.clear();
+    sync_id.clear();
+    return ack(ack_id, {{"error", "sync larger than the server's limit of files"}});
+  }
+  std::vector<std::string> all;
+  if (done) {
+    all.assign(sync_hashes.begin(), sync_hashes.end());
+    sync_hashes.clear();
+    sync_id.clear();
+  }
+  auto fail = [=](const caf::error&) {
+    ack(ack_id, {{"error", "database unavailable, retry later"}, {"retryable", true}});
+  };
+  self->request(db, db_timeout, atom::sync_v, info.client_id, std::move(chunk))
+    .then(
+      [=](const std::vector<std::string>& needed) {
+        if (!done)
+          return ack(ack_id, {{"needed", needed}});
+        self->request(db, db_timeout, atom::sync_done_v, info.client_id, all)
+          .then(
+            [=](std::int64_t marked) {
+              log_event(log_level::info, "daemon:sync",
+                        {{"clientId", info.client_id}, {"files", all.size()}, {"markedMissing", marked}});
+              ack(ack_id, {{"needed", needed}, {"markedMissing", marked}});
+            },
+            fail);
+      },
+      fail);
+}
+
+void daemon_session_state::on_error_report(const json& payload, std::optional<std::uint64_t> ack_id) {
+  if (!payload.is_object() || !payload.value("message", json()).is_string())
+    return ack(ack_id, {{"ok", false}, {"error", "expected {message, code?, filePath?, fileHash?, details?}"}});
+  if (payload.dump().size() > max_heartbeat_bytes)
+    return ack(ack_id, {{"ok", false}, {"error", "error report larger than 16 KiB"}});
+  log_event(log_level::warn, "daemon:error:reported", {{"clientId", info.client_id}, {"report", payload}});
+  self->request(db, db_timeout, atom::daemon_event_v, info.client_id, std::string("error"), payload)
+    .then([=](bool) { ack(ack_id, {{"ok", true}}); },
+          [=](const caf::error&) {
+            ack(ack_id, {{"ok", false}, {"error", "database unavailable, retry later"}, {"retryable", true}});
+          });
+}
+
+caf::behavior daemon_session(caf::stateful_actor<daemon_session_state>* self, net::connection_ptr conn,
+                             caf::actor registry, caf::actor db, session_info info) {
+  auto& st = self->state;
+  st.self = self;
+  st.conn = std::move(conn);
+  st.registry = std::move(registry);
+  st.db = std::move(db);
+  st.info = std::move(info);
+  return {
+    [=](atom::sio_event, const std::string& event, json& args, std::optional<std::uint64_t> ack_id) {
+      self->state.on_event(event, args, ack_id);
+    },
+    [=](atom::disconnect, const std::string& reason) {
+      log_event(log_level::info, "daemon:disconnected",
+                {{"clientId", self->state.info.client_id}, {"reason", reason}});
+      self->quit();
+    },
+    [=](atom::replace) {
+      self->state.conn->disconnect(daemon_nsp, "replaced by a new connection");
+      self->quit();
+    },
+  };
+}
+
+} // namespace siberius::actors

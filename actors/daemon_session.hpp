@@ -1,0 +1,51 @@
+// daemon_session: one per authenticated office daemon. Turns the daemon's
+// Socket.IO events into database work and answers each with its ack, only
+// after what it acknowledges is committed.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <unordered_set>
+
+#include <caf/all.hpp>
+#include <nlohmann/json.hpp>
+
+#include "net/server.hpp"
+
+namespace siberius::actors {
+
+struct session_info {
+  std::string client_id;
+  std::string name;
+  std::string remote_address;
+  std::size_t max_sync_files = 500000;
+};
+
+struct daemon_session_state {
+  caf::event_based_actor* self = nullptr;
+  net::connection_ptr conn;
+  caf::actor registry;
+  caf::actor db;
+  session_info info;
+  // The hashes of the sync in progress, so its last chunk can mark the rest missing.
+  std::string sync_id;
+  std::unordered_set<std::string> sync_hashes;
+
+  static inline const char* name = "daemon_session";
+
+  void on_event(const std::string& event, nlohmann::json& args, std::optional<std::uint64_t> ack_id);
+  void ack(std::optional<std::uint64_t> ack_id, nlohmann::json payload);
+  void on_heartbeat(nlohmann::json& payload, std::optional<std::uint64_t> ack_id);
+  void on_pdf_indexed(const nlohmann::json& payload, std::optional<std::uint64_t> ack_id);
+  void on_pdf_indexed_batch(const nlohmann::json& payload, std::optional<std::uint64_t> ack_id);
+  void on_sync(const nlohmann::json& payload, std::optional<std::uint64_t> ack_id);
+  void on_error_report(const nlohmann::json& payload, std::optional<std::uint64_t> ack_id);
+};
+
+caf::behavior daemon_session(caf::stateful_actor<daemon_session_state>* self, net::connection_ptr conn,
+                             caf::actor registry, caf::actor db, session_info info);
+
+/// The daemon's namespace.
+inline const std::string daemon_nsp = "/daemon";
+
+} // namespace siberius::actors

@@ -1,0 +1,138 @@
+#include "actors/db_worker.hpp"
+
+#include <caf/actor_pool.hpp>
+
+#include "actors/log.hpp"
+#include "actors/messages.hpp"
+
+namespace siberius::actors {
+
+namespace {
+
+/// Larger batches than this are split: one transaction should stay short.
+constexpr std::size_t max_batch_docs = 2000;
+
+/// Runs `f` against the store; a lost database becomes an error response.
+template <class F>
+auto guarded(db_worker_state& st, F f) -> caf::result<decltype(f(*st.store))> {
+  try {
+    return f(*st.store);
+  } catch (const storage::unavailable& e) {
+    log_event(log_level::warn, "db:unavailable", {{"reason", e.what()}});
+    return db_unavailable(e.what());
+  } catch (const std::exception& e) {
+    log_event(log_level::error, "db:error", {{"reason", e.what()}});
+    return db_unavailable(std::string("database error: ") + e.what());
+  }
+}
+
+} // namespace
+
+caf::response_promise db_worker_state::queue_ingest(const std::string& client_id,
+                                                    std::vector<storage::pdf_document> docs) {
+  pending_ingest p;
+  p.docs.reserve(docs.size());
+  for (auto& d : docs)
+    p.docs.emplace_back(client_id, std::move(d));
+  pending_docs += p.docs.size();
+  p.promise = self->make_response_promise();
+  auto promise = p.promise;
+  pending.push_back(std::move(p));
+  // Everything already in the mailbox is handled before this message, so the
+  // batch grows with the load and costs nothing when idle.
+  if (!flush_scheduled) {
+    flush_scheduled = true;
+    self->send(self, atom::flush_v);
+  }
+  return promise;
+}
+
+void db_worker_state::flush() {
+  flush_scheduled = false;
+  while (!pending.empty()) {
+    // Take whole requests up to the batch limit.
+    std::size_t take = 0, docs = 0;
+    while (take < pending.size() && (take == 0 || docs + pending[take].docs.size() <= max_batch_docs))
+      docs += pending[take++].docs.size();
+    std::vector<std::pair<std::string, storage::pdf_document>> batch;
+    batch.reserve(docs);
+    for (std::size_t i = 0; i < take; ++i)
+      for (auto& d : pending[i].docs)
+        batch.push_back(std::move(d));
+    std::vector<storage::ingest_result> results;
+    std::string failure;
+    try {
+      results = store->ingest(batch);
+    } catch (const std::exception& e) {
+      failure = e.what();
+      log_event(log_level::warn, "db:ingest:failed", {{"reason", failure}, {"documents", docs}});
+    }
+    std::size_t offset = 0;
+    for (std::size_t i = 0; i < take; ++i) {
+      auto n = pending[i].docs.size();
+      if (failure.empty()) {
+        std::vector<storage::ingest_result> mine(results.begin() + offset, results.begin() + offset + n);
+        pending[i].promise.deliver(std::move(mine));
+      } else {
+        pending[i].promise.deliver(db_unavailable(failure));
+      }
+      offset += n;
+    }
+    pending.erase(pending.begin(), pending.begin() + take);
+    pending_docs -= docs;
+  }
+}
+
+caf::behavior db_worker(caf::stateful_actor<db_worker_state>* self, storage::store_options options) {
+  auto& st = self->state;
+  st.self = self;
+  st.store = std::make_unique<storage::metadata_store>(std::move(options));
+  return {
+    [=](atom::ingest, const std::string& client_id, std::vector<storage::pdf_document>& docs) {
+      return self->state.queue_ingest(client_id, std::move(docs));
+    },
+    [=](atom::flush) { self->state.flush(); },
+    [=](atom::auth_daemon, const std::string& token, const std::string& client_id,
+        const std::string& version, const std::string& remote) -> caf::result<storage::auth_outcome> {
+      return guarded(self->state, [&](auto& s) { return s.authenticate_daemon(token, client_id, version, remote); });
+    },
+    [=](atom::offline, const std::string& client_id) -> caf::result<bool> {
+      return guarded(self->state, [&](auto& s) { s.mark_offline(client_id); return true; });
+    },
+    [=](atom::heartbeat, const heartbeat_batch& beats) -> caf::result<bool> {
+      return guarded(self->state, [&](auto& s) { s.store_heartbeats(beats); return true; });
+    },
+    [=](atom::sync, const std::string& client_id,
+        const std::vector<storage::sync_file>& files) -> caf::result<std::vector<std::string>> {
+      return guarded(self->state, [&](auto& s) { return s.sync_needed(client_id, files); });
+    },
+    [=](atom::sync_done, const std::string& client_id,
+        const std::vector<std::string>& hashes) -> caf::result<std::int64_t> {
+      return guarded(self->state, [&](auto& s) { return s.sync_mark_missing(client_id, hashes); });
+    },
+    [=](atom::daemon_event, const std::string& client_id, const std::string& level,
+        const nlohmann::json& event) -> caf::result<bool> {
+      return guarded(self->state, [&](auto& s) { s.store_daemon_event(client_id, level, event); return true; });
+    },
+    [=](atom::api_auth, const std::string& token) -> caf::result<std::optional<storage::api_principal>> {
+      return guarded(self->state, [&](auto& s) { return s.authenticate_api_token(token); });
+    },
+    [=](atom::create_token, const std::string& name,
+        const std::optional<std::string>& client_id) -> caf::result<storage::issued_token> {
+      return guarded(self->state, [&](auto& s) { return s.create_daemon_token(name, client_id); });
+    },
+    [=](atom::list_daemons) -> caf::result<nlohmann::json> {
+      return guarded(self->state, [&](auto& s) { return s.list_daemons(); });
+    },
+    [=](atom::db_stats) -> caf::result<nlohmann::json> {
+      return guarded(self->state, [&](auto& s) { return s.database_stats(); });
+    },
+  };
+}
+
+caf::actor spawn_db_pool(caf::actor_system& sys, storage::store_options options, std::size_t n) {
+  auto factory = [&sys, options] { return sys.spawn<caf::detached>(db_worker, options); };
+  return caf::actor_pool::make(sys.dummy_execution_unit(), n, factory, caf::actor_pool::round_robin());
+}
+
+} // namespace siberius::actors

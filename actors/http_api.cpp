@@ -1,0 +1,211 @@
+#include "actors/http_api.hpp"
+
+#include <fstream>
+#include <string_view>
+
+#include "actors/log.hpp"
+#include "actors/messages.hpp"
+
+namespace siberius::actors {
+
+namespace {
+
+using json = nlohmann::json;
+namespace http = net::http;
+
+net::http_response json_response(const net::http_request& req, http::status status, const json& body) {
+  net::http_response res{status, req.version()};
+  res.set(http::field::content_type, "application/json");
+  res.set(http::field::cache_control, "no-store");
+  res.keep_alive(req.keep_alive());
+  res.body() = body.dump();
+  res.prepare_payload();
+  return res;
+}
+
+net::http_response error_response(const net::http_request& req, http::status status, const std::string& code,
+                                  const std::string& message) {
+  auto res = json_response(req, status, {{"error", message}, {"code", code}});
+  if (status == http::status::unauthorized)
+    res.set(http::field::www_authenticate, "Bearer");
+  return res;
+}
+
+std::string bearer_token(const net::http_request& req) {
+  auto h = req[http::field::authorization];
+  constexpr std::string_view prefix = "Bearer ";
+  if (h.size() <= prefix.size() || h.substr(0, prefix.size()) != prefix)
+    return {};
+  return std::string(h.substr(prefix.size()));
+}
+
+double uptime_seconds(const api_context& ctx) {
+  using namespace std::chrono;
+  return duration_cast<duration<double>>(steady_clock::now() - ctx.started).count();
+}
+
+/// One admin request: checks the bearer token, then runs `then` in the actor.
+using admin_step = std::function<void(caf::event_based_actor*, const storage::api_principal&)>;
+
+void with_admin(const api_context& ctx, const net::http_request& req, const std::string& remote,
+                const net::http_responder& respond, admin_step then) {
+  auto token = bearer_token(req);
+  if (token.empty() || token.size() > 200)
+    return respond(error_response(req, http::status::unauthorized, "unauthorized", "a bearer token is required"));
+  auto db = ctx.db;
+  ctx.sys->spawn([=](caf::event_based_actor* self) {
+    self->request(db, db_timeout, atom::api_auth_v, token)
+      .then(
+        [=](const std::optional<storage::api_principal>& who) {
+          if (!who || who->role != "admin") {
+            log_event(log_level::warn, "api:auth:failed", {{"ip", remote}, {"path", std::string(req.target())}});
+            return respond(error_response(req, http::status::unauthorized, "unauthorized", "invalid token"));
+          }
+          then(self, *who);
+        },
+        [=](const caf::error&) {
+          respond(error_response(req, http::status::service_unavailable, "database_unavailable",
+                                 "database unavailable, retry later"));
+        });
+  });
+}
+
+void health(const api_context& ctx, const net::http_request& req, const net::http_responder& respond) {
+  respond(json_response(req, http::status::ok,
+                        {{"status", "ok"}, {"timestamp", now_iso8601()}, {"uptime", uptime_seconds(ctx)}}));
+}
+
+void health_detailed(const api_context& ctx, const net::http_request& req, const std::string& remote,
+                     const net::http_responder& respond) {
+  with_admin(ctx, req, remote, respond, [ctx, req, respond](caf::event_based_actor* self, auto&) {
+    auto server = std::make_shared<json>(json{{"status", "healthy"},
+                   {"version", SIBERIUS_VERSION},
+                   {"uptime", uptime_seconds(ctx)},
+                   {"memory", {{"rssBytes", resident_bytes()}}},
+                   {"timestamp", now_iso8601()}});
+    auto unavailable = [=](const caf::error&) {
+      (*server)["status"] = "degraded";
+      respond(json_response(req, http::status::service_unavailable,
+                            {{"server", *server}, {"database", {{"connected", false}}}}));
+    };
+    self->request(ctx.db, db_timeout, atom::db_stats_v)
+      .then(
+        [=](const json& database) {
+          self->request(ctx.db, db_timeout, atom::list_daemons_v)
+            .then(
+              [=](const json& list) {
+                std::size_t online = 0;
+                for (auto& d : list)
+                  if (d.value("status", "") == "online")
+                    ++online;
+                json daemons = {{"total", list.size()},
+                                {"online", online},
+                                {"offline", list.size() - online},
+                                {"list", list}};
+                respond(json_response(req, http::status::ok,
+                                      {{"server", *server}, {"database", database}, {"daemons", daemons}}));
+              },
+              unavailable);
+        },
+        unavailable);
+  });
+}
+
+void list_daemons(const api_context& ctx, const net::http_request& req, const std::string& remote,
+                  const net::http_responder& respond) {
+  with_admin(ctx, req, remote, respond, [ctx, req, respond](caf::event_based_actor* self, auto&) {
+    self->request(ctx.db, db_timeout, atom::list_daemons_v)
+      .then([=](const json& list) { respond(json_response(req, http::status::ok, {{"daemons", list}})); },
+            [=](const caf::error&) {
+              respond(error_response(req, http::status::service_unavailable, "database_unavailable",
+                                     "database unavailable, retry later"));
+            });
+  });
+}
+
+void create_daemon_token(const api_context& ctx, const net::http_request& req, const std::string& remote,
+                         const net::http_responder& respond) {
+  auto body = json::parse(req.body(), nullptr, false);
+  if (body.is_discarded() || !body.is_object())
+    return respond(error_response(req, http::status::bad_request, "bad_request", "body must be a JSON object"));
+  auto name = body.value("name", json());
+  if (!name.is_string() || name.get<std::string>().empty() || name.get<std::string>().size() > 255)
+    return respond(error_response(req, http::status::bad_request, "bad_request",
+                                  "name is required (1-255 characters)"));
+  std::optional<std::string> client_id;
+  if (auto c = body.value("clientId", json()); c.is_string() && !c.get<std::string>().empty()) {
+    if (c.get<std::string>().size() > 100)
+      return respond(error_response(req, http::status::bad_request, "bad_request", "clientId is too long"));
+    client_id = c.get<std::string>();
+  } else if (!c.is_null()) {
+    return respond(error_response(req, http::status::bad_request, "bad_request", "clientId must be a string"));
+  }
+  with_admin(ctx, req, remote, respond, [=](caf::event_based_actor* self, const storage::api_principal& who) {
+    self->request(ctx.db, db_timeout, atom::create_token_v, name.get<std::string>(), client_id)
+      .then(
+        [=](const storage::issued_token& t) {
+          log_event(log_level::info, "admin:daemon_token:created",
+                    {{"by", who.name}, {"daemonId", t.id}, {"name", name}, {"clientId", t.client_id}});
+          respond(json_response(req, http::status::created,
+                                {{"id", t.id}, {"name", name}, {"clientId", t.client_id}, {"token", t.token}}));
+        },
+        [=](const caf::error& err) {
+          auto reason = reason_of(*ctx.sys, err);
+          if (reason.find("already") != std::string::npos)
+            return respond(error_response(req, http::status::conflict, "conflict", reason));
+          respond(error_response(req, http::status::service_unavailable, "database_unavailable",
+                                 "database unavailable, retry later"));
+        });
+  });
+}
+
+} // namespace
+
+std::size_t resident_bytes() {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind("VmRSS:", 0) == 0)
+      return std::stoull(line.substr(6)) * 1024;
+  return 0;
+}
+
+std::string reason_of(caf::actor_system& sys, const caf::error& err) {
+  if (!err.context().empty() && err.context().match_elements<std::string>())
+    return err.context().get_as<std::string>(0);
+  return sys.render(err);
+}
+
+net::http_handler make_http_api(api_context ctx) {
+  return [ctx](net::http_request req, std::string remote, net::http_responder respond) {
+    auto target = std::string_view(req.target());
+    auto path = target.substr(0, target.find('?'));
+    auto method = req.method();
+    struct route {
+      http::verb verb;
+      std::string_view path;
+      void (*serve)(const api_context&, const net::http_request&, const std::string&, const net::http_responder&);
+    };
+    static const route routes[] = {
+      {http::verb::get, "/health",
+       [](auto& c, auto& r, auto&, auto& respond) { health(c, r, respond); }},
+      {http::verb::get, "/health/detailed", health_detailed},
+      {http::verb::get, "/api/admin/daemons", list_daemons},
+      {http::verb::post, "/api/admin/daemon-tokens", create_daemon_token},
+    };
+    bool path_known = false;
+    for (auto& r : routes) {
+      if (r.path != path)
+        continue;
+      path_known = true;
+      if (r.verb == method)
+        return r.serve(ctx, req, remote, respond);
+    }
+    if (path_known)
+      return respond(error_response(req, http::status::method_not_allowed, "method_not_allowed",
+                                    "method not allowed on " + std::string(path)));
+    respond(error_response(req, http::status::not_found, "not_found", "no such endpoint: " + std::string(path)));
+  };
+}
+
+} // namespace siberius::actors

@@ -1,0 +1,68 @@
+#include "actors/log.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+
+namespace siberius::actors {
+
+namespace {
+
+std::atomic<int> min_level{static_cast<int>(log_level::info)};
+
+const char* name_of(log_level level) {
+  switch (level) {
+    case log_level::debug: return "debug";
+    case log_level::info: return "info";
+    case log_level::warn: return "warn";
+    case log_level::error: return "error";
+  }
+  return "info";
+}
+
+} // namespace
+
+void set_log_level(log_level level) {
+  min_level = static_cast<int>(level);
+}
+
+bool parse_log_level(const std::string& text, log_level& out) {
+  for (auto l : {log_level::debug, log_level::info, log_level::warn, log_level::error})
+    if (text == name_of(l)) {
+      out = l;
+      return true;
+    }
+  return false;
+}
+
+std::string now_iso8601() {
+  using namespace std::chrono;
+  auto now = system_clock::now();
+  auto secs = system_clock::to_time_t(now);
+  auto ms = duration_cast<milliseconds>(now.time_since_epoch()).count() % 1000;
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[40];
+  auto n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  std::snprintf(buf + n, sizeof buf - n, ".%03dZ", static_cast<int>(ms));
+  return buf;
+}
+
+void log_event(log_level level, const std::string& event, nlohmann::json fields) {
+  if (static_cast<int>(level) < min_level.load(std::memory_order_relaxed))
+    return;
+  nlohmann::json line = nlohmann::json::object();
+  line["ts"] = now_iso8601();
+  line["level"] = name_of(level);
+  line["event"] = event;
+  if (fields.is_object())
+    for (auto& [k, v] : fields.items())
+      line[k] = std::move(v);
+  // One fputs per line: stdio locks the stream, so lines never interleave.
+  auto text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  text += '\n';
+  std::fputs(text.c_str(), stderr);
+}
+
+} // namespace siberius::actors

@@ -1,0 +1,88 @@
+// Every message between the server's actors, declared once. Read this file to
+// know the protocol between actors; each atom has a line saying who sends it to
+// whom and what comes back.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <caf/all.hpp>
+#include <nlohmann/json.hpp>
+
+#include "net/server.hpp"
+#include "storage/metadata_store.hpp"
+
+CAF_BEGIN_TYPE_ID_BLOCK(siberius, caf::first_custom_type_id)
+
+  // front -> daemon_registry: (connect, connection, auth json); the registry answers on the connection.
+  CAF_ADD_ATOM(siberius, siberius::atom, connect, "connect")
+  // front -> daemon_session: (sio_event, name, args, ack id); registry -> session: (replace).
+  CAF_ADD_ATOM(siberius, siberius::atom, sio_event, "sioevent")
+  CAF_ADD_ATOM(siberius, siberius::atom, replace, "replace")
+  // front -> daemon_session: (disconnect, reason); the namespace was left.
+  CAF_ADD_ATOM(siberius, siberius::atom, disconnect, "disconnect")
+  // daemon_session -> daemon_registry: (heartbeat, client id, json); kept and written in bulk.
+  CAF_ADD_ATOM(siberius, siberius::atom, heartbeat, "heartbeat")
+  // timers: daemon_registry flushes heartbeats; db_worker flushes its write batch.
+  CAF_ADD_ATOM(siberius, siberius::atom, flush, "flush")
+  // registry -> db_worker: (auth_daemon, token, client id, version, remote) -> auth_outcome
+  CAF_ADD_ATOM(siberius, siberius::atom, auth_daemon, "authdaemon")
+  // registry -> db_worker: (offline, client id)
+  CAF_ADD_ATOM(siberius, siberius::atom, offline, "offline")
+  // session -> db_worker: (ingest, client id, docs) -> std::vector<ingest_result>; batched with others.
+  CAF_ADD_ATOM(siberius, siberius::atom, ingest, "ingest")
+  // session -> db_worker: (sync, client id, files) -> needed hashes;
+  // (sync_done, client id, all hashes) -> rows marked missing.
+  CAF_ADD_ATOM(siberius, siberius::atom, sync, "sync")
+  CAF_ADD_ATOM(siberius, siberius::atom, sync_done, "syncdone")
+  // session -> db_worker: (daemon_event, client id, level, json) -> ok
+  CAF_ADD_ATOM(siberius, siberius::atom, daemon_event, "daemonevt")
+  // http api -> db_worker: (api_auth, token) -> optional<api_principal>
+  CAF_ADD_ATOM(siberius, siberius::atom, api_auth, "apiauth")
+  // http api -> db_worker: (create_token, name, client id?) -> issued_token
+  CAF_ADD_ATOM(siberius, siberius::atom, create_token, "newtoken")
+  // http api -> db_worker: (list_daemons) -> json; (db_stats) -> json
+  CAF_ADD_ATOM(siberius, siberius::atom, list_daemons, "lsdaemons")
+  CAF_ADD_ATOM(siberius, siberius::atom, db_stats, "dbstats")
+  // http api -> daemon_registry: (online_count) -> size_t sessions alive in this process
+  CAF_ADD_ATOM(siberius, siberius::atom, online_count, "onlinecnt")
+
+CAF_END_TYPE_ID_BLOCK(siberius)
+
+namespace siberius::actors {
+/// The latest heartbeat of several daemons: (clientId, heartbeat JSON).
+using heartbeat_batch = std::vector<std::pair<std::string, nlohmann::json>>;
+} // namespace siberius::actors
+
+// Handles that never leave the process (no serialization needed).
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(siberius::net::connection_ptr)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(nlohmann::json)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::optional<std::uint64_t>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::optional<std::string>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(siberius::storage::auth_outcome)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(siberius::storage::pdf_document)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<siberius::storage::pdf_document>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<siberius::storage::ingest_result>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<siberius::storage::sync_file>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(siberius::actors::heartbeat_batch)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(siberius::storage::issued_token)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::optional<siberius::storage::api_principal>)
+
+namespace siberius::actors {
+
+/// How long an actor waits for the database before giving up on a request.
+constexpr auto db_timeout = std::chrono::seconds(30);
+
+/// Error category of the server's actors: the reason travels as the message.
+inline caf::error db_unavailable(std::string reason) {
+  return caf::make_error(caf::sec::runtime_error, std::move(reason));
+}
+
+/// The human-readable reason carried by an error from db_worker.
+std::string reason_of(caf::actor_system& sys, const caf::error& err);
+
+} // namespace siberius::actors

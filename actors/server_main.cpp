@@ -1,0 +1,193 @@
+// siberius-server: the cloud side. Applies the schema, starts the actors
+// (database pool, daemon registry) and the network front, and runs until
+// SIGINT/SIGTERM.
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <thread>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <CLI/CLI.hpp>
+#include <caf/all.hpp>
+
+#include "actors/daemon_registry.hpp"
+#include "actors/daemon_session.hpp"
+#include "actors/db_worker.hpp"
+#include "actors/http_api.hpp"
+#include "actors/log.hpp"
+#include "actors/messages.hpp"
+#include "actors/socketio_front.hpp"
+#include "net/server.hpp"
+#include "storage/metadata_store.hpp"
+
+namespace fs = std::filesystem;
+using namespace siberius;
+
+namespace {
+
+struct server_config {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8080;
+  std::string db;
+  std::string schema_dir = SIBERIUS_DEFAULT_SCHEMA_DIR;
+  std::string credentials;
+  std::string public_url;
+  int retention_days = 15;
+  std::size_t db_workers = 2;
+  std::size_t io_threads = 2;
+  int ping_interval_ms = 25000;
+  int ping_timeout_ms = 20000;
+  std::size_t max_connections = 20000;
+  int db_wait_seconds = 60;
+  std::string log_level = "info";
+};
+
+/// Applies the migrations, waiting for PostgreSQL to come up if it is still starting.
+bool migrate(const server_config& cfg) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(cfg.db_wait_seconds);
+  for (;;) {
+    try {
+      auto applied = storage::apply_migrations(cfg.db, cfg.schema_dir);
+      actors::log_event(actors::log_level::info, "server:migrations", {{"applied", applied}});
+      return true;
+    } catch (const storage::unavailable& e) {
+      if (std::chrono::steady_clock::now() > deadline) {
+        actors::log_event(actors::log_level::error, "server:db:unreachable", {{"reason", e.what()}});
+        return false;
+      }
+      actors::log_event(actors::log_level::warn, "server:db:waiting", {{"reason", e.what()}});
+      std::this_thread::sleep_for(std::chrono::seconds(1));
+    } catch (const std::exception& e) {
+      actors::log_event(actors::log_level::error, "server:migrations:failed", {{"reason", e.what()}});
+      return false;
+    }
+  }
+}
+
+/// First start: issues an admin API token and a demo daemon token, and writes
+/// them (mode 0600) where the operator was told to look. Never overwrites.
+void write_credentials(const server_config& cfg, storage::metadata_store& store) {
+  if (cfg.credentials.empty() || fs::exists(cfg.credentials))
+    return;
+  auto admin = store.create_api_token("bootstrap admin", "admin");
+  auto daemon = store.create_daemon_token("demo office daemon", std::string("demo-office"));
+  auto url = cfg.public_url.empty() ? "http://" + cfg.host + ":" + std::to_string(cfg.port) : cfg.public_url;
+  nlohmann::json creds = {
+    {"url", url}, {"adminToken", admin.token}, {"daemonToken", daemon.token}, {"clientId", daemon.client_id}};
+  auto tmp = cfg.credentials + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    fs::permissions(tmp, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace);
+    out << creds.dump(2) << '\n';
+    if (!out)
+      throw std::runtime_error("cannot write " + tmp);
+  }
+  fs::rename(tmp, cfg.credentials);
+  actors::log_event(actors::log_level::info, "server:credentials:written", {{"path", cfg.credentials}});
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  server_config cfg;
+  if (auto env = std::getenv("SIBERIUS_DB"))
+    cfg.db = env;
+  CLI::App app{"Siberius server: indexes the office's PDFs and serves them on demand"};
+  app.add_option("--host", cfg.host, "Address to listen on")->capture_default_str();
+  app.add_option("--port", cfg.port, "Port to listen on (HTTP and WebSocket)")->capture_default_str();
+  app.add_option("--db", cfg.db, "PostgreSQL connection string (env SIBERIUS_DB)");
+  app.add_option("--schema-dir", cfg.schema_dir, "Folder of the SQL migrations")->capture_default_str();
+  app.add_option("--credentials", cfg.credentials,
+                 "On first start, write the admin and demo daemon tokens to this file (0600)");
+  app.add_option("--public-url", cfg.public_url, "URL clients use to reach this server (for the credentials file)");
+  app.add_option("--retention-days", cfg.retention_days, "Days a cached PDF is kept after its event date")
+    ->check(CLI::Range(0, 3650))->capture_default_str();
+  app.add_option("--db-workers", cfg.db_workers, "PostgreSQL connections")->check(CLI::Range(1, 64))
+    ->capture_default_str();
+  app.add_option("--io-threads", cfg.io_threads, "Network threads")->check(CLI::Range(1, 64))->capture_default_str();
+  app.add_option("--ping-interval-ms", cfg.ping_interval_ms, "Engine.IO ping interval")
+    ->check(CLI::Range(100, 600000))->capture_default_str();
+  app.add_option("--ping-timeout-ms", cfg.ping_timeout_ms, "Engine.IO ping timeout")
+    ->check(CLI::Range(100, 600000))->capture_default_str();
+  app.add_option("--max-connections", cfg.max_connections, "Connections accepted at once")->capture_default_str();
+  app.add_option("--db-wait", cfg.db_wait_seconds, "Seconds to wait for PostgreSQL at start")->capture_default_str();
+  app.add_option("--log-level", cfg.log_level, "debug, info, warn or error")->capture_default_str();
+  CLI11_PARSE(app, argc, argv);
+
+  actors::log_level level;
+  if (!actors::parse_log_level(cfg.log_level, level)) {
+    std::cerr << "siberius-server: --log-level must be debug, info, warn or error\n";
+    return 2;
+  }
+  actors::set_log_level(level);
+  if (cfg.db.empty()) {
+    std::cerr << "siberius-server: no database: pass --db or set SIBERIUS_DB\n";
+    return 2;
+  }
+  if (!migrate(cfg))
+    return 1;
+
+  storage::store_options store_opts{cfg.db, cfg.retention_days};
+  try {
+    storage::metadata_store boot(store_opts);
+    boot.reset_online_daemons();
+    write_credentials(cfg, boot);
+  } catch (const std::exception& e) {
+    actors::log_event(actors::log_level::error, "server:bootstrap:failed", {{"reason", e.what()}});
+    return 1;
+  }
+
+  caf::actor_system_config caf_cfg;
+  caf_cfg.set("scheduler.max-threads", 2);
+  caf_cfg.set("logger.verbosity", caf::atom("quiet"));
+  caf::actor_system sys{caf_cfg};
+  auto db = actors::spawn_db_pool(sys, store_opts, cfg.db_workers);
+  auto registry = sys.spawn(actors::daemon_registry, db, actors::registry_options{});
+
+  boost::asio::io_context ioc{static_cast<int>(cfg.io_threads)};
+  net::server_options net_opts;
+  net_opts.engine.ping_interval = std::chrono::milliseconds(cfg.ping_interval_ms);
+  net_opts.engine.ping_timeout = std::chrono::milliseconds(cfg.ping_timeout_ms);
+  net_opts.max_connections = cfg.max_connections;
+  net::server front{ioc, net_opts};
+  front.add_namespace(actors::daemon_nsp, actors::make_daemon_namespace(registry));
+  front.add_namespace("/client", actors::make_client_namespace(sys, db));
+  front.set_http_handler(actors::make_http_api({&sys, db, registry}));
+  try {
+    front.listen(cfg.host, cfg.port);
+  } catch (const std::exception& e) {
+    actors::log_event(actors::log_level::error, "server:listen:failed",
+                      {{"host", cfg.host}, {"port", cfg.port}, {"reason", e.what()}});
+    caf::anon_send_exit(registry, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(db, caf::exit_reason::user_shutdown);
+    return 1;
+  }
+  actors::log_event(actors::log_level::info, "server:listening",
+                    {{"host", cfg.host}, {"port", front.port()}, {"version", SIBERIUS_VERSION}});
+
+  boost::asio::signal_set signals{ioc, SIGINT, SIGTERM};
+  signals.async_wait([&](const boost::system::error_code&, int sig) {
+    actors::log_event(actors::log_level::info, "server:stopping", {{"signal", sig}});
+    front.stop();
+    ioc.stop();
+  });
+  std::signal(SIGPIPE, SIG_IGN);
+  std::vector<std::thread> threads;
+  for (std::size_t i = 1; i < cfg.io_threads; ++i)
+    threads.emplace_back([&] { ioc.run(); });
+  ioc.run();
+  for (auto& t : threads)
+    t.join();
+  caf::anon_send_exit(registry, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(db, caf::exit_reason::user_shutdown);
+  try {
+    storage::metadata_store(store_opts).reset_online_daemons();
+  } catch (const std::exception&) {
+    // The next start does it.
+  }
+  actors::log_event(actors::log_level::info, "server:stopped");
+  return 0;
+}

@@ -1,0 +1,88 @@
+#include "actors/socketio_front.hpp"
+
+#include "actors/log.hpp"
+#include "actors/messages.hpp"
+
+namespace siberius::actors {
+
+namespace {
+
+std::shared_ptr<caf::actor> attached_actor(const net::connection_ptr& conn, const std::string& nsp) {
+  return std::static_pointer_cast<caf::actor>(conn->attachment(nsp));
+}
+
+class daemon_namespace : public net::namespace_handler {
+public:
+  explicit daemon_namespace(caf::actor registry) : registry_(std::move(registry)) {}
+
+  void on_connect(const net::connection_ptr& conn, const std::string&, nlohmann::json auth) override {
+    caf::anon_send(registry_, atom::connect_v, conn, std::move(auth));
+  }
+
+  void on_event(const net::connection_ptr& conn, const std::string& nsp, std::string event, nlohmann::json args,
+                std::optional<std::uint64_t> ack_id) override {
+    if (auto session = attached_actor(conn, nsp))
+      caf::anon_send(*session, atom::sio_event_v, std::move(event), std::move(args), ack_id);
+  }
+
+  void on_disconnect(const net::connection_ptr& conn, const std::string& nsp, const std::string& reason) override {
+    if (auto session = attached_actor(conn, nsp))
+      caf::anon_send(*session, atom::disconnect_v, reason);
+  }
+
+private:
+  caf::actor registry_;
+};
+
+class client_namespace : public net::namespace_handler {
+public:
+  client_namespace(caf::actor_system& sys, caf::actor db) : sys_(sys), db_(std::move(db)) {}
+
+  void on_connect(const net::connection_ptr& conn, const std::string& nsp, nlohmann::json auth) override {
+    std::string token;
+    if (auth.is_object() && auth.contains("token") && auth["token"].is_string())
+      token = auth["token"].get<std::string>();
+    if (token.empty() || token.size() > 200) {
+      conn->reject(nsp, "auth.token is required", 401);
+      return;
+    }
+    auto db = db_;
+    sys_.spawn([conn, nsp, token, db](caf::event_based_actor* self) {
+      self->request(db, db_timeout, atom::api_auth_v, token)
+        .then(
+          [=](const std::optional<storage::api_principal>& who) {
+            if (!who) {
+              log_event(log_level::warn, "client:auth:failed", {{"ip", conn->remote_address()}});
+              conn->reject(nsp, "invalid token", 401);
+              return;
+            }
+            conn->accept(nsp, {{"role", who->role}});
+          },
+          [=](const caf::error&) { conn->reject(nsp, "database unavailable, retry later", 503); });
+    });
+  }
+
+  void on_event(const net::connection_ptr& conn, const std::string& nsp, std::string event, nlohmann::json,
+                std::optional<std::uint64_t> ack_id) override {
+    if (ack_id)
+      conn->ack(nsp, *ack_id, nlohmann::json::array({{{"error", "unknown event: " + event}}}));
+  }
+
+  void on_disconnect(const net::connection_ptr&, const std::string&, const std::string&) override {}
+
+private:
+  caf::actor_system& sys_;
+  caf::actor db_;
+};
+
+} // namespace
+
+std::shared_ptr<net::namespace_handler> make_daemon_namespace(caf::actor registry) {
+  return std::make_shared<daemon_namespace>(std::move(registry));
+}
+
+std::shared_ptr<net::namespace_handler> make_client_namespace(caf::actor_system& sys, caf::actor db) {
+  return std::make_shared<client_namespace>(sys, std::move(db));
+}
+
+} // namespace siberius::actors
