@@ -1,0 +1,122 @@
+#define CAF_SUITE daemon_registry
+#define FAIL CAF_FAIL
+#include "caf/test/dsl.hpp"
+
+#include "actors/daemon_registry.hpp"
+#include "actors/daemon_session.hpp"
+#include "actors/messages.hpp"
+#include "fake_connection.hpp"
+
+using namespace siberius;
+using json = nlohmann::json;
+
+namespace {
+
+/// The database as the registry sees it: one good token per clientId.
+struct auth_db_state {
+  std::vector<std::string> offline;
+  std::vector<std::size_t> heartbeat_batches;
+};
+
+caf::behavior auth_db(caf::stateful_actor<auth_db_state>* self) {
+  return {
+    [=](atom::auth_daemon, const std::string& token, const std::string& client_id, const std::string&,
+        const std::string&) {
+      storage::auth_outcome out;
+      if (token == "good")
+        out.status = storage::auth_status::ok;
+      else if (token == "blocked")
+        out.status = storage::auth_status::blocked;
+      else if (token == "other")
+        out.status = storage::auth_status::client_mismatch;
+      out.daemon = {1, client_id, "Office", std::string("2026-01-03T10:00:00Z")};
+      return out;
+    },
+    [=](atom::offline, const std::string& client_id) {
+      self->state.offline.push_back(client_id);
+      return true;
+    },
+    [=](atom::heartbeat, const actors::heartbeat_batch& beats) {
+      self->state.heartbeat_batches.push_back(beats.size());
+      return true;
+    },
+  };
+}
+
+struct fixture : test_coordinator_fixture<> {
+  caf::actor db = sys.spawn(auth_db);
+  caf::actor registry = sys.spawn(actors::daemon_registry, db, actors::registry_options{});
+
+  std::shared_ptr<test::fake_connection> connect(json auth) {
+    auto conn = std::make_shared<test::fake_connection>();
+    self->send(registry, atom::connect_v, net::connection_ptr{conn}, std::move(auth));
+    run();
+    return conn;
+  }
+
+  auth_db_state& db_state() {
+    return deref<caf::stateful_actor<auth_db_state>>(db).state;
+  }
+
+  caf::actor session_of(const test::fake_connection& conn) {
+    return *std::static_pointer_cast<caf::actor>(conn.attachment(actors::daemon_nsp));
+  }
+};
+
+json auth(const char* token, const char* client_id = "office-1") {
+  return {{"token", token}, {"clientId", client_id}, {"version", "0.1.0"}};
+}
+
+} // namespace
+
+CAF_TEST_FIXTURE_SCOPE(daemon_registry_tests, fixture)
+
+CAF_TEST(a good token is accepted with lastSync and gets a session) {
+  auto conn = connect(auth("good"));
+  CAF_REQUIRE_EQUAL(conn->accepted.size(), 1u);
+  CAF_CHECK_EQUAL(conn->accepted[0].nsp, "/daemon");
+  CAF_CHECK_EQUAL(conn->accepted[0].extra["lastSync"], "2026-01-03T10:00:00Z");
+  CAF_CHECK(conn->attachment("/daemon") != nullptr);
+}
+
+CAF_TEST(refusals carry the code a daemon can act on) {
+  struct row { json auth; int code; };
+  std::vector<row> rows = {
+    {auth("bad"), 401},
+    {auth("blocked"), 403},
+    {auth("other"), 403},
+    {json::object({{"clientId", "office-1"}}), 400},
+    {auth("good", "has spaces"), 400},
+    {json("a string"), 400},
+    {json(nullptr), 400},
+  };
+  for (auto& r : rows) {
+    auto conn = connect(r.auth);
+    CAF_CHECK(conn->accepted.empty());
+    CAF_REQUIRE_EQUAL(conn->rejected.size(), 1u);
+    CAF_CHECK_EQUAL(conn->rejected[0].code, r.code);
+  }
+}
+
+CAF_TEST(a second connection with the same clientId replaces the first) {
+  auto first = connect(auth("good"));
+  auto second = connect(auth("good"));
+  CAF_CHECK_EQUAL(second->accepted.size(), 1u);
+  CAF_REQUIRE_EQUAL(first->disconnected.size(), 1u);
+  CAF_CHECK_EQUAL(first->disconnected[0].reason, "replaced by a new connection");
+  // The replaced session ending must not mark the daemon offline.
+  CAF_CHECK(db_state().offline.empty());
+  self->send(session_of(*second), atom::disconnect_v, std::string("transport close"));
+  run();
+  CAF_CHECK_EQUAL(db_state().offline, std::vector<std::string>{"office-1"});
+}
+
+CAF_TEST(heartbeats of many daemons are written together) {
+  for (auto id : {"a", "b", "c"})
+    self->send(registry, atom::heartbeat_v, std::string(id), json{{"version", "0.1.0"}});
+  self->send(registry, atom::heartbeat_v, std::string("a"), json{{"version", "0.1.1"}});
+  run(); // fires the flush timer too
+  CAF_CHECK_EQUAL(db_state().heartbeat_batches, std::vector<std::size_t>{3});
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()

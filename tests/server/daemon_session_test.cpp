@@ -1,0 +1,194 @@
+#define CAF_SUITE daemon_session
+#define FAIL CAF_FAIL
+#include "caf/test/dsl.hpp"
+
+#include "actors/daemon_session.hpp"
+#include "actors/messages.hpp"
+#include "fake_connection.hpp"
+
+using namespace siberius;
+using json = nlohmann::json;
+
+namespace {
+
+const std::string hash_a(64, 'a');
+const std::string hash_b(64, 'b');
+
+json document(const std::string& hash, const char* date = "2026-03-10") {
+  return {{"filename", "orcamento_3061.pdf"},
+          {"fileHash", hash},
+          {"fileSize", 44835},
+          {"filePath", "/srv/pdfs/orcamento_3061.pdf"},
+          {"metadata",
+           {{"tipo", "orcamento"}, {"numero", "3061"}, {"cliente", "Construtora Horizonte"},
+            {"dataEvento", date}, {"valorTotal", 12500.0}}},
+          {"indexedAt", "2026-03-01T10:00:00Z"}};
+}
+
+/// Stands in for the db_worker pool: remembers what it was asked and answers
+/// like the real one, or fails every request when `down` is set.
+struct mock_db_state {
+  std::vector<std::string> seen_hashes;
+  std::vector<std::string> synced;
+  std::vector<std::string> all_hashes;
+  std::int64_t next_id = 100;
+  bool down = false;
+};
+
+caf::behavior mock_db(caf::stateful_actor<mock_db_state>* self) {
+  return {
+    [=](atom::ingest, const std::string&, const std::vector<storage::pdf_document>& docs)
+      -> caf::result<std::vector<storage::ingest_result>> {
+      if (self->state.down)
+        return actors::db_unavailable("connection refused");
+      std::vector<storage::ingest_result> out;
+      for (auto& d : docs) {
+        auto& seen = self->state.seen_hashes;
+        bool dup = std::find(seen.begin(), seen.end(), d.file_hash) != seen.end();
+        seen.push_back(d.file_hash);
+        out.push_back({d.file_hash, self->state.next_id++,
+                       dup ? storage::ingest_status::duplicate : storage::ingest_status::indexed, ""});
+      }
+      return out;
+    },
+    [=](atom::sync, const std::string&, const std::vector<storage::sync_file>& files)
+      -> std::vector<std::string> {
+      std::vector<std::string> needed;
+      for (auto& f : files) {
+        self->state.synced.push_back(f.file_hash);
+        if (f.file_hash != hash_a)
+          needed.push_back(f.file_hash);
+      }
+      return needed;
+    },
+    [=](atom::sync_done, const std::string&, const std::vector<std::string>& all) -> std::int64_t {
+      self->state.all_hashes = all;
+      return 3;
+    },
+    [=](atom::daemon_event, const std::string&, const std::string&, const json&) { return true; },
+  };
+}
+
+struct fixture : test_coordinator_fixture<> {
+  std::shared_ptr<test::fake_connection> conn = std::make_shared<test::fake_connection>();
+  caf::actor db = sys.spawn(mock_db);
+  caf::actor registry = sys.spawn([](caf::event_based_actor*) -> caf::behavior {
+    return {[](atom::heartbeat, const std::string&, const json&) {}};
+  });
+  caf::actor session;
+
+  fixture() {
+    session = sys.spawn(actors::daemon_session, conn, registry, db,
+                        actors::session_info{"office-1", "Office", "203.0.113.7", 100});
+    run();
+  }
+
+  json send_event(const std::string& name, json payload, std::uint64_t ack_id) {
+    self->send(session, atom::sio_event_v, name, json::array({std::move(payload)}),
+               std::optional<std::uint64_t>{ack_id});
+    run();
+    return conn->ack_payload(ack_id);
+  }
+
+  mock_db_state& db_state() {
+    return deref<caf::stateful_actor<mock_db_state>>(db).state;
+  }
+};
+
+} // namespace
+
+CAF_TEST_FIXTURE_SCOPE(daemon_session_tests, fixture)
+
+CAF_TEST(a new document is acked as indexed after the database answers) {
+  auto ack = send_event("daemon:pdf_indexed", document(hash_a), 1);
+  CAF_CHECK_EQUAL(ack["received"], true);
+  CAF_CHECK_EQUAL(ack["status"], "indexed");
+  CAF_CHECK_EQUAL(ack["recordId"], 100);
+  CAF_CHECK_EQUAL(db_state().seen_hashes.size(), 1u);
+}
+
+CAF_TEST(the same document twice is a duplicate) {
+  send_event("daemon:pdf_indexed", document(hash_a), 1);
+  auto ack = send_event("daemon:pdf_indexed", document(hash_a), 2);
+  CAF_CHECK_EQUAL(ack["status"], "duplicate");
+}
+
+CAF_TEST(an impossible date is refused with the field named and never stored) {
+  auto ack = send_event("daemon:pdf_indexed", document(hash_a, "2026-02-30"), 7);
+  CAF_CHECK_EQUAL(ack["received"], false);
+  CAF_CHECK(ack["error"].get<std::string>().find("dataEvento") != std::string::npos);
+  CAF_CHECK(db_state().seen_hashes.empty());
+}
+
+CAF_TEST(a database outage is answered as retryable and nothing is claimed stored) {
+  db_state().down = true;
+  auto ack = send_event("daemon:pdf_indexed", document(hash_a), 3);
+  CAF_CHECK_EQUAL(ack["received"], false);
+  CAF_CHECK_EQUAL(ack["retryable"], true);
+}
+
+CAF_TEST(a batch counts processed duplicates and errors in input order) {
+  send_event("daemon:pdf_indexed", document(hash_a), 1);
+  json bad = document(hash_b);
+  bad["fileHash"] = "not-a-hash";
+  auto ack = send_event("daemon:pdf_indexed_batch", {{"documents", {document(hash_a), bad, document(hash_b)}}}, 2);
+  CAF_CHECK_EQUAL(ack["processed"], 1);
+  CAF_CHECK_EQUAL(ack["duplicates"], 1);
+  CAF_CHECK_EQUAL(ack["errors"], 1);
+  auto& results = ack["results"];
+  CAF_REQUIRE_EQUAL(results.size(), 3u);
+  CAF_CHECK_EQUAL(results[0]["status"], "duplicate");
+  CAF_CHECK_EQUAL(results[1]["status"], "error");
+  CAF_CHECK_EQUAL(results[2]["status"], "indexed");
+  CAF_CHECK_EQUAL(results[2]["fileHash"], hash_b);
+}
+
+CAF_TEST(a batch of more than ten documents is refused whole) {
+  json docs = json::array();
+  for (int i = 0; i < 11; ++i)
+    docs.push_back(document(std::string(63, 'c') + std::to_string(i % 10)));
+  auto ack = send_event("daemon:pdf_indexed_batch", {{"documents", docs}}, 4);
+  CAF_CHECK(ack.contains("error"));
+  CAF_CHECK(db_state().seen_hashes.empty());
+}
+
+CAF_TEST(a sync in chunks asks for unknown hashes and marks the rest at the end) {
+  auto first = send_event("daemon:sync",
+                          {{"syncId", "s1"}, {"done", false}, {"files", {{{"fileHash", hash_a}, {"filePath", "/a.pdf"}}}}},
+                          1);
+  CAF_CHECK_EQUAL(first["needed"].size(), 0u);
+  CAF_CHECK(!first.contains("markedMissing"));
+  auto last = send_event("daemon:sync",
+                         {{"syncId", "s1"}, {"done", true}, {"files", {{{"fileHash", hash_b}, {"filePath", "/b.pdf"}}}}},
+                         2);
+  CAF_CHECK_EQUAL(last["needed"], json::array({hash_b}));
+  CAF_CHECK_EQUAL(last["markedMissing"], 3);
+  auto all = db_state().all_hashes;
+  std::sort(all.begin(), all.end());
+  CAF_CHECK_EQUAL(all, (std::vector<std::string>{hash_a, hash_b}));
+}
+
+CAF_TEST(a sync entry without a valid hash is refused with its index) {
+  auto ack = send_event("daemon:sync", {{"files", {{{"fileHash", "zz"}, {"filePath", "/a.pdf"}}}}}, 1);
+  CAF_CHECK(ack["error"].get<std::string>().find("files[0]") != std::string::npos);
+}
+
+CAF_TEST(a heartbeat is acked at once) {
+  auto ack = send_event("daemon:heartbeat", {{"version", "0.1.0"}, {"hostname", "office-pc"}}, 9);
+  CAF_CHECK_EQUAL(ack["ok"], true);
+  CAF_CHECK(ack["serverTime"].is_string());
+}
+
+CAF_TEST(an unknown event gets an error ack) {
+  auto ack = send_event("daemon:teleport", json::object(), 5);
+  CAF_CHECK_EQUAL(ack["error"], "unknown event: daemon:teleport");
+}
+
+CAF_TEST(being replaced disconnects the namespace with a reason) {
+  self->send(session, atom::replace_v);
+  run();
+  CAF_REQUIRE_EQUAL(conn->disconnected.size(), 1u);
+  CAF_CHECK_EQUAL(conn->disconnected[0].reason, "replaced by a new connection");
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()
