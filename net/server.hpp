@@ -38,6 +38,13 @@ struct server_options {
   std::size_t max_connections = 20000;
   /// Trust X-Forwarded-For / X-Real-IP from this peer address (nginx in front).
   std::vector<std::string> trusted_proxies = {"127.0.0.1", "::1"};
+  /// A client that sends no (complete) request header within this is closed;
+  /// also the idle limit of an HTTP keep-alive connection.
+  std::chrono::milliseconds http_read_timeout{30000};
+  /// Largest HTTP request header accepted (431 past it).
+  std::size_t max_http_header = 8192;
+  /// Where the server's log lines go (one JSON object each); stderr when empty.
+  std::function<void(const nlohmann::json&)> log;
 };
 
 /// One Engine.IO connection (one WebSocket). Every method is thread-safe and

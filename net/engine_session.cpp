@@ -1,0 +1,563 @@
+#include "net/engine_session.hpp"
+
+#include <algorithm>
+
+#include <boost/asio/post.hpp>
+#include <boost/beast/core/bind_handler.hpp>
+
+#include "net/socketio_packet.hpp"
+
+namespace siberius::net {
+
+namespace beast = boost::beast;
+namespace websocket = boost::beast::websocket;
+namespace asio = boost::asio;
+
+namespace {
+
+// Bytes reserved for the next frame while a connection is idle; a frame that
+// is larger is read in bigger steps (see do_read).
+constexpr std::size_t idle_read_bytes = 32;
+constexpr std::size_t busy_read_bytes = 64 * 1024;
+// How long a graceful WebSocket close may take before the socket is cut.
+constexpr std::chrono::seconds close_grace{2};
+constexpr std::chrono::seconds handshake_timeout{10};
+
+std::string connect_error_frame(const std::string& nsp, nlohmann::json data) {
+  sio_packet p;
+  p.type = sio_type::connect_error;
+  p.nsp = nsp;
+  p.data = std::move(data);
+  return encode_sio(p);
+}
+
+} // namespace
+
+engine_session::engine_session(asio::ip::tcp::socket socket, std::shared_ptr<server_state> state,
+                               connection_slot slot, engine_mode mode, std::string remote_address)
+    : ws_(std::move(socket)),
+      timer_(ws_.get_executor()),
+      state_(std::move(state)),
+      slot_(std::move(slot)),
+      sid_(random_id()),
+      remote_address_(std::move(remote_address)),
+      mode_(mode) {
+  ++state_->engine_connections;
+}
+
+engine_session::~engine_session() {
+  --state_->engine_connections;
+  if (registry_id_ != 0)
+    state_->unregister_session(registry_id_);
+}
+
+void engine_session::run(const http_request& req) {
+  registry_id_ = state_->register_session(weak_from_this());
+  const auto& opts = state_->options().engine;
+  ws_.set_option(websocket::stream_base::timeout{handshake_timeout, websocket::stream_base::none(), false});
+  ws_.read_message_max(opts.max_payload);
+  // Engine.IO frames go out whole; fragmenting them would only cost frames.
+  ws_.auto_fragment(false);
+  ws_.async_accept(req, beast::bind_front_handler(&engine_session::on_handshake, shared_from_this()));
+  if (state_->stopping())
+    do_close("server shutting down");
+}
+
+void engine_session::on_handshake(beast::error_code ec) {
+  if (ec) {
+    finish("handshake failed");
+    return;
+  }
+  if (closing_) {
+    // stop() raced the handshake; the socket is being cut.
+    return;
+  }
+  open_ = true;
+  const auto& opts = state_->options().engine;
+  nlohmann::json handshake = {
+      {"sid", sid_},
+      {"upgrades", nlohmann::json::array()},
+      {"pingInterval", opts.ping_interval.count()},
+      {"pingTimeout", opts.ping_timeout.count()},
+      {"maxPayload", opts.max_payload},
+  };
+  send(std::string(1, static_cast<char>(eio_type::open)) + handshake.dump());
+  auto now = clock::now();
+  next_ping_ = now + opts.ping_interval;
+  if (mode_ == engine_mode::socketio)
+    connect_deadline_ = now + opts.connect_timeout;
+  arm_timer();
+  do_read();
+}
+
+// ---------------------------------------------------------------------------
+// Reading
+
+void engine_session::do_read() {
+  // An idle connection waits with only a tiny buffer reserved; the rest of a
+  // larger message is read in bigger steps once it is known to be there.
+  auto limit = read_buffer_.size() == 0 ? idle_read_bytes : busy_read_bytes;
+  ws_.async_read_some(read_buffer_, limit,
+                      beast::bind_front_handler(&engine_session::on_read, shared_from_this()));
+}
+
+void engine_session::on_read(beast::error_code ec, std::size_t) {
+  if (ec) {
+    if (ec == websocket::error::message_too_big) {
+      log_event("eio:payload:too_large", "frame larger than maxPayload");
+      finish("payload too large");
+    } else if (closing_) {
+      finish(close_reason_);
+    } else {
+      finish("transport close");
+    }
+    return;
+  }
+  if (!ws_.is_message_done()) {
+    do_read();
+    return;
+  }
+  if (!closing_) {
+    if (ws_.got_binary()) {
+      log_event("eio:binary:unsupported", "binary frames are not supported");
+      do_close("binary frames are not supported");
+    } else {
+      auto data = read_buffer_.cdata();
+      on_frame(std::string_view(static_cast<const char*>(data.data()), data.size()));
+    }
+  }
+  // Give the message's memory back: 10,000 idle sockets must stay small.
+  read_buffer_.consume(read_buffer_.size());
+  read_buffer_.shrink_to_fit();
+  if (!finished_)
+    do_read();
+}
+
+void engine_session::on_frame(std::string_view frame) {
+  auto packet = parse_eio(frame);
+  if (!packet) {
+    log_event("eio:malformed", "unknown Engine.IO packet type");
+    do_close("invalid packet");
+    return;
+  }
+  switch (packet->type) {
+    case eio_type::ping:
+      // v4 clients do not ping outside an upgrade probe; answering is harmless.
+      send(std::string(1, static_cast<char>(eio_type::pong)) + packet->data);
+      break;
+    case eio_type::pong:
+      pong_deadline_ = clock::time_point::max();
+      next_ping_ = clock::now() + state_->options().engine.ping_interval;
+      break;
+    case eio_type::message:
+      if (mode_ == engine_mode::socketio) {
+        on_socketio_packet(packet->data);
+      } else if (auto handler = state_->engine_messages()) {
+        (*handler)(shared_from_this(), std::move(packet->data));
+      }
+      break;
+    case eio_type::close:
+      do_close("transport close");
+      break;
+    case eio_type::upgrade:
+    case eio_type::noop:
+      break;
+    case eio_type::open:
+      log_event("eio:malformed", "open packet from a client");
+      do_close("invalid packet");
+      break;
+  }
+}
+
+void engine_session::on_socketio_packet(std::string_view payload) {
+  auto parsed = parse_sio(payload);
+  if (!parsed) {
+    log_event("sio:malformed", parsed.error.reason);
+    do_close("parse error");
+    return;
+  }
+  auto& packet = *parsed.packet;
+  switch (packet.type) {
+    case sio_type::connect: {
+      auto handler = state_->find_namespace(packet.nsp);
+      if (!handler) {
+        send(connect_error_frame(packet.nsp, {{"message", "Invalid namespace"}}));
+        return;
+      }
+      // A repeated CONNECT for a namespace already pending or joined changes
+      // nothing: the first answer stands.
+      if (find_link(packet.nsp))
+        return;
+      namespaces_.push_back(namespace_link{packet.nsp, {}, handler, false});
+      handler->on_connect(shared_from_this(), packet.nsp, std::move(packet.data));
+      return;
+    }
+    case sio_type::disconnect: {
+      auto it = std::find_if(namespaces_.begin(), namespaces_.end(),
+                             [&](const namespace_link& l) { return l.name == packet.nsp; });
+      if (it == namespaces_.end())
+        return;
+      auto link = std::move(*it);
+      namespaces_.erase(it);
+      // A pending one is reported when its accept arrives (do_accept).
+      if (link.accepted)
+        notify_disconnect(link.handler, link.name, "client namespace disconnect");
+      return;
+    }
+    case sio_type::event:
+    case sio_type::ack: {
+      // Events before (or without) an accepted CONNECT are refused by closing
+      // the connection: a client skipping authentication is not one to keep.
+      auto link = find_link(packet.nsp);
+      if (!link || !link->accepted) {
+        log_event("sio:event:unauthenticated", "packet on namespace " + packet.nsp + " not joined");
+        do_close("event on a namespace not joined");
+        return;
+      }
+      if (packet.type == sio_type::ack)
+        return; // the server never asks for acks, so a stray one is ignored
+      auto handler = link->handler;
+      auto event = packet.data.front().get<std::string>();
+      packet.data.erase(packet.data.begin());
+      handler->on_event(shared_from_this(), packet.nsp, std::move(event), std::move(packet.data),
+                        packet.id);
+      return;
+    }
+    case sio_type::connect_error:
+      log_event("sio:malformed", "CONNECT_ERROR sent by a client");
+      do_close("parse error");
+      return;
+    case sio_type::binary_event:
+    case sio_type::binary_ack:
+      log_event("sio:binary:unsupported", "binary packets are not supported");
+      do_close("binary packets are not supported");
+      return;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Writing: one frame in flight, a bounded queue behind it.
+
+void engine_session::send(std::string frame) {
+  if (!open_ || closing_)
+    return;
+  if (queue_.size() - queue_head_ >= state_->options().engine.max_queued_frames) {
+    log_event("eio:write:overflow", "peer does not read; write queue full");
+    do_hard_close("write queue overflow");
+    return;
+  }
+  queue_.push_back(std::move(frame));
+  if (!writing_)
+    do_write();
+}
+
+void engine_session::do_write() {
+  writing_ = true;
+  // Moved out of the queue so the buffer stays put while the queue grows.
+  writing_frame_ = std::move(queue_[queue_head_++]);
+  if (queue_head_ == queue_.size()) {
+    queue_.clear();
+    queue_head_ = 0;
+  }
+  ws_.text(true);
+  ws_.async_write(asio::buffer(writing_frame_),
+                  beast::bind_front_handler(&engine_session::on_write, shared_from_this()));
+}
+
+void engine_session::on_write(beast::error_code ec, std::size_t) {
+  writing_ = false;
+  writing_frame_ = std::string();
+  if (ec) {
+    do_hard_close(closing_ ? close_reason_ : "transport error");
+    return;
+  }
+  if (finished_)
+    return;
+  if (queue_head_ < queue_.size()) {
+    do_write();
+    return;
+  }
+  std::vector<std::string>().swap(queue_);
+  if (closing_ && !close_sent_) {
+    close_sent_ = true;
+    ws_.async_close(websocket::close_code::normal,
+                    beast::bind_front_handler(&engine_session::on_close, shared_from_this()));
+  }
+}
+
+// ---------------------------------------------------------------------------
+// The one timer: ping every pingInterval, pong within pingTimeout, a namespace
+// within connectTimeout, a finished close within close_grace.
+
+void engine_session::arm_timer() {
+  if (finished_ || timer_waiting_)
+    return;
+  auto next = std::min({next_ping_, pong_deadline_, connect_deadline_, close_deadline_});
+  if (closing_)
+    next = close_deadline_;
+  if (next == clock::time_point::max())
+    return;
+  timer_waiting_ = true;
+  timer_.expires_at(next);
+  timer_.async_wait(beast::bind_front_handler(&engine_session::on_timer, shared_from_this()));
+}
+
+void engine_session::on_timer(beast::error_code) {
+  timer_waiting_ = false;
+  if (finished_)
+    return;
+  auto now = clock::now();
+  if (closing_) {
+    if (close_deadline_ <= now)
+      do_hard_close(close_reason_);
+    else
+      arm_timer();
+    return;
+  }
+  if (pong_deadline_ <= now) {
+    do_close("ping timeout");
+  } else if (connect_deadline_ <= now) {
+    do_close("connect timeout");
+  } else if (next_ping_ <= now) {
+    next_ping_ = clock::time_point::max();
+    pong_deadline_ = now + state_->options().engine.ping_timeout;
+    send(std::string(1, static_cast<char>(eio_type::ping)));
+  }
+  arm_timer();
+}
+
+// ---------------------------------------------------------------------------
+// Closing. The first reason wins; accepted namespaces hear it exactly once.
+
+void engine_session::do_close(std::string reason) {
+  if (closing_ || finished_)
+    return;
+  closing_ = true;
+  close_reason_ = std::move(reason);
+  end_namespaces(close_reason_);
+  if (!open_) {
+    do_hard_close(close_reason_);
+    return;
+  }
+  close_deadline_ = clock::now() + close_grace;
+  if (timer_waiting_)
+    timer_.cancel(); // on_timer re-arms for the close deadline
+  else
+    arm_timer();
+  if (!writing_ && !close_sent_) {
+    close_sent_ = true;
+    ws_.async_close(websocket::close_code::normal,
+                    beast::bind_front_handler(&engine_session::on_close, shared_from_this()));
+  }
+}
+
+void engine_session::do_hard_close(std::string reason) {
+  if (finished_)
+    return;
+  if (!closing_) {
+    closing_ = true;
+    close_reason_ = std::move(reason);
+    end_namespaces(close_reason_);
+  }
+  // Cutting the socket fails the pending read, whose handler finishes.
+  beast::error_code ignored;
+  ws_.next_layer().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+  ws_.next_layer().close(ignored);
+  if (!open_)
+    finish(close_reason_);
+}
+
+void engine_session::on_close(beast::error_code) {
+  // The pending read completes once the peer's close frame (or EOF) arrives.
+}
+
+void engine_session::finish(const std::string& reason) {
+  if (finished_)
+    return;
+  if (!closing_) {
+    closing_ = true;
+    close_reason_ = reason;
+    end_namespaces(reason);
+  }
+  finished_ = true;
+  open_ = false;
+  beast::error_code ignored;
+  ws_.next_layer().close(ignored);
+  timer_.cancel();
+  std::vector<std::string>().swap(queue_);
+  queue_head_ = 0;
+  if (registry_id_ != 0) {
+    state_->unregister_session(registry_id_);
+    registry_id_ = 0;
+  }
+}
+
+void engine_session::end_namespaces(const std::string& reason) {
+  // Pending namespaces stay listed: their late accept reports the close.
+  std::vector<namespace_link> joined_links;
+  for (auto it = namespaces_.begin(); it != namespaces_.end();) {
+    if (it->accepted) {
+      joined_links.push_back(std::move(*it));
+      it = namespaces_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  for (auto& link : joined_links)
+    notify_disconnect(link.handler, link.name, reason);
+}
+
+void engine_session::notify_disconnect(const std::shared_ptr<namespace_handler>& handler,
+                                       const std::string& nsp, const std::string& reason) {
+  if (handler)
+    handler->on_disconnect(shared_from_this(), nsp, reason);
+  std::lock_guard<std::mutex> guard(attachments_mutex_);
+  attachments_.erase(std::remove_if(attachments_.begin(), attachments_.end(),
+                                    [&](const auto& a) { return a.first == nsp; }),
+                     attachments_.end());
+}
+
+void engine_session::log_event(const char* event, std::string_view reason) {
+  state_->log({{"event", event}, {"reason", reason}, {"remote", remote_address_}, {"sid", sid_}});
+}
+
+void engine_session::shutdown() {
+  asio::post(ws_.get_executor(), [self = shared_from_this()] { self->do_close("server shutting down"); });
+}
+
+// ---------------------------------------------------------------------------
+// The connection interface: post to the strand, act there.
+
+engine_session::namespace_link* engine_session::find_link(const std::string& nsp) {
+  for (auto& link : namespaces_)
+    if (link.name == nsp)
+      return &link;
+  return nullptr;
+}
+
+bool engine_session::joined(const std::string& nsp) {
+  auto link = find_link(nsp);
+  return link && link->accepted && open_ && !closing_;
+}
+
+void engine_session::accept(const std::string& nsp, nlohmann::json extra) {
+  asio::post(ws_.get_executor(), [self = shared_from_this(), nsp, extra = std::move(extra)] {
+    self->do_accept(nsp, extra);
+  });
+}
+
+void engine_session::do_accept(const std::string& nsp, const nlohmann::json& extra) {
+  auto it = std::find_if(namespaces_.begin(), namespaces_.end(),
+                         [&](const namespace_link& l) { return l.name == nsp; });
+  if (it != namespaces_.end() && it->accepted)
+    return; // answered twice; the first answer stands
+  if (closing_ || finished_ || it == namespaces_.end()) {
+    // Too late: the connection closed, or the client left before the answer.
+    // The application counts on one on_disconnect per accept.
+    std::shared_ptr<namespace_handler> handler;
+    if (it != namespaces_.end()) {
+      handler = it->handler;
+      namespaces_.erase(it);
+    } else {
+      handler = state_->find_namespace(nsp);
+    }
+    notify_disconnect(handler, nsp, closing_ || finished_ ? close_reason_ : "client namespace disconnect");
+    return;
+  }
+  it->accepted = true;
+  it->socket_id = random_id();
+  nlohmann::json payload = {{"sid", it->socket_id}};
+  if (extra.is_object())
+    for (auto& [key, value] : extra.items())
+      if (key != "sid")
+        payload[key] = value;
+  sio_packet p;
+  p.type = sio_type::connect;
+  p.nsp = nsp;
+  p.data = std::move(payload);
+  connect_deadline_ = clock::time_point::max();
+  send(encode_sio(p));
+}
+
+void engine_session::reject(const std::string& nsp, std::string message, int code) {
+  asio::post(ws_.get_executor(), [self = shared_from_this(), nsp, message = std::move(message), code] {
+    self->do_reject(nsp, message, code);
+  });
+}
+
+void engine_session::do_reject(const std::string& nsp, const std::string& message, int code) {
+  auto it = std::find_if(namespaces_.begin(), namespaces_.end(),
+                         [&](const namespace_link& l) { return l.name == nsp; });
+  if (it == namespaces_.end() || it->accepted)
+    return;
+  namespaces_.erase(it);
+  send(connect_error_frame(nsp, {{"message", message}, {"data", {{"code", code}}}}));
+}
+
+void engine_session::emit(const std::string& nsp, const std::string& event, nlohmann::json args) {
+  asio::post(ws_.get_executor(), [self = shared_from_this(), nsp, event, args = std::move(args)] {
+    if (self->joined(nsp))
+      self->send(encode_event(nsp, event, args));
+  });
+}
+
+void engine_session::ack(const std::string& nsp, std::uint64_t ack_id, nlohmann::json args) {
+  asio::post(ws_.get_executor(), [self = shared_from_this(), nsp, ack_id, args = std::move(args)] {
+    if (self->joined(nsp))
+      self->send(encode_ack(nsp, ack_id, args));
+  });
+}
+
+void engine_session::disconnect(const std::string& nsp, std::string reason) {
+  asio::post(ws_.get_executor(), [self = shared_from_this(), nsp, reason = std::move(reason)] {
+    self->do_disconnect(nsp, reason);
+  });
+}
+
+void engine_session::do_disconnect(const std::string& nsp, const std::string& reason) {
+  auto it = std::find_if(namespaces_.begin(), namespaces_.end(),
+                         [&](const namespace_link& l) { return l.name == nsp; });
+  if (it == namespaces_.end() || !it->accepted)
+    return;
+  auto link = std::move(*it);
+  namespaces_.erase(it);
+  sio_packet p;
+  p.type = sio_type::disconnect;
+  p.nsp = nsp;
+  send(encode_sio(p));
+  notify_disconnect(link.handler, nsp, reason);
+}
+
+void engine_session::close(std::string reason) {
+  asio::post(ws_.get_executor(), [self = shared_from_this(), reason = std::move(reason)]() mutable {
+    self->do_close(std::move(reason));
+  });
+}
+
+void engine_session::send_message(std::string text) {
+  asio::post(ws_.get_executor(), [self = shared_from_this(), text = std::move(text)] {
+    if (self->mode_ == engine_mode::bare)
+      self->send(std::string(1, static_cast<char>(eio_type::message)) + text);
+  });
+}
+
+void engine_session::attach(const std::string& nsp, std::shared_ptr<void> data) {
+  std::lock_guard<std::mutex> guard(attachments_mutex_);
+  for (auto& entry : attachments_) {
+    if (entry.first == nsp) {
+      entry.second = std::move(data);
+      return;
+    }
+  }
+  attachments_.emplace_back(nsp, std::move(data));
+}
+
+std::shared_ptr<void> engine_session::attachment(const std::string& nsp) const {
+  std::lock_guard<std::mutex> guard(attachments_mutex_);
+  for (const auto& entry : attachments_)
+    if (entry.first == nsp)
+      return entry.second;
+  return nullptr;
+}
+
+} // namespace siberius::net

@@ -1,0 +1,129 @@
+// One Engine.IO v4 connection over WebSocket, with the Socket.IO v5 namespace
+// layer on top (or, on the bare Engine.IO endpoint, plain messages).
+//
+// Everything but the public connection methods runs on the socket's strand;
+// those methods post there. One timer drives pings, the pong deadline, the
+// connect timeout and the close deadline; one write is in flight at a time
+// with a bounded queue behind it. Idle connections keep almost no buffers.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/websocket.hpp>
+
+#include "net/server.hpp"
+#include "net/server_state.hpp"
+
+namespace siberius::net {
+
+enum class engine_mode {
+  socketio, // Socket.IO packets inside Engine.IO messages
+  bare,     // Engine.IO messages handed to the engine_message_handler
+};
+
+class engine_session : public connection,
+                       public session_base,
+                       public std::enable_shared_from_this<engine_session> {
+public:
+  engine_session(boost::asio::ip::tcp::socket socket, std::shared_ptr<server_state> state,
+                 connection_slot slot, engine_mode mode, std::string remote_address);
+  ~engine_session() override;
+
+  /// Completes the WebSocket upgrade for `req` and starts the session.
+  void run(const http_request& req);
+
+  const std::string& sid() const override { return sid_; }
+  const std::string& remote_address() const override { return remote_address_; }
+  void accept(const std::string& nsp, nlohmann::json extra) override;
+  void reject(const std::string& nsp, std::string message, int code) override;
+  void emit(const std::string& nsp, const std::string& event, nlohmann::json args) override;
+  void ack(const std::string& nsp, std::uint64_t ack_id, nlohmann::json args) override;
+  void disconnect(const std::string& nsp, std::string reason) override;
+  void close(std::string reason) override;
+  void send_message(std::string text) override;
+  void attach(const std::string& nsp, std::shared_ptr<void> data) override;
+  std::shared_ptr<void> attachment(const std::string& nsp) const override;
+
+  void shutdown() override;
+
+private:
+  using clock = std::chrono::steady_clock;
+  using websocket_stream = boost::beast::websocket::stream<boost::asio::ip::tcp::socket, false>;
+
+  /// One namespace this client asked to join: pending until the handler answers.
+  struct namespace_link {
+    std::string name;
+    std::string socket_id; // set on accept
+    std::shared_ptr<namespace_handler> handler;
+    bool accepted = false;
+  };
+
+  void on_handshake(boost::beast::error_code ec);
+  void do_read();
+  void on_read(boost::beast::error_code ec, std::size_t bytes);
+  void on_frame(std::string_view frame);
+  void on_socketio_packet(std::string_view payload);
+  void send(std::string frame);
+  void do_write();
+  void on_write(boost::beast::error_code ec, std::size_t bytes);
+  void arm_timer();
+  void on_timer(boost::beast::error_code ec);
+  void do_close(std::string reason);
+  void do_hard_close(std::string reason);
+  void on_close(boost::beast::error_code ec);
+  void finish(const std::string& reason);
+  void end_namespaces(const std::string& reason);
+  void notify_disconnect(const std::shared_ptr<namespace_handler>& handler, const std::string& nsp,
+                         const std::string& reason);
+  void log_event(const char* event, std::string_view reason);
+
+  void do_accept(const std::string& nsp, const nlohmann::json& extra);
+  void do_reject(const std::string& nsp, const std::string& message, int code);
+  void do_disconnect(const std::string& nsp, const std::string& reason);
+  namespace_link* find_link(const std::string& nsp);
+  bool joined(const std::string& nsp);
+
+  websocket_stream ws_;
+  boost::asio::steady_timer timer_;
+  boost::beast::flat_buffer read_buffer_;
+  std::shared_ptr<server_state> state_;
+  connection_slot slot_;
+  const std::string sid_;
+  const std::string remote_address_;
+  const engine_mode mode_;
+  std::uint64_t registry_id_ = 0;
+
+  // Write side: writing_frame_ is in flight, queue_[queue_head_..] waits.
+  std::string writing_frame_;
+  std::vector<std::string> queue_;
+  std::size_t queue_head_ = 0;
+
+  // Deadlines; clock::time_point::max() means "not set".
+  clock::time_point next_ping_ = clock::time_point::max();
+  clock::time_point pong_deadline_ = clock::time_point::max();
+  clock::time_point connect_deadline_ = clock::time_point::max();
+  clock::time_point close_deadline_ = clock::time_point::max();
+
+  std::vector<namespace_link> namespaces_;
+  std::string close_reason_;
+  bool open_ = false;          // handshake done, frames may be sent
+  bool writing_ = false;
+  bool timer_waiting_ = false;
+  bool closing_ = false;       // close decided; namespaces already told
+  bool close_sent_ = false;    // WebSocket close handshake started
+  bool finished_ = false;      // socket gone, nothing more happens
+
+  // Attachments are read and written from application threads.
+  mutable std::mutex attachments_mutex_;
+  std::vector<std::pair<std::string, std::shared_ptr<void>>> attachments_;
+};
+
+} // namespace siberius::net

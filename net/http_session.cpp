@@ -1,0 +1,277 @@
+#include "net/http_session.hpp"
+
+#include <algorithm>
+
+#include <boost/asio/post.hpp>
+#include <boost/beast/core/bind_handler.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
+
+#include "net/engine_session.hpp"
+
+namespace siberius::net {
+
+namespace beast = boost::beast;
+namespace asio = boost::asio;
+
+namespace {
+
+std::string trim(std::string_view s) {
+  auto first = s.find_first_not_of(" \t");
+  if (first == std::string_view::npos)
+    return {};
+  auto last = s.find_last_not_of(" \t");
+  return std::string(s.substr(first, last - first + 1));
+}
+
+http_response make_response(const http_request& req, http::status status, std::string body,
+                            const char* content_type) {
+  http_response res{status, req.version()};
+  res.set(http::field::server, "siberius");
+  res.set(http::field::content_type, content_type);
+  res.body() = std::move(body);
+  return res;
+}
+
+// The reference Engine.IO server answers a refused handshake with HTTP 400
+// and {"code":N,"message":"..."}; clients show that message.
+http_response engine_error(const http_request& req, int code, const char* message) {
+  nlohmann::json body = {{"code", code}, {"message", message}};
+  return make_response(req, http::status::bad_request, body.dump(), "application/json");
+}
+
+std::string_view path_of(std::string_view target) {
+  return target.substr(0, target.find('?'));
+}
+
+std::optional<std::string> query_param(std::string_view target, std::string_view name) {
+  auto q = target.find('?');
+  if (q == std::string_view::npos)
+    return std::nullopt;
+  auto query = target.substr(q + 1);
+  while (!query.empty()) {
+    auto amp = query.find('&');
+    auto pair = query.substr(0, amp);
+    auto eq = pair.find('=');
+    if (pair.substr(0, eq) == name)
+      return std::string(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1));
+    if (amp == std::string_view::npos)
+      break;
+    query.remove_prefix(amp + 1);
+  }
+  return std::nullopt;
+}
+
+// "/socket.io/" also matches "/socket.io", as the reference server does.
+bool path_matches(std::string_view path, const std::string& mount) {
+  std::string_view m = mount;
+  if (path == m)
+    return true;
+  if (!m.empty() && m.back() == '/')
+    return path == m.substr(0, m.size() - 1);
+  return false;
+}
+
+} // namespace
+
+std::string client_address(const std::string& peer, const http_request& req,
+                           const std::vector<std::string>& trusted_proxies) {
+  if (std::find(trusted_proxies.begin(), trusted_proxies.end(), peer) == trusted_proxies.end())
+    return peer;
+  auto forwarded = req["X-Forwarded-For"];
+  if (!forwarded.empty()) {
+    auto comma = forwarded.rfind(',');
+    auto last = trim(comma == std::string_view::npos ? forwarded : forwarded.substr(comma + 1));
+    if (!last.empty())
+      return last;
+  }
+  auto real_ip = trim(req["X-Real-IP"]);
+  return real_ip.empty() ? peer : real_ip;
+}
+
+http_session::http_session(asio::ip::tcp::socket socket, std::shared_ptr<server_state> state)
+    : stream_(std::move(socket)), state_(std::move(state)), slot_(state_) {
+  beast::error_code ec;
+  auto endpoint = stream_.socket().remote_endpoint(ec);
+  if (!ec) {
+    auto address = endpoint.address();
+    // An IPv4 client on a dual-stack socket shows up as ::ffff:a.b.c.d.
+    if (address.is_v6() && address.to_v6().is_v4_mapped())
+      address = asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6());
+    peer_address_ = address.to_string();
+  }
+}
+
+http_session::~http_session() {
+  if (registry_id_ != 0)
+    state_->unregister_session(registry_id_);
+}
+
+void http_session::run() {
+  registry_id_ = state_->register_session(weak_from_this());
+  asio::post(stream_.get_executor(), beast::bind_front_handler(&http_session::do_read, shared_from_this()));
+}
+
+void http_session::shutdown() {
+  asio::post(stream_.get_executor(), [self = shared_from_this()] { self->do_close(); });
+}
+
+void http_session::do_read() {
+  if (state_->stopping()) {
+    do_close();
+    return;
+  }
+  parser_.emplace();
+  parser_->header_limit(static_cast<std::uint32_t>(state_->options().max_http_header));
+  parser_->body_limit(state_->options().max_http_body);
+  // Bounds the whole request, so a slow client cannot hold the socket.
+  stream_.expires_after(state_->options().http_read_timeout);
+  http::async_read(stream_, buffer_, *parser_,
+                   beast::bind_front_handler(&http_session::on_read, shared_from_this()));
+}
+
+void http_session::on_read(beast::error_code ec, std::size_t) {
+  if (ec == http::error::body_limit) {
+    http_request req = parser_->release();
+    respond(make_response(req, http::status::payload_too_large, "request body too large\n", "text/plain"),
+            false);
+    return;
+  }
+  if (ec == http::error::header_limit) {
+    http_request req;
+    respond(make_response(req, http::status::request_header_fields_too_large, "request header too large\n",
+                          "text/plain"),
+            false);
+    return;
+  }
+  if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::operation_aborted) {
+    do_close();
+    return;
+  }
+  if (ec) {
+    // A request Beast could not parse gets a 400; a broken socket just closes.
+    if (ec.category() == beast::http::make_error_code(http::error::bad_target).category()) {
+      http_request req;
+      respond(make_response(req, http::status::bad_request, "malformed request\n", "text/plain"), false);
+    } else {
+      do_close();
+    }
+    return;
+  }
+  stream_.expires_never();
+  on_request(parser_->release());
+}
+
+void http_session::on_request(http_request req) {
+  const auto& opts = state_->options();
+  if (state_->stopping()) {
+    respond(make_response(req, http::status::service_unavailable, "server shutting down\n", "text/plain"), false);
+    return;
+  }
+  if (state_->open_sockets.load() > opts.max_connections) {
+    respond(make_response(req, http::status::service_unavailable, "too many connections\n", "text/plain"), false);
+    return;
+  }
+  auto path = path_of(req.target());
+  bool socketio = path_matches(path, opts.socketio_path);
+  bool bare = !socketio && opts.engineio_path && path_matches(path, *opts.engineio_path);
+  if (socketio || bare) {
+    auto transport = query_param(req.target(), "transport");
+    if (transport != std::optional<std::string>("websocket")) {
+      respond(engine_error(req, 0, "Transport unknown"), false);
+    } else if (query_param(req.target(), "EIO") != std::optional<std::string>("4")) {
+      respond(engine_error(req, 5, "Unsupported protocol version"), false);
+    } else if (query_param(req.target(), "sid")) {
+      // Upgrading a polling session: there are none, polling is not served.
+      respond(engine_error(req, 1, "Session ID unknown"), false);
+    } else if (req.method() != http::verb::get || !beast::websocket::is_upgrade(req)) {
+      respond(engine_error(req, 3, "Bad request"), false);
+    } else {
+      upgrade(std::move(req), bare);
+    }
+    return;
+  }
+  auto handler = state_->http();
+  if (!handler) {
+    bool keep_alive = req.keep_alive();
+    respond(make_response(req, http::status::not_found, "not found\n", "text/plain"), keep_alive);
+    return;
+  }
+  bool keep_alive = req.keep_alive();
+  auto remote = client_address(peer_address_, req, opts.trusted_proxies);
+  auto self = shared_from_this();
+  auto answered = std::make_shared<std::atomic<bool>>(false);
+  (*handler)(std::move(req), std::move(remote), [self, keep_alive, answered](http_response res) {
+    if (answered->exchange(true))
+      return; // a second answer to one request is dropped
+    asio::post(self->stream_.get_executor(), [self, keep_alive, res = std::move(res)]() mutable {
+      self->respond(std::move(res), keep_alive && res.keep_alive());
+    });
+  });
+}
+
+void http_session::upgrade(http_request req, bool bare_engine) {
+  auto remote = client_address(peer_address_, req, state_->options().trusted_proxies);
+  if (registry_id_ != 0) {
+    state_->unregister_session(registry_id_);
+    registry_id_ = 0;
+  }
+  auto session = std::make_shared<engine_session>(stream_.release_socket(), state_, std::move(slot_),
+                                                  bare_engine ? engine_mode::bare : engine_mode::socketio,
+                                                  std::move(remote));
+  session->run(req);
+}
+
+void http_session::respond(http_response res, bool keep_alive) {
+  if (!res.has_content_length() && !res.chunked())
+    res.prepare_payload();
+  if (res[http::field::server].empty())
+    res.set(http::field::server, "siberius");
+  res.keep_alive(keep_alive);
+  response_ = std::make_shared<http_response>(std::move(res));
+  stream_.expires_after(state_->options().http_read_timeout);
+  http::async_write(stream_, *response_,
+                    beast::bind_front_handler(&http_session::on_write, shared_from_this(), keep_alive));
+}
+
+void http_session::on_write(bool keep_alive, beast::error_code ec, std::size_t) {
+  response_.reset();
+  if (ec) {
+    do_close();
+    return;
+  }
+  if (!keep_alive) {
+    do_drain();
+    return;
+  }
+  do_read();
+}
+
+void http_session::do_close() {
+  beast::error_code ignored;
+  stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+  stream_.close();
+}
+
+// After a final response (413, 400...) the client may still be sending; closing
+// with unread bytes would reset the connection and could destroy the response
+// in flight. Read and drop until the client closes, for a short while.
+void http_session::do_drain() {
+  if (!draining_) {
+    draining_ = true;
+    beast::error_code ignored;
+    stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+    buffer_.clear();
+    buffer_.shrink_to_fit();
+    // One deadline for the whole drain: a trickling client cannot extend it.
+    stream_.expires_after(std::chrono::seconds(2));
+  }
+  stream_.async_read_some(buffer_.prepare(4096), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+    if (ec) {
+      self->stream_.close();
+      return;
+    }
+    self->do_drain();
+  });
+}
+
+} // namespace siberius::net

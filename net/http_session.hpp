@@ -1,0 +1,53 @@
+// One TCP connection speaking HTTP/1.1: plain requests go to the application's
+// http_handler (404 without one); a WebSocket upgrade at the Socket.IO or bare
+// Engine.IO path hands the socket to an engine_session.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http.hpp>
+
+#include "net/server.hpp"
+#include "net/server_state.hpp"
+
+namespace siberius::net {
+
+class http_session : public session_base, public std::enable_shared_from_this<http_session> {
+public:
+  http_session(boost::asio::ip::tcp::socket socket, std::shared_ptr<server_state> state);
+  ~http_session() override;
+
+  void run();
+  void shutdown() override;
+
+private:
+  void do_read();
+  void on_read(boost::beast::error_code ec, std::size_t bytes);
+  void on_request(http_request req);
+  void upgrade(http_request req, bool bare_engine);
+  void respond(http_response res, bool keep_alive);
+  void on_write(bool keep_alive, boost::beast::error_code ec, std::size_t bytes);
+  void do_close();
+  void do_drain();
+
+  boost::beast::tcp_stream stream_;
+  boost::beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  std::shared_ptr<server_state> state_;
+  connection_slot slot_;
+  std::string peer_address_;
+  std::uint64_t registry_id_ = 0;
+  bool draining_ = false;
+  std::shared_ptr<http_response> response_; // the one being written
+};
+
+/// The client's address as the application should see it: the peer, or the
+/// address a trusted proxy forwarded (X-Forwarded-For's last hop, else X-Real-IP).
+std::string client_address(const std::string& peer, const http_request& req,
+                           const std::vector<std::string>& trusted_proxies);
+
+} // namespace siberius::net

@@ -1,0 +1,39 @@
+// Accepts TCP connections and hands each to an http_session.
+#pragma once
+
+#include <memory>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core/error.hpp>
+
+#include "net/server_state.hpp"
+
+namespace siberius::net {
+
+class listener : public std::enable_shared_from_this<listener> {
+public:
+  /// Binds; throws std::system_error when the address cannot be used.
+  listener(boost::asio::io_context& ioc, const boost::asio::ip::tcp::endpoint& endpoint,
+           std::shared_ptr<server_state> state);
+
+  void run();
+  /// Thread-safe: stops accepting.
+  void stop();
+  std::uint16_t port() const { return port_; }
+
+private:
+  void do_accept();
+  void on_accept(boost::beast::error_code ec, boost::asio::ip::tcp::socket socket);
+
+  boost::asio::io_context& ioc_;
+  boost::asio::strand<boost::asio::io_context::executor_type> strand_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  boost::asio::steady_timer retry_timer_;
+  std::shared_ptr<server_state> state_;
+  std::uint16_t port_ = 0;
+};
+
+} // namespace siberius::net

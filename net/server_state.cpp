@@ -1,0 +1,122 @@
+#include "net/server_state.hpp"
+
+#include <iostream>
+#include <vector>
+
+#include <openssl/rand.h>
+
+namespace siberius::net {
+
+server_state::server_state(server_options options) : options_(std::move(options)) {}
+
+void server_state::log(const nlohmann::json& line) const {
+  if (options_.log) {
+    options_.log(line);
+    return;
+  }
+  auto text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  text += '\n';
+  std::cerr << text << std::flush;
+}
+
+void server_state::add_namespace(const std::string& nsp, std::shared_ptr<namespace_handler> handler) {
+  std::lock_guard<std::mutex> guard(mutex_);
+  namespaces_[nsp] = std::move(handler);
+}
+
+std::shared_ptr<namespace_handler> server_state::find_namespace(const std::string& nsp) const {
+  std::lock_guard<std::mutex> guard(mutex_);
+  auto it = namespaces_.find(nsp);
+  return it == namespaces_.end() ? nullptr : it->second;
+}
+
+void server_state::set_http_handler(http_handler handler) {
+  auto ptr = handler ? std::make_shared<const http_handler>(std::move(handler)) : nullptr;
+  std::lock_guard<std::mutex> guard(mutex_);
+  http_ = std::move(ptr);
+}
+
+std::shared_ptr<const http_handler> server_state::http() const {
+  std::lock_guard<std::mutex> guard(mutex_);
+  return http_;
+}
+
+void server_state::set_engine_message_handler(engine_message_handler handler) {
+  auto ptr = handler ? std::make_shared<const engine_message_handler>(std::move(handler)) : nullptr;
+  std::lock_guard<std::mutex> guard(mutex_);
+  engine_messages_ = std::move(ptr);
+}
+
+std::shared_ptr<const engine_message_handler> server_state::engine_messages() const {
+  std::lock_guard<std::mutex> guard(mutex_);
+  return engine_messages_;
+}
+
+std::uint64_t server_state::register_session(std::weak_ptr<session_base> session) {
+  std::lock_guard<std::mutex> guard(mutex_);
+  auto id = next_session_id_++;
+  sessions_.emplace(id, std::move(session));
+  return id;
+}
+
+void server_state::unregister_session(std::uint64_t id) {
+  std::lock_guard<std::mutex> guard(mutex_);
+  sessions_.erase(id);
+}
+
+void server_state::shutdown_all() {
+  stopping_ = true;
+  std::vector<std::shared_ptr<session_base>> live;
+  {
+    std::lock_guard<std::mutex> guard(mutex_);
+    live.reserve(sessions_.size());
+    for (auto& [id, weak] : sessions_)
+      if (auto session = weak.lock())
+        live.push_back(std::move(session));
+  }
+  // Outside the lock: shutdown() only posts, but a session may unregister.
+  for (auto& session : live)
+    session->shutdown();
+}
+
+connection_slot::connection_slot(std::shared_ptr<server_state> state) : state_(std::move(state)) {
+  ++state_->open_sockets;
+}
+
+connection_slot& connection_slot::operator=(connection_slot&& other) noexcept {
+  if (this != &other) {
+    if (state_)
+      --state_->open_sockets;
+    state_ = std::move(other.state_);
+  }
+  return *this;
+}
+
+connection_slot::~connection_slot() {
+  if (state_)
+    --state_->open_sockets;
+}
+
+std::string random_id() {
+  static constexpr char alphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  unsigned char bytes[15];
+  if (RAND_bytes(bytes, sizeof bytes) != 1) {
+    // OpenSSL's generator does not fail once seeded by the OS; if it ever
+    // does, refusing to hand out a guessable id is the only safe answer.
+    std::cerr << R"({"event":"net:random:failed"})" << std::endl;
+    std::abort();
+  }
+  std::string id;
+  id.reserve(20);
+  for (std::size_t i = 0; i < sizeof bytes; i += 3) {
+    unsigned v = (bytes[i] << 16) | (bytes[i + 1] << 8) | bytes[i + 2];
+    id += alphabet[(v >> 18) & 63];
+    id += alphabet[(v >> 12) & 63];
+    id += alphabet[(v >> 6) & 63];
+    id += alphabet[v & 63];
+  }
+  return id;
+}
+
+} // namespace siberius::net

@@ -1,0 +1,78 @@
+// State shared by the listener and every session of one server: options,
+// application handlers, the registry used by stop(), and connection counters.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "net/server.hpp"
+
+namespace siberius::net {
+
+/// Anything stop() must be able to close: HTTP and Engine.IO sessions.
+class session_base {
+public:
+  virtual ~session_base() = default;
+  /// Thread-safe; closes the session with reason "server shutting down".
+  virtual void shutdown() = 0;
+};
+
+class server_state {
+public:
+  explicit server_state(server_options options);
+
+  const server_options& options() const { return options_; }
+  void log(const nlohmann::json& line) const;
+
+  void add_namespace(const std::string& nsp, std::shared_ptr<namespace_handler> handler);
+  std::shared_ptr<namespace_handler> find_namespace(const std::string& nsp) const;
+  void set_http_handler(http_handler handler);
+  std::shared_ptr<const http_handler> http() const;
+  void set_engine_message_handler(engine_message_handler handler);
+  std::shared_ptr<const engine_message_handler> engine_messages() const;
+
+  /// Sessions register so that stop() reaches them; the id unregisters.
+  std::uint64_t register_session(std::weak_ptr<session_base> session);
+  void unregister_session(std::uint64_t id);
+  /// Marks the server as stopping and shuts every registered session down.
+  void shutdown_all();
+  bool stopping() const { return stopping_.load(); }
+
+  /// TCP connections held by sessions (HTTP or WebSocket); see connection_slot.
+  std::atomic<std::size_t> open_sockets{0};
+  /// Live Engine.IO connections (server::connection_count()).
+  std::atomic<std::size_t> engine_connections{0};
+
+private:
+  server_options options_;
+  mutable std::mutex mutex_;
+  std::unordered_map<std::string, std::shared_ptr<namespace_handler>> namespaces_;
+  std::shared_ptr<const http_handler> http_;
+  std::shared_ptr<const engine_message_handler> engine_messages_;
+  std::unordered_map<std::uint64_t, std::weak_ptr<session_base>> sessions_;
+  std::uint64_t next_session_id_ = 1;
+  std::atomic<bool> stopping_{false};
+};
+
+/// Counts one open TCP connection for as long as it lives; moves from the
+/// HTTP session to the Engine.IO session on upgrade.
+class connection_slot {
+public:
+  connection_slot() = default;
+  explicit connection_slot(std::shared_ptr<server_state> state);
+  connection_slot(connection_slot&& other) noexcept = default;
+  connection_slot& operator=(connection_slot&& other) noexcept;
+  ~connection_slot();
+
+private:
+  std::shared_ptr<server_state> state_;
+};
+
+/// 120 random bits as 20 URL-safe characters (Engine.IO and Socket.IO ids).
+std::string random_id();
+
+} // namespace siberius::net
