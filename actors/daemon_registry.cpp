@@ -72,7 +72,7 @@ void daemon_registry_state::on_authenticated(const net::connection_ptr& conn, co
     self->send(old->second, atom::replace_v);
   }
   session_info info{client_id, outcome.daemon.name, conn->remote_address(), options.max_sync_files};
-  auto session = self->spawn<caf::monitored>(daemon_session, conn, caf::actor_cast<caf::actor>(self), db, info);
+  auto session = self->spawn<caf::monitored>(daemon_session, conn, caf::actor_cast<caf::actor>(self), db, hub, info);
   sessions[client_id] = session;
   client_of[session.address()] = client_id;
   conn->attach(daemon_nsp, std::make_shared<caf::actor>(session));
@@ -81,6 +81,9 @@ void daemon_registry_state::on_authenticated(const net::connection_ptr& conn, co
   conn->accept(daemon_nsp, std::move(extra));
   log_event(log_level::info, "daemon:connected",
             {{"clientId", client_id}, {"name", outcome.daemon.name}, {"ip", conn->remote_address()}});
+  self->send(hub, atom::broadcast_v, std::string("daemon:status_changed"),
+             nlohmann::json{{"clientId", client_id}, {"name", outcome.daemon.name}, {"status", "online"},
+                            {"remoteAddr", conn->remote_address()}, {"at", now_iso8601()}});
 }
 
 void daemon_registry_state::on_session_down(const caf::down_msg& msg) {
@@ -95,6 +98,8 @@ void daemon_registry_state::on_session_down(const caf::down_msg& msg) {
     return;
   sessions.erase(s);
   heartbeats.erase(client_id);
+  self->send(hub, atom::broadcast_v, std::string("daemon:status_changed"),
+             nlohmann::json{{"clientId", client_id}, {"status", "offline"}, {"at", now_iso8601()}});
   self->request(db, db_timeout, atom::offline_v, client_id)
     .then([](bool) {},
           [=](const caf::error&) {
@@ -129,11 +134,12 @@ void daemon_registry_state::flush_heartbeats() {
           });
 }
 
-caf::behavior daemon_registry(caf::stateful_actor<daemon_registry_state>* self, caf::actor db,
+caf::behavior daemon_registry(caf::stateful_actor<daemon_registry_state>* self, caf::actor db, caf::actor hub,
                               registry_options options) {
   auto& st = self->state;
   st.self = self;
   st.db = std::move(db);
+  st.hub = std::move(hub);
   st.options = options;
   self->set_down_handler([self](caf::down_msg& msg) { self->state.on_session_down(msg); });
   return {

@@ -26,6 +26,7 @@ struct registry_options {
 struct daemon_registry_state {
   caf::event_based_actor* self = nullptr;
   caf::actor db;
+  caf::actor hub; // client_hub: told when a daemon goes online or offline
   registry_options options;
   std::unordered_map<std::string, caf::actor> sessions;           // by clientId
   std::unordered_map<caf::actor_addr, std::string> client_of;      // session -> clientId
@@ -42,7 +43,7 @@ struct daemon_registry_state {
   void flush_heartbeats();
 };
 
-caf::behavior daemon_registry(caf::stateful_actor<daemon_registry_state>* self, caf::actor db,
+caf::behavior daemon_registry(caf::stateful_actor<daemon_registry_state>* self, caf::actor db, caf::actor hub,
                               registry_options options);
 
 } // namespace siberius::actors

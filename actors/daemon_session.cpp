@@ -91,9 +91,10 @@ void daemon_session_state::on_pdf_indexed(const json& payload, std::optional<std
     return ack(ack_id, {{"received", false}, {"error", *err}});
   }
   std::vector<storage::pdf_document> docs{std::move(std::get<storage::pdf_document>(parsed))};
-  self->request(db, db_timeout, atom::ingest_v, info.client_id, std::move(docs))
+  self->request(db, db_timeout, atom::ingest_v, info.client_id, docs)
     .then(
       [=](const std::vector<storage::ingest_result>& results) {
+        announce(docs, results);
         auto& r = results.at(0);
         if (r.status == storage::ingest_status::error)
           return ack(ack_id, {{"received", false}, {"error", r.error}});
@@ -147,9 +148,10 @@ void daemon_session_state::on_pdf_indexed_batch(const json& payload, std::option
   };
   if (valid.empty())
     return finish();
-  self->request(db, db_timeout, atom::ingest_v, info.client_id, std::move(valid))
+  self->request(db, db_timeout, atom::ingest_v, info.client_id, valid)
     .then(
       [=](const std::vector<storage::ingest_result>& stored) {
+        announce(valid, stored);
         for (std::size_t i = 0; i < stored.size() && i < slots.size(); ++i)
           (*results)[slots[i]] = result_json(stored[i]);
         finish();
@@ -157,6 +159,21 @@ void daemon_session_state::on_pdf_indexed_batch(const json& payload, std::option
       [=](const caf::error&) {
         ack(ack_id, {{"error", "database unavailable, retry later"}, {"retryable", true}});
       });
+}
+
+void daemon_session_state::announce(const std::vector<storage::pdf_document>& docs,
+                                    const std::vector<storage::ingest_result>& results) {
+  for (std::size_t i = 0; i < docs.size() && i < results.size(); ++i) {
+    if (results[i].status != storage::ingest_status::indexed)
+      continue;
+    auto& d = docs[i];
+    auto opt = [](const auto& v) { return v ? json(*v) : json(nullptr); };
+    self->send(hub, atom::broadcast_v, std::string("pdf:indexed"),
+               json{{"pdfId", results[i].record_id}, {"fileHash", d.file_hash}, {"filename", d.filename},
+                    {"tipo", d.tipo}, {"numero", opt(d.numero)}, {"cliente", opt(d.cliente)},
+                    {"dataEvento", opt(d.data_evento)}, {"valorTotal", opt(d.valor_total)},
+                    {"clientId", info.client_id}});
+  }
 }
 
 void daemon_session_state::on_sync(const json& payload, std::optional<std::uint64_t> ack_id) {
@@ -225,12 +242,13 @@ void daemon_session_state::on_error_report(const json& payload, std::optional<st
 }
 
 caf::behavior daemon_session(caf::stateful_actor<daemon_session_state>* self, net::connection_ptr conn,
-                             caf::actor registry, caf::actor db, session_info info) {
+                             caf::actor registry, caf::actor db, caf::actor hub, session_info info) {
   auto& st = self->state;
   st.self = self;
   st.conn = std::move(conn);
   st.registry = std::move(registry);
   st.db = std::move(db);
+  st.hub = std::move(hub);
   st.info = std::move(info);
   return {
     [=](atom::sio_event, const std::string& event, json& args, std::optional<std::uint64_t> ack_id) {

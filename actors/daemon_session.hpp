@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "net/server.hpp"
+#include "storage/metadata_store.hpp"
 
 namespace siberius::actors {
 
@@ -26,6 +27,7 @@ struct daemon_session_state {
   net::connection_ptr conn;
   caf::actor registry;
   caf::actor db;
+  caf::actor hub; // client_hub: told about newly indexed documents
   session_info info;
   // The hashes of the sync in progress, so its last chunk can mark the rest missing.
   std::string sync_id;
@@ -39,11 +41,13 @@ struct daemon_session_state {
   void on_pdf_indexed(const nlohmann::json& payload, std::optional<std::uint64_t> ack_id);
   void on_pdf_indexed_batch(const nlohmann::json& payload, std::optional<std::uint64_t> ack_id);
   void on_sync(const nlohmann::json& payload, std::optional<std::uint64_t> ack_id);
+  /// Tells the clients about documents the server had not seen before.
+  void announce(const std::vector<storage::pdf_document>& docs, const std::vector<storage::ingest_result>& results);
   void on_error_report(const nlohmann::json& payload, std::optional<std::uint64_t> ack_id);
 };
 
 caf::behavior daemon_session(caf::stateful_actor<daemon_session_state>* self, net::connection_ptr conn,
-                             caf::actor registry, caf::actor db, session_info info);
+                             caf::actor registry, caf::actor db, caf::actor hub, session_info info);
 
 /// The daemon's namespace.
 inline const std::string daemon_nsp = "/daemon";

@@ -48,6 +48,11 @@ CAF_BEGIN_TYPE_ID_BLOCK(siberius, caf::first_custom_type_id)
   // http api -> db_worker: (list_daemons) -> json; (db_stats) -> json
   CAF_ADD_ATOM(siberius, siberius::atom, list_daemons, "lsdaemons")
   CAF_ADD_ATOM(siberius, siberius::atom, db_stats, "dbstats")
+  // /client front -> client_hub: (join, connection) before accepting; (leave, connection) when it ends.
+  CAF_ADD_ATOM(siberius, siberius::atom, join, "join")
+  CAF_ADD_ATOM(siberius, siberius::atom, leave, "leave")
+  // anyone -> client_hub: (broadcast, event name, payload) to every /client connection.
+  CAF_ADD_ATOM(siberius, siberius::atom, broadcast, "broadcast")
   // http api -> daemon_registry: (online_count) -> size_t sessions alive in this process
   CAF_ADD_ATOM(siberius, siberius::atom, online_count, "onlinecnt")
 

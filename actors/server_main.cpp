@@ -13,6 +13,7 @@
 #include <CLI/CLI.hpp>
 #include <caf/all.hpp>
 
+#include "actors/client_hub.hpp"
 #include "actors/daemon_registry.hpp"
 #include "actors/daemon_session.hpp"
 #include "actors/db_worker.hpp"
@@ -145,7 +146,8 @@ int main(int argc, char** argv) {
   caf_cfg.set("logger.verbosity", caf::atom("quiet"));
   caf::actor_system sys{caf_cfg};
   auto db = actors::spawn_db_pool(sys, store_opts, cfg.db_workers);
-  auto registry = sys.spawn(actors::daemon_registry, db, actors::registry_options{});
+  auto hub = sys.spawn(actors::client_hub);
+  auto registry = sys.spawn(actors::daemon_registry, db, hub, actors::registry_options{});
 
   boost::asio::io_context ioc{static_cast<int>(cfg.io_threads)};
   net::server_options net_opts;
@@ -154,15 +156,15 @@ int main(int argc, char** argv) {
   net_opts.max_connections = cfg.max_connections;
   net::server front{ioc, net_opts};
   front.add_namespace(actors::daemon_nsp, actors::make_daemon_namespace(registry));
-  front.add_namespace("/client", actors::make_client_namespace(sys, db));
+  front.add_namespace(actors::client_nsp, actors::make_client_namespace(sys, db, hub));
   front.set_http_handler(actors::make_http_api({&sys, db, registry}));
   try {
     front.listen(cfg.host, cfg.port);
   } catch (const std::exception& e) {
     actors::log_event(actors::log_level::error, "server:listen:failed",
                       {{"host", cfg.host}, {"port", cfg.port}, {"reason", e.what()}});
-    caf::anon_send_exit(registry, caf::exit_reason::user_shutdown);
-    caf::anon_send_exit(db, caf::exit_reason::user_shutdown);
+    for (auto& a : {registry, hub, db})
+      caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
     return 1;
   }
   actors::log_event(actors::log_level::info, "server:listening",
@@ -181,8 +183,8 @@ int main(int argc, char** argv) {
   ioc.run();
   for (auto& t : threads)
     t.join();
-  caf::anon_send_exit(registry, caf::exit_reason::user_shutdown);
-  caf::anon_send_exit(db, caf::exit_reason::user_shutdown);
+  for (auto& a : {registry, hub, db})
+    caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
   try {
     storage::metadata_store(store_opts).reset_online_daemons();
   } catch (const std::exception&) {

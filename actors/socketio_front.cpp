@@ -36,7 +36,8 @@ private:
 
 class client_namespace : public net::namespace_handler {
 public:
-  client_namespace(caf::actor_system& sys, caf::actor db) : sys_(sys), db_(std::move(db)) {}
+  client_namespace(caf::actor_system& sys, caf::actor db, caf::actor hub)
+    : sys_(sys), db_(std::move(db)), hub_(std::move(hub)) {}
 
   void on_connect(const net::connection_ptr& conn, const std::string& nsp, nlohmann::json auth) override {
     std::string token;
@@ -47,7 +48,8 @@ public:
       return;
     }
     auto db = db_;
-    sys_.spawn([conn, nsp, token, db](caf::event_based_actor* self) {
+    auto hub = hub_;
+    sys_.spawn([conn, nsp, token, db, hub](caf::event_based_actor* self) {
       self->request(db, db_timeout, atom::api_auth_v, token)
         .then(
           [=](const std::optional<storage::api_principal>& who) {
@@ -56,6 +58,8 @@ public:
               conn->reject(nsp, "invalid token", 401);
               return;
             }
+            // Join before accepting: the hub then sees the leave after the join.
+            self->send(hub, atom::join_v, conn);
             conn->accept(nsp, {{"role", who->role}});
           },
           [=](const caf::error&) { conn->reject(nsp, "database unavailable, retry later", 503); });
@@ -68,11 +72,14 @@ public:
       conn->ack(nsp, *ack_id, nlohmann::json::array({{{"error", "unknown event: " + event}}}));
   }
 
-  void on_disconnect(const net::connection_ptr&, const std::string&, const std::string&) override {}
+  void on_disconnect(const net::connection_ptr& conn, const std::string&, const std::string&) override {
+    caf::anon_send(hub_, atom::leave_v, conn);
+  }
 
 private:
   caf::actor_system& sys_;
   caf::actor db_;
+  caf::actor hub_;
 };
 
 } // namespace
@@ -81,8 +88,8 @@ std::shared_ptr<net::namespace_handler> make_daemon_namespace(caf::actor registr
   return std::make_shared<daemon_namespace>(std::move(registry));
 }
 
-std::shared_ptr<net::namespace_handler> make_client_namespace(caf::actor_system& sys, caf::actor db) {
-  return std::make_shared<client_namespace>(sys, std::move(db));
+std::shared_ptr<net::namespace_handler> make_client_namespace(caf::actor_system& sys, caf::actor db, caf::actor hub) {
+  return std::make_shared<client_namespace>(sys, std::move(db), std::move(hub));
 }
 
 } // namespace siberius::actors

@@ -16,6 +16,6 @@ std::shared_ptr<net::namespace_handler> make_daemon_namespace(caf::actor registr
 
 /// /client: web and mobile clients. Authenticates with an admin API token for
 /// now (user sessions come with the accounts work).
-std::shared_ptr<net::namespace_handler> make_client_namespace(caf::actor_system& sys, caf::actor db);
+std::shared_ptr<net::namespace_handler> make_client_namespace(caf::actor_system& sys, caf::actor db, caf::actor hub);
 
 } // namespace siberius::actors

@@ -43,15 +43,31 @@ caf::behavior auth_db(caf::stateful_actor<auth_db_state>* self) {
   };
 }
 
+/// Records what would be pushed to the /client connections.
+struct hub_log_state {
+  std::vector<std::pair<std::string, json>> events;
+};
+
+caf::behavior hub_log(caf::stateful_actor<hub_log_state>* self) {
+  return {[=](atom::broadcast, const std::string& event, const json& payload) {
+    self->state.events.emplace_back(event, payload);
+  }};
+}
+
 struct fixture : test_coordinator_fixture<> {
   caf::actor db = sys.spawn(auth_db);
-  caf::actor registry = sys.spawn(actors::daemon_registry, db, actors::registry_options{});
+  caf::actor hub = sys.spawn(hub_log);
+  caf::actor registry = sys.spawn(actors::daemon_registry, db, hub, actors::registry_options{});
 
   std::shared_ptr<test::fake_connection> connect(json auth) {
     auto conn = std::make_shared<test::fake_connection>();
     self->send(registry, atom::connect_v, net::connection_ptr{conn}, std::move(auth));
     run();
     return conn;
+  }
+
+  std::vector<std::pair<std::string, json>>& pushed() {
+    return deref<caf::stateful_actor<hub_log_state>>(hub).state.events;
   }
 
   auth_db_state& db_state() {
@@ -109,6 +125,12 @@ CAF_TEST(a second connection with the same clientId replaces the first) {
   self->send(session_of(*second), atom::disconnect_v, std::string("transport close"));
   run();
   CAF_CHECK_EQUAL(db_state().offline, std::vector<std::string>{"office-1"});
+  // Clients saw online, online (the replacement), then one offline.
+  std::vector<std::string> statuses;
+  for (auto& [event, payload] : pushed())
+    if (event == "daemon:status_changed")
+      statuses.push_back(payload["status"]);
+  CAF_CHECK_EQUAL(statuses, (std::vector<std::string>{"online", "online", "offline"}));
 }
 
 CAF_TEST(heartbeats of many daemons are written together) {

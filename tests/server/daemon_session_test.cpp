@@ -69,16 +69,28 @@ caf::behavior mock_db(caf::stateful_actor<mock_db_state>* self) {
   };
 }
 
+/// Records what would be pushed to the /client connections.
+struct hub_log_state {
+  std::vector<std::pair<std::string, json>> events;
+};
+
+caf::behavior hub_log(caf::stateful_actor<hub_log_state>* self) {
+  return {[=](atom::broadcast, const std::string& event, const json& payload) {
+    self->state.events.emplace_back(event, payload);
+  }};
+}
+
 struct fixture : test_coordinator_fixture<> {
   std::shared_ptr<test::fake_connection> conn = std::make_shared<test::fake_connection>();
   caf::actor db = sys.spawn(mock_db);
   caf::actor registry = sys.spawn([](caf::event_based_actor*) -> caf::behavior {
     return {[](atom::heartbeat, const std::string&, const json&) {}};
   });
+  caf::actor hub = sys.spawn(hub_log);
   caf::actor session;
 
   fixture() {
-    session = sys.spawn(actors::daemon_session, conn, registry, db,
+    session = sys.spawn(actors::daemon_session, conn, registry, db, hub,
                         actors::session_info{"office-1", "Office", "203.0.113.7", 100});
     run();
   }
@@ -88,6 +100,10 @@ struct fixture : test_coordinator_fixture<> {
                std::optional<std::uint64_t>{ack_id});
     run();
     return conn->ack_payload(ack_id);
+  }
+
+  std::vector<std::pair<std::string, json>>& pushed() {
+    return deref<caf::stateful_actor<hub_log_state>>(hub).state.events;
   }
 
   mock_db_state& db_state() {
@@ -107,10 +123,14 @@ CAF_TEST(a new document is acked as indexed after the database answers) {
   CAF_CHECK_EQUAL(db_state().seen_hashes.size(), 1u);
 }
 
-CAF_TEST(the same document twice is a duplicate) {
+CAF_TEST(the same document twice is a duplicate and announced once) {
   send_event("daemon:pdf_indexed", document(hash_a), 1);
   auto ack = send_event("daemon:pdf_indexed", document(hash_a), 2);
   CAF_CHECK_EQUAL(ack["status"], "duplicate");
+  CAF_REQUIRE_EQUAL(pushed().size(), 1u);
+  CAF_CHECK_EQUAL(pushed()[0].first, "pdf:indexed");
+  CAF_CHECK_EQUAL(pushed()[0].second["pdfId"], 100);
+  CAF_CHECK_EQUAL(pushed()[0].second["cliente"], "Construtora Horizonte");
 }
 
 CAF_TEST(an impossible date is refused with the field named and never stored) {

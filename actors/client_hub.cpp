@@ -1,0 +1,19 @@
+#include "actors/client_hub.hpp"
+
+#include "actors/messages.hpp"
+
+namespace siberius::actors {
+
+caf::behavior client_hub(caf::stateful_actor<client_hub_state>* self) {
+  return {
+    [=](atom::join, const net::connection_ptr& conn) { self->state.clients.emplace(conn.get(), conn); },
+    [=](atom::leave, const net::connection_ptr& conn) { self->state.clients.erase(conn.get()); },
+    [=](atom::broadcast, const std::string& event, const nlohmann::json& payload) {
+      auto args = nlohmann::json::array({payload});
+      for (auto& [_, conn] : self->state.clients)
+        conn->emit(client_nsp, event, args);
+    },
+  };
+}
+
+} // namespace siberius::actors
