@@ -1,0 +1,129 @@
+// Starts real components for the end-to-end tests: a database of its own in
+// the PostgreSQL cluster of scripts/test (SIBERIUS_PG), or a private cluster,
+// and siberius-server on a free port.
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const sourceDir = process.env.SIBERIUS_SOURCE_DIR ?? join(here, '..', '..');
+export const serverBinary = process.env.SIBERIUS_SERVER ?? join(sourceDir, 'build', 'actors', 'siberius-server');
+
+export function psql(conninfo, sql) {
+  return execFileSync('psql', [conninfo, '-v', 'ON_ERROR_STOP=1', '-qAtc', sql], { encoding: 'utf8' }).trim();
+}
+
+/** A fresh database in the shared test cluster; drop() removes it. */
+export function createDatabase() {
+  const base = process.env.SIBERIUS_PG;
+  if (!base) throw new Error('SIBERIUS_PG is not set: run the tests through scripts/test');
+  const name = `e2e_${process.pid}_${Math.floor(Math.random() * 1e9)}`;
+  psql(base.replace(/dbname=\S+/, 'dbname=postgres'), `CREATE DATABASE ${name}`);
+  const conninfo = base.replace(/dbname=\S+/, `dbname=${name}`);
+  return {
+    conninfo,
+    drop() {
+      try {
+        psql(base.replace(/dbname=\S+/, 'dbname=postgres'), `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } catch { /* the cluster may be gone already */ }
+    },
+  };
+}
+
+function pgShell(script) {
+  return execFileSync('bash', ['-c', `source "${sourceDir}/scripts/lib/pg.sh"; ${script}`], { encoding: 'utf8' });
+}
+
+/** A private PostgreSQL cluster that a test may stop and start at will. */
+export function privateCluster() {
+  const dir = mkdtempSync(join(tmpdir(), 'siberius-e2e-pg-'));
+  const port = 5432;
+  const start = () => pgShell(`siberius_pg_start "${dir}" ${port} throwaway && echo "$SIBERIUS_PG"`).trim().split('\n').pop();
+  const conninfo = start();
+  return {
+    conninfo,
+    start,
+    stop: () => pgShell(`siberius_pg_stop "${dir}"`),
+    remove() {
+      pgShell(`siberius_pg_stop "${dir}"`);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Starts siberius-server; resolves once it logs server:listening. */
+export async function startServer({ db, port = 0, args = [], dir = mkdtempSync(join(tmpdir(), 'siberius-e2e-')) }) {
+  const credentialsPath = join(dir, 'credentials.json');
+  const proc = spawn(serverBinary, [
+    '--port', String(port), '--db', db, '--schema-dir', join(sourceDir, 'schema'),
+    '--credentials', credentialsPath, '--ping-interval-ms', '1000', '--ping-timeout-ms', '1000', ...args,
+  ], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const logs = [];
+  const lines = createInterface({ input: proc.stderr });
+  const listening = new Promise((resolve, reject) => {
+    lines.on('line', (line) => {
+      let entry;
+      try { entry = JSON.parse(line); } catch { entry = { event: 'raw', line }; }
+      logs.push(entry);
+      if (entry.event === 'server:listening') resolve(entry.port);
+    });
+    proc.on('exit', (code) => reject(new Error(`siberius-server exited with ${code}: ${JSON.stringify(logs.slice(-5))}`)));
+  });
+  const boundPort = await listening;
+  const creds = JSON.parse(readFileSync(credentialsPath, 'utf8'));
+  const url = `http://127.0.0.1:${boundPort}`;
+  return {
+    proc, port: boundPort, url, creds, logs, dir,
+    async stop() {
+      if (proc.exitCode !== null) return;
+      const exited = new Promise((r) => proc.once('exit', r));
+      proc.kill('SIGTERM');
+      await exited;
+    },
+    cleanup() { rmSync(dir, { recursive: true, force: true }); },
+  };
+}
+
+export async function api(server, method, path, { token = server.creds.adminToken, body } = {}) {
+  const headers = {};
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(server.url + path, {
+    method, headers, body: body === undefined ? undefined : (typeof body === 'string' ? body : JSON.stringify(body)),
+  });
+  const text = await res.text();
+  let json = null;
+  try { json = JSON.parse(text); } catch { /* not JSON */ }
+  return { status: res.status, headers: res.headers, json, text };
+}
+
+export function fakeHash(i) {
+  return (BigInt(i) * 0x9e3779b97f4a7c15n).toString(16).padStart(64, 'a').slice(-64);
+}
+
+export function documentFor(i, overrides = {}) {
+  return {
+    filename: `orcamento_${i}.pdf`,
+    fileHash: fakeHash(i),
+    fileSize: 40000 + i,
+    filePath: `/srv/pdfs/orcamento_${i}.pdf`,
+    metadata: { tipo: 'orcamento', numero: String(i), cliente: 'Construtora São João', dataEvento: '2026-03-10', valorTotal: 1250.5 },
+    indexedAt: new Date().toISOString(),
+    ...overrides,
+  };
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+export async function until(what, check, { timeout = 10000, every = 50 } = {}) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(every);
+  }
+}
