@@ -1,0 +1,18 @@
+// The whole of siberius-admin as a function, so tests run it in-process with
+// their own arguments, environment and output streams.
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "cli/settings.hpp"
+
+namespace siberius::cli {
+
+/// Parses `args` (without the program name), runs the chosen command and
+/// returns its exit code (see errors.hpp). Never throws.
+int run_admin_cli(const std::vector<std::string>& args, const env_lookup& env, std::ostream& out,
+                  std::ostream& err);
+
+} // namespace siberius::cli

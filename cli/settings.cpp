@@ -1,0 +1,116 @@
+#include "cli/settings.hpp"
+
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <sys/stat.h>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/errors.hpp"
+
+namespace siberius::cli {
+
+const char* to_string(setting_source s) {
+  switch (s) {
+    case setting_source::flag: return "command line";
+    case setting_source::environment: return "environment";
+    case setting_source::credentials_file: return "credentials file";
+    case setting_source::default_value: return "default";
+    case setting_source::none: return "none";
+  }
+  return "none";
+}
+
+env_lookup process_environment() {
+  return [](const std::string& name) -> std::optional<std::string> {
+    const char* value = std::getenv(name.c_str());
+    if (value == nullptr || *value == '\0')
+      return std::nullopt;
+    return std::string(value);
+  };
+}
+
+namespace {
+
+bool file_exists(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+nlohmann::json read_credentials(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    throw usage_error("cannot read credentials file " + path + ": it does not exist or is not readable");
+  std::ostringstream text;
+  text << in.rdbuf();
+  auto parsed = nlohmann::json::parse(text.str(), nullptr, false);
+  if (!parsed.is_object())
+    throw usage_error("credentials file " + path + " is not a JSON object");
+  return parsed;
+}
+
+std::optional<std::string> non_empty_string(const nlohmann::json& j, const char* key) {
+  auto it = j.find(key);
+  if (it == j.end() || !it->is_string() || it->get<std::string>().empty())
+    return std::nullopt;
+  return it->get<std::string>();
+}
+
+} // namespace
+
+resolved_settings resolve_settings(const global_flags& flags, const env_lookup& env) {
+  resolved_settings out;
+  out.json = flags.json;
+  if (!std::isfinite(flags.timeout_seconds) || flags.timeout_seconds <= 0 || flags.timeout_seconds > 86400)
+    throw usage_error("--timeout must be a number of seconds between 0 and 86400");
+  out.timeout = std::chrono::milliseconds(static_cast<long long>(std::ceil(flags.timeout_seconds * 1000)));
+
+  std::optional<std::string> cred_path = flags.credentials_file;
+  if (!cred_path)
+    cred_path = env("SIBERIUS_CREDENTIALS");
+  if (!cred_path && file_exists(default_credentials_path))
+    cred_path = default_credentials_path;
+
+  // Read the file only when a setting actually falls through to it, so a
+  // stale file never gets in the way of explicit flags.
+  std::optional<nlohmann::json> creds;
+  auto credentials = [&]() -> const nlohmann::json* {
+    if (!cred_path)
+      return nullptr;
+    if (!creds) {
+      creds = read_credentials(*cred_path);
+      out.credentials_file = cred_path;
+    }
+    return &*creds;
+  };
+
+  if (flags.server) {
+    out.server_url = *flags.server;
+    out.server_source = setting_source::flag;
+  } else if (auto v = env("SIBERIUS_SERVER")) {
+    out.server_url = *v;
+    out.server_source = setting_source::environment;
+  } else if (auto c = credentials(); c && non_empty_string(*c, "url")) {
+    out.server_url = *non_empty_string(*c, "url");
+    out.server_source = setting_source::credentials_file;
+  } else {
+    out.server_url = default_server_url;
+    out.server_source = setting_source::default_value;
+  }
+
+  if (flags.token) {
+    out.token = *flags.token;
+    out.token_source = setting_source::flag;
+  } else if (auto v = env("SIBERIUS_TOKEN")) {
+    out.token = *v;
+    out.token_source = setting_source::environment;
+  } else if (auto c = credentials(); c && non_empty_string(*c, "adminToken")) {
+    out.token = *non_empty_string(*c, "adminToken");
+    out.token_source = setting_source::credentials_file;
+  }
+  return out;
+}
+
+} // namespace siberius::cli

@@ -1,0 +1,49 @@
+// Where the CLI finds its server and credential. Each setting is taken from
+// the first source that has it: command-line flag, then environment, then the
+// credentials file that scripts/run writes, then a built-in default.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+
+namespace siberius::cli {
+
+/// Global flags as parsed; empty when not given.
+struct global_flags {
+  std::optional<std::string> server;
+  std::optional<std::string> token;
+  std::optional<std::string> credentials_file;
+  bool json = false;
+  double timeout_seconds = 10.0;
+};
+
+/// Where a value came from, for messages that tell the user what to fix.
+enum class setting_source { flag, environment, credentials_file, default_value, none };
+const char* to_string(setting_source s);
+
+struct resolved_settings {
+  std::string server_url;
+  setting_source server_source = setting_source::none;
+  std::optional<std::string> token;
+  setting_source token_source = setting_source::none;
+  std::optional<std::string> credentials_file; // the file that was read, if any
+  bool json = false;
+  std::chrono::milliseconds timeout{10000};
+};
+
+/// Reads an environment variable; returns nullopt when unset or empty.
+using env_lookup = std::function<std::optional<std::string>(const std::string&)>;
+env_lookup process_environment();
+
+inline const char* default_server_url = "http://127.0.0.1:8080";
+inline const char* default_credentials_path = "./var/credentials.json";
+
+/// Resolves every setting. The credentials file is --credentials, else
+/// SIBERIUS_CREDENTIALS, else ./var/credentials.json when it exists; it is
+/// read only when a setting falls through to it. Throws usage_error on an
+/// unreadable or malformed credentials file or a bad timeout.
+resolved_settings resolve_settings(const global_flags& flags, const env_lookup& env);
+
+} // namespace siberius::cli
