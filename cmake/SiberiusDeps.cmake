@@ -20,7 +20,7 @@ target_link_libraries(caf::core INTERFACE ${CAF_CORE_LIBRARY} Threads::Threads)
 add_library(siberius_boost INTERFACE)
 target_link_libraries(siberius_boost INTERFACE Boost::headers Threads::Threads)
 target_compile_definitions(siberius_boost INTERFACE
-  BOOST_ASIO_NO_DEPRECATED BOOST_BEAST_USE_STD_STRING_VIEW)
+  BOOST_ASIO_NO_DEPRECATED)
 
 # siberius_add_caf_suites(<test binary> <suite>...) registers one ctest per
 # caf-test suite, so ctest prints the totals and a hung suite times out alone.
