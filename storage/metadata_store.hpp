@@ -24,6 +24,12 @@ struct unavailable : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// The request collides with what is stored (e.g. a client id that already
+/// belongs to another daemon). The message says what to change.
+struct conflict : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
 struct store_options {
   std::string conninfo;                   // libpq connection string or URL
   int retention_days = 15;                // pdf expires_at = dataEvento + this

@@ -1,0 +1,453 @@
+// metadata_store: connection handling, daemon and API tokens, heartbeats,
+// daemon events and the admin views. PDF ingest and sync live in pdf_ingest.cpp.
+#include "storage/metadata_store.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <unordered_map>
+
+#include "storage/store_impl.hpp"
+#include "storage/tokens.hpp"
+
+namespace siberius::storage {
+
+void prepare_ingest_statements(pqxx::connection& c); // pdf_ingest.cpp
+
+namespace {
+
+constexpr std::size_t max_client_id = 100;
+constexpr std::size_t max_name = 255;
+constexpr std::size_t max_events_per_daemon = 200;
+// jsonb rejects NUL characters; the dump shows them as this escape.
+constexpr const char* nul_escape = "\\u0000";
+
+void prepare_statements(pqxx::connection& c) {
+  c.prepare("daemon_token_lookup",
+            "SELECT t.token_hash, d.id, d.client_id, d.client_name, d.blocked"
+            " FROM daemon_tokens t JOIN daemon_clients d ON d.id = t.daemon_id"
+            " WHERE t.public_id = $1 AND t.revoked_at IS NULL"
+            " AND (t.expires_at IS NULL OR t.expires_at > now())");
+  c.prepare("daemon_bind",
+            "UPDATE daemon_clients SET client_id = $2, updated_at = now()"
+            " WHERE id = $1 AND client_id IS NULL"
+            " AND NOT EXISTS (SELECT 1 FROM daemon_clients WHERE client_id = $2)");
+  c.prepare("daemon_online",
+            "UPDATE daemon_clients SET status = 'online', connected_at = now(), last_seen = now(),"
+            " remote_addr = $2, daemon_version = $3, updated_at = now() WHERE id = $1"
+            " RETURNING id, client_id, client_name, siberius_iso_utc(greatest(last_sync_at, last_pdf_indexed))");
+  c.prepare("daemon_offline",
+            "UPDATE daemon_clients SET status = 'offline', disconnected_at = now(), updated_at = now()"
+            " WHERE client_id = $1 AND status = 'online'");
+  c.prepare("daemons_reset_online",
+            "UPDATE daemon_clients SET status = 'offline', disconnected_at = now(), updated_at = now()"
+            " WHERE status = 'online'");
+  c.prepare("daemon_heartbeats",
+            "UPDATE daemon_clients d SET"
+            " remote_addr = coalesce(h.remote_addr, d.remote_addr),"
+            " local_addr = coalesce(h.local_addr, d.local_addr),"
+            " daemon_version = coalesce(h.daemon_version, d.daemon_version),"
+            " runtime = coalesce(h.runtime, d.runtime),"
+            " platform = coalesce(h.platform, d.platform),"
+            " hostname = coalesce(h.hostname, d.hostname),"
+            " uptime_seconds = coalesce(h.uptime_seconds, d.uptime_seconds),"
+            " memory_bytes = coalesce(h.memory_bytes, d.memory_bytes),"
+            " metadata = h.metadata, last_heartbeat = now(), last_seen = now(), updated_at = now()"
+            " FROM jsonb_to_recordset($1::jsonb) AS h(client_id text, remote_addr text, local_addr text,"
+            " daemon_version text, runtime text, platform text, hostname text,"
+            " uptime_seconds bigint, memory_bytes bigint, metadata jsonb)"
+            " WHERE d.client_id = h.client_id");
+  c.prepare("daemon_event_insert",
+            "INSERT INTO daemon_events (daemon_id, level, event)"
+            " SELECT id, $2, $3::jsonb FROM daemon_clients WHERE client_id = $1 RETURNING daemon_id");
+  c.prepare("daemon_event_trim",
+            "DELETE FROM daemon_events WHERE daemon_id = $1 AND id <= ("
+            " SELECT id FROM daemon_events WHERE daemon_id = $1 ORDER BY id DESC OFFSET $2 LIMIT 1)");
+  c.prepare("daemon_create",
+            "INSERT INTO daemon_clients (client_name, client_id) VALUES ($1, $2) RETURNING id");
+  c.prepare("daemon_token_create",
+            "INSERT INTO daemon_tokens (daemon_id, public_id, token_hash) VALUES ($1, $2, $3)");
+  c.prepare("api_token_create",
+            "INSERT INTO api_tokens (name, role, public_id, token_hash) VALUES ($1, $2, $3, $4) RETURNING id");
+  c.prepare("api_token_lookup",
+            "SELECT id, name, role, token_hash FROM api_tokens WHERE public_id = $1 AND revoked_at IS NULL");
+  c.prepare("api_token_used", "UPDATE api_tokens SET last_used_at = now() WHERE id = $1");
+  c.prepare("daemons_list",
+            "SELECT coalesce(json_agg(json_build_object("
+            " 'id', id, 'clientId', client_id, 'name', client_name, 'status', status, 'blocked', blocked,"
+            " 'lastSeen', siberius_iso_utc(last_seen), 'lastHeartbeat', siberius_iso_utc(last_heartbeat),"
+            " 'connectedAt', siberius_iso_utc(connected_at), 'disconnectedAt', siberius_iso_utc(disconnected_at),"
+            " 'remoteAddr', remote_addr, 'localAddr', local_addr, 'version', daemon_version,"
+            " 'runtime', runtime, 'platform', platform, 'hostname', hostname,"
+            " 'pdfsIndexed', pdfs_indexed, 'pdfsUploaded', pdfs_uploaded,"
+            " 'lastPdfIndexed', siberius_iso_utc(last_pdf_indexed), 'lastSyncAt', siberius_iso_utc(last_sync_at),"
+            " 'uptimeSeconds', uptime_seconds, 'memoryBytes', memory_bytes) ORDER BY id), '[]'::json)::text"
+            " FROM daemon_clients");
+  c.prepare("database_stats",
+            "SELECT count(*) FILTER (WHERE status = 'cached'), count(*) FROM pdf_cache");
+  prepare_ingest_statements(c);
+}
+
+bool valid_client_id(const std::string& id) {
+  return !id.empty() && id.size() <= max_client_id && id.find('\0') == std::string::npos;
+}
+
+/// Text for a text column: bounded, NUL-free, or nullopt.
+std::optional<std::string> bounded_text(const std::string& s, std::size_t max) {
+  if (s.empty() || s.size() > max || s.find('\0') != std::string::npos)
+    return std::nullopt;
+  return s;
+}
+
+std::optional<std::string> heartbeat_text(const nlohmann::json& beat, const char* key, std::size_t max) {
+  auto it = beat.find(key);
+  if (it == beat.end() || !it->is_string())
+    return std::nullopt;
+  return bounded_text(it->get<std::string>(), max);
+}
+
+std::optional<std::int64_t> heartbeat_count(const nlohmann::json& beat, const char* key, double max) {
+  auto it = beat.find(key);
+  if (it == beat.end() || !it->is_number())
+    return std::nullopt;
+  double v = it->get<double>();
+  if (!std::isfinite(v) || v < 0 || v > max)
+    return std::nullopt;
+  return static_cast<std::int64_t>(v);
+}
+
+std::string dump_json(const nlohmann::json& j) {
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+const char* opt_param(const std::optional<std::string>& s) {
+  return s ? s->c_str() : nullptr;
+}
+
+} // namespace
+
+// -- connection ---------------------------------------------------------------
+
+pqxx::connection& metadata_store::impl::connection() {
+  if (conn)
+    return *conn;
+  try {
+    auto fresh = std::make_unique<pqxx::connection>(options.conninfo);
+    {
+      pqxx::nontransaction n(*fresh);
+      n.exec("SET TIME ZONE 'UTC'");
+    }
+    prepare_statements(*fresh);
+    conn = std::move(fresh);
+  } catch (const pqxx::broken_connection& e) {
+    throw unavailable(std::string("cannot connect to PostgreSQL: ") + e.what());
+  } catch (const pqxx::sql_error& e) {
+    throw unavailable(std::string("cannot set up the PostgreSQL session: ") + e.what());
+  }
+  return *conn;
+}
+
+void metadata_store::impl::drop() noexcept {
+  try {
+    conn.reset();
+  } catch (...) {
+    conn.release(); // a destructor that throws on a dead socket must not take us down
+  }
+}
+
+bool metadata_store::impl::connection_lost(const pqxx::sql_error& e, pqxx::connection& c) {
+  const auto& state = e.sqlstate();
+  // 08xxx: connection exception; 57P01-57P03: server shutting down or gone.
+  if (state.rfind("08", 0) == 0 || state.rfind("57P", 0) == 0)
+    return true;
+  return !c.is_open();
+}
+
+void append_array_element(std::string& literal, const char* value, std::size_t size) {
+  if (literal.size() > 1)
+    literal += ',';
+  if (value == nullptr) {
+    literal += "NULL";
+    return;
+  }
+  literal += '"';
+  for (std::size_t i = 0; i < size; ++i) {
+    char ch = value[i];
+    if (ch == '"' || ch == '\\')
+      literal += '\\';
+    literal += ch;
+  }
+  literal += '"';
+}
+
+std::string text_array(const std::vector<std::string>& values) {
+  std::string out = "{";
+  for (const auto& v : values)
+    append_array_element(out, v);
+  close_array(out);
+  return out;
+}
+
+bool is_iso_timestamp(const std::string& s) {
+  // YYYY-MM-DDTHH:MM:SS then optional .fraction then optional Z or ±HH:MM
+  if (s.size() < 19 || s.size() > 40 || !is_iso_date(s.substr(0, 10)) || (s[10] != 'T' && s[10] != ' '))
+    return false;
+  auto digits = [&](std::size_t at, std::size_t n, int max) {
+    int v = 0;
+    for (std::size_t i = at; i < at + n; ++i) {
+      if (i >= s.size() || s[i] < '0' || s[i] > '9')
+        return false;
+      v = v * 10 + (s[i] - '0');
+    }
+    return v <= max;
+  };
+  if (!digits(11, 2, 23) || s[13] != ':' || !digits(14, 2, 59) || s[16] != ':' || !digits(17, 2, 59))
+    return false;
+  std::size_t i = 19;
+  if (i < s.size() && s[i] == '.') {
+    std::size_t start = ++i;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9')
+      ++i;
+    if (i == start || i - start > 9)
+      return false;
+  }
+  if (i == s.size())
+    return true;
+  if (s[i] == 'Z')
+    return i + 1 == s.size();
+  if (s[i] == '+' || s[i] == '-')
+    return s.size() == i + 6 && digits(i + 1, 2, 14) && s[i + 3] == ':' && digits(i + 4, 2, 59);
+  return false;
+}
+
+// -- metadata_store ------------------------------------------------------------
+
+const char* to_string(ingest_status s) {
+  switch (s) {
+    case ingest_status::indexed: return "indexed";
+    case ingest_status::duplicate: return "duplicate";
+    case ingest_status::updated: return "updated";
+    case ingest_status::error: return "error";
+  }
+  return "error";
+}
+
+metadata_store::metadata_store(store_options options) : impl_(std::make_unique<impl>(std::move(options))) {}
+
+metadata_store::~metadata_store() = default;
+
+auth_outcome metadata_store::authenticate_daemon(const std::string& token, const std::string& client_id,
+                                                 const std::string& version, const std::string& remote_addr) {
+  auth_outcome out;
+  auto parts = split_token(token);
+  if (!parts)
+    return out; // malformed: unknown, without a database round trip
+  auto digest = sha256_hex(token);
+  return impl_->run([&](pqxx::connection& c) {
+    pqxx::work w(c);
+    auto rows = w.exec_prepared("daemon_token_lookup", parts->public_id);
+    if (rows.empty() || !same_digest(rows[0][0].as<std::string>(), digest))
+      return out;
+    auto daemon_id = rows[0][1].as<std::int64_t>();
+    if (rows[0][4].as<bool>()) {
+      out.status = auth_status::blocked;
+      return out;
+    }
+    if (!valid_client_id(client_id)) {
+      out.status = auth_status::client_mismatch;
+      return out;
+    }
+    if (rows[0][2].is_null()) {
+      // First connect with this token: it becomes this client id's token.
+      try {
+        auto bound = w.exec_prepared("daemon_bind", daemon_id, client_id);
+        if (bound.affected_rows() != 1) {
+          out.status = auth_status::client_mismatch;
+          return out;
+        }
+      } catch (const pqxx::unique_violation&) {
+        out.status = auth_status::client_mismatch; // bound elsewhere concurrently
+        return out;
+      }
+    } else if (rows[0][2].as<std::string>() != client_id) {
+      out.status = auth_status::client_mismatch;
+      return out;
+    }
+    auto version_text = bounded_text(version, 64);
+    auto addr_text = bounded_text(remote_addr, 64);
+    auto online = w.exec_prepared1("daemon_online", daemon_id, opt_param(addr_text), opt_param(version_text));
+    w.commit();
+    out.status = auth_status::ok;
+    out.daemon.id = online[0].as<std::int64_t>();
+    out.daemon.client_id = online[1].as<std::string>();
+    out.daemon.name = online[2].as<std::string>();
+    if (!online[3].is_null())
+      out.daemon.last_sync = online[3].as<std::string>();
+    return out;
+  });
+}
+
+void metadata_store::mark_offline(const std::string& client_id) {
+  impl_->run([&](pqxx::connection& c) {
+    pqxx::nontransaction n(c);
+    n.exec_prepared("daemon_offline", client_id);
+  });
+}
+
+void metadata_store::store_heartbeats(const std::vector<std::pair<std::string, nlohmann::json>>& beats) {
+  // Latest beat per daemon; a bad field keeps the column's previous value.
+  std::unordered_map<std::string, std::size_t> latest;
+  for (std::size_t i = 0; i < beats.size(); ++i)
+    if (valid_client_id(beats[i].first))
+      latest[beats[i].first] = i;
+  if (latest.empty())
+    return;
+  auto records = nlohmann::json::array();
+  for (const auto& [client_id, index] : latest) {
+    const auto& beat = beats[index].second;
+    nlohmann::json rec = {{"client_id", client_id}};
+    if (beat.is_object()) {
+      auto put_text = [&](const char* column, const char* key, std::size_t max) {
+        if (auto v = heartbeat_text(beat, key, max))
+          rec[column] = *v;
+      };
+      put_text("remote_addr", "publicAddr", 64);
+      put_text("local_addr", "localAddr", 64);
+      put_text("daemon_version", "version", 64);
+      put_text("runtime", "runtime", 64);
+      put_text("platform", "platform", 64);
+      put_text("hostname", "hostname", 255);
+      if (auto v = heartbeat_count(beat, "uptimeSeconds", 1e11))
+        rec["uptime_seconds"] = *v;
+      if (auto v = heartbeat_count(beat, "memoryBytes", 1e15))
+        rec["memory_bytes"] = *v;
+      auto as_sent = dump_json(beat);
+      bool storable = as_sent.size() <= 16 * 1024 && as_sent.find(nul_escape) == std::string::npos;
+      rec["metadata"] = storable ? beat : nlohmann::json{{"truncated", true}};
+    } else {
+      rec["metadata"] = nlohmann::json::object();
+    }
+    records.push_back(std::move(rec));
+  }
+  auto param = dump_json(records);
+  impl_->run([&](pqxx::connection& c) {
+    pqxx::nontransaction n(c);
+    n.exec_prepared("daemon_heartbeats", param);
+  });
+}
+
+void metadata_store::store_daemon_event(const std::string& client_id, const std::string& level,
+                                        const nlohmann::json& event) {
+  if (!valid_client_id(client_id))
+    return;
+  auto level_text = bounded_text(level, 16).value_or("error");
+  auto text = dump_json(event);
+  if (text.size() > 64 * 1024 || text.find(nul_escape) != std::string::npos)
+    text = dump_json(nlohmann::json{{"unstorable", true}, {"bytes", text.size()}});
+  impl_->run([&](pqxx::connection& c) {
+    pqxx::work w(c);
+    auto r = w.exec_prepared("daemon_event_insert", client_id, level_text, text);
+    if (!r.empty()) {
+      // Keep the newest events only: the admin's detail view needs recent ones.
+      w.exec_prepared("daemon_event_trim", r[0][0].as<std::int64_t>(),
+                      static_cast<long>(max_events_per_daemon));
+    }
+    w.commit();
+  });
+}
+
+issued_token metadata_store::create_daemon_token(const std::string& name,
+                                                 const std::optional<std::string>& client_id) {
+  if (name.empty() || name.size() > max_name || name.find('\0') != std::string::npos)
+    throw std::invalid_argument("daemon name: expected 1 to 255 characters");
+  if (client_id && !valid_client_id(*client_id))
+    throw std::invalid_argument("client id: expected 1 to 100 characters");
+  return impl_->run([&](pqxx::connection& c) {
+    for (int attempt = 0;; ++attempt) {
+      issued_token out;
+      out.token = generate_token();
+      try {
+        pqxx::work w(c);
+        out.id = w.exec_prepared1("daemon_create", name, opt_param(client_id))[0].as<std::int64_t>();
+        w.exec_prepared("daemon_token_create", out.id, split_token(out.token)->public_id, sha256_hex(out.token));
+        w.commit();
+        out.client_id = client_id.value_or("");
+        return out;
+      } catch (const pqxx::unique_violation& e) {
+        if (client_id && std::string(e.what()).find("client_id") != std::string::npos)
+          throw conflict("client id '" + *client_id + "' already belongs to another daemon");
+        if (attempt >= 2)
+          throw; // public ids are 64 random bits: repeated collisions mean something else
+      }
+    }
+  });
+}
+
+issued_token metadata_store::create_api_token(const std::string& name, const std::string& role) {
+  if (name.empty() || name.size() > max_name || name.find('\0') != std::string::npos)
+    throw std::invalid_argument("token name: expected 1 to 255 characters");
+  if (role != "admin" && role != "tecnico")
+    throw std::invalid_argument("role: expected admin or tecnico");
+  return impl_->run([&](pqxx::connection& c) {
+    for (int attempt = 0;; ++attempt) {
+      issued_token out;
+      out.token = generate_token();
+      try {
+        pqxx::work w(c);
+        out.id = w.exec_prepared1("api_token_create", name, role, split_token(out.token)->public_id,
+                                  sha256_hex(out.token))[0]
+                     .as<std::int64_t>();
+        w.commit();
+        return out;
+      } catch (const pqxx::unique_violation&) {
+        if (attempt >= 2)
+          throw;
+      }
+    }
+  });
+}
+
+std::optional<api_principal> metadata_store::authenticate_api_token(const std::string& token) {
+  auto parts = split_token(token);
+  if (!parts)
+    return std::nullopt;
+  auto digest = sha256_hex(token);
+  return impl_->run([&](pqxx::connection& c) -> std::optional<api_principal> {
+    pqxx::nontransaction n(c);
+    auto rows = n.exec_prepared("api_token_lookup", parts->public_id);
+    if (rows.empty() || !same_digest(rows[0][3].as<std::string>(), digest))
+      return std::nullopt;
+    api_principal p;
+    p.token_id = rows[0][0].as<std::int64_t>();
+    p.name = rows[0][1].as<std::string>();
+    p.role = rows[0][2].as<std::string>();
+    n.exec_prepared("api_token_used", p.token_id);
+    return p;
+  });
+}
+
+nlohmann::json metadata_store::list_daemons() {
+  auto text = impl_->run([&](pqxx::connection& c) {
+    pqxx::nontransaction n(c);
+    return n.exec_prepared1("daemons_list")[0].as<std::string>();
+  });
+  return nlohmann::json::parse(text);
+}
+
+nlohmann::json metadata_store::database_stats() {
+  return impl_->run([&](pqxx::connection& c) {
+    pqxx::nontransaction n(c);
+    auto row = n.exec_prepared1("database_stats");
+    return nlohmann::json{{"connected", true},
+                          {"pdfs_cached", row[0].as<std::int64_t>()},
+                          {"pdfs_total", row[1].as<std::int64_t>()}};
+  });
+}
+
+void metadata_store::reset_online_daemons() {
+  impl_->run([&](pqxx::connection& c) {
+    pqxx::nontransaction n(c);
+    n.exec_prepared("daemons_reset_online");
+  });
+}
+
+} // namespace siberius::storage

@@ -1,0 +1,314 @@
+// PDF metadata ingest and the daemon:sync reconciliation. Ingest is set-based:
+// one INSERT ... SELECT FROM unnest(arrays) ... ON CONFLICT per round, all
+// rounds of a batch in one transaction, so the cost per document is a few
+// microseconds of SQL rather than a round trip.
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <map>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "storage/store_impl.hpp"
+
+namespace siberius::storage {
+
+namespace {
+
+constexpr int max_ingest_attempts = 3;
+
+// The typed columns come from arrays; a document only rewrites its row when
+// something a user would see changed, so re-sending an event writes nothing.
+constexpr const char* ingest_sql = R"SQL(
+WITH input AS (
+  SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[],
+                       $7::text[], $8::text[], $9::text[], $10::date[], $11::numeric[], $12::jsonb[],
+                       $13::timestamptz[])
+    AS t(ord, client_id, file_hash, filename, local_path, file_size,
+         tipo, numero, cliente, data_evento, valor_total, metadata, indexed_at)
+),
+upsert AS (
+  INSERT INTO pdf_cache AS p (file_hash, filename, file_size, local_path, local_present, client_id,
+                              tipo, numero, cliente, data_evento, valor_total, metadata,
+                              status, expires_at, indexed_at)
+  SELECT file_hash, filename, file_size, local_path, true, client_id,
+         tipo, numero, cliente, data_evento, valor_total, metadata,
+         'available_local', (data_evento + $14::int)::timestamp AT TIME ZONE 'UTC', coalesce(indexed_at, now())
+  FROM input ORDER BY file_hash
+  ON CONFLICT (file_hash) DO UPDATE SET
+    filename = EXCLUDED.filename, local_path = EXCLUDED.local_path, local_present = true,
+    client_id = EXCLUDED.client_id, tipo = EXCLUDED.tipo, numero = EXCLUDED.numero,
+    cliente = EXCLUDED.cliente, data_evento = EXCLUDED.data_evento,
+    valor_total = EXCLUDED.valor_total, metadata = EXCLUDED.metadata,
+    expires_at = EXCLUDED.expires_at, indexed_at = EXCLUDED.indexed_at,
+    status = CASE WHEN p.status = 'missing' THEN 'available_local' ELSE p.status END,
+    updated_at = now()
+  WHERE NOT (p.local_present
+             AND p.filename = EXCLUDED.filename
+             AND p.local_path IS NOT DISTINCT FROM EXCLUDED.local_path
+             AND p.client_id IS NOT DISTINCT FROM EXCLUDED.client_id
+             AND p.tipo = EXCLUDED.tipo
+             AND p.numero IS NOT DISTINCT FROM EXCLUDED.numero
+             AND p.cliente IS NOT DISTINCT FROM EXCLUDED.cliente
+             AND p.data_evento IS NOT DISTINCT FROM EXCLUDED.data_evento
+             AND p.valor_total IS NOT DISTINCT FROM EXCLUDED.valor_total)
+  RETURNING p.id, p.file_hash, (p.xmax = 0) AS inserted
+)
+SELECT i.ord, coalesce(u.id, c.id), CASE WHEN u.id IS NULL THEN 0 WHEN u.inserted THEN 1 ELSE 2 END
+FROM input i
+LEFT JOIN upsert u ON u.file_hash = i.file_hash
+LEFT JOIN pdf_cache c ON u.id IS NULL AND c.file_hash = i.file_hash
+)SQL";
+
+bool is_lower_hex64(const std::string& s) {
+  if (s.size() != 64)
+    return false;
+  for (char c : s)
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+      return false;
+  return true;
+}
+
+bool nul_free(const std::string& s) {
+  return s.find('\0') == std::string::npos;
+}
+
+bool nul_free(const std::optional<std::string>& s) {
+  return !s || nul_free(*s);
+}
+
+/// The invariants the SQL relies on. parse_pdf_document already enforces
+/// them; checking again keeps one hand-built document from failing a batch.
+std::optional<std::string> unfit_for_ingest(const std::string& client_id, const pdf_document& d) {
+  if (client_id.empty() || client_id.size() > 100 || !nul_free(client_id))
+    return std::string("clientId: expected 1 to 100 characters");
+  if (!is_lower_hex64(d.file_hash))
+    return std::string("fileHash: expected 64 lowercase hex digits");
+  if (d.filename.empty() || d.filename.size() > 255 || !nul_free(d.filename))
+    return std::string("filename: expected 1 to 255 characters");
+  if (!nul_free(d.file_path) || d.file_path.size() > 1024)
+    return std::string("filePath: longer than 1024 bytes or contains NUL");
+  if (d.file_size < 0)
+    return std::string("fileSize: must not be negative");
+  if (d.tipo != "orcamento" && d.tipo != "os" && d.tipo != "montagem" && d.tipo != "desconhecido")
+    return std::string("metadata.tipo: expected one of orcamento, os, montagem, desconhecido");
+  if (!nul_free(d.numero) || !nul_free(d.cliente))
+    return std::string("metadata: text contains a NUL character");
+  if (d.data_evento && !is_iso_date(*d.data_evento))
+    return "metadata.dataEvento: not a real date (" + *d.data_evento + ")";
+  if (d.valor_total && !(std::isfinite(*d.valor_total) && *d.valor_total >= 0 && *d.valor_total < 1e12))
+    return std::string("metadata.valorTotal: expected a finite number from 0 to 1e12");
+  return std::nullopt;
+}
+
+/// Column arrays of one ingest round, as PostgreSQL array literals.
+struct ingest_arrays {
+  std::string ord = "{", client_id = "{", file_hash = "{", filename = "{", local_path = "{",
+              file_size = "{", tipo = "{", numero = "{", cliente = "{", data_evento = "{",
+              valor_total = "{", metadata = "{", indexed_at = "{";
+
+  void add(int index, const std::string& client, const pdf_document& d) {
+    append_array_element(ord, std::to_string(index));
+    append_array_element(client_id, client);
+    append_array_element(file_hash, d.file_hash);
+    append_array_element(filename, d.filename);
+    append_array_element(local_path, d.file_path);
+    append_array_element(file_size, std::to_string(d.file_size));
+    append_array_element(tipo, d.tipo);
+    add_optional(numero, d.numero);
+    add_optional(cliente, d.cliente);
+    add_optional(data_evento, d.data_evento);
+    if (d.valor_total) {
+      char buf[64];
+      auto res = std::to_chars(buf, buf + sizeof(buf), *d.valor_total);
+      append_array_element(valor_total, buf, static_cast<std::size_t>(res.ptr - buf));
+    } else {
+      append_null_element(valor_total);
+    }
+    append_array_element(metadata, d.raw.is_null() ? std::string("{}")
+                                                   : d.raw.dump(-1, ' ', false,
+                                                                nlohmann::json::error_handler_t::replace));
+    if (d.indexed_at && is_iso_timestamp(*d.indexed_at))
+      append_array_element(indexed_at, *d.indexed_at);
+    else
+      append_null_element(indexed_at);
+  }
+
+  void close() {
+    for (auto* s : {&ord, &client_id, &file_hash, &filename, &local_path, &file_size, &tipo, &numero,
+                    &cliente, &data_evento, &valor_total, &metadata, &indexed_at})
+      close_array(*s);
+  }
+
+  static void add_optional(std::string& literal, const std::optional<std::string>& v) {
+    if (v)
+      append_array_element(literal, *v);
+    else
+      append_null_element(literal);
+  }
+};
+
+} // namespace
+
+void prepare_ingest_statements(pqxx::connection& c) {
+  c.prepare("pdf_ingest", ingest_sql);
+  c.prepare("pdf_ids_by_hash", "SELECT file_hash, id FROM pdf_cache WHERE file_hash = ANY($1::text[])");
+  c.prepare("daemon_count_indexed",
+            "UPDATE daemon_clients d SET pdfs_indexed = d.pdfs_indexed + c.n, last_pdf_indexed = now(),"
+            " updated_at = now() FROM unnest($1::text[], $2::bigint[]) AS c(client_id, n)"
+            " WHERE d.client_id = c.client_id");
+  c.prepare("pdf_sync_needed",
+            "SELECT f.file_hash FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS f(file_hash, local_path, ord)"
+            " LEFT JOIN pdf_cache c ON c.file_hash = f.file_hash"
+            " WHERE c.id IS NULL OR NOT c.local_present OR c.local_path IS DISTINCT FROM f.local_path"
+            " ORDER BY f.ord");
+  c.prepare("pdf_sync_mark_missing",
+            "WITH present AS (SELECT unnest($2::text[]) AS file_hash),"
+            " marked AS (UPDATE pdf_cache p SET local_present = false,"
+            "   status = CASE WHEN p.status IN ('available_local', 'uploading') THEN 'missing' ELSE p.status END,"
+            "   updated_at = now()"
+            "   WHERE p.client_id = $1 AND p.local_present"
+            "   AND NOT EXISTS (SELECT 1 FROM present k WHERE k.file_hash = p.file_hash) RETURNING 1),"
+            " synced AS (UPDATE daemon_clients SET last_sync_at = now(), updated_at = now()"
+            "   WHERE client_id = $1 RETURNING 1)"
+            " SELECT count(*) FROM marked");
+}
+
+std::vector<ingest_result> metadata_store::ingest(const std::vector<std::pair<std::string, pdf_document>>& docs) {
+  std::vector<ingest_result> results(docs.size());
+  // Round k holds the k-th occurrence of each hash: one INSERT cannot touch
+  // a row twice, and a later occurrence must see the earlier one.
+  std::vector<std::vector<std::size_t>> rounds;
+  std::unordered_map<std::string, std::size_t> occurrences;
+  for (std::size_t i = 0; i < docs.size(); ++i) {
+    results[i].file_hash = docs[i].second.file_hash;
+    if (auto why = unfit_for_ingest(docs[i].first, docs[i].second)) {
+      results[i].error = *why;
+      continue;
+    }
+    auto k = occurrences[docs[i].second.file_hash]++;
+    if (k == rounds.size())
+      rounds.emplace_back();
+    rounds[k].push_back(i);
+  }
+  if (rounds.empty())
+    return results;
+
+  std::vector<ingest_arrays> encoded(rounds.size());
+  for (std::size_t r = 0; r < rounds.size(); ++r) {
+    for (auto i : rounds[r])
+      encoded[r].add(static_cast<int>(i), docs[i].first, docs[i].second);
+    encoded[r].close();
+  }
+
+  return impl_->run([&](pqxx::connection& c) {
+    for (int attempt = 1;; ++attempt) {
+      try {
+        pqxx::work w(c);
+        std::vector<std::size_t> missing_ids;
+        for (auto& a : encoded) {
+          auto rows = w.exec_prepared("pdf_ingest", a.ord, a.client_id, a.file_hash, a.filename, a.local_path,
+                                      a.file_size, a.tipo, a.numero, a.cliente, a.data_evento, a.valor_total,
+                                      a.metadata, a.indexed_at, impl_->options.retention_days);
+          for (const auto& row : rows) {
+            auto i = row[0].as<std::size_t>();
+            auto& res = results[i];
+            res.error.clear();
+            switch (row[2].as<int>()) {
+              case 1: res.status = ingest_status::indexed; break;
+              case 2: res.status = ingest_status::updated; break;
+              default: res.status = ingest_status::duplicate; break;
+            }
+            if (row[1].is_null())
+              missing_ids.push_back(i); // committed by another worker after this statement began
+            else
+              res.record_id = row[1].as<std::int64_t>();
+          }
+        }
+        if (!missing_ids.empty()) {
+          std::vector<std::string> hashes;
+          for (auto i : missing_ids)
+            hashes.push_back(results[i].file_hash);
+          std::unordered_map<std::string, std::int64_t> ids;
+          for (const auto& row : w.exec_prepared("pdf_ids_by_hash", text_array(hashes)))
+            ids[row[0].as<std::string>()] = row[1].as<std::int64_t>();
+          for (auto i : missing_ids)
+            results[i].record_id = ids[results[i].file_hash];
+        }
+        // Per-daemon counters, in client id order so concurrent batches lock alike.
+        std::map<std::string, std::int64_t> indexed_per_client;
+        for (std::size_t i = 0; i < docs.size(); ++i)
+          if (results[i].status == ingest_status::indexed)
+            ++indexed_per_client[docs[i].first];
+        if (!indexed_per_client.empty()) {
+          std::vector<std::string> ids, counts;
+          for (const auto& [client, n] : indexed_per_client) {
+            ids.push_back(client);
+            counts.push_back(std::to_string(n));
+          }
+          w.exec_prepared("daemon_count_indexed", text_array(ids), text_array(counts));
+        }
+        w.commit();
+        return results;
+      } catch (const pqxx::transaction_rollback&) {
+        // Deadlock or serialization failure between workers: the whole batch
+        // rolled back, so running it again is safe.
+        if (attempt >= max_ingest_attempts)
+          throw;
+        for (auto& r : results)
+          if (r.error.empty()) {
+            r.status = ingest_status::error;
+            r.record_id = 0;
+          }
+      }
+    }
+  });
+}
+
+std::vector<std::string> metadata_store::sync_needed(const std::string& client_id,
+                                                     const std::vector<sync_file>& files) {
+  std::string hashes = "{", paths = "{";
+  std::unordered_set<std::string> seen;
+  for (const auto& f : files) {
+    std::string h = f.file_hash;
+    std::transform(h.begin(), h.end(), h.begin(), [](unsigned char ch) { return std::tolower(ch); });
+    // A malformed hash cannot be ingested either: nothing to ask for.
+    if (!is_lower_hex64(h) || !seen.insert(h).second)
+      continue;
+    append_array_element(hashes, h);
+    if (f.file_path.size() <= 1024 && nul_free(f.file_path))
+      append_array_element(paths, f.file_path);
+    else
+      append_null_element(paths);
+  }
+  close_array(hashes);
+  close_array(paths);
+  if (seen.empty())
+    return {};
+  return impl_->run([&](pqxx::connection& c) {
+    pqxx::nontransaction n(c);
+    std::vector<std::string> needed;
+    for (const auto& row : n.exec_prepared("pdf_sync_needed", hashes, paths))
+      needed.push_back(row[0].as<std::string>());
+    return needed;
+  });
+}
+
+std::int64_t metadata_store::sync_mark_missing(const std::string& client_id,
+                                               const std::vector<std::string>& all_hashes) {
+  std::string present = "{";
+  for (auto h : all_hashes) {
+    std::transform(h.begin(), h.end(), h.begin(), [](unsigned char ch) { return std::tolower(ch); });
+    if (is_lower_hex64(h))
+      append_array_element(present, h);
+  }
+  close_array(present);
+  return impl_->run([&](pqxx::connection& c) {
+    pqxx::work w(c);
+    auto n = w.exec_prepared1("pdf_sync_mark_missing", client_id, present)[0].as<std::int64_t>();
+    w.commit();
+    return n;
+  });
+}
+
+} // namespace siberius::storage

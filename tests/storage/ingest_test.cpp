@@ -1,0 +1,255 @@
+#define CAF_SUITE storage_ingest
+#define FAIL CAF_FAIL
+#include "caf/test/dsl.hpp"
+
+#include "pg_fixture.hpp"
+
+using namespace siberius::storage;
+using namespace siberius::storage::testing;
+using nlohmann::json;
+
+namespace {
+
+pdf_document make_doc(int n, const std::string& date = "2026-01-03") {
+  json event = {{"filename", "ORC-" + std::to_string(n) + ".pdf"},
+                {"fileHash", hex_hash(n)},
+                {"fileSize", 1000 + n},
+                {"filePath", "C:\\Docs\\ORC-" + std::to_string(n) + ".pdf"},
+                {"metadata", {{"tipo", "orcamento"}, {"numero", std::to_string(n)}, {"cliente", "Buffet \"Alegria\" {x}, \\o/"},
+                              {"dataEvento", date}, {"valorTotal", 1500.25}, {"extra", {1, 2}}}},
+                {"indexedAt", "2026-01-02T10:00:00.000Z"}};
+  return std::get<pdf_document>(parse_pdf_document(event));
+}
+
+struct fixture {
+  pg_database db{"ing"};
+  metadata_store store{db.options()};
+
+  fixture() {
+    store.create_daemon_token("Office", std::string("office"));
+    store.create_daemon_token("Branch", std::string("branch"));
+  }
+
+  std::vector<ingest_result> ingest(const std::vector<pdf_document>& docs, const std::string& client = "office") {
+    std::vector<std::pair<std::string, pdf_document>> batch;
+    for (const auto& d : docs)
+      batch.emplace_back(client, d);
+    return store.ingest(batch);
+  }
+
+  std::string column(const std::string& col, int n) {
+    return db.scalar("SELECT " + col + " FROM pdf_cache WHERE file_hash = '" + hex_hash(n) + "'");
+  }
+};
+
+} // namespace
+
+CAF_TEST_FIXTURE_SCOPE(ingest_tests, fixture)
+
+CAF_TEST(a new document is indexed with its typed metadata) {
+  auto r = ingest({make_doc(1)});
+  CAF_REQUIRE_EQUAL(r.size(), 1u);
+  CAF_CHECK(r[0].status == ingest_status::indexed);
+  CAF_CHECK_EQUAL(r[0].file_hash, hex_hash(1));
+  CAF_CHECK(r[0].record_id > 0);
+  CAF_CHECK_EQUAL(column("id", 1), std::to_string(r[0].record_id));
+  CAF_CHECK_EQUAL(column("filename", 1), "ORC-1.pdf");
+  CAF_CHECK_EQUAL(column("local_path", 1), "C:\\Docs\\ORC-1.pdf");
+  CAF_CHECK_EQUAL(column("file_size", 1), "1001");
+  CAF_CHECK_EQUAL(column("tipo", 1), "orcamento");
+  CAF_CHECK_EQUAL(column("numero", 1), "1");
+  CAF_CHECK_EQUAL(column("cliente", 1), "Buffet \"Alegria\" {x}, \\o/");
+  CAF_CHECK_EQUAL(column("data_evento", 1), "2026-01-03");
+  CAF_CHECK_EQUAL(column("valor_total", 1), "1500.25");
+  CAF_CHECK_EQUAL(column("status", 1), "available_local");
+  CAF_CHECK_EQUAL(column("local_present", 1), "t");
+  CAF_CHECK_EQUAL(column("client_id", 1), "office");
+  CAF_CHECK_EQUAL(column("siberius_iso_utc(expires_at)", 1), "2026-01-18T00:00:00Z");
+  CAF_CHECK_EQUAL(column("siberius_iso_utc(indexed_at)", 1), "2026-01-02T10:00:00Z");
+  CAF_CHECK_EQUAL(column("metadata->'metadata'->>'extra'", 1), "[1, 2]");
+  CAF_CHECK_EQUAL(column("metadata->>'fileHash'", 1), hex_hash(1));
+  CAF_CHECK_EQUAL(db.scalar("SELECT pdfs_indexed FROM daemon_clients WHERE client_id = 'office'"), "1");
+  CAF_CHECK_EQUAL(db.scalar("SELECT last_pdf_indexed IS NOT NULL FROM daemon_clients WHERE client_id = 'office'"),
+                  "t");
+  CAF_CHECK_EQUAL(to_string(r[0].status), std::string("indexed"));
+}
+
+CAF_TEST(the same event twice is a duplicate and writes nothing) {
+  auto first = ingest({make_doc(1)});
+  auto xmin = column("xmin", 1);
+  auto second = ingest({make_doc(1)});
+  CAF_CHECK(second[0].status == ingest_status::duplicate);
+  CAF_CHECK_EQUAL(second[0].record_id, first[0].record_id);
+  CAF_CHECK_EQUAL(column("xmin", 1), xmin);
+  CAF_CHECK_EQUAL(db.scalar("SELECT count(*) FROM pdf_cache"), "1");
+  CAF_CHECK_EQUAL(db.scalar("SELECT pdfs_indexed FROM daemon_clients WHERE client_id = 'office'"), "1");
+  // only the indexing time differs: still a duplicate
+  auto later = make_doc(1);
+  later.indexed_at = "2026-02-01T00:00:00Z";
+  CAF_CHECK(ingest({later})[0].status == ingest_status::duplicate);
+}
+
+CAF_TEST(changed metadata path or daemon updates the row) {
+  auto first = ingest({make_doc(1)});
+  auto renamed = make_doc(1);
+  renamed.filename = "ORC-1 final.pdf";
+  renamed.file_path = "C:\\Docs\\2026\\ORC-1 final.pdf";
+  auto r = ingest({renamed});
+  CAF_CHECK(r[0].status == ingest_status::updated);
+  CAF_CHECK_EQUAL(r[0].record_id, first[0].record_id);
+  CAF_CHECK_EQUAL(column("filename", 1), "ORC-1 final.pdf");
+  CAF_CHECK_EQUAL(column("local_path", 1), "C:\\Docs\\2026\\ORC-1 final.pdf");
+
+  auto moved_date = renamed;
+  moved_date.data_evento = "2026-03-01";
+  CAF_CHECK(ingest({moved_date})[0].status == ingest_status::updated);
+  CAF_CHECK_EQUAL(column("siberius_iso_utc(expires_at)", 1), "2026-03-16T00:00:00Z");
+
+  auto no_value = moved_date;
+  no_value.valor_total.reset();
+  CAF_CHECK(ingest({no_value})[0].status == ingest_status::updated);
+  CAF_CHECK_EQUAL(column("valor_total IS NULL", 1), "t");
+
+  CAF_CHECK(ingest({no_value}, "branch")[0].status == ingest_status::updated);
+  CAF_CHECK_EQUAL(column("client_id", 1), "branch");
+  CAF_CHECK_EQUAL(db.scalar("SELECT count(*) FROM pdf_cache"), "1");
+  CAF_CHECK_EQUAL(db.scalar("SELECT pdfs_indexed FROM daemon_clients WHERE client_id = 'office'"), "1");
+  CAF_CHECK_EQUAL(db.scalar("SELECT pdfs_indexed FROM daemon_clients WHERE client_id = 'branch'"), "0");
+}
+
+CAF_TEST(a missing file that comes back is available again and a cached one stays cached) {
+  ingest({make_doc(1), make_doc(2)});
+  db.sql("UPDATE pdf_cache SET local_present = false, status = 'missing' WHERE file_hash = '" + hex_hash(1) + "'");
+  db.sql("UPDATE pdf_cache SET local_present = false, status = 'cached' WHERE file_hash = '" + hex_hash(2) + "'");
+  auto r = ingest({make_doc(1), make_doc(2)});
+  CAF_CHECK(r[0].status == ingest_status::updated);
+  CAF_CHECK(r[1].status == ingest_status::updated);
+  CAF_CHECK_EQUAL(column("status", 1), "available_local");
+  CAF_CHECK_EQUAL(column("local_present", 1), "t");
+  CAF_CHECK_EQUAL(column("status", 2), "cached");
+  CAF_CHECK_EQUAL(column("local_present", 2), "t");
+}
+
+CAF_TEST(duplicated hashes inside one batch are handled in order) {
+  auto changed = make_doc(1);
+  changed.cliente = "Outro Cliente";
+  auto r = ingest({make_doc(1), make_doc(2), make_doc(1), changed, make_doc(3)});
+  CAF_REQUIRE_EQUAL(r.size(), 5u);
+  CAF_CHECK(r[0].status == ingest_status::indexed);
+  CAF_CHECK(r[1].status == ingest_status::indexed);
+  CAF_CHECK(r[2].status == ingest_status::duplicate);
+  CAF_CHECK(r[3].status == ingest_status::updated);
+  CAF_CHECK(r[4].status == ingest_status::indexed);
+  CAF_CHECK_EQUAL(r[0].record_id, r[2].record_id);
+  CAF_CHECK_EQUAL(r[0].record_id, r[3].record_id);
+  CAF_CHECK_EQUAL(column("cliente", 1), "Outro Cliente");
+  CAF_CHECK_EQUAL(db.scalar("SELECT pdfs_indexed FROM daemon_clients WHERE client_id = 'office'"), "3");
+}
+
+CAF_TEST(documents of several daemons share one batch) {
+  std::vector<std::pair<std::string, pdf_document>> batch = {
+    {"office", make_doc(1)}, {"branch", make_doc(2)}, {"branch", make_doc(3)}};
+  auto r = store.ingest(batch);
+  for (const auto& x : r)
+    CAF_CHECK(x.status == ingest_status::indexed);
+  CAF_CHECK_EQUAL(db.scalar("SELECT pdfs_indexed FROM daemon_clients WHERE client_id = 'office'"), "1");
+  CAF_CHECK_EQUAL(db.scalar("SELECT pdfs_indexed FROM daemon_clients WHERE client_id = 'branch'"), "2");
+}
+
+CAF_TEST(a document without a date never expires and retention is configurable) {
+  auto undated = make_doc(1);
+  undated.data_evento.reset();
+  ingest({undated});
+  CAF_CHECK_EQUAL(column("expires_at IS NULL", 1), "t");
+  metadata_store week(db.options(7));
+  week.ingest({{"office", make_doc(2, "2024-02-25")}});
+  CAF_CHECK_EQUAL(column("siberius_iso_utc(expires_at)", 2), "2024-03-03T00:00:00Z");
+}
+
+CAF_TEST(one unfit document fails alone) {
+  auto bad = make_doc(2);
+  bad.file_hash = "not-a-hash";
+  auto bad_date = make_doc(3);
+  bad_date.data_evento = "2026-02-30";
+  auto r = ingest({make_doc(1), bad, bad_date, make_doc(4)});
+  CAF_CHECK(r[0].status == ingest_status::indexed);
+  CAF_CHECK(r[1].status == ingest_status::error);
+  CAF_CHECK_EQUAL(r[1].error, "fileHash: expected 64 lowercase hex digits");
+  CAF_CHECK_EQUAL(r[1].record_id, 0);
+  CAF_CHECK(r[2].status == ingest_status::error);
+  CAF_CHECK_EQUAL(r[2].error, "metadata.dataEvento: not a real date (2026-02-30)");
+  CAF_CHECK(r[3].status == ingest_status::indexed);
+  CAF_CHECK_EQUAL(db.scalar("SELECT count(*) FROM pdf_cache"), "2");
+  // a bad indexedAt is not fatal: the server's clock is used
+  auto odd_time = make_doc(5);
+  odd_time.indexed_at = "yesterday";
+  CAF_CHECK(ingest({odd_time})[0].status == ingest_status::indexed);
+  CAF_CHECK_EQUAL(column("indexed_at > now() - interval '1 minute'", 5), "t");
+  CAF_CHECK(ingest({}).empty());
+}
+
+CAF_TEST(a big batch is indexed in one go) {
+  std::vector<pdf_document> docs;
+  for (int i = 1; i <= 1000; ++i)
+    docs.push_back(make_doc(i));
+  auto r = ingest(docs);
+  std::size_t indexed = 0;
+  for (const auto& x : r)
+    indexed += x.status == ingest_status::indexed ? 1 : 0;
+  CAF_CHECK_EQUAL(indexed, 1000u);
+  CAF_CHECK_EQUAL(db.scalar("SELECT count(DISTINCT id) FROM pdf_cache"), "1000");
+  auto again = ingest(docs);
+  std::size_t duplicates = 0;
+  for (std::size_t i = 0; i < again.size(); ++i)
+    duplicates += again[i].status == ingest_status::duplicate && again[i].record_id == r[i].record_id ? 1 : 0;
+  CAF_CHECK_EQUAL(duplicates, 1000u);
+}
+
+CAF_TEST(sync asks for unknown moved and missing files) {
+  ingest({make_doc(1), make_doc(2), make_doc(3)});
+  db.sql("UPDATE pdf_cache SET local_present = false, status = 'missing' WHERE file_hash = '" + hex_hash(3) + "'");
+  std::string upper = hex_hash(9);
+  for (auto& c : upper)
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  auto needed = store.sync_needed("office", {{hex_hash(1), "C:\\Docs\\ORC-1.pdf"},
+                                             {hex_hash(2), "C:\\Elsewhere\\ORC-2.pdf"},
+                                             {hex_hash(3), "C:\\Docs\\ORC-3.pdf"},
+                                             {"garbage", "x"},
+                                             {upper, "C:\\Docs\\new.pdf"},
+                                             {hex_hash(9), "C:\\Docs\\new.pdf"}});
+  CAF_REQUIRE_EQUAL(needed.size(), 3u);
+  CAF_CHECK_EQUAL(needed[0], hex_hash(2));
+  CAF_CHECK_EQUAL(needed[1], hex_hash(3));
+  CAF_CHECK_EQUAL(needed[2], hex_hash(9));
+  CAF_CHECK(store.sync_needed("office", {}).empty());
+}
+
+CAF_TEST(sync marks what the daemon no longer has) {
+  ingest({make_doc(1), make_doc(2), make_doc(3), make_doc(4)});
+  ingest({make_doc(5)}, "branch");
+  db.sql("UPDATE pdf_cache SET status = 'cached' WHERE file_hash = '" + hex_hash(3) + "'");
+  db.sql("UPDATE pdf_cache SET status = 'uploading' WHERE file_hash = '" + hex_hash(4) + "'");
+  auto marked = store.sync_mark_missing("office", {hex_hash(1)});
+  CAF_CHECK_EQUAL(marked, 3);
+  CAF_CHECK_EQUAL(column("status", 1), "available_local");
+  CAF_CHECK_EQUAL(column("status", 2), "missing");
+  CAF_CHECK_EQUAL(column("local_present", 2), "f");
+  CAF_CHECK_EQUAL(column("status", 3), "cached");
+  CAF_CHECK_EQUAL(column("local_present", 3), "f");
+  CAF_CHECK_EQUAL(column("status", 4), "missing");
+  CAF_CHECK_EQUAL(column("status", 5), "available_local"); // another daemon's file
+  CAF_CHECK_EQUAL(db.scalar("SELECT last_sync_at > now() - interval '1 minute' FROM daemon_clients WHERE client_id = 'office'"),
+                  "t");
+  CAF_CHECK_EQUAL(db.scalar("SELECT last_sync_at IS NULL FROM daemon_clients WHERE client_id = 'branch'"), "t");
+  // marking again changes nothing; the file coming back makes it available
+  CAF_CHECK_EQUAL(store.sync_mark_missing("office", {hex_hash(1)}), 0);
+  auto needed = store.sync_needed("office", {{hex_hash(2), "C:\\Docs\\ORC-2.pdf"}});
+  CAF_REQUIRE_EQUAL(needed.size(), 1u);
+  CAF_CHECK(ingest({make_doc(2)})[0].status == ingest_status::updated);
+  CAF_CHECK_EQUAL(column("status", 2), "available_local");
+  CAF_CHECK(store.sync_needed("office", {{hex_hash(2), "C:\\Docs\\ORC-2.pdf"}}).empty());
+  // an empty list means the office folder is empty
+  CAF_CHECK_EQUAL(store.sync_mark_missing("office", {}), 2);
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()
