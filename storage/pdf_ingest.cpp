@@ -19,7 +19,7 @@ constexpr int max_ingest_attempts = 3;
 
 // The typed columns come from arrays; a document only rewrites its row when
 // something a user would see changed, so re-sending an event writes nothing.
-constexpr const char* ingest_sql = R"SQL(
+constexpr const char* ingest_upsert_sql = R"SQL(
 WITH input AS (
   SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[],
                        $7::text[], $8::text[], $9::text[], $10::date[], $11::numeric[], $12::jsonb[],
@@ -52,12 +52,29 @@ upsert AS (
              AND p.cliente IS NOT DISTINCT FROM EXCLUDED.cliente
              AND p.data_evento IS NOT DISTINCT FROM EXCLUDED.data_evento
              AND p.valor_total IS NOT DISTINCT FROM EXCLUDED.valor_total)
-  RETURNING p.id, p.file_hash, (p.xmax = 0) AS inserted
+  RETURNING p.id, p.file_hash, p.client_id, (p.xmax = 0) AS inserted
 )
-SELECT i.ord, coalesce(u.id, c.id), CASE WHEN u.id IS NULL THEN 0 WHEN u.inserted THEN 1 ELSE 2 END
-FROM input i
-LEFT JOIN upsert u ON u.file_hash = i.file_hash
-LEFT JOIN pdf_cache c ON u.id IS NULL AND c.file_hash = i.file_hash
+)SQL";
+
+// The daemon counters as part of the same statement: the aggregate needs the
+// whole upsert first, so every pdf_cache lock is taken before the daemon row's.
+constexpr const char* ingest_count_sql = R"SQL(,
+counted AS (
+  UPDATE daemon_clients d SET pdfs_indexed = d.pdfs_indexed + n.n, last_pdf_indexed = now(), updated_at = now()
+  FROM (SELECT client_id, count(*) AS n FROM upsert WHERE inserted GROUP BY client_id ORDER BY client_id) n
+  WHERE d.client_id = n.client_id
+  RETURNING 1
+)
+)SQL";
+
+// A duplicate is not in RETURNING; its id comes from an index probe that
+// coalesce only evaluates for those rows.
+constexpr const char* ingest_result_sql = R"SQL(
+SELECT i.ord,
+       coalesce(u.id, (SELECT c.id FROM pdf_cache c WHERE c.file_hash = i.file_hash)),
+       CASE WHEN u.id IS NULL THEN 0 WHEN u.inserted THEN 1 ELSE 2 END,
+       u.client_id
+FROM input i LEFT JOIN upsert u ON u.file_hash = i.file_hash
 )SQL";
 
 bool is_lower_hex64(const std::string& s) {
@@ -151,7 +168,10 @@ struct ingest_arrays {
 } // namespace
 
 void prepare_ingest_statements(pqxx::connection& c) {
-  c.prepare("pdf_ingest", ingest_sql);
+  // One round trip for the usual batch (no repeated hash): counted and
+  // committed by the one statement.
+  c.prepare("pdf_ingest_counted", std::string(ingest_upsert_sql) + ingest_count_sql + ingest_result_sql);
+  c.prepare("pdf_ingest", std::string(ingest_upsert_sql) + ingest_result_sql);
   c.prepare("pdf_ids_by_hash", "SELECT file_hash, id FROM pdf_cache WHERE file_hash = ANY($1::text[])");
   c.prepare("daemon_count_indexed",
             "UPDATE daemon_clients d SET pdfs_indexed = d.pdfs_indexed + c.n, last_pdf_indexed = now(),"
@@ -201,41 +221,55 @@ std::vector<ingest_result> metadata_store::ingest(const std::vector<std::pair<st
     encoded[r].close();
   }
 
+  auto record = [&](const pqxx::result& rows, std::vector<std::size_t>& missing_ids) {
+    for (const auto& row : rows) {
+      auto i = row[0].as<std::size_t>();
+      auto& res = results[i];
+      switch (row[2].as<int>()) {
+        case 1: res.status = ingest_status::indexed; break;
+        case 2: res.status = ingest_status::updated; break;
+        default: res.status = ingest_status::duplicate; break;
+      }
+      if (row[1].is_null())
+        missing_ids.push_back(i); // committed by another worker after this statement began
+      else
+        res.record_id = row[1].as<std::int64_t>();
+    }
+  };
+  auto exec_round = [&](pqxx::transaction_base& t, const char* statement, const ingest_arrays& a) {
+    return t.exec_prepared(statement, a.ord, a.client_id, a.file_hash, a.filename, a.local_path, a.file_size,
+                           a.tipo, a.numero, a.cliente, a.data_evento, a.valor_total, a.metadata, a.indexed_at,
+                           impl_->options.retention_days);
+  };
+  auto fill_missing_ids = [&](pqxx::transaction_base& t, const std::vector<std::size_t>& missing_ids) {
+    if (missing_ids.empty())
+      return;
+    std::vector<std::string> hashes;
+    for (auto i : missing_ids)
+      hashes.push_back(results[i].file_hash);
+    std::unordered_map<std::string, std::int64_t> ids;
+    for (const auto& row : t.exec_prepared("pdf_ids_by_hash", text_array(hashes)))
+      ids[row[0].as<std::string>()] = row[1].as<std::int64_t>();
+    for (auto i : missing_ids)
+      results[i].record_id = ids[results[i].file_hash];
+  };
+
   return impl_->run([&](pqxx::connection& c) {
     for (int attempt = 1;; ++attempt) {
+      std::vector<std::size_t> missing_ids;
       try {
+        if (encoded.size() == 1) {
+          // The usual case: one statement that inserts, counts and commits.
+          pqxx::nontransaction n(c);
+          record(exec_round(n, "pdf_ingest_counted", encoded[0]), missing_ids);
+          fill_missing_ids(n, missing_ids);
+          return results;
+        }
         pqxx::work w(c);
-        std::vector<std::size_t> missing_ids;
-        for (auto& a : encoded) {
-          auto rows = w.exec_prepared("pdf_ingest", a.ord, a.client_id, a.file_hash, a.filename, a.local_path,
-                                      a.file_size, a.tipo, a.numero, a.cliente, a.data_evento, a.valor_total,
-                                      a.metadata, a.indexed_at, impl_->options.retention_days);
-          for (const auto& row : rows) {
-            auto i = row[0].as<std::size_t>();
-            auto& res = results[i];
-            res.error.clear();
-            switch (row[2].as<int>()) {
-              case 1: res.status = ingest_status::indexed; break;
-              case 2: res.status = ingest_status::updated; break;
-              default: res.status = ingest_status::duplicate; break;
-            }
-            if (row[1].is_null())
-              missing_ids.push_back(i); // committed by another worker after this statement began
-            else
-              res.record_id = row[1].as<std::int64_t>();
-          }
-        }
-        if (!missing_ids.empty()) {
-          std::vector<std::string> hashes;
-          for (auto i : missing_ids)
-            hashes.push_back(results[i].file_hash);
-          std::unordered_map<std::string, std::int64_t> ids;
-          for (const auto& row : w.exec_prepared("pdf_ids_by_hash", text_array(hashes)))
-            ids[row[0].as<std::string>()] = row[1].as<std::int64_t>();
-          for (auto i : missing_ids)
-            results[i].record_id = ids[results[i].file_hash];
-        }
-        // Per-daemon counters, in client id order so concurrent batches lock alike.
+        for (const auto& a : encoded)
+          record(exec_round(w, "pdf_ingest", a), missing_ids);
+        fill_missing_ids(w, missing_ids);
+        // Per-daemon counters last, in client id order, so concurrent batches lock alike.
         std::map<std::string, std::int64_t> indexed_per_client;
         for (std::size_t i = 0; i < docs.size(); ++i)
           if (results[i].status == ingest_status::indexed)
@@ -251,8 +285,8 @@ std::vector<ingest_result> metadata_store::ingest(const std::vector<std::pair<st
         w.commit();
         return results;
       } catch (const pqxx::transaction_rollback&) {
-        // Deadlock or serialization failure between workers: the whole batch
-        // rolled back, so running it again is safe.
+        // Deadlock or serialization failure between workers: everything
+        // rolled back, so running the batch again is safe.
         if (attempt >= max_ingest_attempts)
           throw;
         for (auto& r : results)
