@@ -84,7 +84,8 @@ bool health_is_ok(const nlohmann::json& reply) {
   auto database = reply.value("database", nlohmann::json::object());
   auto status = string_field(server, "status");
   auto connected = database.is_object() ? database.find("connected") : database.end();
-  return status && *status == "ok" && connected != database.end() && connected->is_boolean() &&
+  // The server says "healthy" (or "degraded"); "ok" is accepted as well.
+  return status && (*status == "healthy" || *status == "ok") && connected != database.end() && connected->is_boolean() &&
          connected->get<bool>();
 }
 
