@@ -142,6 +142,8 @@ pqxx::connection& metadata_store::impl::connection() {
     throw unavailable(std::string("cannot connect to PostgreSQL: ") + e.what());
   } catch (const pqxx::sql_error& e) {
     throw unavailable(std::string("cannot set up the PostgreSQL session: ") + e.what());
+  } catch (const pqxx::failure& e) {
+    throw unavailable(std::string("cannot connect to PostgreSQL: ") + e.what());
   }
   return *conn;
 }

@@ -45,6 +45,13 @@ struct metadata_store::impl {
         throw unavailable(std::string("PostgreSQL ended the session: ") + e.what());
       }
       throw;
+    } catch (const pqxx::failure& e) {
+      // Other library failures are only "unavailable" when the socket died.
+      if (!c.is_open()) {
+        drop();
+        throw unavailable(std::string("lost the connection to PostgreSQL: ") + e.what());
+      }
+      throw;
     }
   }
 

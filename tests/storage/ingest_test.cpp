@@ -2,6 +2,10 @@
 #define FAIL CAF_FAIL
 #include "caf/test/dsl.hpp"
 
+#include <algorithm>
+#include <map>
+#include <thread>
+
 #include "pg_fixture.hpp"
 
 using namespace siberius::storage;
@@ -250,6 +254,42 @@ CAF_TEST(sync marks what the daemon no longer has) {
   CAF_CHECK(store.sync_needed("office", {{hex_hash(2), "C:\\Docs\\ORC-2.pdf"}}).empty());
   // an empty list means the office folder is empty
   CAF_CHECK_EQUAL(store.sync_mark_missing("office", {}), 2);
+}
+
+CAF_TEST(two writers racing on the same hashes agree on one row each) {
+  // Two connections (two db workers) ingest the same documents in opposite
+  // orders: every result must carry the row's id, and each hash is indexed once.
+  constexpr int n = 600;
+  std::vector<std::vector<ingest_result>> out(2);
+  auto writer = [&](int w) {
+    metadata_store mine(db.options());
+    std::vector<std::pair<std::string, pdf_document>> batch;
+    for (int k = 0; k < n; ++k) {
+      int i = w == 0 ? k + 1 : n - k;
+      batch.emplace_back("office", make_doc(i));
+      if (batch.size() == 50) {
+        auto r = mine.ingest(batch);
+        out[w].insert(out[w].end(), r.begin(), r.end());
+        batch.clear();
+      }
+    }
+  };
+  std::thread a(writer, 0), b(writer, 1);
+  a.join();
+  b.join();
+  std::map<std::string, std::int64_t> ids;
+  for (const auto& row : db.sql("SELECT file_hash, id FROM pdf_cache"))
+    ids[row[0].as<std::string>()] = row[1].as<std::int64_t>();
+  std::size_t indexed = 0, with_id = 0;
+  for (const auto& rs : out)
+    for (const auto& r : rs) {
+      indexed += r.status == ingest_status::indexed ? 1 : 0;
+      with_id += r.record_id > 0 && ids[r.file_hash] == r.record_id ? 1 : 0;
+    }
+  CAF_CHECK_EQUAL(indexed, static_cast<std::size_t>(n));
+  CAF_CHECK_EQUAL(with_id, static_cast<std::size_t>(2 * n));
+  CAF_CHECK_EQUAL(db.scalar("SELECT count(*) FROM pdf_cache"), std::to_string(n));
+  CAF_CHECK_EQUAL(db.scalar("SELECT pdfs_indexed FROM daemon_clients WHERE client_id = 'office'"), std::to_string(n));
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
