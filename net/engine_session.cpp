@@ -384,6 +384,10 @@ void engine_session::finish(const std::string& reason) {
   beast::error_code ignored;
   ws_.next_layer().close(ignored);
   timer_.cancel();
+  // Beast's own close-handshake timer would otherwise keep the io_context
+  // busy for as long as the application holds this connection.
+  ws_.set_option(websocket::stream_base::timeout{websocket::stream_base::none(),
+                                                 websocket::stream_base::none(), false});
   std::vector<std::string>().swap(queue_);
   queue_head_ = 0;
   if (registry_id_ != 0) {

@@ -1,0 +1,162 @@
+// Engine.IO over real loopback sockets: handshake, heartbeat, limits, close.
+#define CAF_SUITE net_server_engine
+#define FAIL CAF_FAIL
+#include "caf/test/dsl.hpp"
+
+#include "net_test_support.hpp"
+
+using namespace siberius::net;
+using namespace siberius::net::testing;
+
+CAF_TEST_FIXTURE_SCOPE(engine_tests, server_fixture)
+
+CAF_TEST(the open packet announces the session and its timings) {
+  start();
+  ws_client client(port());
+  auto open = client.open();
+  CAF_REQUIRE(open);
+  CAF_CHECK_EQUAL(open->at("sid").get<std::string>().size(), 20u);
+  CAF_CHECK_EQUAL(open->at("upgrades"), nlohmann::json::array());
+  CAF_CHECK_EQUAL(open->at("pingInterval"), 200);
+  CAF_CHECK_EQUAL(open->at("pingTimeout"), 200);
+  CAF_CHECK_EQUAL(open->at("maxPayload"), 10000);
+  ws_client other(port());
+  auto second = other.open();
+  CAF_REQUIRE(second);
+  CAF_CHECK_NOT_EQUAL(open->at("sid"), second->at("sid"));
+}
+
+CAF_TEST(answered pings keep the connection alive) {
+  start();
+  ws_client client(port());
+  CAF_REQUIRE(client.open());
+  for (int i = 0; i < 4; ++i) {
+    auto frame = client.read();
+    CAF_REQUIRE(frame);
+    CAF_CHECK_EQUAL(*frame, "2");
+    client.send("3");
+  }
+  client.send("40");
+  auto reply = client.read_answering_pings();
+  CAF_REQUIRE(reply);
+  CAF_CHECK_EQUAL(reply->substr(0, 2), "40");
+}
+
+CAF_TEST(an unanswered ping closes the connection with ping timeout) {
+  start();
+  ws_client client(port());
+  CAF_REQUIRE(client.open());
+  client.send("40");
+  auto joined = client.read();
+  CAF_REQUIRE(joined);
+  CAF_CHECK(client.closed_by_server());
+  CAF_CHECK(root->wait_for("disconnect / ping timeout"));
+}
+
+CAF_TEST(a client close packet closes the transport) {
+  start();
+  ws_client client(port());
+  CAF_REQUIRE(client.open());
+  client.send("40");
+  CAF_REQUIRE(client.read_answering_pings());
+  client.send("1");
+  CAF_CHECK(client.closed_by_server());
+  CAF_CHECK(root->wait_for("disconnect / transport close"));
+}
+
+CAF_TEST(noop and unknown engine packets) {
+  start();
+  ws_client client(port());
+  CAF_REQUIRE(client.open());
+  client.send("6");
+  client.send("40");
+  auto reply = client.read_answering_pings();
+  CAF_REQUIRE(reply);
+  CAF_CHECK_EQUAL(reply->substr(0, 2), "40");
+  client.send("9nonsense");
+  CAF_CHECK(client.closed_by_server());
+  CAF_CHECK(logs->wait_for_event("eio:malformed"));
+}
+
+CAF_TEST(frames over maxPayload close the connection and the server keeps serving) {
+  start();
+  ws_client client(port());
+  CAF_REQUIRE(client.open());
+  client.send("4" + std::string(20000, 'x'));
+  CAF_CHECK(client.closed_by_server());
+  CAF_CHECK(logs->wait_for_event("eio:payload:too_large"));
+  ws_client next(port());
+  CAF_CHECK(next.open());
+}
+
+CAF_TEST(binary frames are refused with a reason) {
+  start();
+  ws_client client(port());
+  CAF_REQUIRE(client.open());
+  client.send("40", true);
+  CAF_CHECK(client.closed_by_server());
+  CAF_CHECK(logs->wait_for_event("eio:binary:unsupported"));
+}
+
+CAF_TEST(a client that joins no namespace is closed after connectTimeout) {
+  auto opts = fast_options();
+  opts.engine.ping_interval = 60s; // only the connect timeout can fire
+  opts.engine.connect_timeout = 300ms;
+  start(opts);
+  ws_client client(port());
+  CAF_REQUIRE(client.open());
+  CAF_CHECK(client.closed_by_server());
+  // Joining in time cancels it.
+  ws_client joined(port());
+  CAF_REQUIRE(joined.open());
+  joined.send("40");
+  CAF_REQUIRE(joined.read());
+  CAF_CHECK(!joined.read(800ms));     // nothing arrives, nothing closes
+  CAF_CHECK(joined.error == boost::system::error_code{} || joined.error == boost::asio::error::operation_aborted);
+}
+
+CAF_TEST(the bare engine endpoint echoes messages) {
+  auto opts = fast_options();
+  opts.engineio_path = "/engine.io/";
+  start(opts);
+  srv->set_engine_message_handler([](const connection_ptr& conn, std::string text) { conn->send_message(text); });
+  ws_client client(port());
+  CAF_REQUIRE(client.open("/engine.io/?EIO=4&transport=websocket"));
+  client.send("4hello engine");
+  auto echoed = client.read_answering_pings();
+  CAF_REQUIRE(echoed);
+  CAF_CHECK_EQUAL(*echoed, "4hello engine");
+  // Socket.IO packets mean nothing there: "40" is just a message.
+  client.send("40");
+  echoed = client.read_answering_pings();
+  CAF_REQUIRE(echoed);
+  CAF_CHECK_EQUAL(*echoed, "40");
+}
+
+CAF_TEST(connections over max_connections are refused with 503) {
+  auto opts = fast_options();
+  opts.max_connections = 1;
+  start(opts);
+  ws_client first(port());
+  CAF_REQUIRE(first.open());
+  ws_client second(port());
+  CAF_CHECK(!second.connect());
+  CAF_CHECK_EQUAL(second.response.result_int(), 503);
+}
+
+CAF_TEST(stop closes every connection with server shutting down) {
+  start();
+  ws_client client(port());
+  CAF_REQUIRE(client.open());
+  client.send("40/daemon,");
+  CAF_REQUIRE(client.read_answering_pings());
+  srv->stop();
+  CAF_CHECK(client.closed_by_server());
+  CAF_CHECK(root->wait_for("disconnect /daemon server shutting down"));
+  for (auto& t : threads)
+    t.join();
+  threads.clear(); // the io_context ran out of work: stop() left nothing behind
+  CAF_CHECK_EQUAL(srv->connection_count(), 0u);
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()

@@ -1,0 +1,153 @@
+// Plain HTTP on the same port: routing, limits, handshake refusals.
+#define CAF_SUITE net_server_http
+#define FAIL CAF_FAIL
+#include "caf/test/dsl.hpp"
+
+#include "net_test_support.hpp"
+
+using namespace siberius::net;
+using namespace siberius::net::testing;
+
+namespace {
+
+const std::string upgrade_headers =
+    "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+    "Sec-WebSocket-Version: 13\r\n";
+
+void install_echo_handler(server& srv) {
+  srv.set_http_handler([](http_request req, std::string remote, http_responder respond) {
+    // Answer from another thread, as an actor would.
+    std::thread([req = std::move(req), remote, respond] {
+      http_response res{http::status::ok, req.version()};
+      res.set(http::field::content_type, "application/json");
+      res.body() = nlohmann::json({{"target", std::string(req.target())}, {"remote", remote},
+                                   {"body", req.body()}})
+                       .dump();
+      respond(std::move(res));
+    }).detach();
+  });
+}
+
+} // namespace
+
+CAF_TEST_FIXTURE_SCOPE(http_tests, server_fixture)
+
+CAF_TEST(without a handler every route is 404) {
+  start();
+  auto res = http_exchange(port(), get_request("/health"));
+  CAF_REQUIRE(res);
+  CAF_CHECK_EQUAL(res->result_int(), 404);
+}
+
+CAF_TEST(requests reach the handler with the client address) {
+  start();
+  install_echo_handler(*srv);
+  auto res = http_exchange(port(), "POST /api/x?y=1 HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhello");
+  CAF_REQUIRE(res);
+  CAF_CHECK_EQUAL(res->result_int(), 200);
+  auto body = nlohmann::json::parse(res->body());
+  CAF_CHECK_EQUAL(body.at("target"), "/api/x?y=1");
+  CAF_CHECK_EQUAL(body.at("body"), "hello");
+  CAF_CHECK_EQUAL(body.at("remote"), "127.0.0.1");
+  // 127.0.0.1 is a trusted proxy by default: its forwarded address counts.
+  res = http_exchange(port(), get_request("/", "X-Forwarded-For: 203.0.113.9, 198.51.100.7\r\n"));
+  CAF_REQUIRE(res);
+  CAF_CHECK_EQUAL(nlohmann::json::parse(res->body()).value("remote", ""), "198.51.100.7");
+  res = http_exchange(port(), get_request("/", "X-Real-IP: 198.51.100.8\r\n"));
+  CAF_REQUIRE(res);
+  CAF_CHECK_EQUAL(nlohmann::json::parse(res->body()).value("remote", ""), "198.51.100.8");
+}
+
+CAF_TEST(forwarded headers from an untrusted peer are ignored) {
+  auto opts = fast_options();
+  opts.trusted_proxies = {"10.9.9.9"};
+  start(opts);
+  install_echo_handler(*srv);
+  auto res = http_exchange(port(), get_request("/", "X-Forwarded-For: 198.51.100.7\r\n"));
+  CAF_REQUIRE(res);
+  CAF_CHECK_EQUAL(nlohmann::json::parse(res->body()).value("remote", ""), "127.0.0.1");
+}
+
+CAF_TEST(bodies over max_http_body get 413 and headers over the limit 431) {
+  auto opts = fast_options();
+  opts.max_http_body = 1000;
+  start(opts);
+  install_echo_handler(*srv);
+  auto res = http_exchange(port(), "POST /upload HTTP/1.1\r\nHost: a\r\nContent-Length: 2000000\r\n\r\n");
+  CAF_REQUIRE(res);
+  CAF_CHECK_EQUAL(res->result_int(), 413);
+  res = http_exchange(port(), "POST /upload HTTP/1.1\r\nHost: a\r\nContent-Length: 1001\r\n\r\n" +
+                                  std::string(1001, 'x'));
+  CAF_REQUIRE(res);
+  CAF_CHECK_EQUAL(res->result_int(), 413);
+  res = http_exchange(port(), get_request("/", "X-Big: " + std::string(10000, 'a') + "\r\n"));
+  CAF_REQUIRE(res);
+  CAF_CHECK_EQUAL(res->result_int(), 431);
+}
+
+CAF_TEST(refused handshakes answer 400 with the engine error body) {
+  start();
+  struct refusal {
+    std::string target;
+    int code;
+    std::string message;
+  };
+  const refusal cases[] = {
+      {"/socket.io/?EIO=3&transport=websocket", 5, "Unsupported protocol version"},
+      {"/socket.io/?transport=websocket", 5, "Unsupported protocol version"},
+      {"/socket.io/?EIO=4&transport=polling", 0, "Transport unknown"},
+      {"/socket.io/?EIO=4", 0, "Transport unknown"},
+      {"/socket.io/?EIO=4&transport=websocket&sid=abc", 1, "Session ID unknown"},
+  };
+  for (const auto& c : cases) {
+    CAF_MESSAGE(c.target);
+    auto res = http_exchange(port(), get_request(c.target, upgrade_headers));
+    CAF_REQUIRE(res);
+    CAF_CHECK_EQUAL(res->result_int(), 400);
+    auto body = nlohmann::json::parse(res->body(), nullptr, false);
+    CAF_CHECK_EQUAL(body.value("code", -1), c.code);
+    CAF_CHECK_EQUAL(body.value("message", ""), c.message);
+  }
+  // The right query without an upgrade is a bad request, not a 404.
+  auto res = http_exchange(port(), get_request("/socket.io/?EIO=4&transport=websocket"));
+  CAF_REQUIRE(res);
+  CAF_CHECK_EQUAL(res->result_int(), 400);
+}
+
+CAF_TEST(a client that never finishes its request is closed) {
+  auto opts = fast_options();
+  opts.http_read_timeout = 300ms;
+  start(opts);
+  boost::asio::io_context ioc;
+  boost::asio::ip::tcp::socket socket(ioc);
+  socket.connect({boost::asio::ip::make_address("127.0.0.1"), port()});
+  boost::asio::write(socket, boost::asio::buffer(std::string("GET / HTTP/1.1\r\nHost: a\r\n")));
+  char byte;
+  bool closed = false;
+  socket.async_read_some(boost::asio::buffer(&byte, 1), [&](boost::system::error_code ec, std::size_t) {
+    closed = ec == boost::asio::error::eof || ec == boost::asio::error::connection_reset;
+  });
+  ioc.run_for(patience);
+  CAF_CHECK(closed);
+}
+
+CAF_TEST(keep alive serves several requests on one connection) {
+  start();
+  install_echo_handler(*srv);
+  boost::asio::io_context ioc;
+  boost::asio::ip::tcp::socket socket(ioc);
+  socket.connect({boost::asio::ip::make_address("127.0.0.1"), port()});
+  boost::beast::flat_buffer buffer;
+  for (int i = 0; i < 3; ++i) {
+    boost::asio::write(socket, boost::asio::buffer(get_request("/n" + std::to_string(i))));
+    boost::beast::http::response<boost::beast::http::string_body> res;
+    bool ok = false;
+    boost::beast::http::async_read(socket, buffer, res, [&](boost::system::error_code ec, std::size_t) { ok = !ec; });
+    ioc.restart();
+    ioc.run_for(patience);
+    CAF_REQUIRE(ok);
+    CAF_CHECK_EQUAL(nlohmann::json::parse(res.body()).value("target", ""), "/n" + std::to_string(i));
+  }
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()
