@@ -13,6 +13,7 @@
 #include <condition_variable>
 #include <cstdio>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <random>
@@ -94,6 +95,7 @@ struct bench_state {
   std::mutex mtx;
   std::condition_variable cv;
   std::string first_connect_error, first_disconnect;
+  std::map<std::string, std::size_t> disconnect_reasons;
   bench::latency_recorder connect_latency;
 
   void notify() {
@@ -210,6 +212,7 @@ json open_sessions(bench_state& st, boost::asio::io_context& ioc, const std::vec
       std::lock_guard<std::mutex> lock(st.mtx);
       if (st.first_disconnect.empty())
         st.first_disconnect = reason;
+      ++st.disconnect_reasons[reason];
     });
     st.sessions.push_back(std::move(s));
   }
@@ -496,7 +499,10 @@ int main(int argc, char** argv) {
   app.add_option("--url", o.url, "Server URL (http, https, ws, wss)");
   app.add_option("--token-file", o.token_file, "File with one daemon token per line ('token [clientId]')");
   app.add_option("--admin-token", o.admin_token, "Admin API token: create the daemon tokens through the API");
-  app.add_option("--sessions", o.sessions, "Concurrent daemon sessions")->check(CLI::Range(1, 60000));
+  // The last --sessions wins, so a script can append its own.
+  app.add_option("--sessions", o.sessions, "Concurrent daemon sessions")
+    ->check(CLI::Range(1, 60000))
+    ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   app.add_option("--heartbeat-interval", o.heartbeat_interval_s, "Seconds between heartbeats of one session")
     ->check(CLI::PositiveNumber);
   app.add_option("--duration", o.duration_s, "Seconds of the heartbeat phase (0 skips it)")
@@ -596,6 +602,16 @@ int main(int argc, char** argv) {
       report["documents"].push_back(document_run(st, b, nonce + "-b" + std::to_string(b)).run());
   auto final_mem = server_memory(o);
   report["server_memory_end"] = memory_json(final_mem);
+  {
+    std::lock_guard<std::mutex> lock(st.mtx);
+    report["sessions_dropped"] = st.disconnect_reasons;
+    if (!st.disconnect_reasons.empty()) {
+      std::printf("\nsessions dropped during the run:");
+      for (auto& [reason, count] : st.disconnect_reasons)
+        std::printf("  %zu %s", count, reason.c_str());
+      std::printf("\n");
+    }
+  }
   if (o.server_pid > 0)
     std::printf("\nserver memory at the end %s\n", memory_text(final_mem).c_str());
 

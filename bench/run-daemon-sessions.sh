@@ -7,7 +7,9 @@
 #   bench/run-daemon-sessions.sh [bench options: --sessions N --duration S ...]
 #
 # Environment: BUILD (default <repo>/build), SERVER_ARGS (extra server flags),
-# REFERENCE=0 to skip the sio-echo run, KEEP=1 to keep the work folder (logs).
+# REFERENCE=0 to skip the sio-echo run, REFERENCE_SESSIONS (default 1000:
+# sio-echo pings every 300 ms, so ten thousand sessions there measure pings),
+# KEEP=1 to keep the work folder (logs).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -79,5 +81,6 @@ if [ "${REFERENCE:-1}" != 0 ] && [ -x "$ECHO_BIN" ]; then
   echo
   echo "== reference: sio-echo (pid $ECHO_PID; no actors, no database; pings every 300 ms) =="
   "$BENCH_BIN" --echo --url "http://127.0.0.1:$ECHO_PORT" --server-pid "$ECHO_PID" "$@" \
+    --sessions "${REFERENCE_SESSIONS:-1000}" \
     | tee "$WORK/bench-echo.txt"
 fi
