@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 
 #include "net/socketio_packet.hpp"
@@ -10,18 +11,14 @@
 namespace siberius::net {
 
 namespace beast = boost::beast;
-namespace websocket = boost::beast::websocket;
 namespace asio = boost::asio;
 
 namespace {
 
-// Bytes reserved for the next frame while a connection is idle; a frame that
-// is larger is read in bigger steps (see do_read).
-constexpr std::size_t idle_read_bytes = 32;
-constexpr std::size_t busy_read_bytes = 64 * 1024;
+// Largest single read from the socket; a bigger frame takes several.
+constexpr std::size_t max_read_chunk = 64 * 1024;
 // How long a graceful WebSocket close may take before the socket is cut.
 constexpr std::chrono::seconds close_grace{2};
-constexpr std::chrono::seconds handshake_timeout{10};
 
 std::string connect_error_frame(const std::string& nsp, nlohmann::json data) {
   sio_packet p;
@@ -35,8 +32,8 @@ std::string connect_error_frame(const std::string& nsp, nlohmann::json data) {
 
 engine_session::engine_session(asio::ip::tcp::socket socket, std::shared_ptr<server_state> state,
                                connection_slot slot, engine_mode mode, std::string remote_address)
-    : ws_(std::move(socket)),
-      timer_(ws_.get_executor()),
+    : socket_(std::move(socket)),
+      timer_(socket_.get_executor()),
       state_(std::move(state)),
       slot_(std::move(slot)),
       sid_(random_id()),
@@ -51,27 +48,12 @@ engine_session::~engine_session() {
     state_->unregister_session(registry_id_);
 }
 
-void engine_session::run(const http_request& req) {
+void engine_session::run(std::string early_bytes) {
   registry_id_ = state_->register_session(weak_from_this());
-  const auto& opts = state_->options().engine;
-  ws_.set_option(websocket::stream_base::timeout{handshake_timeout, websocket::stream_base::none(), false});
-  ws_.read_message_max(opts.max_payload);
-  // Engine.IO frames go out whole; fragmenting them would only cost frames.
-  ws_.auto_fragment(false);
-  ws_.async_accept(req, beast::bind_front_handler(&engine_session::on_handshake, shared_from_this()));
-  if (state_->stopping())
-    do_close("server shutting down");
-}
-
-void engine_session::on_handshake(beast::error_code ec) {
-  if (ec) {
-    finish("handshake failed");
-    return;
-  }
-  if (closing_) {
-    // stop() raced the handshake; the socket is being cut.
-    return;
-  }
+  beast::error_code ec;
+  // Reads happen only once the socket is readable, and never block.
+  socket_.non_blocking(true, ec);
+  socket_.set_option(asio::ip::tcp::no_delay(true), ec);
   open_ = true;
   const auto& opts = state_->options().engine;
   nlohmann::json handshake = {
@@ -87,50 +69,185 @@ void engine_session::on_handshake(beast::error_code ec) {
   if (mode_ == engine_mode::socketio)
     connect_deadline_ = now + opts.connect_timeout;
   arm_timer();
-  do_read();
+  if (state_->stopping()) {
+    do_close("server shutting down");
+  }
+  input_ = std::move(early_bytes);
+  if (!input_.empty())
+    process_input();
+  if (!finished_)
+    do_wait();
 }
 
 // ---------------------------------------------------------------------------
-// Reading
+// Reading: wait for readability, take what is there, parse whole frames.
 
-void engine_session::do_read() {
-  // An idle connection waits with only a tiny buffer reserved; the rest of a
-  // larger message is read in bigger steps once it is known to be there.
-  auto limit = read_buffer_.size() == 0 ? idle_read_bytes : busy_read_bytes;
-  ws_.async_read_some(read_buffer_, limit,
-                      beast::bind_front_handler(&engine_session::on_read, shared_from_this()));
+void engine_session::do_wait() {
+  socket_.async_wait(asio::ip::tcp::socket::wait_read,
+                     beast::bind_front_handler(&engine_session::on_readable, shared_from_this()));
 }
 
-void engine_session::on_read(beast::error_code ec, std::size_t) {
+void engine_session::on_readable(beast::error_code ec) {
+  if (finished_)
+    return;
   if (ec) {
-    if (ec == websocket::error::message_too_big) {
-      log_event("eio:payload:too_large", "frame larger than maxPayload");
-      finish("payload too large");
-    } else if (closing_) {
-      finish(close_reason_);
-    } else {
-      finish("transport close");
-    }
+    finish(closing_ ? close_reason_ : "transport close");
     return;
   }
-  if (!ws_.is_message_done()) {
-    do_read();
+  auto available = socket_.available(ec);
+  std::size_t want = std::clamp<std::size_t>(ec ? 1 : available, 1, max_read_chunk);
+  auto old_size = input_.size();
+  input_.resize(old_size + want);
+  auto got = socket_.read_some(asio::buffer(&input_[old_size], want), ec);
+  input_.resize(old_size + got);
+  if (ec == asio::error::would_block || ec == asio::error::try_again) {
+    ec = {};
+  } else if (ec) {
+    finish(closing_ ? close_reason_ : "transport close");
     return;
   }
-  if (!closing_) {
-    if (ws_.got_binary()) {
-      log_event("eio:binary:unsupported", "binary frames are not supported");
-      do_close("binary frames are not supported");
-    } else {
-      auto data = read_buffer_.cdata();
-      on_frame(std::string_view(static_cast<const char*>(data.data()), data.size()));
-    }
-  }
-  // Give the message's memory back: 10,000 idle sockets must stay small.
-  read_buffer_.consume(read_buffer_.size());
-  read_buffer_.shrink_to_fit();
+  process_input();
   if (!finished_)
-    do_read();
+    do_wait();
+}
+
+void engine_session::process_input() {
+  if (finish_after_write_) {
+    // Our close frame is on its way and the socket is cut right after it:
+    // nothing the peer sends now matters.
+    std::string().swap(input_);
+    return;
+  }
+  std::size_t consumed = 0;
+  while (!finished_) {
+    std::string_view rest(input_.data() + consumed, input_.size() - consumed);
+    auto parsed = parse_ws_header(rest);
+    if (parsed.status == ws_header_result::need_more)
+      break;
+    if (parsed.status == ws_header_result::error) {
+      fail_websocket(ws_close_code::protocol_error, "eio:websocket:protocol", parsed.error_reason);
+      return;
+    }
+    const auto& header = parsed.header;
+    auto max_payload = state_->options().engine.max_payload;
+    bool data_frame = !(static_cast<std::uint8_t>(header.opcode) & 0x8);
+    if (data_frame && header.length + (in_message_ ? message_.size() : 0) > max_payload) {
+      fail_websocket(ws_close_code::too_big, "eio:payload:too_large", "frame larger than maxPayload");
+      return;
+    }
+    if (rest.size() - header.header_size < header.length)
+      break; // the rest of this frame has not arrived yet
+    char* payload = input_.data() + consumed + header.header_size;
+    auto length = static_cast<std::size_t>(header.length);
+    apply_ws_mask(payload, length, header.mask);
+    consumed += header.header_size + length;
+    if (!on_ws_frame(header, std::string_view(payload, length)))
+      return;
+  }
+  if (finished_)
+    return;
+  input_.erase(0, consumed);
+  // Give the memory back: an idle connection holds no buffer.
+  if (input_.empty())
+    std::string().swap(input_);
+  if (!in_message_ && !message_.empty())
+    std::string().swap(message_);
+}
+
+// False when the connection ended and parsing must stop.
+bool engine_session::on_ws_frame(const ws_frame_header& header, std::string_view payload) {
+  switch (header.opcode) {
+    case ws_opcode::text:
+    case ws_opcode::binary:
+      if (in_message_) {
+        fail_websocket(ws_close_code::protocol_error, "eio:websocket:protocol", "new message inside a fragmented one");
+        return false;
+      }
+      if (header.fin) {
+        on_message(header.opcode, payload);
+      } else {
+        in_message_ = true;
+        message_opcode_ = header.opcode;
+        message_.assign(payload.data(), payload.size());
+      }
+      break;
+    case ws_opcode::continuation:
+      if (!in_message_) {
+        fail_websocket(ws_close_code::protocol_error, "eio:websocket:protocol", "continuation without a message");
+        return false;
+      }
+      message_.append(payload.data(), payload.size());
+      if (header.fin) {
+        in_message_ = false;
+        std::string whole;
+        whole.swap(message_);
+        on_message(message_opcode_, whole);
+      }
+      break;
+    case ws_opcode::ping:
+      if (!finish_after_write_)
+        send_raw(encode_ws_frame(ws_opcode::pong, payload));
+      break;
+    case ws_opcode::pong:
+      break;
+    case ws_opcode::close:
+      if (close_sent_) {
+        finish(close_reason_); // the peer answered our close
+      } else {
+        // The peer closes: answer, then cut once the answer is written.
+        if (!closing_) {
+          closing_ = true;
+          close_reason_ = "transport close";
+          end_namespaces(close_reason_);
+        }
+        close_sent_ = true;
+        finish_after_write_ = true;
+        close_deadline_ = clock::now() + close_grace;
+        if (timer_waiting_)
+          timer_.cancel();
+        send_raw(encode_ws_close(ws_close_code::normal));
+      }
+      return !finished_;
+  }
+  return !finished_;
+}
+
+void engine_session::on_message(ws_opcode opcode, std::string_view data) {
+  if (closing_)
+    return;
+  if (opcode == ws_opcode::binary) {
+    log_event("eio:binary:unsupported", "binary frames are not supported");
+    do_close("binary frames are not supported");
+    return;
+  }
+  if (!valid_utf8(data)) {
+    fail_websocket(ws_close_code::invalid_payload, "eio:websocket:protocol", "text frame is not UTF-8");
+    return;
+  }
+  on_frame(data);
+}
+
+// A WebSocket-level violation: say why in a close frame, then cut.
+void engine_session::fail_websocket(ws_close_code code, const char* event, const char* reason) {
+  log_event(event, reason);
+  if (!closing_) {
+    closing_ = true;
+    close_reason_ = code == ws_close_code::too_big ? "payload too large" : "transport error";
+    end_namespaces(close_reason_);
+  }
+  if (!close_sent_) {
+    close_sent_ = true;
+    finish_after_write_ = true;
+    close_deadline_ = clock::now() + close_grace;
+    if (timer_waiting_)
+      timer_.cancel();
+    send_raw(encode_ws_close(code));
+  } else {
+    do_hard_close(close_reason_);
+  }
+  // Stop parsing whatever else the peer sent.
+  std::string().swap(input_);
+  in_message_ = false;
 }
 
 void engine_session::on_frame(std::string_view frame) {
@@ -238,15 +355,21 @@ void engine_session::on_socketio_packet(std::string_view payload) {
 // ---------------------------------------------------------------------------
 // Writing: one frame in flight, a bounded queue behind it.
 
-void engine_session::send(std::string frame) {
+void engine_session::send(std::string eio_frame) {
   if (!open_ || closing_)
+    return;
+  send_raw(encode_ws_frame(ws_opcode::text, eio_frame));
+}
+
+void engine_session::send_raw(std::string ws_frame) {
+  if (finished_)
     return;
   if (queue_.size() - queue_head_ >= state_->options().engine.max_queued_frames) {
     log_event("eio:write:overflow", "peer does not read; write queue full");
     do_hard_close("write queue overflow");
     return;
   }
-  queue_.push_back(std::move(frame));
+  queue_.push_back(std::move(ws_frame));
   if (!writing_)
     do_write();
 }
@@ -259,29 +382,31 @@ void engine_session::do_write() {
     queue_.clear();
     queue_head_ = 0;
   }
-  ws_.text(true);
-  ws_.async_write(asio::buffer(writing_frame_),
-                  beast::bind_front_handler(&engine_session::on_write, shared_from_this()));
+  asio::async_write(socket_, asio::buffer(writing_frame_),
+                    beast::bind_front_handler(&engine_session::on_write, shared_from_this()));
 }
 
 void engine_session::on_write(beast::error_code ec, std::size_t) {
   writing_ = false;
-  writing_frame_ = std::string();
+  std::string().swap(writing_frame_);
+  if (finished_)
+    return;
   if (ec) {
     do_hard_close(closing_ ? close_reason_ : "transport error");
     return;
   }
-  if (finished_)
-    return;
   if (queue_head_ < queue_.size()) {
     do_write();
     return;
   }
   std::vector<std::string>().swap(queue_);
+  if (finish_after_write_) {
+    finish(close_reason_);
+    return;
+  }
   if (closing_ && !close_sent_) {
     close_sent_ = true;
-    ws_.async_close(websocket::close_code::normal,
-                    beast::bind_front_handler(&engine_session::on_close, shared_from_this()));
+    send_raw(encode_ws_close(ws_close_code::normal));
   }
 }
 
@@ -335,19 +460,16 @@ void engine_session::do_close(std::string reason) {
   closing_ = true;
   close_reason_ = std::move(reason);
   end_namespaces(close_reason_);
-  if (!open_) {
-    do_hard_close(close_reason_);
-    return;
-  }
   close_deadline_ = clock::now() + close_grace;
   if (timer_waiting_)
     timer_.cancel(); // on_timer re-arms for the close deadline
   else
     arm_timer();
+  // Frames already queued go first (a CONNECT_ERROR, say); on_write sends
+  // the close frame once the queue is empty.
   if (!writing_ && !close_sent_) {
     close_sent_ = true;
-    ws_.async_close(websocket::close_code::normal,
-                    beast::bind_front_handler(&engine_session::on_close, shared_from_this()));
+    send_raw(encode_ws_close(ws_close_code::normal));
   }
 }
 
@@ -359,16 +481,7 @@ void engine_session::do_hard_close(std::string reason) {
     close_reason_ = std::move(reason);
     end_namespaces(close_reason_);
   }
-  // Cutting the socket fails the pending read, whose handler finishes.
-  beast::error_code ignored;
-  ws_.next_layer().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-  ws_.next_layer().close(ignored);
-  if (!open_)
-    finish(close_reason_);
-}
-
-void engine_session::on_close(beast::error_code) {
-  // The pending read completes once the peer's close frame (or EOF) arrives.
+  finish(close_reason_);
 }
 
 void engine_session::finish(const std::string& reason) {
@@ -382,14 +495,13 @@ void engine_session::finish(const std::string& reason) {
   finished_ = true;
   open_ = false;
   beast::error_code ignored;
-  ws_.next_layer().close(ignored);
+  socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+  socket_.close(ignored); // fails the pending wait and write
   timer_.cancel();
-  // Beast's own close-handshake timer would otherwise keep the io_context
-  // busy for as long as the application holds this connection.
-  ws_.set_option(websocket::stream_base::timeout{websocket::stream_base::none(),
-                                                 websocket::stream_base::none(), false});
   std::vector<std::string>().swap(queue_);
   queue_head_ = 0;
+  std::string().swap(input_);
+  std::string().swap(message_);
   if (registry_id_ != 0) {
     state_->unregister_session(registry_id_);
     registry_id_ = 0;
@@ -426,7 +538,7 @@ void engine_session::log_event(const char* event, std::string_view reason) {
 }
 
 void engine_session::shutdown() {
-  asio::post(ws_.get_executor(), [self = shared_from_this()] { self->do_close("server shutting down"); });
+  asio::post(socket_.get_executor(), [self = shared_from_this()] { self->do_close("server shutting down"); });
 }
 
 // ---------------------------------------------------------------------------
@@ -445,7 +557,7 @@ bool engine_session::joined(const std::string& nsp) {
 }
 
 void engine_session::accept(const std::string& nsp, nlohmann::json extra) {
-  asio::post(ws_.get_executor(), [self = shared_from_this(), nsp, extra = std::move(extra)] {
+  asio::post(socket_.get_executor(), [self = shared_from_this(), nsp, extra = std::move(extra)] {
     self->do_accept(nsp, extra);
   });
 }
@@ -484,7 +596,7 @@ void engine_session::do_accept(const std::string& nsp, const nlohmann::json& ext
 }
 
 void engine_session::reject(const std::string& nsp, std::string message, int code) {
-  asio::post(ws_.get_executor(), [self = shared_from_this(), nsp, message = std::move(message), code] {
+  asio::post(socket_.get_executor(), [self = shared_from_this(), nsp, message = std::move(message), code] {
     self->do_reject(nsp, message, code);
   });
 }
@@ -499,21 +611,21 @@ void engine_session::do_reject(const std::string& nsp, const std::string& messag
 }
 
 void engine_session::emit(const std::string& nsp, const std::string& event, nlohmann::json args) {
-  asio::post(ws_.get_executor(), [self = shared_from_this(), nsp, event, args = std::move(args)] {
+  asio::post(socket_.get_executor(), [self = shared_from_this(), nsp, event, args = std::move(args)] {
     if (self->joined(nsp))
       self->send(encode_event(nsp, event, args));
   });
 }
 
 void engine_session::ack(const std::string& nsp, std::uint64_t ack_id, nlohmann::json args) {
-  asio::post(ws_.get_executor(), [self = shared_from_this(), nsp, ack_id, args = std::move(args)] {
+  asio::post(socket_.get_executor(), [self = shared_from_this(), nsp, ack_id, args = std::move(args)] {
     if (self->joined(nsp))
       self->send(encode_ack(nsp, ack_id, args));
   });
 }
 
 void engine_session::disconnect(const std::string& nsp, std::string reason) {
-  asio::post(ws_.get_executor(), [self = shared_from_this(), nsp, reason = std::move(reason)] {
+  asio::post(socket_.get_executor(), [self = shared_from_this(), nsp, reason = std::move(reason)] {
     self->do_disconnect(nsp, reason);
   });
 }
@@ -533,13 +645,13 @@ void engine_session::do_disconnect(const std::string& nsp, const std::string& re
 }
 
 void engine_session::close(std::string reason) {
-  asio::post(ws_.get_executor(), [self = shared_from_this(), reason = std::move(reason)]() mutable {
+  asio::post(socket_.get_executor(), [self = shared_from_this(), reason = std::move(reason)]() mutable {
     self->do_close(std::move(reason));
   });
 }
 
 void engine_session::send_message(std::string text) {
-  asio::post(ws_.get_executor(), [self = shared_from_this(), text = std::move(text)] {
+  asio::post(socket_.get_executor(), [self = shared_from_this(), text = std::move(text)] {
     if (self->mode_ == engine_mode::bare)
       self->send(std::string(1, static_cast<char>(eio_type::message)) + text);
   });

@@ -4,7 +4,10 @@
 // Everything but the public connection methods runs on the socket's strand;
 // those methods post there. One timer drives pings, the pong deadline, the
 // connect timeout and the close deadline; one write is in flight at a time
-// with a bounded queue behind it. Idle connections keep almost no buffers.
+// with a bounded queue behind it. An idle connection waits for readability
+// with no buffer at all (10,000 of them must fit in a few tens of MB), which
+// is why WebSocket framing is done here (net/websocket_frame) rather than by
+// Beast's websocket::stream; the HTTP upgrade itself is Beast's.
 #pragma once
 
 #include <chrono>
@@ -16,11 +19,11 @@
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/websocket.hpp>
+#include <boost/beast/core/error.hpp>
 
 #include "net/server.hpp"
 #include "net/server_state.hpp"
+#include "net/websocket_frame.hpp"
 
 namespace siberius::net {
 
@@ -37,8 +40,9 @@ public:
                  connection_slot slot, engine_mode mode, std::string remote_address);
   ~engine_session() override;
 
-  /// Completes the WebSocket upgrade for `req` and starts the session.
-  void run(const http_request& req);
+  /// Starts the session on an upgraded socket (the 101 response is sent);
+  /// `early_bytes` are any bytes the HTTP reader had already taken past the request.
+  void run(std::string early_bytes);
 
   const std::string& sid() const override { return sid_; }
   const std::string& remote_address() const override { return remote_address_; }
@@ -56,7 +60,6 @@ public:
 
 private:
   using clock = std::chrono::steady_clock;
-  using websocket_stream = boost::beast::websocket::stream<boost::asio::ip::tcp::socket, false>;
 
   /// One namespace this client asked to join: pending until the handler answers.
   struct namespace_link {
@@ -66,19 +69,22 @@ private:
     bool accepted = false;
   };
 
-  void on_handshake(boost::beast::error_code ec);
-  void do_read();
-  void on_read(boost::beast::error_code ec, std::size_t bytes);
+  void do_wait();
+  void on_readable(boost::beast::error_code ec);
+  void process_input();
+  bool on_ws_frame(const ws_frame_header& header, std::string_view payload);
+  void on_message(ws_opcode opcode, std::string_view data);
+  void fail_websocket(ws_close_code code, const char* event, const char* reason);
   void on_frame(std::string_view frame);
   void on_socketio_packet(std::string_view payload);
-  void send(std::string frame);
+  void send(std::string eio_frame);
+  void send_raw(std::string ws_frame);
   void do_write();
   void on_write(boost::beast::error_code ec, std::size_t bytes);
   void arm_timer();
   void on_timer(boost::beast::error_code ec);
   void do_close(std::string reason);
   void do_hard_close(std::string reason);
-  void on_close(boost::beast::error_code ec);
   void finish(const std::string& reason);
   void end_namespaces(const std::string& reason);
   void notify_disconnect(const std::shared_ptr<namespace_handler>& handler, const std::string& nsp,
@@ -91,9 +97,12 @@ private:
   namespace_link* find_link(const std::string& nsp);
   bool joined(const std::string& nsp);
 
-  websocket_stream ws_;
+  boost::asio::ip::tcp::socket socket_;
   boost::asio::steady_timer timer_;
-  boost::beast::flat_buffer read_buffer_;
+  std::string input_;    // received bytes not yet parsed into frames
+  std::string message_;  // a fragmented message being reassembled
+  ws_opcode message_opcode_ = ws_opcode::text;
+  bool in_message_ = false;
   std::shared_ptr<server_state> state_;
   connection_slot slot_;
   const std::string sid_;
@@ -118,7 +127,8 @@ private:
   bool writing_ = false;
   bool timer_waiting_ = false;
   bool closing_ = false;       // close decided; namespaces already told
-  bool close_sent_ = false;    // WebSocket close handshake started
+  bool close_sent_ = false;    // our WebSocket close frame is queued
+  bool finish_after_write_ = false; // answered the peer's close: cut when sent
   bool finished_ = false;      // socket gone, nothing more happens
 
   // Attachments are read and written from application threads.

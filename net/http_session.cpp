@@ -4,9 +4,11 @@
 
 #include <boost/asio/post.hpp>
 #include <boost/beast/core/bind_handler.hpp>
+#include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 
 #include "net/engine_session.hpp"
+#include "net/websocket_frame.hpp"
 
 namespace siberius::net {
 
@@ -210,15 +212,43 @@ void http_session::on_request(http_request req) {
 }
 
 void http_session::upgrade(http_request req, bool bare_engine) {
+  auto key = req[http::field::sec_websocket_key];
+  if (key.empty() || req[http::field::sec_websocket_version] != "13") {
+    auto res = make_response(req, http::status::upgrade_required, "WebSocket version 13 required\n", "text/plain");
+    res.set(http::field::sec_websocket_version, "13");
+    respond(std::move(res), false);
+    return;
+  }
+  auto res = std::make_shared<http::response<http::empty_body>>(http::status::switching_protocols, req.version());
+  res->set(http::field::server, "siberius");
+  res->set(http::field::upgrade, "websocket");
+  res->set(http::field::connection, "Upgrade");
+  res->set(http::field::sec_websocket_accept, websocket_accept_key(key));
   auto remote = client_address(peer_address_, req, state_->options().trusted_proxies);
+  stream_.expires_after(state_->options().http_read_timeout);
+  http::async_write(stream_, *res,
+                    [self = shared_from_this(), res, remote = std::move(remote), bare_engine](
+                        beast::error_code ec, std::size_t) mutable {
+                      if (ec) {
+                        self->do_close();
+                        return;
+                      }
+                      self->start_engine(std::move(remote), bare_engine);
+                    });
+}
+
+void http_session::start_engine(std::string remote, bool bare_engine) {
+  stream_.expires_never();
   if (registry_id_ != 0) {
     state_->unregister_session(registry_id_);
     registry_id_ = 0;
   }
+  // A client may already have sent frames behind its upgrade request.
+  auto early_bytes = beast::buffers_to_string(buffer_.data());
   auto session = std::make_shared<engine_session>(stream_.release_socket(), state_, std::move(slot_),
                                                   bare_engine ? engine_mode::bare : engine_mode::socketio,
                                                   std::move(remote));
-  session->run(req);
+  session->run(std::move(early_bytes));
 }
 
 void http_session::respond(http_response res, bool keep_alive) {

@@ -29,6 +29,7 @@ private:
   void on_read(boost::beast::error_code ec, std::size_t bytes);
   void on_request(http_request req);
   void upgrade(http_request req, bool bare_engine);
+  void start_engine(std::string remote, bool bare_engine);
   void respond(http_response res, bool keep_alive);
   void on_write(bool keep_alive, boost::beast::error_code ec, std::size_t bytes);
   void do_close();

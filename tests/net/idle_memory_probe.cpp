@@ -6,6 +6,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <malloc.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -100,6 +101,7 @@ int main(int argc, char** argv) {
   std::thread io([&] { ioc.run(); });
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   long before = rss_kib();
+  auto heap_before = mallinfo2().uordblks;
 
   int ready[2], hold[2];
   if (pipe(ready) != 0 || pipe(hold) != 0)
@@ -111,14 +113,19 @@ int main(int argc, char** argv) {
   bool ok = ::read(ready[0], &byte, 1) == 1;
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   long after = rss_kib();
+  auto heap_after = mallinfo2().uordblks;
+  malloc_trim(0);
+  long trimmed = rss_kib();
   std::size_t open = server.connection_count();
   (void)!::write(hold[1], &byte, 1);
   int status = 0;
   waitpid(child, &status, 0);
   std::printf("{\"event\":\"net:idle-memory\",\"ok\":%s,\"connections\":%zu,\"rss_before_kib\":%ld,"
-              "\"rss_after_kib\":%ld,\"bytes_per_connection\":%ld}\n",
+              "\"rss_after_kib\":%ld,\"bytes_per_connection\":%ld,\"heap_bytes_per_connection\":%ld,"
+              "\"rss_after_trim_kib\":%ld}\n",
               ok ? "true" : "false", open, before, after,
-              open ? (after - before) * 1024 / static_cast<long>(open) : 0L);
+              open ? (after - before) * 1024 / static_cast<long>(open) : 0L,
+              open ? static_cast<long>(heap_after - heap_before) / static_cast<long>(open) : 0L, trimmed);
   server.stop();
   io.join();
   return ok ? 0 : 1;
