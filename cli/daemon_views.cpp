@@ -32,9 +32,12 @@ std::string daemons_table(const nlohmann::json& list, wall_clock::time_point now
                     {"VERSION"},
                     {"LAST SEEN"},
                     {"PDFS", alignment::right}});
-  for (const auto& d : list) {
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const auto& d = list[i];
+    // A reply of the wrong shape must not pass for "no daemons".
     if (!d.is_object())
-      continue;
+      throw std::runtime_error("unexpected reply from the server: daemon " + std::to_string(i) +
+                               " is not an object");
     table.add_row({cell_text(d, "name"), cell_text(d, "clientId"), status_cell(d), cell_text(d, "remoteAddr"),
                    cell_text(d, "version"), describe_time_ago(last_seen(d), now), cell_text(d, "pdfsIndexed")});
   }

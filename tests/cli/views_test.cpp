@@ -51,6 +51,17 @@ CAF_TEST(a reply without daemons is an error not a crash) {
   }
 }
 
+CAF_TEST(a daemon entry that is not an object is an error) {
+  bool thrown = false;
+  try {
+    render_daemons(json::parse(R"({"daemons":[[{"name":"wrapped once too often"}]]})"), now());
+  } catch (const std::runtime_error& e) {
+    thrown = true;
+    CAF_CHECK_EQUAL(std::string(e.what()), "unexpected reply from the server: daemon 0 is not an object");
+  }
+  CAF_CHECK(thrown);
+}
+
 CAF_TEST(created token bound to a client id) {
   auto out = render_created_daemon_token(
       json::parse(R"({"id":7,"name":"Escritório","clientId":"office-sp","token":"0123456789abcdef.)" +

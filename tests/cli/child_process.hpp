@@ -1,0 +1,105 @@
+// Runs programs for the end-to-end suite: output to files (no pipe to drain,
+// no deadlock), an explicit environment (the caller's SIBERIUS_* never leak
+// in), and a deadline on waiting.
+#pragma once
+
+#include <chrono>
+#include <csignal>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace siberius::cli::testing {
+
+inline std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+class child_process {
+public:
+  /// Starts `argv[0]` with stdout and stderr appended to the given files.
+  child_process(const std::vector<std::string>& argv, const std::vector<std::string>& env,
+                const std::string& stdout_path, const std::string& stderr_path) {
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, 1, stdout_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+    posix_spawn_file_actions_addopen(&actions, 2, stderr_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+    std::vector<char*> args, envp;
+    for (auto& a : argv)
+      args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    for (auto& e : env)
+      envp.push_back(const_cast<char*>(e.c_str()));
+    envp.push_back(nullptr);
+    int rc = posix_spawn(&pid_, argv.at(0).c_str(), &actions, nullptr, args.data(), envp.data());
+    posix_spawn_file_actions_destroy(&actions);
+    if (rc != 0)
+      throw std::runtime_error("cannot start " + argv.at(0) + ": " + std::strerror(rc));
+  }
+
+  ~child_process() {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGKILL);
+      int status = 0;
+      ::waitpid(pid_, &status, 0);
+    }
+  }
+
+  child_process(const child_process&) = delete;
+  child_process& operator=(const child_process&) = delete;
+
+  bool running() {
+    if (pid_ <= 0)
+      return false;
+    int status = 0;
+    pid_t r = ::waitpid(pid_, &status, WNOHANG);
+    if (r == pid_) {
+      pid_ = -1;
+      exit_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      return false;
+    }
+    return true;
+  }
+
+  /// Waits up to `limit`; returns the exit code, or -1 after killing it on timeout.
+  int wait(std::chrono::milliseconds limit) {
+    auto deadline = std::chrono::steady_clock::now() + limit;
+    while (running()) {
+      if (std::chrono::steady_clock::now() > deadline) {
+        ::kill(pid_, SIGKILL);
+        int status = 0;
+        ::waitpid(pid_, &status, 0);
+        pid_ = -1;
+        return -1;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return exit_status_;
+  }
+
+  /// SIGTERM, then the exit code (SIGKILL after `limit`).
+  int stop(std::chrono::milliseconds limit) {
+    if (pid_ > 0)
+      ::kill(pid_, SIGTERM);
+    return wait(limit);
+  }
+
+private:
+  pid_t pid_ = -1;
+  int exit_status_ = -1;
+};
+
+} // namespace siberius::cli::testing
