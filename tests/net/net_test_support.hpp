@@ -210,6 +210,49 @@ public:
     });
   }
 
+  /// One message sent as several WebSocket frames.
+  void send_fragments(const std::vector<std::string>& parts) {
+    ws_.binary(false);
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+      bool last = i + 1 == parts.size();
+      run([&](auto finish) {
+        ws_.async_write_some(last, boost::asio::buffer(parts[i]),
+                             [this, finish](boost::system::error_code e, std::size_t) {
+                               error = e;
+                               finish();
+                             });
+      });
+    }
+  }
+
+  /// A WebSocket-level ping; true when its pong came back.
+  bool ping_pong() {
+    bool ponged = false;
+    ws_.control_callback([&](boost::beast::websocket::frame_type kind, boost::beast::string_view) {
+      if (kind == boost::beast::websocket::frame_type::pong)
+        ponged = true;
+    });
+    run([&](auto finish) {
+      ws_.async_ping({}, [this, finish](boost::system::error_code e) {
+        error = e;
+        finish();
+      });
+    });
+    // The pong is consumed by the next read; answer pings meanwhile.
+    auto deadline = std::chrono::steady_clock::now() + patience;
+    while (!ponged && std::chrono::steady_clock::now() < deadline) {
+      auto frame = read(200ms);
+      if (frame && *frame == "2")
+        send("3");
+      else if (!frame && !timed_out_)
+        break;
+      else if (timed_out_)
+        break;
+    }
+    ws_.control_callback();
+    return ponged;
+  }
+
   /// The next frame; nullopt when the connection ended or nothing came in time.
   std::optional<std::string> read(std::chrono::milliseconds timeout = patience) {
     boost::beast::flat_buffer buffer;

@@ -160,3 +160,58 @@ CAF_TEST(stop closes every connection with server shutting down) {
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
+
+CAF_TEST_FIXTURE_SCOPE(websocket_tests, server_fixture)
+
+CAF_TEST(fragmented messages are reassembled) {
+  start();
+  ws_client client(port());
+  CAF_REQUIRE(client.open());
+  client.send_fragments({"4", "0/dae", "mon,{\"tok", "en\":1}"});
+  CAF_CHECK(root->wait_for("connect /daemon {\"token\":1}"));
+  auto reply = client.read_answering_pings();
+  CAF_REQUIRE(reply);
+  CAF_CHECK_EQUAL(reply->substr(0, 10), "40/daemon,");
+}
+
+CAF_TEST(websocket pings get pongs) {
+  start();
+  ws_client client(port());
+  CAF_REQUIRE(client.open());
+  CAF_CHECK(client.ping_pong());
+}
+
+CAF_TEST(an unmasked client frame is a protocol error) {
+  start();
+  boost::asio::io_context ioc;
+  boost::asio::ip::tcp::socket socket(ioc);
+  socket.connect({boost::asio::ip::make_address("127.0.0.1"), port()});
+  std::string upgrade = get_request("/socket.io/?EIO=4&transport=websocket",
+                                    "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                                    "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n");
+  boost::asio::write(socket, boost::asio::buffer(upgrade));
+  boost::asio::write(socket, boost::asio::buffer(std::string("\x81\x02" "40", 4)));
+  CAF_CHECK(logs->wait_for_event("eio:websocket:protocol"));
+  // Everything the server sent ends in a close frame with 1002, then EOF.
+  std::string received;
+  bool ended = false;
+  std::function<void()> read_more;
+  char chunk[512];
+  read_more = [&] {
+    socket.async_read_some(boost::asio::buffer(chunk), [&](boost::system::error_code ec, std::size_t n) {
+      received.append(chunk, n);
+      if (ec)
+        ended = true;
+      else
+        read_more();
+    });
+  };
+  read_more();
+  ioc.run_for(patience);
+  CAF_CHECK(ended);
+  CAF_CHECK(received.find("HTTP/1.1 101") == 0);
+  CAF_CHECK(received.find("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=") != std::string::npos);
+  CAF_CHECK(received.size() >= 4 && received.substr(received.size() - 4) == std::string("\x88\x02\x03\xEA", 4));
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()
