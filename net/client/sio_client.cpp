@@ -889,6 +889,8 @@ private:
         on_disconnect_("io client disconnect");
     });
     do_write();
+    if (!writing_)
+      graceful_close();
   }
 
   void graceful_close() {
