@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <cerrno>
 #include <csignal>
 #include <cstring>
 #include <fstream>
@@ -14,7 +15,7 @@
 #include <vector>
 
 #include <fcntl.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -30,13 +31,10 @@ inline std::string read_file(const std::string& path) {
 class child_process {
 public:
   /// Starts `argv[0]` with stdout and stderr appended to the given files.
+  /// The child gets SIGKILL when the test process dies, so a failed
+  /// CAF_REQUIRE (which aborts) never leaves a server running.
   child_process(const std::vector<std::string>& argv, const std::vector<std::string>& env,
                 const std::string& stdout_path, const std::string& stderr_path) {
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, 1, stdout_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-    posix_spawn_file_actions_addopen(&actions, 2, stderr_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
     std::vector<char*> args, envp;
     for (auto& a : argv)
       args.push_back(const_cast<char*>(a.c_str()));
@@ -44,10 +42,25 @@ public:
     for (auto& e : env)
       envp.push_back(const_cast<char*>(e.c_str()));
     envp.push_back(nullptr);
-    int rc = posix_spawn(&pid_, argv.at(0).c_str(), &actions, nullptr, args.data(), envp.data());
-    posix_spawn_file_actions_destroy(&actions);
-    if (rc != 0)
-      throw std::runtime_error("cannot start " + argv.at(0) + ": " + std::strerror(rc));
+    pid_t parent = ::getpid();
+    pid_ = ::fork();
+    if (pid_ < 0)
+      throw std::runtime_error("cannot start " + argv.at(0) + ": " + std::strerror(errno));
+    if (pid_ == 0) {
+      ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+      if (::getppid() != parent)
+        ::_exit(127);
+      int in = ::open("/dev/null", O_RDONLY);
+      int out = ::open(stdout_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+      int err = ::open(stderr_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+      if (in < 0 || out < 0 || err < 0)
+        ::_exit(127);
+      ::dup2(in, 0);
+      ::dup2(out, 1);
+      ::dup2(err, 2);
+      ::execve(args[0], args.data(), envp.data());
+      ::_exit(127);
+    }
   }
 
   ~child_process() {
