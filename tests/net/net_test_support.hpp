@@ -81,6 +81,9 @@ public:
       conn->ack(nsp, *ack_id, args);
     else if (event == "emit-back")
       conn->emit(nsp, "echoed", args);
+    else if (event == "flood")
+      for (int i = 0; i < 100; ++i)
+        conn->emit(nsp, "flooded", nlohmann::json::array({i}));
     else if (event == "leave")
       conn->disconnect(nsp, "server namespace disconnect");
   }

@@ -206,4 +206,19 @@ CAF_TEST(connection methods work from any thread) {
   CAF_CHECK_EQUAL(conn->remote_address(), "127.0.0.1");
 }
 
+CAF_TEST(a peer that falls behind the bounded write queue is closed) {
+  auto opts = fast_options();
+  opts.engine.max_queued_frames = 4;
+  start(opts);
+  ws_client client(port());
+  CAF_REQUIRE(client.open());
+  client.send("40");
+  CAF_REQUIRE(client.read_answering_pings());
+  // 100 emits are queued before the first write can complete.
+  client.send("42[\"flood\"]");
+  CAF_CHECK(client.closed_by_server());
+  CAF_CHECK(logs->wait_for_event("eio:write:overflow"));
+  CAF_CHECK(root->wait_for("disconnect / write queue overflow"));
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()
