@@ -10,6 +10,7 @@
 
 #include <openssl/sha.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
@@ -86,6 +87,31 @@ std::optional<process_memory> read_process_memory(int pid) {
   if (!rss)
     return std::nullopt;
   return m;
+}
+
+std::optional<double> read_process_cpu_seconds(int pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat;
+  if (!std::getline(in, stat))
+    return std::nullopt;
+  // The command name may hold spaces: fields are counted after its ')'.
+  auto close = stat.rfind(')');
+  if (close == std::string::npos)
+    return std::nullopt;
+  std::istringstream fields(stat.substr(close + 2));
+  std::string field;
+  unsigned long long utime = 0, stime = 0;
+  // Field 3 (state) is the first after ')'; utime and stime are 14 and 15.
+  for (int i = 3; i <= 15 && fields >> field; ++i) {
+    if (i == 14)
+      utime = std::stoull(field);
+    else if (i == 15)
+      stime = std::stoull(field);
+  }
+  auto ticks = ::sysconf(_SC_CLK_TCK);
+  if (ticks <= 0)
+    return std::nullopt;
+  return static_cast<double>(utime + stime) / static_cast<double>(ticks);
 }
 
 std::uint64_t raise_fd_limit(std::uint64_t wanted) {

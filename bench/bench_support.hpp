@@ -38,6 +38,11 @@ struct process_memory {
 };
 std::optional<process_memory> read_process_memory(int pid);
 
+/// User plus system CPU seconds a process has used so far (nullopt when
+/// /proc/<pid>/stat cannot be read). Told per phase, it shows how the two
+/// cores were shared between the bench and the server.
+std::optional<double> read_process_cpu_seconds(int pid);
+
 /// Raises RLIMIT_NOFILE to at least `wanted` (up to the hard limit, or past it
 /// when privileged); returns the soft limit in force afterwards.
 std::uint64_t raise_fd_limit(std::uint64_t wanted);

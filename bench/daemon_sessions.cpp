@@ -164,6 +164,29 @@ json memory_json(const std::optional<bench::process_memory>& m) {
   return {{"rss_mb", std::round(m->rss_mb * 10) / 10}, {"hwm_mb", std::round(m->hwm_mb * 10) / 10}};
 }
 
+/// CPU seconds the server and the bench used during one phase.
+class cpu_meter {
+public:
+  explicit cpu_meter(const options& o) : server_pid_(o.server_pid) {
+    server_ = server_pid_ > 0 ? bench::read_process_cpu_seconds(server_pid_) : std::nullopt;
+    bench_ = bench::read_process_cpu_seconds(::getpid());
+  }
+  /// Prints one line and returns the figures.
+  json report() const {
+    auto server_now = server_pid_ > 0 ? bench::read_process_cpu_seconds(server_pid_) : std::nullopt;
+    auto bench_now = bench::read_process_cpu_seconds(::getpid());
+    double server = server_ && server_now ? *server_now - *server_ : -1;
+    double mine = bench_ && bench_now ? *bench_now - *bench_ : -1;
+    std::printf("  cpu used             server %.2f s, bench %.2f s\n", server, mine);
+    auto r2 = [](double x) { return x < 0 ? json(nullptr) : json(std::round(x * 100) / 100); };
+    return {{"server_cpu_s", r2(server)}, {"bench_cpu_s", r2(mine)}};
+  }
+
+private:
+  int server_pid_;
+  std::optional<double> server_, bench_;
+};
+
 std::optional<bench::process_memory> server_memory(const options& o) {
   return o.server_pid > 0 ? bench::read_process_memory(o.server_pid) : std::nullopt;
 }
@@ -217,6 +240,7 @@ json open_sessions(bench_state& st, boost::asio::io_context& ioc, const std::vec
     st.sessions.push_back(std::move(s));
   }
   auto client_mem_before = bench::read_process_memory(::getpid());
+  cpu_meter cpu(o);
   auto started = steady::now();
   for (std::size_t i = 0; i < std::min(o.connect_concurrency, n); ++i)
     st.start_next_connect();
@@ -241,8 +265,10 @@ json open_sessions(bench_state& st, boost::asio::io_context& ioc, const std::vec
   std::printf("  server memory        %s\n", memory_text(server_mem).c_str());
   std::printf("  bench memory         %s  (%.1f KB per client session)\n", memory_text(client_mem).c_str(),
               per_session_kb);
+  auto cpu_used = cpu.report();
   std::fflush(stdout);
   return {{"sessions", n},
+          {"cpu", cpu_used},
           {"connected", st.connected.load()},
           {"failed", st.connect_failed.load()},
           {"first_error", st.first_connect_error},
@@ -267,6 +293,7 @@ json heartbeats(bench_state& st) {
   auto ack_timeout = std::chrono::milliseconds(static_cast<long>(o.ack_timeout_s * 1000));
   auto name = event_name(o, "daemon:heartbeat");
   auto disconnected_before = st.disconnected.load();
+  cpu_meter cpu(o);
   auto started = steady::now();
   // Heartbeat j is due at j * interval / n: sessions spread evenly over the interval.
   std::uint64_t j = 0;
@@ -322,8 +349,10 @@ json heartbeats(bench_state& st) {
   std::printf("  sessions dropped     %zu%s%s\n", lost_sessions, lost_sessions ? "  first reason: " : "",
               lost_sessions ? st.first_disconnect.c_str() : "");
   std::printf("  server memory        %s\n", memory_text(mem_during).c_str());
+  auto cpu_used = cpu.report();
   std::fflush(stdout);
   return {{"interval_s", o.heartbeat_interval_s},
+          {"cpu", cpu_used},
           {"duration_s", o.duration_s},
           {"sent", pc.sent.load()},
           {"acked", pc.acked.load()},
@@ -370,6 +399,7 @@ public:
     auto& o = st_.opt;
     if (live_.empty())
       return {{"batch", batch_}, {"error", "no live session"}};
+    cpu_meter cpu(o);
     started_ = steady::now();
     for (std::size_t k = 0; k < std::min(o.inflight, events_); ++k)
       issue();
@@ -395,8 +425,10 @@ public:
     std::printf("  ack latency          p50 %.2f ms  p90 %.2f ms  p99 %.2f ms  max %.2f ms\n", lat.p50_ms,
                 lat.p90_ms, lat.p99_ms, lat.max_ms);
     std::printf("  server memory        %s\n", memory_text(mem).c_str());
+    auto cpu_used = cpu.report();
     std::fflush(stdout);
     return {{"batch", batch_},
+            {"cpu", cpu_used},
             {"documents", o.docs},
             {"documents_acked", docs},
             {"documents_per_s", std::round(rate)},
