@@ -566,7 +566,9 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "--url: %s\n", url.error.c_str());
     return 2;
   }
-  auto fds = bench::raise_fd_limit(o.sessions + 512);
+  // Ask for room for both ends (a server in this process's limits would need
+  // it); one end, N sockets plus a margin, is what the bench itself needs.
+  auto fds = bench::raise_fd_limit(2 * o.sessions + 512);
   if (fds < o.sessions + 64) {
     std::fprintf(stderr, "open-file limit is %llu, %zu sessions need %zu: raise it (ulimit -n)\n",
                  static_cast<unsigned long long>(fds), o.sessions, o.sessions + 64);
