@@ -20,6 +20,10 @@ auto guarded(db_worker_state& st, F f) -> caf::result<decltype(f(*st.store))> {
   } catch (const storage::unavailable& e) {
     log_event(log_level::warn, "db:unavailable", {{"reason", e.what()}});
     return db_unavailable(e.what());
+  } catch (const storage::conflict& e) {
+    return db_error(db_errc::conflict, e.what());
+  } catch (const std::invalid_argument& e) {
+    return db_error(db_errc::invalid, e.what());
   } catch (const std::exception& e) {
     log_event(log_level::error, "db:error", {{"reason", e.what()}});
     return db_unavailable(std::string("database error: ") + e.what());
@@ -121,11 +125,11 @@ caf::behavior db_worker(caf::stateful_actor<db_worker_state>* self, storage::sto
         const std::optional<std::string>& client_id) -> caf::result<storage::issued_token> {
       return guarded(self->state, [&](auto& s) { return s.create_daemon_token(name, client_id); });
     },
-    [=](atom::list_daemons) -> caf::result<nlohmann::json> {
-      return guarded(self->state, [&](auto& s) { return s.list_daemons(); });
+    [=](atom::list_daemons) -> caf::result<json_reply> {
+      return guarded(self->state, [&](auto& s) { return json_reply{s.list_daemons()}; });
     },
-    [=](atom::db_stats) -> caf::result<nlohmann::json> {
-      return guarded(self->state, [&](auto& s) { return s.database_stats(); });
+    [=](atom::db_stats) -> caf::result<json_reply> {
+      return guarded(self->state, [&](auto& s) { return json_reply{s.database_stats()}; });
     },
   };
 }

@@ -90,20 +90,23 @@ void health_detailed(const api_context& ctx, const net::http_request& req, const
     };
     self->request(ctx.db, db_timeout, atom::db_stats_v)
       .then(
-        [=](const json& database) {
+        [=](const json_reply& database_reply) {
+          auto database = database_reply.value;
           self->request(ctx.db, db_timeout, atom::list_daemons_v)
             .then(
-              [=](const json& list) {
+              [=](const json_reply& reply) {
+                auto& list = reply.value;
                 std::size_t online = 0;
                 for (auto& d : list)
                   if (d.value("status", "") == "online")
                     ++online;
-                json daemons = {{"total", list.size()},
-                                {"online", online},
-                                {"offline", list.size() - online},
-                                {"list", list}};
-                respond(json_response(req, http::status::ok,
-                                      {{"server", *server}, {"database", database}, {"daemons", daemons}}));
+                json daemons = {{"total", list.size()}, {"online", online}, {"offline", list.size() - online}};
+                daemons["list"] = list;
+                json body = json::object();
+                body["server"] = *server;
+                body["database"] = database;
+                body["daemons"] = std::move(daemons);
+                respond(json_response(req, http::status::ok, body));
               },
               unavailable);
         },
@@ -115,7 +118,12 @@ void list_daemons(const api_context& ctx, const net::http_request& req, const st
                   const net::http_responder& respond) {
   with_admin(ctx, req, remote, respond, [ctx, req, respond](caf::event_based_actor* self, auto&) {
     self->request(ctx.db, db_timeout, atom::list_daemons_v)
-      .then([=](const json& list) { respond(json_response(req, http::status::ok, {{"daemons", list}})); },
+      .then(
+        [=](const json_reply& reply) {
+          json body = json::object();
+          body["daemons"] = reply.value;
+          respond(json_response(req, http::status::ok, body));
+        },
             [=](const caf::error&) {
               respond(error_response(req, http::status::service_unavailable, "database_unavailable",
                                      "database unavailable, retry later"));
@@ -150,9 +158,10 @@ void create_daemon_token(const api_context& ctx, const net::http_request& req, c
                                 {{"id", t.id}, {"name", name}, {"clientId", t.client_id}, {"token", t.token}}));
         },
         [=](const caf::error& err) {
-          auto reason = reason_of(*ctx.sys, err);
-          if (reason.find("already") != std::string::npos)
-            return respond(error_response(req, http::status::conflict, "conflict", reason));
+          if (is(err, db_errc::conflict))
+            return respond(error_response(req, http::status::conflict, "conflict", reason_of(*ctx.sys, err)));
+          if (is(err, db_errc::invalid))
+            return respond(error_response(req, http::status::bad_request, "bad_request", reason_of(*ctx.sys, err)));
           respond(error_response(req, http::status::service_unavailable, "database_unavailable",
                                  "database unavailable, retry later"));
         });

@@ -45,7 +45,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(siberius, caf::first_custom_type_id)
   CAF_ADD_ATOM(siberius, siberius::atom, api_auth, "apiauth")
   // http api -> db_worker: (create_token, name, client id?) -> issued_token
   CAF_ADD_ATOM(siberius, siberius::atom, create_token, "newtoken")
-  // http api -> db_worker: (list_daemons) -> json; (db_stats) -> json
+  // http api -> db_worker: (list_daemons) -> json_reply (array); (db_stats) -> json_reply (object)
   CAF_ADD_ATOM(siberius, siberius::atom, list_daemons, "lsdaemons")
   CAF_ADD_ATOM(siberius, siberius::atom, db_stats, "dbstats")
   // /client front -> client_hub: (join, connection) before accepting; (leave, connection) when it ends.
@@ -61,6 +61,13 @@ CAF_END_TYPE_ID_BLOCK(siberius)
 namespace siberius::actors {
 /// The latest heartbeat of several daemons: (clientId, heartbeat JSON).
 using heartbeat_batch = std::vector<std::pair<std::string, nlohmann::json>>;
+
+/// A JSON document as a request's answer. caf::result<T> brace-initialises
+/// its value, and nlohmann::json{j} is a one-element array around j: the
+/// wrapper keeps the document as it is.
+struct json_reply {
+  nlohmann::json value;
+};
 } // namespace siberius::actors
 
 // Handles that never leave the process (no serialization needed).
@@ -74,6 +81,7 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<siberius::storage::pdf_document>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<siberius::storage::ingest_result>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<siberius::storage::sync_file>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(siberius::actors::heartbeat_batch)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(siberius::actors::json_reply)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(siberius::storage::issued_token)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::optional<siberius::storage::api_principal>)
 
@@ -82,9 +90,24 @@ namespace siberius::actors {
 /// How long an actor waits for the database before giving up on a request.
 constexpr auto db_timeout = std::chrono::seconds(30);
 
-/// Error category of the server's actors: the reason travels as the message.
+/// Why a database request failed; the reason for people travels as the message.
+enum class db_errc : std::uint8_t {
+  unavailable = 1, // PostgreSQL unreachable or failing: retry later
+  conflict,        // the request clashes with what is stored (a taken clientId)
+  invalid,         // the request itself is wrong
+};
+
+inline caf::error db_error(db_errc code, std::string reason) {
+  return caf::error(static_cast<std::uint8_t>(code), caf::atom("db"), caf::make_message(std::move(reason)));
+}
+
 inline caf::error db_unavailable(std::string reason) {
-  return caf::make_error(caf::sec::runtime_error, std::move(reason));
+  return db_error(db_errc::unavailable, std::move(reason));
+}
+
+/// True when `err` came from db_error with this code.
+inline bool is(const caf::error& err, db_errc code) {
+  return err.category() == caf::atom("db") && err.code() == static_cast<std::uint8_t>(code);
 }
 
 /// The human-readable reason carried by an error from db_worker.

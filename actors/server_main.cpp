@@ -70,12 +70,24 @@ bool migrate(const server_config& cfg) {
 
 /// First start: issues an admin API token and a demo daemon token, and writes
 /// them (mode 0600) where the operator was told to look. Never overwrites.
-void write_credentials(const server_config& cfg, storage::metadata_store& store) {
+void write_credentials(const server_config& cfg, std::uint16_t port, storage::metadata_store& store) {
   if (cfg.credentials.empty() || fs::exists(cfg.credentials))
     return;
   auto admin = store.create_api_token("bootstrap admin", "admin");
-  auto daemon = store.create_daemon_token("demo office daemon", std::string("demo-office"));
-  auto url = cfg.public_url.empty() ? "http://" + cfg.host + ":" + std::to_string(cfg.port) : cfg.public_url;
+  // The data may outlive a deleted credentials file: then the demo daemon's
+  // clientId is taken, and a fresh one gets a numbered id.
+  storage::issued_token daemon;
+  for (int n = 1;; ++n) {
+    try {
+      auto id = n == 1 ? std::string("demo-office") : "demo-office-" + std::to_string(n);
+      daemon = store.create_daemon_token("demo office daemon", id);
+      break;
+    } catch (const storage::conflict&) {
+      if (n == 100)
+        throw;
+    }
+  }
+  auto url = cfg.public_url.empty() ? "http://" + cfg.host + ":" + std::to_string(port) : cfg.public_url;
   nlohmann::json creds = {
     {"url", url}, {"adminToken", admin.token}, {"daemonToken", daemon.token}, {"clientId", daemon.client_id}};
   auto tmp = cfg.credentials + ".tmp";
@@ -135,7 +147,6 @@ int main(int argc, char** argv) {
   try {
     storage::metadata_store boot(store_opts);
     boot.reset_online_daemons();
-    write_credentials(cfg, boot);
   } catch (const std::exception& e) {
     actors::log_event(actors::log_level::error, "server:bootstrap:failed", {{"reason", e.what()}});
     return 1;
@@ -163,6 +174,16 @@ int main(int argc, char** argv) {
   } catch (const std::exception& e) {
     actors::log_event(actors::log_level::error, "server:listen:failed",
                       {{"host", cfg.host}, {"port", cfg.port}, {"reason", e.what()}});
+    for (auto& a : {registry, hub, db})
+      caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+    return 1;
+  }
+  try {
+    storage::metadata_store boot(store_opts);
+    write_credentials(cfg, front.port(), boot);
+  } catch (const std::exception& e) {
+    actors::log_event(actors::log_level::error, "server:credentials:failed", {{"reason", e.what()}});
+    front.stop();
     for (auto& a : {registry, hub, db})
       caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
     return 1;

@@ -59,6 +59,12 @@ struct fixture : test_coordinator_fixture<> {
   caf::actor hub = sys.spawn(hub_log);
   caf::actor registry = sys.spawn(actors::daemon_registry, db, hub, actors::registry_options{});
 
+  ~fixture() {
+    // Sessions are linked to the registry: this ends them all.
+    self->send_exit(registry, caf::exit_reason::user_shutdown);
+    run();
+  }
+
   std::shared_ptr<test::fake_connection> connect(json auth) {
     auto conn = std::make_shared<test::fake_connection>();
     self->send(registry, atom::connect_v, net::connection_ptr{conn}, std::move(auth));

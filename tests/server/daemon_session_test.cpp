@@ -95,6 +95,11 @@ struct fixture : test_coordinator_fixture<> {
     run();
   }
 
+  ~fixture() {
+    self->send_exit(session, caf::exit_reason::user_shutdown);
+    run();
+  }
+
   json send_event(const std::string& name, json payload, std::uint64_t ack_id) {
     self->send(session, atom::sio_event_v, name, json::array({std::move(payload)}),
                std::optional<std::uint64_t>{ack_id});
