@@ -28,8 +28,8 @@ siberius_install_deps() {
 # Configures (once) and builds into $1 with the given build type.
 siberius_build() {
   local build_dir=$1 build_type=$2
-  if [ ! -f "$build_dir/CMakeCache.txt" ]; then
-    cmake -S "$SIBERIUS_ROOT" -B "$build_dir" -DCMAKE_BUILD_TYPE="$build_type" >/dev/null
-  fi
+  # Configuring again is cheap when nothing changed, and repairs a folder
+  # whose last configure was interrupted.
+  cmake -S "$SIBERIUS_ROOT" -B "$build_dir" -DCMAKE_BUILD_TYPE="$build_type" >/dev/null
   cmake --build "$build_dir" -j "$(nproc)"
 }
