@@ -182,10 +182,13 @@ test('the stock client reconnects by itself after the server restarts', async ()
   const s = daemon({}, { reconnection: true, reconnectionDelay: 100, reconnectionDelayMax: 500 });
   await connected(s);
   const port = server.port;
+  // Listen before acting: under load the events can come before an await returns.
+  const dropped = new Promise((r) => s.once('disconnect', r));
   await server.stop();
-  await new Promise((r) => s.once('disconnect', r));
+  await dropped;
+  const back = new Promise((r) => s.once('connect', r));
   server = await startServer({ db: db.conninfo, port, dir: server.dir });
-  await new Promise((r) => s.once('connect', r));
+  await back;
   const ack = await s.timeout(5000).emitWithAck('daemon:pdf_indexed', documentFor(40));
   assert.equal(ack.status, 'indexed');
   s.close();
