@@ -29,6 +29,7 @@ struct pdf_facts {
   pdf_problem problem = pdf_problem::none;
   std::string reason;          // for people: "truncated: no %%EOF and no readable trailer"
   pdf_metadata metadata;       // filled when problem is none (or no_text_layer: tipo desconhecido)
+  std::vector<std::string> warnings; // poppler's first complaints about the file, for the log
 };
 
 /// Extracts the metadata from the text of a document whose pages are given

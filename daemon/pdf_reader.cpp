@@ -1,0 +1,258 @@
+// read_pdf: one pass over the file's bytes feeds both SHA-256 and poppler.
+//
+// The time limit: poppler's calls cannot be interrupted, so the deadline is
+// checked before loading and between pages. One pathological page can
+// overrun the limit by its own parse time; a many-page document cannot. A
+// hard stop would need a child process per file, which costs more than a
+// whole parse of an ordinary document.
+#include "daemon/pdf_metadata.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+#include <string_view>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+#include <poppler-document.h>
+#include <poppler-global.h>
+#include <poppler-page.h>
+
+#include "daemon/extract_rules.hpp"
+#include "daemon/pdf_text.hpp"
+
+namespace siberius::daemon {
+
+const char* to_string(pdf_problem p) {
+  switch (p) {
+    case pdf_problem::none: return "none";
+    case pdf_problem::empty: return "empty";
+    case pdf_problem::not_a_pdf: return "not_a_pdf";
+    case pdf_problem::truncated: return "truncated";
+    case pdf_problem::encrypted: return "encrypted";
+    case pdf_problem::no_text_layer: return "no_text_layer";
+    case pdf_problem::too_slow: return "too_slow";
+    case pdf_problem::io_error: return "io_error";
+  }
+  return "unknown";
+}
+
+namespace {
+
+using clock_type = std::chrono::steady_clock;
+
+constexpr std::size_t chunk_size = 64 * 1024;
+// Larger files are hashed in chunks and handed to poppler by path (read
+// twice) rather than held whole in memory; poppler also takes an int length.
+constexpr std::int64_t max_in_memory = 256LL << 20;
+// PDF readers accept junk before "%PDF-" within the first KiB, and a few
+// bytes (a comment, line ends) after the last "%%EOF".
+constexpr std::size_t header_window = 1024;
+constexpr std::size_t eof_window = 1024;
+constexpr std::size_t max_warnings = 8;
+
+// Poppler reports through one process-wide callback, on the thread that
+// parses; each read_pdf collects the messages of its own file.
+thread_local std::vector<std::string>* current_warnings = nullptr;
+
+void collect_poppler_message(const std::string& message, void*) {
+  if (current_warnings && current_warnings->size() < max_warnings)
+    current_warnings->push_back(message);
+}
+
+void route_poppler_messages() {
+  static std::once_flag once;
+  std::call_once(once, [] { poppler::set_debug_error_function(collect_poppler_message, nullptr); });
+}
+
+struct warnings_scope {
+  explicit warnings_scope(std::vector<std::string>& into) { current_warnings = &into; }
+  ~warnings_scope() { current_warnings = nullptr; }
+};
+
+class sha256_stream {
+public:
+  sha256_stream() : ctx_(EVP_MD_CTX_new()) {
+    if (!ctx_ || EVP_DigestInit_ex(ctx_.get(), EVP_sha256(), nullptr) != 1)
+      throw std::runtime_error("OpenSSL cannot start SHA-256");
+  }
+  void update(const char* data, std::size_t size) { EVP_DigestUpdate(ctx_.get(), data, size); }
+  std::string hex() {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    EVP_DigestFinal_ex(ctx_.get(), digest, &length);
+    static constexpr char digits[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(length * 2);
+    for (unsigned i = 0; i < length; ++i) {
+      out += digits[digest[i] >> 4];
+      out += digits[digest[i] & 0x0F];
+    }
+    return out;
+  }
+
+private:
+  struct free_ctx {
+    void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
+  };
+  std::unique_ptr<EVP_MD_CTX, free_ctx> ctx_;
+};
+
+struct file_descriptor {
+  int fd = -1;
+  ~file_descriptor() {
+    if (fd >= 0)
+      ::close(fd);
+  }
+};
+
+/// Reads the whole file once: every chunk is hashed as it arrives and, unless
+/// the file is huge, kept for poppler. Returns an error text or "".
+std::string read_and_hash(const std::string& path, pdf_facts& facts, std::vector<char>& content, bool& kept) {
+  file_descriptor file;
+  file.fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (file.fd < 0)
+    return "cannot open: " + std::string(std::strerror(errno));
+  struct stat st {};
+  if (::fstat(file.fd, &st) != 0)
+    return "cannot stat: " + std::string(std::strerror(errno));
+  if (!S_ISREG(st.st_mode))
+    return "not a regular file";
+  kept = st.st_size <= max_in_memory;
+  // One chunk of spare room: the read that finds the end needs somewhere to go.
+  if (kept)
+    content.resize(std::size_t(st.st_size) + chunk_size);
+  else
+    content.resize(chunk_size);
+  sha256_stream sha;
+  std::int64_t total = 0;
+  for (;;) {
+    std::size_t offset = kept ? std::size_t(total) : 0;
+    if (kept && offset + chunk_size > content.size()) {
+      // The file is still growing; follow it, within reason.
+      if (std::int64_t(content.size()) > max_in_memory)
+        return "the file grew past " + std::to_string(max_in_memory >> 20) + " MiB while being read";
+      content.resize(offset + chunk_size);
+    }
+    auto n = ::read(file.fd, content.data() + offset, chunk_size);
+    if (n < 0) {
+      if (errno == EINTR)
+        continue;
+      return "read failed: " + std::string(std::strerror(errno));
+    }
+    if (n == 0)
+      break;
+    sha.update(content.data() + offset, std::size_t(n));
+    total += n;
+  }
+  content.resize(kept ? std::size_t(total) : 0);
+  facts.size = total;
+  facts.sha256 = sha.hex();
+  return {};
+}
+
+bool contains(std::string_view haystack, std::string_view needle) {
+  return haystack.find(needle) != std::string_view::npos;
+}
+
+std::string with_first_warning(std::string reason, const std::vector<std::string>& warnings) {
+  if (!warnings.empty())
+    reason += " (poppler: " + warnings.front() + ")";
+  return reason;
+}
+
+void parse(const std::string& path, const std::vector<char>& content, bool kept, clock_type::time_point deadline,
+           std::chrono::milliseconds limit, pdf_facts& facts) {
+  auto fail = [&](pdf_problem p, std::string reason) {
+    facts.problem = p;
+    facts.reason = std::move(reason);
+  };
+  if (facts.size == 0)
+    return fail(pdf_problem::empty, "empty: the file has 0 bytes");
+  if (kept) {
+    std::string_view bytes(content.data(), content.size());
+    if (!contains(bytes.substr(0, header_window), "%PDF-"))
+      return fail(pdf_problem::not_a_pdf, "not a PDF: no %PDF- header in the first 1024 bytes");
+    if (!contains(bytes.substr(bytes.size() - std::min(bytes.size(), eof_window)), "%%EOF"))
+      return fail(pdf_problem::truncated,
+                  "truncated: no %%EOF in the last 1024 bytes (cut short, or still being written)");
+  }
+  auto too_slow = [&](const std::string& where) {
+    fail(pdf_problem::too_slow, "too slow: gave up " + where + " (limit " + std::to_string(limit.count()) + " ms)");
+  };
+  if (clock_type::now() > deadline)
+    return too_slow("before parsing");
+
+  std::unique_ptr<poppler::document> doc(
+    kept ? poppler::document::load_from_raw_data(content.data(), int(content.size()))
+         : poppler::document::load_from_file(path));
+  if (!doc) {
+    if (!kept) // the header and %%EOF were not checked for a huge file
+      return fail(pdf_problem::truncated,
+                  with_first_warning("not a PDF or damaged: poppler cannot open it", facts.warnings));
+    return fail(pdf_problem::truncated,
+                with_first_warning("truncated or damaged: poppler cannot read its cross-reference table",
+                                   facts.warnings));
+  }
+  if (doc->is_locked())
+    return fail(pdf_problem::encrypted, "encrypted: the PDF needs a password to open");
+
+  int page_count = doc->pages();
+  std::vector<page_words> pages;
+  pages.reserve(std::size_t(std::max(page_count, 0)));
+  std::size_t word_count = 0;
+  for (int i = 0; i < page_count; ++i) {
+    if (clock_type::now() > deadline)
+      return too_slow("after " + std::to_string(i) + " of " + std::to_string(page_count) + " pages");
+    std::unique_ptr<poppler::page> page(doc->create_page(i));
+    if (!page) {
+      pages.emplace_back();
+      continue;
+    }
+    pages.push_back(read_page_words(*page));
+    word_count += pages.back().words.size();
+  }
+  if (clock_type::now() > deadline)
+    return too_slow("after reading all " + std::to_string(page_count) + " pages");
+  if (word_count == 0)
+    return fail(pdf_problem::no_text_layer, page_count == 0 ? "no text layer: the document has no pages"
+                                                            : "no text layer (scanned image?)");
+  facts.metadata = extract_metadata(pages);
+}
+
+} // namespace
+
+pdf_facts read_pdf(const std::string& path, std::chrono::milliseconds time_limit) {
+  auto deadline = clock_type::now() + time_limit;
+  route_poppler_messages();
+  pdf_facts facts;
+  warnings_scope collect(facts.warnings);
+  try {
+    std::vector<char> content;
+    bool kept = false;
+    if (auto error = read_and_hash(path, facts, content, kept); !error.empty()) {
+      facts.sha256.clear();
+      facts.problem = pdf_problem::io_error;
+      facts.reason = "io error: " + error;
+      return facts;
+    }
+    parse(path, content, kept, deadline, time_limit, facts);
+  } catch (const std::bad_alloc&) {
+    facts.problem = pdf_problem::truncated;
+    facts.reason = "damaged: parsing it needs more memory than there is";
+  } catch (const std::exception& e) {
+    facts.problem = pdf_problem::truncated;
+    facts.reason = std::string("damaged: ") + e.what();
+  }
+  if (facts.problem != pdf_problem::none)
+    facts.metadata = pdf_metadata{}; // tipo desconhecido, no fields
+  return facts;
+}
+
+} // namespace siberius::daemon
