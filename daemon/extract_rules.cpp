@@ -213,6 +213,8 @@ std::optional<std::string> parse_numeric_date(std::string_view s) {
   if (!third)
     return std::nullopt;
   auto third_digits = i - digits_start;
+  if (i < s.size() && std::string_view(".,;)").find(s[i]) == std::string_view::npos)
+    return std::nullopt; // "15/01/2026x" is no date
   if (year_first)
     return third_digits <= 2 ? iso_date(*first, *second, *third) : std::nullopt;
   if (third_digits != 2 && third_digits != 4)
