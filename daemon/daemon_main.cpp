@@ -1,0 +1,173 @@
+// siberius-daemon: watches the office's PDF folder and mirrors what it finds
+// to siberius-server. No database, no state file: the folder is the truth.
+#include <csignal>
+#include <cstdio>
+#include <future>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+#include <caf/all.hpp>
+#include <sys/stat.h>
+
+#include "daemon/config.hpp"
+#include "daemon/folder_index.hpp"
+#include "daemon/folder_watcher.hpp"
+#include "daemon/log.hpp"
+#include "daemon/messages.hpp"
+#include "daemon/server_link.hpp"
+
+using namespace siberius::daemon;
+
+namespace {
+
+constexpr int exit_config = 2;
+
+int config_failure(const config_error& err) {
+  log_event(log_level::error, "config:invalid", {{"setting", err.setting}, {"message", err.line()}});
+  return exit_config;
+}
+
+// --check: the configuration, then one real connection to /daemon.
+int run_check(const daemon_config& cfg) {
+  boost::asio::io_context ioc;
+  siberius::net::client_options opts;
+  opts.url = cfg.server_url;
+  opts.nsp = "/daemon";
+  opts.auth = {{"token", cfg.daemon_token}, {"clientId", cfg.client_id}, {"version", SIBERIUS_VERSION}};
+  opts.ca_file = cfg.ca_file;
+  opts.connect_timeout = std::chrono::seconds(10);
+  siberius::net::sio_client client(ioc.get_executor(), opts);
+  std::string outcome;
+  bool ok = false;
+  client.on_connect([&](const nlohmann::json& data) {
+    ok = true;
+    outcome = "connected and authenticated (lastSync " +
+              (data.contains("lastSync") && data["lastSync"].is_string() ? data["lastSync"].get<std::string>()
+                                                                         : std::string("never")) +
+              ")";
+    client.close();
+  });
+  client.on_connect_error([&](const siberius::net::connect_error& err) {
+    outcome = "refused: " + err.message;
+    if (err.data.is_object() && err.data.contains("code"))
+      outcome += " (code " + err.data["code"].dump() + ")";
+    ioc.stop();
+  });
+  client.on_disconnect([&](const std::string&) { ioc.stop(); });
+  client.connect();
+  ioc.run_for(std::chrono::seconds(15));
+  std::printf("server:      %s\nclient id:   %s\nfolder:      %s\nworkers:     %u\nconnection:  %s\n",
+              cfg.server_url.c_str(), cfg.client_id.c_str(), cfg.pdf_directory.c_str(), cfg.parse_workers,
+              outcome.empty() ? "no answer within 15 s" : outcome.c_str());
+  return ok ? 0 : 1;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"siberius-daemon: indexes the office's PDF folder into siberius-server"};
+  std::string config_file;
+  bool check = false;
+  app.add_option("--config", config_file, "a .env (KEY=VALUE) or config.json file");
+  app.add_flag("--check", check, "validate the configuration and the connection, then exit (0 ok, 1 not)");
+  app.set_version_flag("--version", SIBERIUS_VERSION);
+  setting_map flags;
+  std::vector<std::string> flag_values(setting_table().size());
+  for (std::size_t i = 0; i < setting_table().size(); ++i) {
+    auto& s = setting_table()[i];
+    std::string help = std::string(s.help) + " [" + s.name + "]";
+    app.add_option(s.flag, flag_values[i], help);
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : exit_config;
+  }
+  for (std::size_t i = 0; i < setting_table().size(); ++i)
+    if (app.count(setting_table()[i].flag) > 0)
+      flags[setting_table()[i].name] = flag_values[i];
+
+  setting_map file;
+  if (!config_file.empty()) {
+    if (auto err = read_config_file(config_file, file))
+      return config_failure(*err);
+  } else {
+    struct stat st {};
+    for (const char* candidate : {".env", "config.json"})
+      if (::stat(candidate, &st) == 0 && S_ISREG(st.st_mode)) {
+        if (auto err = read_config_file(candidate, file))
+          return config_failure(*err);
+        break;
+      }
+  }
+  auto built = build_config(file, settings_from_environment(), flags);
+  if (!built.config)
+    return config_failure(*built.error);
+  auto cfg = *built.config;
+  log_level level = log_level::info;
+  parse_log_level(cfg.log_level, level);
+  set_log_level(level);
+  std::signal(SIGPIPE, SIG_IGN);
+  if (check)
+    return run_check(cfg);
+
+  // Every thread started from here on (CAF, I/O, inotify) inherits this mask,
+  // so SIGINT/SIGTERM reach only the sigwait below.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  log_event(log_level::info, "daemon:starting",
+            {{"version", SIBERIUS_VERSION},
+             {"server", cfg.server_url},
+             {"clientId", cfg.client_id},
+             {"folder", cfg.pdf_directory},
+             {"parseWorkers", cfg.parse_workers},
+             {"queueLimit", cfg.queue_limit}});
+
+  caf::actor_system_config caf_cfg;
+  caf_cfg.set("scheduler.max-threads", 2);
+  caf_cfg.set("logger.verbosity", caf::atom("quiet"));
+  caf::actor_system sys{caf_cfg};
+
+  link_options link_opts;
+  link_opts.url = cfg.server_url;
+  link_opts.token = cfg.daemon_token;
+  link_opts.client_id = cfg.client_id;
+  link_opts.ca_file = cfg.ca_file;
+  link_opts.queue_limit = cfg.queue_limit;
+  link_opts.heartbeat = cfg.heartbeat;
+  link_opts.reconnect_base = cfg.reconnect_base;
+  link_opts.auth_retry = cfg.auth_retry;
+  link_opts.sync_debounce = cfg.sync_debounce;
+  auto link = sys.spawn(server_link, link_opts);
+
+  std::vector<caf::actor> workers;
+  for (unsigned i = 0; i < cfg.parse_workers; ++i)
+    workers.push_back(sys.spawn<caf::detached>(pdf_parse_job, cfg.parse_time_limit));
+  auto index = sys.spawn(folder_index, link, workers);
+  caf::anon_send(link, atom::inventory_v, index);
+
+  watcher_options watch_opts;
+  watch_opts.root = cfg.pdf_directory;
+  watch_opts.stable_interval = cfg.stable_interval;
+  watch_opts.settle_interval = cfg.settle_interval;
+  watch_opts.safety_rescan = cfg.check_interval;
+  watch_opts.poll_interval = cfg.poll_interval;
+  watch_opts.force_poll = cfg.force_poll;
+  auto watcher = sys.spawn(folder_watcher, index, watch_opts);
+
+  int sig = 0;
+  sigwait(&stop_signals, &sig);
+  log_event(log_level::info, "daemon:stopping", {{"signal", sig}});
+  for (auto& a : std::vector<caf::actor>{watcher, index, link})
+    caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+  for (auto& w : workers)
+    caf::anon_send_exit(w, caf::exit_reason::user_shutdown);
+  sys.await_all_actors_done();
+  log_event(log_level::info, "daemon:stopped");
+  return 0;
+}

@@ -1,0 +1,66 @@
+#include "daemon/file_rules.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace siberius::daemon {
+
+namespace {
+bool iends_with(std::string_view s, std::string_view suffix) {
+  if (s.size() < suffix.size())
+    return false;
+  return std::equal(suffix.begin(), suffix.end(), s.end() - suffix.size(), [](char a, char b) {
+    return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+  });
+}
+} // namespace
+
+bool is_candidate_pdf(std::string_view name) {
+  if (name.empty() || name[0] == '.')
+    return false;
+  if (name.rfind("~$", 0) == 0) // Office lock files
+    return false;
+  if (iends_with(name, ".tmp") || iends_with(name, ".part") || iends_with(name, "Thumbs.db"))
+    return false;
+  // ".pdf" alone is a dot-file (caught above); a name needs something before the extension.
+  return name.size() > 4 && iends_with(name, ".pdf");
+}
+
+bool is_skipped_folder(std::string_view name) { return name.empty() || name[0] == '.'; }
+
+readiness judge_readiness(const file_look& first, const file_look& latest, bool ends_with_eof,
+                          std::chrono::milliseconds stable_interval, std::chrono::milliseconds settle_interval) {
+  if (!first.same_content_as(latest) || latest.size < 0)
+    return readiness::wait;
+  auto unchanged_for = latest.at - first.at;
+  if (unchanged_for >= stable_interval && ends_with_eof)
+    return readiness::read;
+  if (unchanged_for >= settle_interval)
+    return readiness::read_anyway;
+  return readiness::wait;
+}
+
+bool tail_has_eof(std::string_view tail) { return tail.find("%%EOF") != std::string_view::npos; }
+
+bool file_ends_with_eof(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+  if (fd < 0)
+    return false;
+  struct stat st {};
+  bool found = false;
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+    char buf[1024];
+    off_t want = std::min<off_t>(st.st_size, sizeof buf);
+    ssize_t got = ::pread(fd, buf, static_cast<size_t>(want), st.st_size - want);
+    if (got > 0)
+      found = tail_has_eof(std::string_view(buf, static_cast<size_t>(got)));
+  }
+  ::close(fd);
+  return found;
+}
+
+} // namespace siberius::daemon

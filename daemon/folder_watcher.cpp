@@ -1,0 +1,198 @@
+#include "daemon/folder_watcher.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <unordered_set>
+
+#include <dirent.h>
+#include <sys/stat.h>
+
+#include "daemon/log.hpp"
+#include "daemon/messages.hpp"
+
+namespace siberius::daemon {
+
+namespace {
+
+bool stat_file(const std::string& path, file_look& look) {
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
+    return false;
+  look.size = st.st_size;
+  look.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+  look.at = std::chrono::steady_clock::now();
+  return true;
+}
+
+bool under(const std::string& path, const std::string& folder) {
+  return path.size() > folder.size() && path.compare(0, folder.size(), folder) == 0 && path[folder.size()] == '/';
+}
+
+// Collects the candidate PDFs under `folder`; does not follow symbolic links
+// (a link to a parent would loop).
+void walk(const std::string& folder, std::unordered_set<std::string>& found) {
+  DIR* dir = ::opendir(folder.c_str());
+  if (dir == nullptr) {
+    if (errno != ENOENT)
+      log_event(log_level::warn, "watcher:folder:unreadable", {{"folder", folder}, {"reason", std::strerror(errno)}});
+    return;
+  }
+  while (auto* e = ::readdir(dir)) {
+    std::string name = e->d_name;
+    if (name == "." || name == "..")
+      continue;
+    std::string path = folder + "/" + name;
+    unsigned char type = e->d_type;
+    if (type == DT_UNKNOWN) {
+      struct stat st {};
+      if (::lstat(path.c_str(), &st) != 0)
+        continue;
+      type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_UNKNOWN;
+    }
+    if (type == DT_DIR) {
+      if (!is_skipped_folder(name))
+        walk(path, found);
+    } else if (type == DT_REG && is_candidate_pdf(name)) {
+      found.insert(std::move(path));
+    }
+  }
+  ::closedir(dir);
+}
+
+} // namespace
+
+void folder_watcher_state::start() {
+  std::string why_poll;
+  if (options.force_poll)
+    why_poll = "POLL is set";
+  else if (auto fs = network_filesystem_of(options.root); !fs.empty())
+    why_poll = "the folder is on a network file system (" + fs + "): inotify does not see other machines' writes";
+  else {
+    reader = std::make_unique<inotify_reader>(options.root, caf::actor_cast<caf::actor>(self));
+    if (auto err = reader->start(); !err.empty()) {
+      reader.reset();
+      why_poll = "inotify cannot watch the folder: " + err;
+    }
+  }
+  polling = !why_poll.empty();
+  if (polling)
+    log_event(log_level::warn, "watcher:polling",
+              {{"folder", options.root}, {"reason", why_poll}, {"intervalMs", options.poll_interval.count()}});
+  else
+    log_event(log_level::info, "watcher:inotify", {{"folder", options.root}});
+  scan(options.root, true);
+  scan_done_at = std::chrono::steady_clock::now() + options.stable_interval;
+  schedule_tick();
+  self->delayed_send(self, polling ? options.poll_interval : options.safety_rescan, atom::rescan_v, true);
+}
+
+void folder_watcher_state::scan(const std::string& folder, bool full) {
+  std::unordered_set<std::string> found;
+  walk(folder, found);
+  for (auto& path : found)
+    look_at(path);
+  if (!full)
+    return;
+  std::vector<std::string> gone;
+  for (auto& [path, obs] : files)
+    if ((path == folder || under(path, folder)) && found.count(path) == 0)
+      gone.push_back(path);
+  for (auto& path : gone)
+    forget(path);
+}
+
+void folder_watcher_state::look_at(const std::string& path) {
+  file_look now;
+  if (!stat_file(path, now)) {
+    forget(path);
+    return;
+  }
+  auto [it, fresh] = files.try_emplace(path);
+  if (fresh || !it->second.first.same_content_as(now)) {
+    it->second.first = now;
+    it->second.reported = false;
+    schedule_tick();
+  }
+}
+
+void folder_watcher_state::forget(const std::string& path) {
+  for (auto it = files.begin(); it != files.end();) {
+    if (it->first == path || under(it->first, path)) {
+      self->send(index, atom::file_gone_v, it->first);
+      it = files.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+void folder_watcher_state::on_tick() {
+  tick_scheduled = false;
+  bool waiting = false;
+  std::vector<std::string> vanished;
+  for (auto& [path, obs] : files) {
+    if (obs.reported)
+      continue;
+    file_look now;
+    if (!stat_file(path, now)) {
+      vanished.push_back(path);
+      continue;
+    }
+    if (!obs.first.same_content_as(now)) { // still being written: start over
+      obs.first = now;
+      waiting = true;
+      continue;
+    }
+    auto verdict = judge_readiness(obs.first, now, file_ends_with_eof(path), options.stable_interval,
+                                   options.settle_interval);
+    if (verdict == readiness::wait) {
+      waiting = true;
+      continue;
+    }
+    obs.reported = true;
+    self->send(index, atom::file_ready_v, path, now.size, now.mtime_ns);
+  }
+  for (auto& path : vanished)
+    forget(path);
+  if (!scan_done_sent && std::chrono::steady_clock::now() >= scan_done_at) {
+    scan_done_sent = true;
+    self->send(index, atom::scan_done_v);
+  }
+  if (waiting || !scan_done_sent)
+    schedule_tick();
+}
+
+void folder_watcher_state::schedule_tick() {
+  if (tick_scheduled)
+    return;
+  tick_scheduled = true;
+  // Half the stable interval: a file is read at most 1.5 intervals after its last write.
+  auto period = std::max(options.stable_interval / 2, std::chrono::milliseconds(10));
+  self->delayed_send(self, period, atom::tick_v);
+}
+
+caf::behavior folder_watcher(caf::stateful_actor<folder_watcher_state>* self, caf::actor index,
+                             watcher_options options) {
+  auto& st = self->state;
+  st.self = self;
+  st.index = std::move(index);
+  st.options = std::move(options);
+  st.start();
+  return {
+      [self](atom::look, const std::string& path) { self->state.look_at(path); },
+      [self](atom::vanished, const std::string& path) { self->state.forget(path); },
+      [self](atom::scan_folder, const std::string& folder) { self->state.scan(folder, false); },
+      [self](atom::tick) { self->state.on_tick(); },
+      // inotify lost events: walk the tree now.
+      [self](atom::rescan) { self->state.scan(self->state.options.root, true); },
+      // The periodic rescan (safety net, or the polling itself), rearmed each time.
+      [self](atom::rescan, bool) {
+        auto& st = self->state;
+        st.scan(st.options.root, true);
+        self->delayed_send(self, st.polling ? st.options.poll_interval : st.options.safety_rescan, atom::rescan_v,
+                           true);
+      },
+  };
+}
+
+} // namespace siberius::daemon

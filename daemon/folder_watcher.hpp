@@ -1,0 +1,60 @@
+// folder_watcher: knows which PDFs are in the folder and tells folder_index
+// when one is complete (stable and ending with %%EOF) or gone. inotify says
+// where to look; a periodic rescan catches what it missed; on network shares,
+// or where inotify cannot be used, it polls instead and says so in the log.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+#include <caf/all.hpp>
+
+#include "daemon/file_rules.hpp"
+#include "daemon/inotify_reader.hpp"
+
+namespace siberius::daemon {
+
+struct watcher_options {
+  std::string root;
+  std::chrono::milliseconds stable_interval{1000};
+  std::chrono::milliseconds settle_interval{30000};
+  std::chrono::milliseconds safety_rescan{std::chrono::minutes(5)};
+  std::chrono::milliseconds poll_interval{5000};
+  bool force_poll = false;
+};
+
+struct folder_watcher_state {
+  /// A file the watcher has seen: the first look since its last change, and
+  /// whether folder_index was told about this version of it.
+  struct observation {
+    file_look first;
+    bool reported = false;
+  };
+
+  caf::event_based_actor* self = nullptr;
+  caf::actor index;
+  watcher_options options;
+  std::unordered_map<std::string, observation> files;
+  std::unique_ptr<inotify_reader> reader;
+  bool polling = false;
+  bool tick_scheduled = false;
+  bool scan_done_sent = false;
+  std::chrono::steady_clock::time_point scan_done_at{};
+
+  static inline const char* name = "folder_watcher";
+
+  void start();
+  /// Walks `folder` recursively; with `full`, paths under it not seen are gone.
+  void scan(const std::string& folder, bool full);
+  void look_at(const std::string& path);
+  void forget(const std::string& path);
+  void on_tick();
+  void schedule_tick();
+};
+
+caf::behavior folder_watcher(caf::stateful_actor<folder_watcher_state>* self, caf::actor index,
+                             watcher_options options);
+
+} // namespace siberius::daemon

@@ -1,0 +1,90 @@
+// Every message between the daemon's actors, declared once. Read this file to
+// know the protocol inside the daemon: each atom has a line saying who sends
+// it to whom and what comes back.
+//
+//   inotify reader --look/vanished/scan_folder--> folder_watcher --file_ready/file_gone/scan_done--> folder_index
+//   folder_index --parse--> pdf_parse_job (detached, PARSE_WORKERS of them)
+//   folder_index --document/broken/folder_changed--> server_link --Socket.IO--> siberius-server
+//   server_link --inventory--> folder_index (the reconciliation's snapshot)
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <caf/all.hpp>
+#include <nlohmann/json.hpp>
+
+#include "daemon/pdf_metadata.hpp"
+#include "net/client/sio_client.hpp"
+
+CAF_BEGIN_TYPE_ID_BLOCK(siberius_daemon, caf::first_custom_type_id)
+
+  // inotify reader -> folder_watcher: (look, path) a file was written or moved in.
+  CAF_ADD_ATOM(siberius_daemon, siberius::daemon::atom, look, "look")
+  // inotify reader -> folder_watcher: (vanished, path) a file or folder was deleted or moved out.
+  CAF_ADD_ATOM(siberius_daemon, siberius::daemon::atom, vanished, "vanished")
+  // inotify reader -> folder_watcher: (scan_folder, path) a new sub-folder, now watched, to scan once.
+  CAF_ADD_ATOM(siberius_daemon, siberius::daemon::atom, scan_folder, "scanfolder")
+  // timer or inotify overflow -> folder_watcher: (rescan) walk the whole folder again.
+  CAF_ADD_ATOM(siberius_daemon, siberius::daemon::atom, rescan, "rescan")
+  // folder_watcher -> itself: (tick) look again at files not yet stable.
+  CAF_ADD_ATOM(siberius_daemon, siberius::daemon::atom, tick, "tick")
+  // folder_watcher -> folder_index: (file_ready, path, size, mtime_ns) the file is complete.
+  CAF_ADD_ATOM(siberius_daemon, siberius::daemon::atom, file_ready, "fileready")
+  // folder_watcher -> folder_index: (file_gone, path) the file is no longer in the folder.
+  CAF_ADD_ATOM(siberius_daemon, siberius::daemon::atom, file_gone, "filegone")
+  // folder_watcher -> folder_index: (scan_done) every file of the first scan was judged.
+  CAF_ADD_ATOM(siberius_daemon, siberius::daemon::atom, scan_done, "scandone")
+  // folder_index -> pdf_parse_job: (parse, path) -> pdf_facts
+  CAF_ADD_ATOM(siberius_daemon, siberius::daemon::atom, parse, "parse")
+  // server_link -> folder_index: (inventory) -> folder_inventory, answered once no file is
+  // waiting to be read, so the snapshot is complete. main -> server_link: (inventory, index)
+  // says where to ask, and starts the connection.
+  CAF_ADD_ATOM(siberius_daemon, siberius::daemon::atom, inventory, "inventory")
+  // folder_index -> server_link: (document, folder_entry) a PDF read fine (or without text).
+  CAF_ADD_ATOM(siberius_daemon, siberius::daemon::atom, document, "document")
+  // folder_index -> server_link: (broken, folder_entry) a file that cannot be indexed.
+  CAF_ADD_ATOM(siberius_daemon, siberius::daemon::atom, broken, "broken")
+  // folder_index -> server_link: (folder_changed) a file left: report the folder (debounced).
+  CAF_ADD_ATOM(siberius_daemon, siberius::daemon::atom, folder_changed, "folderchg")
+  // sio_client callbacks -> server_link: (link_up, attempt, connect data), (link_refused, attempt,
+  // message, data), (link_down, attempt, reason).
+  CAF_ADD_ATOM(siberius_daemon, siberius::daemon::atom, link_up, "linkup")
+  CAF_ADD_ATOM(siberius_daemon, siberius::daemon::atom, link_refused, "linkrefuse")
+  CAF_ADD_ATOM(siberius_daemon, siberius::daemon::atom, link_down, "linkdown")
+  // sio_client ack callback -> server_link: (ack_arrived, ack ticket, ack_result).
+  CAF_ADD_ATOM(siberius_daemon, siberius::daemon::atom, ack_arrived, "ackarrived")
+  // server_link timers: (connect_now, attempt), (heartbeat), (drain), (sync_due).
+  CAF_ADD_ATOM(siberius_daemon, siberius::daemon::atom, connect_now, "connectnow")
+  CAF_ADD_ATOM(siberius_daemon, siberius::daemon::atom, heartbeat, "heartbeat")
+  CAF_ADD_ATOM(siberius_daemon, siberius::daemon::atom, drain, "drain")
+  CAF_ADD_ATOM(siberius_daemon, siberius::daemon::atom, sync_due, "syncdue")
+
+CAF_END_TYPE_ID_BLOCK(siberius_daemon)
+
+namespace siberius::daemon {
+
+/// One file the index read: where it is and what read_pdf said.
+struct folder_entry {
+  std::string path;
+  std::int64_t size = 0;
+  std::int64_t mtime_ns = 0;
+  pdf_facts facts;
+  /// True when the file must not be indexed (empty, not a PDF, truncated, encrypted, too slow, unreadable).
+  bool is_broken() const;
+  /// "path|size|mtime": a broken file is reported once per key.
+  std::string report_key() const;
+};
+
+/// Every file the index read, at one moment.
+using folder_inventory = std::vector<folder_entry>;
+
+} // namespace siberius::daemon
+
+// In-process only: these never cross a process boundary.
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(nlohmann::json)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(siberius::daemon::pdf_facts)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(siberius::daemon::folder_entry)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(siberius::daemon::folder_inventory)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(siberius::net::ack_result)

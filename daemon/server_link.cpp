@@ -1,0 +1,518 @@
+#include "daemon/server_link.hpp"
+
+#include <unordered_map>
+
+#include "daemon/folder_index.hpp"
+#include "daemon/host_facts.hpp"
+#include "daemon/log.hpp"
+
+namespace siberius::daemon {
+
+namespace {
+constexpr std::size_t batch_size = 10;       // the server's limit for daemon:pdf_indexed_batch
+constexpr std::size_t sync_chunk_size = 2000; // the server's limit per daemon:sync chunk
+
+const char* runtime_text() { return "siberius-daemon " SIBERIUS_VERSION " (C++17, CAF 0.17)"; }
+
+bool stored_status(const nlohmann::json& r) {
+  auto s = r.value("status", std::string());
+  return s == "indexed" || s == "updated" || s == "duplicate";
+}
+} // namespace
+
+struct server_link_state::sync_run {
+  std::string sync_id;
+  folder_inventory inventory;
+  std::size_t next_file = 0;     // first file of the next sync chunk
+  std::vector<const folder_entry*> indexable;
+  std::unordered_set<std::string> needed;
+  std::vector<const folder_entry*> to_send;
+  std::size_t next_send = 0;
+  std::vector<const folder_entry*> reports;
+  std::size_t next_report = 0;
+  std::int64_t marked_missing = 0;
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  std::uint64_t attempt = 0;
+};
+
+// ---- connection life cycle -------------------------------------------------
+
+void server_link_state::connect() {
+  ++attempt;
+  net::client_options opts;
+  opts.url = options.url;
+  opts.nsp = "/daemon";
+  opts.auth = {{"token", options.token}, {"clientId", options.client_id}, {"version", SIBERIUS_VERSION}};
+  opts.ca_file = options.ca_file;
+  client = std::make_unique<net::sio_client>(io->ioc.get_executor(), opts);
+  auto me = caf::actor_cast<caf::actor>(self);
+  auto att = attempt;
+  client->on_connect([me, att](const nlohmann::json& data) { caf::anon_send(me, atom::link_up_v, att, data); });
+  client->on_connect_error([me, att](const net::connect_error& err) {
+    caf::anon_send(me, atom::link_refused_v, att, err.message, err.data);
+  });
+  client->on_disconnect([me, att](const std::string& reason) { caf::anon_send(me, atom::link_down_v, att, reason); });
+  client->on_event([](const std::string& event, nlohmann::json, net::ack_responder ack) {
+    // Server -> daemon events (uploads, resync) are not served by this version yet.
+    if (ack)
+      ack(nlohmann::json::array({{{"ok", false}, {"error", "not supported by this daemon: " + event}}}));
+  });
+  log_event(log_level::debug, "daemon:connecting", {{"url", options.url}, {"attempt", att}});
+  client->connect();
+}
+
+void server_link_state::on_link_up(std::uint64_t att, const nlohmann::json& data) {
+  if (att != attempt)
+    return;
+  online = true;
+  backoff->reset();
+  log_event(log_level::info, "daemon:connected",
+            {{"url", options.url}, {"clientId", options.client_id}, {"lastSync", data.value("lastSync", nlohmann::json())}});
+  send_heartbeat();
+  self->delayed_send(self, options.heartbeat, atom::heartbeat_v, attempt);
+  // At every connect: the folder may have changed while we were away.
+  queue->set_resync_needed();
+  drain();
+}
+
+void server_link_state::on_link_refused(std::uint64_t att, const std::string& message, const nlohmann::json& data) {
+  if (att != attempt)
+    return;
+  client.reset();
+  int code = data.is_object() ? data.value("code", 0) : 0;
+  if (code == 401 || code == 403 || code == 400) {
+    auto delay = backoff->with_jitter(options.auth_retry);
+    log_event(log_level::error, "daemon:auth:failed",
+              {{"code", code},
+               {"message", message},
+               {"clientId", options.client_id},
+               {"hint", code == 400 ? "check CLIENT_ID and DAEMON_TOKEN"
+                                    : "the server refused this token or daemon: an operator must issue a token "
+                                      "(siberius-admin daemon-token create) or unblock the daemon"},
+               {"retryInSeconds", delay.count() / 1000}});
+    retry_in(delay);
+    return;
+  }
+  auto delay = backoff->next_delay();
+  log_event(log_level::warn, "daemon:connect:failed",
+            {{"url", options.url}, {"reason", message}, {"code", code}, {"retryInMs", delay.count()}});
+  retry_in(delay);
+}
+
+void server_link_state::on_link_down(std::uint64_t att, const std::string& reason) {
+  if (att != attempt)
+    return;
+  online = false;
+  reconciling = false;
+  batch_in_flight = false;
+  client.reset();
+  fail_pending_acks();
+  queue->release_all();
+  // "io server disconnect" = the server dropped this session on purpose (another
+  // daemon with our clientId replaced us): wait the longest step, not a hot loop.
+  auto delay = reason == "io server disconnect" ? backoff->with_jitter(options.reconnect_base * 12)
+                                                : backoff->next_delay();
+  log_event(log_level::warn, "daemon:disconnected",
+            {{"reason", reason}, {"queued", queue->size()}, {"retryInMs", delay.count()}});
+  retry_in(delay);
+}
+
+void server_link_state::retry_in(std::chrono::milliseconds delay) {
+  self->delayed_send(self, delay, atom::connect_now_v, attempt);
+}
+
+void server_link_state::emit(const char* event, nlohmann::json arg, ack_continuation then) {
+  auto ticket = next_ticket++;
+  pending_acks.emplace(ticket, std::move(then));
+  auto me = caf::actor_cast<caf::actor>(self);
+  client->emit_with_ack(
+      event, arg, [me, ticket](net::ack_result r) { caf::anon_send(me, atom::ack_arrived_v, ticket, std::move(r)); },
+      options.ack_timeout);
+}
+
+void server_link_state::on_ack(std::uint64_t ticket, net::ack_result& result) {
+  auto it = pending_acks.find(ticket);
+  if (it == pending_acks.end())
+    return; // failed already when the link went down
+  auto then = std::move(it->second);
+  pending_acks.erase(it);
+  then(result);
+}
+
+void server_link_state::fail_pending_acks() {
+  auto pending = std::move(pending_acks);
+  pending_acks.clear();
+  for (auto& [ticket, then] : pending) {
+    net::ack_result r;
+    r.status = net::ack_status::disconnected;
+    then(r);
+  }
+}
+
+// ---- heartbeat -------------------------------------------------------------
+
+nlohmann::json server_link_state::heartbeat_payload() const {
+  auto local = local_ipv4();
+  return {{"publicAddr", nullptr},
+          {"localAddr", local.empty() ? nlohmann::json() : nlohmann::json(local)},
+          {"version", SIBERIUS_VERSION},
+          {"runtime", runtime_text()},
+          {"platform", "linux"},
+          {"hostname", host_name()},
+          {"uptimeSeconds",
+           std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started).count()},
+          {"memoryBytes", resident_bytes()},
+          {"counters", {{"indexed", stored}, {"uploaded", 0}, {"errors", errors}, {"queued", queue->size()}}}};
+}
+
+void server_link_state::send_heartbeat() {
+  if (!online)
+    return;
+  emit("daemon:heartbeat", heartbeat_payload(), [](net::ack_result& r) {
+    if (!r)
+      log_event(log_level::debug, "daemon:heartbeat:unanswered", {{"status", net::to_string(r.status)}});
+  });
+}
+
+// ---- what folder_index learns ----------------------------------------------
+
+void server_link_state::on_document(folder_entry entry) {
+  if (!first_snapshot_taken)
+    return; // the first reconciliation of this run will carry it
+  outbound_event ev;
+  ev.kind = event_kind::document;
+  ev.file_hash = entry.facts.sha256;
+  ev.file_path = entry.path;
+  ev.payload = document_payload(entry, now_iso8601());
+  push(std::move(ev));
+}
+
+void server_link_state::on_broken(folder_entry entry) {
+  ++errors;
+  if (!first_snapshot_taken || reported_errors.count(entry.report_key()) > 0)
+    return;
+  outbound_event ev;
+  ev.kind = event_kind::error_report;
+  ev.file_hash = entry.facts.sha256;
+  ev.file_path = entry.path;
+  ev.report_key = entry.report_key();
+  ev.payload = error_payload(entry);
+  push(std::move(ev));
+}
+
+void server_link_state::push(outbound_event ev) {
+  if (!queue->push(std::move(ev)))
+    log_event(log_level::warn, "queue:overflow",
+              {{"limit", queue->limit()}, {"note", "queue dropped; a full reconciliation follows once connected"}});
+  drain();
+}
+
+void server_link_state::drain_later() {
+  if (drain_timer_armed)
+    return;
+  drain_timer_armed = true;
+  self->delayed_send(self, options.reconnect_base, atom::drain_v);
+}
+
+void server_link_state::drain() {
+  if (!online || reconciling || batch_in_flight)
+    return;
+  if (queue->resync_needed()) {
+    start_reconciliation();
+    return;
+  }
+  auto batch = queue->take_batch(batch_size);
+  if (batch.empty())
+    return;
+  batch_in_flight = true;
+  if (batch.front().kind == event_kind::error_report) {
+    auto ev = batch.front();
+    emit("daemon:error", ev.payload, [this, ev](net::ack_result& r) {
+      batch_in_flight = false;
+      auto ack = r ? r.args.at(0) : nlohmann::json();
+      if (r && ack.value("ok", false)) {
+        reported_errors.insert(ev.report_key);
+        queue->acked({ev.id});
+      } else if (r && !ack.value("retryable", false)) {
+        log_event(log_level::warn, "daemon:error:refused", {{"path", ev.file_path}, {"error", ack.value("error", "")}});
+        queue->acked({ev.id});
+      } else {
+        queue->release({ev.id});
+        if (online)
+          return drain_later();
+      }
+      drain();
+    });
+    return;
+  }
+  nlohmann::json docs = nlohmann::json::array();
+  for (auto& ev : batch)
+    docs.push_back(ev.payload);
+  emit("daemon:pdf_indexed_batch", {{"documents", std::move(docs)}},
+       [this, batch](net::ack_result& r) { on_batch_ack(batch, r); });
+}
+
+void server_link_state::on_batch_ack(const std::vector<outbound_event>& batch, net::ack_result& r) {
+  batch_in_flight = false;
+  std::vector<std::uint64_t> ids;
+  for (auto& ev : batch)
+    ids.push_back(ev.id);
+  if (!r) {
+    if (r.status == net::ack_status::too_large || r.status == net::ack_status::invalid_args) {
+      log_event(log_level::error, "pdf:unsendable", {{"status", net::to_string(r.status)}, {"count", batch.size()}});
+      queue->acked(ids);
+      errors += batch.size();
+      return drain();
+    }
+    queue->release(ids);
+    if (online)
+      drain_later();
+    return;
+  }
+  auto ack = r.args.empty() ? nlohmann::json() : r.args.at(0);
+  if (ack.contains("error")) {
+    if (ack.value("retryable", false)) {
+      log_event(log_level::warn, "pdf:batch:retry", {{"error", ack.value("error", "")}});
+      queue->release(ids);
+      return drain_later();
+    }
+    log_event(log_level::error, "pdf:batch:refused", {{"error", ack.value("error", "")}});
+    queue->acked(ids);
+    return drain();
+  }
+  auto results = ack.value("results", nlohmann::json::array());
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    auto res = i < results.size() ? results[i] : nlohmann::json::object();
+    if (stored_status(res)) {
+      ++stored;
+      log_event(log_level::info, "pdf:indexed",
+                {{"path", batch[i].file_path}, {"hash", batch[i].file_hash}, {"status", res.value("status", "")},
+                 {"recordId", res.value("recordId", nlohmann::json())}});
+    } else {
+      ++errors;
+      log_event(log_level::warn, "pdf:rejected",
+                {{"path", batch[i].file_path}, {"hash", batch[i].file_hash}, {"error", res.value("error", "no result")}});
+    }
+  }
+  queue->acked(ids);
+  drain();
+}
+
+// ---- full reconciliation ---------------------------------------------------
+
+void server_link_state::start_reconciliation() {
+  if (!online || reconciling)
+    return;
+  reconciling = true;
+  auto att = attempt;
+  self->request(index, caf::infinite, atom::inventory_v)
+      .then(
+          [this, att](folder_inventory& inventory) {
+            if (att != attempt || !online) {
+              reconciling = false;
+              return;
+            }
+            // The snapshot covers everything the queue dropped before this moment.
+            queue->clear_resync_needed();
+            first_snapshot_taken = true;
+            auto run = std::make_shared<sync_run>();
+            run->attempt = att;
+            run->sync_id = options.client_id + "-" +
+                           std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                              std::chrono::system_clock::now().time_since_epoch())
+                                              .count()) +
+                           "-" + std::to_string(++sync_count);
+            run->inventory = std::move(inventory);
+            for (auto& e : run->inventory) {
+              if (!e.is_broken() && !e.facts.sha256.empty())
+                run->indexable.push_back(&e);
+              else if (e.is_broken() && reported_errors.count(e.report_key()) == 0)
+                run->reports.push_back(&e);
+            }
+            send_sync_chunk(run);
+          },
+          [this](caf::error& err) {
+            reconciling = false;
+            queue->set_resync_needed();
+            log_event(log_level::error, "sync:failed", {{"reason", caf::to_string(err)}});
+            drain_later();
+          });
+}
+
+void server_link_state::send_sync_chunk(std::shared_ptr<sync_run> run) {
+  nlohmann::json files = nlohmann::json::array();
+  auto end = std::min(run->indexable.size(), run->next_file + sync_chunk_size);
+  for (auto i = run->next_file; i < end; ++i)
+    files.push_back({{"fileHash", run->indexable[i]->facts.sha256}, {"filePath", run->indexable[i]->path}});
+  run->next_file = end;
+  bool done = end == run->indexable.size();
+  emit("daemon:sync", {{"syncId", run->sync_id}, {"files", std::move(files)}, {"done", done}},
+       [this, run, done](net::ack_result& r) {
+         if (run->attempt != attempt || !online)
+           return finish_reconciliation(run, false);
+         auto ack = r && !r.args.empty() ? r.args.at(0) : nlohmann::json();
+         if (!r || !ack.contains("needed")) {
+           log_event(log_level::warn, "sync:failed",
+                     {{"syncId", run->sync_id},
+                      {"reason", r ? ack.value("error", std::string("no needed list")) : net::to_string(r.status)}});
+           // Retry later only when it can help (database down, no answer); a refusal would loop.
+           if (!r || ack.value("retryable", false))
+             queue->set_resync_needed();
+           return finish_reconciliation(run, false);
+         }
+         for (auto& h : ack["needed"])
+           if (h.is_string())
+             run->needed.insert(h.get<std::string>());
+         if (!done)
+           return send_sync_chunk(run);
+         run->marked_missing = ack.value("markedMissing", 0);
+         std::unordered_set<std::string> picked;
+         for (auto* e : run->indexable)
+           if (run->needed.count(e->facts.sha256) > 0 && picked.insert(e->facts.sha256).second)
+             run->to_send.push_back(e);
+         send_needed(run);
+       });
+}
+
+void server_link_state::send_needed(std::shared_ptr<sync_run> run) {
+  if (run->next_send >= run->to_send.size())
+    return send_error_reports(run);
+  nlohmann::json docs = nlohmann::json::array();
+  auto first = run->next_send;
+  auto end = std::min(run->to_send.size(), first + batch_size);
+  auto now = now_iso8601();
+  for (auto i = first; i < end; ++i)
+    docs.push_back(document_payload(*run->to_send[i], now));
+  run->next_send = end;
+  emit("daemon:pdf_indexed_batch", {{"documents", std::move(docs)}}, [this, run, first, end](net::ack_result& r) {
+    if (run->attempt != attempt || !online)
+      return finish_reconciliation(run, false);
+    auto ack = r && !r.args.empty() ? r.args.at(0) : nlohmann::json();
+    if (!r || ack.contains("error")) {
+      log_event(log_level::warn, "sync:send:failed",
+                {{"reason", r ? ack.value("error", std::string()) : net::to_string(r.status)}});
+      queue->set_resync_needed();
+      return finish_reconciliation(run, false);
+    }
+    auto results = ack.value("results", nlohmann::json::array());
+    for (auto i = first; i < end; ++i) {
+      auto res = i - first < results.size() ? results[i - first] : nlohmann::json::object();
+      auto* e = run->to_send[i];
+      if (stored_status(res)) {
+        ++stored;
+        log_event(log_level::info, "pdf:indexed",
+                  {{"path", e->path}, {"hash", e->facts.sha256}, {"status", res.value("status", "")},
+                   {"recordId", res.value("recordId", nlohmann::json())}});
+      } else {
+        ++errors;
+        log_event(log_level::warn, "pdf:rejected",
+                  {{"path", e->path}, {"hash", e->facts.sha256}, {"error", res.value("error", "no result")}});
+      }
+    }
+    send_needed(run);
+  });
+}
+
+void server_link_state::send_error_reports(std::shared_ptr<sync_run> run) {
+  if (run->next_report >= run->reports.size())
+    return finish_reconciliation(run, true);
+  auto* e = run->reports[run->next_report++];
+  auto key = e->report_key();
+  emit("daemon:error", error_payload(*e), [this, run, key](net::ack_result& r) {
+    if (run->attempt != attempt || !online)
+      return finish_reconciliation(run, false);
+    if (r && !r.args.empty() && r.args.at(0).value("ok", false))
+      reported_errors.insert(key);
+    send_error_reports(run);
+  });
+}
+
+void server_link_state::finish_reconciliation(std::shared_ptr<sync_run> run, bool complete) {
+  if (!reconciling)
+    return;
+  reconciling = false;
+  if (complete) {
+    // Queued events the sync just covered need not travel again.
+    std::unordered_set<std::string> covered;
+    for (auto* e : run->indexable)
+      covered.insert(e->facts.sha256 + "\n" + e->path);
+    auto dropped = queue->drop_if([&](const outbound_event& ev) {
+      return ev.kind == event_kind::document ? covered.count(ev.file_hash + "\n" + ev.file_path) > 0
+                                             : reported_errors.count(ev.report_key) > 0;
+    });
+    log_event(log_level::info, "sync:done",
+              {{"syncId", run->sync_id},
+               {"files", run->indexable.size()},
+               {"needed", run->needed.size()},
+               {"sent", run->to_send.size()},
+               {"errorsReported", run->reports.size()},
+               {"markedMissing", run->marked_missing},
+               {"queueCovered", dropped},
+               {"ms", std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                            run->started)
+                          .count()}});
+    drain();
+  } else if (online) {
+    drain_later();
+  }
+}
+
+// ---- behavior --------------------------------------------------------------
+
+caf::behavior server_link(caf::stateful_actor<server_link_state>* self, link_options options) {
+  auto& st = self->state;
+  st.self = self;
+  st.options = std::move(options);
+  st.backoff = std::make_unique<reconnect_backoff>(st.options.reconnect_base);
+  st.queue = std::make_unique<outbound_queue>(st.options.queue_limit);
+  st.io = std::make_unique<io_thread>();
+  self->attach_functor([self] {
+    // Leave the namespace politely before the I/O thread stops.
+    if (self->state.client)
+      self->state.client->close();
+    self->state.client.reset();
+    self->state.io.reset();
+  });
+  return {
+      [self](atom::inventory, caf::actor index) {
+        self->state.index = std::move(index);
+        self->state.connect();
+      },
+      [self](atom::link_up, std::uint64_t att, const nlohmann::json& data) { self->state.on_link_up(att, data); },
+      [self](atom::link_refused, std::uint64_t att, const std::string& message, const nlohmann::json& data) {
+        self->state.on_link_refused(att, message, data);
+      },
+      [self](atom::link_down, std::uint64_t att, const std::string& reason) { self->state.on_link_down(att, reason); },
+      [self](atom::ack_arrived, std::uint64_t ticket, net::ack_result& r) { self->state.on_ack(ticket, r); },
+      [self](atom::connect_now, std::uint64_t att) {
+        if (att == self->state.attempt && !self->state.client)
+          self->state.connect();
+      },
+      [self](atom::heartbeat, std::uint64_t att) {
+        if (att != self->state.attempt || !self->state.online)
+          return;
+        self->state.send_heartbeat();
+        self->delayed_send(self, self->state.options.heartbeat, atom::heartbeat_v, att);
+      },
+      [self](atom::document, folder_entry& e) { self->state.on_document(std::move(e)); },
+      [self](atom::broken, folder_entry& e) { self->state.on_broken(std::move(e)); },
+      [self](atom::folder_changed) {
+        auto& st = self->state;
+        if (st.sync_timer_armed)
+          return;
+        st.sync_timer_armed = true;
+        self->delayed_send(self, st.options.sync_debounce, atom::sync_due_v);
+      },
+      [self](atom::sync_due) {
+        self->state.sync_timer_armed = false;
+        self->state.queue->set_resync_needed();
+        self->state.drain();
+      },
+      [self](atom::drain) {
+        self->state.drain_timer_armed = false;
+        self->state.drain();
+      },
+  };
+}
+
+} // namespace siberius::daemon

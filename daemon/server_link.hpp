@@ -1,0 +1,108 @@
+// server_link: the daemon's one connection to siberius-server's /daemon
+// namespace. It reconnects with backoff (a long wait after 401/403), runs the
+// full reconciliation after every connect and whenever one is owed (queue
+// overflow, deleted files), and sends what folder_index learns through the
+// bounded outbound_queue, in batches of 10, dropping an event only once acked.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <unordered_set>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <caf/all.hpp>
+
+#include "daemon/messages.hpp"
+#include "daemon/outbound_queue.hpp"
+#include "daemon/reconnect_backoff.hpp"
+#include "net/client/sio_client.hpp"
+
+namespace siberius::daemon {
+
+struct link_options {
+  std::string url;
+  std::string token;
+  std::string client_id;
+  std::string ca_file;
+  std::size_t queue_limit = 100;
+  std::chrono::milliseconds heartbeat{30000};
+  std::chrono::milliseconds reconnect_base{5000};
+  std::chrono::milliseconds auth_retry{600000};
+  std::chrono::milliseconds sync_debounce{2000};
+  std::chrono::milliseconds ack_timeout{30000};
+};
+
+/// The thread the Socket.IO client's I/O runs on (the client owns no thread).
+struct io_thread {
+  boost::asio::io_context ioc{1};
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> guard{ioc.get_executor()};
+  std::thread thread{[this] { ioc.run(); }};
+  ~io_thread() {
+    guard.reset();
+    ioc.stop();
+    thread.join();
+  }
+};
+
+struct server_link_state {
+  using ack_continuation = std::function<void(net::ack_result&)>;
+
+  caf::event_based_actor* self = nullptr;
+  caf::actor index;
+  link_options options;
+  std::unique_ptr<io_thread> io; // declared before client: outlives it
+  std::unique_ptr<net::sio_client> client;
+  std::uint64_t attempt = 0; // which client the callbacks belong to
+  bool online = false;
+  bool reconciling = false;
+  bool batch_in_flight = false;
+  bool first_snapshot_taken = false;
+  bool sync_timer_armed = false;
+  bool drain_timer_armed = false;
+  std::unique_ptr<reconnect_backoff> backoff;
+  std::unique_ptr<outbound_queue> queue;
+  std::uint64_t next_ticket = 1;
+  std::unordered_map<std::uint64_t, ack_continuation> pending_acks;
+  std::unordered_set<std::string> reported_errors; // report keys the server acked
+  std::uint64_t stored = 0, errors = 0, sync_count = 0;
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+
+  static inline const char* name = "server_link";
+
+  void connect();
+  void on_link_up(std::uint64_t att, const nlohmann::json& data);
+  void on_link_refused(std::uint64_t att, const std::string& message, const nlohmann::json& data);
+  void on_link_down(std::uint64_t att, const std::string& reason);
+  void retry_in(std::chrono::milliseconds delay);
+  void emit(const char* event, nlohmann::json arg, ack_continuation then);
+  void on_ack(std::uint64_t ticket, net::ack_result& result);
+  void fail_pending_acks();
+
+  void send_heartbeat();
+  void on_document(folder_entry entry);
+  void on_broken(folder_entry entry);
+  void push(outbound_event ev);
+  void drain();
+  void drain_later();
+  void on_batch_ack(const std::vector<outbound_event>& batch, net::ack_result& result);
+
+  void start_reconciliation();
+  struct sync_run;
+  void send_sync_chunk(std::shared_ptr<sync_run> run);
+  void send_needed(std::shared_ptr<sync_run> run);
+  void send_error_reports(std::shared_ptr<sync_run> run);
+  void finish_reconciliation(std::shared_ptr<sync_run> run, bool complete);
+
+  nlohmann::json heartbeat_payload() const;
+};
+
+/// Starts connecting once told where folder_index is: (inventory, index actor),
+/// since the two know each other and the link is spawned first.
+caf::behavior server_link(caf::stateful_actor<server_link_state>* self, link_options options);
+
+} // namespace siberius::daemon
