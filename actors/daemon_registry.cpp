@@ -71,7 +71,8 @@ void daemon_registry_state::on_authenticated(const net::connection_ptr& conn, co
     log_event(log_level::info, "daemon:replaced", {{"clientId", client_id}, {"ip", conn->remote_address()}});
     self->send(old->second, atom::replace_v);
   }
-  session_info info{client_id, outcome.daemon.name, conn->remote_address(), options.max_sync_files};
+  session_info info{client_id, outcome.daemon.name, conn->remote_address(), options.max_sync_files,
+                    options.audience};
   // Linked: the registry going down takes its sessions with it. Monitored:
   // a session ending, for whatever reason, is cleaned up in on_session_down.
   auto session = self->spawn<caf::monitored + caf::linked>(daemon_session, conn, caf::actor_cast<caf::actor>(self), db, hub, info);

@@ -4,7 +4,9 @@
 // writes the latest heartbeats in bulk.
 #pragma once
 
+#include <atomic>
 #include <chrono>
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -21,6 +23,8 @@ struct registry_options {
   std::chrono::milliseconds heartbeat_flush{2000};
   /// Largest sync (files) one daemon may report; past it the sync is refused.
   std::size_t max_sync_files = 500000;
+  /// Passed on to the sessions (see session_info::audience).
+  std::shared_ptr<const std::atomic<std::size_t>> audience;
 };
 
 struct daemon_registry_state {

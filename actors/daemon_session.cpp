@@ -91,10 +91,12 @@ void daemon_session_state::on_pdf_indexed(const json& payload, std::optional<std
     return ack(ack_id, {{"received", false}, {"error", *err}});
   }
   std::vector<storage::pdf_document> docs{std::move(std::get<storage::pdf_document>(parsed))};
-  self->request(db, db_timeout, atom::ingest_v, info.client_id, docs)
+  // A copy for the announcement only when someone listens.
+  auto heard = audience_listening() ? docs : std::vector<storage::pdf_document>{};
+  self->request(db, db_timeout, atom::ingest_v, info.client_id, std::move(docs))
     .then(
       [=](const std::vector<storage::ingest_result>& results) {
-        announce(docs, results);
+        announce(heard, results);
         auto& r = results.at(0);
         if (r.status == storage::ingest_status::error)
           return ack(ack_id, {{"received", false}, {"error", r.error}});
@@ -148,10 +150,11 @@ void daemon_session_state::on_pdf_indexed_batch(const json& payload, std::option
   };
   if (valid.empty())
     return finish();
-  self->request(db, db_timeout, atom::ingest_v, info.client_id, valid)
+  auto heard = audience_listening() ? valid : std::vector<storage::pdf_document>{};
+  self->request(db, db_timeout, atom::ingest_v, info.client_id, std::move(valid))
     .then(
       [=](const std::vector<storage::ingest_result>& stored) {
-        announce(valid, stored);
+        announce(heard, stored);
         for (std::size_t i = 0; i < stored.size() && i < slots.size(); ++i)
           (*results)[slots[i]] = result_json(stored[i]);
         finish();
@@ -159,6 +162,10 @@ void daemon_session_state::on_pdf_indexed_batch(const json& payload, std::option
       [=](const caf::error&) {
         ack(ack_id, {{"error", "database unavailable, retry later"}, {"retryable", true}});
       });
+}
+
+bool daemon_session_state::audience_listening() const {
+  return !info.audience || info.audience->load(std::memory_order_relaxed) > 0;
 }
 
 void daemon_session_state::announce(const std::vector<storage::pdf_document>& docs,

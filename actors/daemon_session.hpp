@@ -3,6 +3,8 @@
 // after what it acknowledges is committed.
 #pragma once
 
+#include <atomic>
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_set>
@@ -20,6 +22,8 @@ struct session_info {
   std::string name;
   std::string remote_address;
   std::size_t max_sync_files = 500000;
+  /// /client connections listening (client_hub); null = always announce.
+  std::shared_ptr<const std::atomic<std::size_t>> audience;
 };
 
 struct daemon_session_state {
@@ -41,6 +45,8 @@ struct daemon_session_state {
   void on_pdf_indexed(const nlohmann::json& payload, std::optional<std::uint64_t> ack_id);
   void on_pdf_indexed_batch(const nlohmann::json& payload, std::optional<std::uint64_t> ack_id);
   void on_sync(const nlohmann::json& payload, std::optional<std::uint64_t> ack_id);
+  /// Whether anyone would hear an announcement.
+  bool audience_listening() const;
   /// Tells the clients about documents the server had not seen before.
   void announce(const std::vector<storage::pdf_document>& docs, const std::vector<storage::ingest_result>& results);
   void on_error_report(const nlohmann::json& payload, std::optional<std::uint64_t> ack_id);

@@ -1,6 +1,8 @@
 // siberius-server: the cloud side. Applies the schema, starts the actors
 // (database pool, daemon registry) and the network front, and runs until
 // SIGINT/SIGTERM.
+#include <malloc.h>
+
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
@@ -10,6 +12,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <CLI/CLI.hpp>
 #include <caf/all.hpp>
 
@@ -157,8 +160,11 @@ int main(int argc, char** argv) {
   caf_cfg.set("logger.verbosity", caf::atom("quiet"));
   caf::actor_system sys{caf_cfg};
   auto db = actors::spawn_db_pool(sys, store_opts, cfg.db_workers);
-  auto hub = sys.spawn(actors::client_hub);
-  auto registry = sys.spawn(actors::daemon_registry, db, hub, actors::registry_options{});
+  auto audience = std::make_shared<std::atomic<std::size_t>>(0);
+  auto hub = sys.spawn(actors::client_hub, audience);
+  actors::registry_options registry_opts;
+  registry_opts.audience = audience;
+  auto registry = sys.spawn(actors::daemon_registry, db, hub, registry_opts);
 
   boost::asio::io_context ioc{static_cast<int>(cfg.io_threads)};
   net::server_options net_opts;
@@ -191,10 +197,28 @@ int main(int argc, char** argv) {
   actors::log_event(actors::log_level::info, "server:listening",
                     {{"host", cfg.host}, {"port", front.port()}, {"version", SIBERIUS_VERSION}});
 
+  // Bursts of ingest allocate and free many small blocks across threads; glibc
+  // keeps the freed pages, so RSS would stay at the burst's peak. Giving them
+  // back every few seconds costs a few milliseconds.
+  boost::asio::steady_timer trim_timer{ioc};
+  std::function<void()> schedule_trim = [&] {
+    trim_timer.expires_after(std::chrono::seconds(5));
+    trim_timer.async_wait([&](const boost::system::error_code& ec) {
+      if (ec)
+        return;
+      malloc_trim(0);
+      schedule_trim();
+    });
+  };
+  schedule_trim();
+
   boost::asio::signal_set signals{ioc, SIGINT, SIGTERM};
-  signals.async_wait([&](const boost::system::error_code&, int sig) {
+  signals.async_wait([&](const boost::system::error_code& ec, int sig) {
+    if (ec)
+      return;
     actors::log_event(actors::log_level::info, "server:stopping", {{"signal", sig}});
     front.stop();
+    trim_timer.cancel();
     ioc.stop();
   });
   std::signal(SIGPIPE, SIG_IGN);

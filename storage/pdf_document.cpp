@@ -202,8 +202,9 @@ std::optional<error> parse_into(const nlohmann::json& j, pdf_document& doc) {
     }
   }
 
-  doc.raw = j;
-  auto bytes = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).size();
+  // Kept as text: it is measured here and stored as is, never walked again.
+  doc.raw = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  auto bytes = doc.raw.size();
   if (bytes > max_raw_bytes)
     return "document: too large (" + std::to_string(bytes) + " bytes, at most " + std::to_string(max_raw_bytes) + ")";
   return std::nullopt;

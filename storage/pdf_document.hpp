@@ -22,7 +22,7 @@ struct pdf_document {
   std::optional<std::string> data_evento; // ISO YYYY-MM-DD, a real date
   std::optional<double> valor_total;      // >= 0, finite
   std::optional<std::string> indexed_at;  // ISO 8601 as sent
-  nlohmann::json raw;     // everything the daemon sent
+  std::string raw;        // everything the daemon sent, as JSON text (stored as JSONB)
 };
 
 /// Validates one document object. Errors name the field and what is wrong,

@@ -142,9 +142,10 @@ struct ingest_arrays {
     } else {
       append_null_element(valor_total);
     }
-    append_array_element(metadata, d.raw.is_null() ? std::string("{}")
-                                                   : d.raw.dump(-1, ' ', false,
-                                                                nlohmann::json::error_handler_t::replace));
+    if (d.raw.empty())
+      append_array_element(metadata, std::string("{}"));
+    else
+      append_array_element(metadata, d.raw);
     if (d.indexed_at && is_iso_timestamp(*d.indexed_at))
       append_array_element(indexed_at, *d.indexed_at);
     else

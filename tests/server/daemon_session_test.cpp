@@ -138,6 +138,20 @@ CAF_TEST(the same document twice is a duplicate and announced once) {
   CAF_CHECK_EQUAL(pushed()[0].second["cliente"], "Construtora Horizonte");
 }
 
+CAF_TEST(with no client listening nothing is announced but the ack is the same) {
+  auto nobody = std::make_shared<std::atomic<std::size_t>>(0);
+  auto quiet = sys.spawn(actors::daemon_session, conn, registry, db, hub,
+                         actors::session_info{"office-2", "Office", "203.0.113.7", 100, nobody});
+  self->send(quiet, atom::sio_event_v, std::string("daemon:pdf_indexed"), json::array({document(hash_b)}),
+             std::optional<std::uint64_t>{4});
+  run();
+  auto ack = conn->ack_payload(4);
+  CAF_CHECK_EQUAL(ack["status"], "indexed");
+  CAF_CHECK(pushed().empty());
+  self->send_exit(quiet, caf::exit_reason::user_shutdown);
+  run();
+}
+
 CAF_TEST(an impossible date is refused with the field named and never stored) {
   auto ack = send_event("daemon:pdf_indexed", document(hash_a, "2026-02-30"), 7);
   CAF_CHECK_EQUAL(ack["received"], false);

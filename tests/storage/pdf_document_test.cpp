@@ -63,7 +63,8 @@ CAF_TEST(a valid event becomes a typed document) {
   CAF_CHECK_EQUAL(d.valor_total.value_or(-1), 1500.5);
   CAF_CHECK_EQUAL(d.indexed_at.value_or(""), "2026-01-02T10:00:00.000Z");
   // unknown fields are kept for the JSONB column
-  CAF_CHECK_EQUAL(d.raw["metadata"]["paginas"], 2);
+  auto raw = nlohmann::json::parse(d.raw);
+  CAF_CHECK_EQUAL(raw["metadata"]["paginas"], 2);
 }
 
 CAF_TEST(optional metadata may be absent or null) {
