@@ -171,6 +171,15 @@ int main(int argc, char** argv) {
   net_opts.engine.ping_interval = std::chrono::milliseconds(cfg.ping_interval_ms);
   net_opts.engine.ping_timeout = std::chrono::milliseconds(cfg.ping_timeout_ms);
   net_opts.max_connections = cfg.max_connections;
+  // The front's lines (malformed frames, overflows) join the server's log
+  // with the same ts/level shape; they are all worth a warning.
+  net_opts.log = [](const nlohmann::json& line) {
+    auto fields = line;
+    auto event = fields.value("event", std::string("net"));
+    fields.erase("event");
+    actors::log_event(event == "net:listening" ? actors::log_level::debug : actors::log_level::warn, event,
+                      std::move(fields));
+  };
   net::server front{ioc, net_opts};
   front.add_namespace(actors::daemon_nsp, actors::make_daemon_namespace(registry));
   front.add_namespace(actors::client_nsp, actors::make_client_namespace(sys, db, hub));

@@ -79,6 +79,17 @@ for (const [what, frame] of closesOn) {
   });
 }
 
+test('a malformed packet is logged as one JSON line with a stable event name', async () => {
+  const c = await authenticated();
+  c.ws.send('4garbage');
+  await c.closed;
+  const line = await until('sio:malformed logged', () => server.logs.find((l) => l.event === 'sio:malformed'));
+  assert.equal(line.level, 'warn');
+  assert.match(line.ts, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  assert.equal(line.remote, '127.0.0.1');
+  assert.ok(line.reason);
+});
+
 test('an event before the namespace is joined closes the socket', async () => {
   const c = raw();
   await c.opened;
