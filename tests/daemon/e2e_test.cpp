@@ -1,0 +1,348 @@
+// The real siberius-daemon against a real siberius-server and PostgreSQL
+// (SIBERIUS_PG): real files in temporary folders, checked in the database.
+#define CAF_SUITE daemon_e2e
+#include "caf/test/unit_test.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <set>
+#include <thread>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <nlohmann/json.hpp>
+#include <openssl/evp.h>
+#include <pqxx/pqxx>
+
+#include "../cli/child_process.hpp"
+#include "../cli/temp_dir.hpp"
+
+using namespace siberius::cli::testing;
+using nlohmann::json;
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string source_dir() {
+  const char* v = std::getenv("SIBERIUS_SOURCE_DIR");
+  return v != nullptr && *v != '\0' ? v : SIBERIUS_TEST_SOURCE_DIR;
+}
+std::string corpus_dir() { return source_dir() + "/../shared/corpus/pdfs"; }
+
+unsigned short free_port() {
+  boost::asio::io_context ioc;
+  boost::asio::ip::tcp::acceptor a(ioc, {boost::asio::ip::make_address("127.0.0.1"), 0});
+  return a.local_endpoint().port();
+}
+
+std::string sha256_of(const std::string& path) {
+  auto bytes = read_file(path);
+  unsigned char d[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  EVP_Digest(bytes.data(), bytes.size(), d, &n, EVP_sha256(), nullptr);
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  for (unsigned i = 0; i < n; ++i) {
+    out += hex[d[i] >> 4];
+    out += hex[d[i] & 15];
+  }
+  return out;
+}
+
+std::size_t count_in(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (auto p = text.find(what); p != std::string::npos; p = text.find(what, p + 1))
+    ++n;
+  return n;
+}
+
+template <class Check>
+bool eventually(Check check, std::chrono::milliseconds limit = 20s) {
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (check())
+      return true;
+    std::this_thread::sleep_for(100ms);
+  }
+  return check();
+}
+
+// One database, one server on a fixed port (so it can be restarted), one folder.
+class world {
+public:
+  world() {
+    const char* pg = std::getenv("SIBERIUS_PG");
+    if (pg == nullptr || *pg == '\0')
+      throw std::runtime_error("SIBERIUS_PG is not set (scripts/test starts a cluster)");
+    admin_ = pg;
+    static int n = 0;
+    db_ = "sib_daemon_e2e_" + std::to_string(::getpid()) + "_" + std::to_string(++n);
+    {
+      pqxx::connection c(admin_);
+      pqxx::nontransaction t(c);
+      t.exec("CREATE DATABASE " + c.quote_name(db_));
+    }
+    conninfo_ = admin_ + " dbname=" + db_;
+    port = free_port();
+    fs::create_directories(folder());
+    start_server();
+    creds = json::parse(read_file(dir.path() + "/credentials.json"));
+  }
+  ~world() {
+    daemon.reset();
+    server.reset();
+    try {
+      pqxx::connection c(admin_);
+      pqxx::nontransaction t(c);
+      t.exec("DROP DATABASE IF EXISTS " + c.quote_name(db_) + " WITH (FORCE)");
+    } catch (...) {
+    }
+  }
+
+  std::string folder() const { return dir.path() + "/pdfs"; }
+  std::string server_log() const { return read_file(dir.path() + "/server.log"); }
+  std::string daemon_log() const { return read_file(dir.path() + "/daemon.log"); }
+
+  void start_server() {
+    auto log = dir.path() + "/server.log";
+    auto before = count_in(read_file(log), "\"server:listening\"");
+    server = std::make_unique<child_process>(
+        std::vector<std::string>{SIBERIUS_SERVER_BIN, "--port", std::to_string(port), "--db", conninfo_,
+                                 "--schema-dir", source_dir() + "/schema", "--credentials",
+                                 dir.path() + "/credentials.json", "--db-workers", "1", "--io-threads", "1"},
+        std::vector<std::string>{"PATH=/usr/bin:/bin"}, log, log);
+    if (!eventually([&] { return count_in(read_file(log), "\"server:listening\"") > before; }, 30s))
+      throw std::runtime_error("siberius-server did not start: " + read_file(log));
+  }
+
+  void start_daemon(std::vector<std::string> extra = {}) {
+    std::vector<std::string> env{"PATH=/usr/bin:/bin",
+                                 "SERVER_URL=http://127.0.0.1:" + std::to_string(port),
+                                 "DAEMON_TOKEN=" + creds["daemonToken"].get<std::string>(),
+                                 "CLIENT_ID=" + creds["clientId"].get<std::string>(),
+                                 "PDF_DIRECTORY=" + folder(),
+                                 "STABLE_MS=200",
+                                 "SETTLE_MS=2500",
+                                 "RECONNECT_BASE_MS=200",
+                                 "SYNC_DEBOUNCE_MS=300",
+                                 "PARSE_WORKERS=2"};
+    env.insert(env.end(), extra.begin(), extra.end());
+    auto log = dir.path() + "/daemon.log";
+    daemon = std::make_unique<child_process>(std::vector<std::string>{SIBERIUS_DAEMON_BIN, "--config", "/dev/null"},
+                                             env, log, log);
+  }
+
+  /// file_hash -> (status, local_path) of every row.
+  std::map<std::string, std::pair<std::string, std::string>> rows() {
+    std::map<std::string, std::pair<std::string, std::string>> out;
+    pqxx::connection c(conninfo_);
+    pqxx::nontransaction t(c);
+    for (auto r : t.exec("SELECT file_hash, status, coalesce(local_path, '') FROM pdf_cache"))
+      out[r[0].as<std::string>()] = {r[1].as<std::string>(), r[2].as<std::string>()};
+    return out;
+  }
+
+  pqxx::result query(const std::string& sql) {
+    pqxx::connection c(conninfo_);
+    pqxx::nontransaction t(c);
+    return t.exec(sql);
+  }
+
+  /// The hashes of the PDFs the folder holds, as the server should see them.
+  std::set<std::string> folder_hashes(std::set<std::string> skip = {}) {
+    std::set<std::string> out;
+    for (auto& e : fs::recursive_directory_iterator(folder()))
+      if (e.is_regular_file() && e.path().extension() == ".pdf" && skip.count(e.path().filename().string()) == 0)
+        out.insert(sha256_of(e.path().string()));
+    return out;
+  }
+
+  std::set<std::string> available_hashes() {
+    std::set<std::string> out;
+    for (auto& [h, v] : rows())
+      if (v.first == "available_local")
+        out.insert(h);
+    return out;
+  }
+
+  temp_dir dir;
+  json creds;
+  unsigned short port = 0;
+  std::unique_ptr<child_process> server;
+  std::unique_ptr<child_process> daemon;
+
+private:
+  std::string admin_, db_, conninfo_;
+};
+
+const std::set<std::string> broken_names = {"bad_empty.pdf", "bad_not_a_pdf.pdf", "bad_truncated.pdf",
+                                            "bad_encrypted.pdf"};
+
+std::map<std::string, std::string> listing(const std::string& root) {
+  std::map<std::string, std::string> out;
+  for (auto& e : fs::recursive_directory_iterator(root)) {
+    auto t = fs::last_write_time(e.path()).time_since_epoch().count();
+    out[e.path().string()] = std::to_string(t) + "/" + (e.is_regular_file() ? std::to_string(e.file_size()) : "d");
+  }
+  return out;
+}
+
+void copy_corpus(const std::string& to, const std::string& nested) {
+  fs::create_directories(to + "/" + nested);
+  int i = 0;
+  for (auto& e : fs::directory_iterator(corpus_dir())) {
+    if (e.path().extension() != ".pdf")
+      continue;
+    auto target = (++i % 3 == 0 ? to + "/" + nested : to) + "/" + e.path().filename().string();
+    fs::copy_file(e.path(), target);
+  }
+}
+
+} // namespace
+
+CAF_TEST(every corpus file once with its metadata and junk ignored and folder untouched) {
+  world w;
+  copy_corpus(w.folder(), "2025/10");
+  for (auto junk : {"~$orcamento.pdf", "rascunho.pdf.tmp", "download.pdf.part", ".escondido.pdf", "Thumbs.db",
+                    "notas.txt"})
+    fs::copy_file(corpus_dir() + "/orcamento_3061_lines.pdf", w.folder() + "/" + junk);
+  auto before = listing(w.folder());
+  w.start_daemon();
+  auto expected_hashes = w.folder_hashes(broken_names);
+  CAF_REQUIRE(eventually([&] { return w.rows().size() >= expected_hashes.size(); }));
+  std::this_thread::sleep_for(3s); // broken files settle after SETTLE_MS; nothing more may arrive
+  auto rows = w.rows();
+  CAF_CHECK_EQUAL(rows.size(), expected_hashes.size());
+  for (auto& h : expected_hashes)
+    CAF_CHECK(rows.count(h) == 1);
+  // No junk path was recorded.
+  for (auto& [h, v] : rows)
+    CAF_CHECK(v.second.find("~$") == std::string::npos && v.second.find(".tmp") == std::string::npos &&
+              v.second.find("/.") == std::string::npos);
+  // Metadata as expected.json says.
+  auto expected = json::parse(read_file(corpus_dir() + "/expected.json"));
+  auto meta = w.query("SELECT local_path, tipo, numero, cliente, to_char(data_evento, 'YYYY-MM-DD'), valor_total "
+                      "FROM pdf_cache");
+  int checked = 0;
+  for (auto r : meta) {
+    auto name = fs::path(r[0].as<std::string>()).filename().string();
+    if (!expected.contains(name))
+      continue;
+    auto& x = expected[name];
+    CAF_CHECK_EQUAL(r[1].as<std::string>(), x.value("tipo", "desconhecido"));
+    if (x.contains("numero"))
+      CAF_CHECK_EQUAL(r[2].is_null() ? "null" : r[2].as<std::string>(),
+                      x["numero"].is_null() ? "null" : x["numero"].get<std::string>());
+    if (x.contains("dataEvento"))
+      CAF_CHECK_EQUAL(r[4].is_null() ? "null" : r[4].as<std::string>(),
+                      x["dataEvento"].is_null() ? "null" : x["dataEvento"].get<std::string>());
+    if (x.contains("valorTotal") && !x["valorTotal"].is_null())
+      CAF_CHECK_LESS(std::abs(r[5].as<double>() - x["valorTotal"].get<double>()), 0.005);
+    ++checked;
+  }
+  CAF_CHECK_GREATER_OR_EQUAL(checked, 24);
+  // Broken files: reported through daemon:error with their problem as the code, not indexed.
+  auto codes = w.query("SELECT event->>'code' FROM daemon_events ORDER BY 1");
+  std::multiset<std::string> seen;
+  for (auto r : codes)
+    seen.insert(r[0].c_str());
+  for (auto code : {"empty", "encrypted", "not_a_pdf", "truncated"})
+    CAF_CHECK_EQUAL(seen.count(code), 1u);
+  // The daemon never wrote into the folder.
+  CAF_CHECK(listing(w.folder()) == before);
+  CAF_CHECK_EQUAL(w.daemon->stop(10s), 0);
+}
+
+CAF_TEST(slow write and write then rename and deletion) {
+  world w;
+  w.start_daemon();
+  CAF_REQUIRE(eventually([&] { return w.daemon_log().find("sync:done") != std::string::npos; }));
+  auto bytes = read_file(corpus_dir() + "/orcamento_3061_lines.pdf");
+  auto hash = sha256_of(corpus_dir() + "/orcamento_3061_lines.pdf");
+  {
+    std::ofstream out(w.folder() + "/lento.pdf", std::ios::binary);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size() / 2));
+    out.flush();
+    std::this_thread::sleep_for(1200ms); // > STABLE_MS, < SETTLE_MS: no %%EOF yet, so not read
+    CAF_CHECK(w.rows().empty());
+    out.write(bytes.data() + bytes.size() / 2, static_cast<std::streamsize>(bytes.size() - bytes.size() / 2));
+  }
+  CAF_REQUIRE(eventually([&] { return w.rows().count(hash) == 1; }));
+  CAF_CHECK_EQUAL(w.rows().size(), 1u);
+  CAF_CHECK_EQUAL(count_in(w.daemon_log(), "\"pdf:broken\""), 0u);
+
+  auto other = corpus_dir() + "/os_89331_html.pdf";
+  fs::copy_file(other, w.folder() + "/novo.pdf.part");
+  std::this_thread::sleep_for(600ms);
+  fs::rename(w.folder() + "/novo.pdf.part", w.folder() + "/novo.pdf");
+  auto other_hash = sha256_of(other);
+  CAF_REQUIRE(eventually([&] { return w.rows().count(other_hash) == 1; }));
+  CAF_CHECK(w.rows()[other_hash].second == w.folder() + "/novo.pdf");
+
+  fs::remove(w.folder() + "/lento.pdf");
+  CAF_CHECK(eventually([&] { return w.rows()[hash].first == "missing"; }));
+  CAF_CHECK_EQUAL(w.rows()[other_hash].first, "available_local");
+}
+
+CAF_TEST(server killed and restarted while PDFs arrive) {
+  world w;
+  w.start_daemon();
+  CAF_REQUIRE(eventually([&] { return w.daemon_log().find("sync:done") != std::string::npos; }));
+  std::vector<fs::path> corpus;
+  for (auto& e : fs::directory_iterator(corpus_dir()))
+    if (e.path().extension() == ".pdf" && broken_names.count(e.path().filename().string()) == 0)
+      corpus.push_back(e.path());
+  std::sort(corpus.begin(), corpus.end());
+  for (std::size_t i = 0; i < corpus.size(); ++i) {
+    fs::copy_file(corpus[i], w.folder() + "/" + corpus[i].filename().string());
+    if (i == 6)
+      w.server.reset(); // SIGKILL: no goodbye
+    if (i == 16)
+      w.start_server();
+    std::this_thread::sleep_for(100ms);
+  }
+  auto want = w.folder_hashes();
+  CAF_CHECK(eventually([&] { return w.available_hashes() == want; }, 30s));
+  CAF_CHECK_EQUAL(w.rows().size(), want.size());
+  CAF_CHECK_GREATER_OR_EQUAL(count_in(w.daemon_log(), "\"daemon:connected\""), 2u);
+}
+
+CAF_TEST(queue overflow is healed by the reconciliation) {
+  world w;
+  copy_corpus(w.folder(), "sub");
+  for (auto& b : broken_names)
+    fs::remove(fs::exists(w.folder() + "/" + b) ? w.folder() + "/" + b : w.folder() + "/sub/" + b);
+  w.start_daemon({"QUEUE_LIMIT=3"});
+  CAF_REQUIRE(eventually([&] { return w.available_hashes() == w.folder_hashes(); }));
+  w.server.reset();
+  // While the server is down: new files (more than the queue holds), a deletion and a move.
+  fs::create_directories(w.folder() + "/novos");
+  int n = 0;
+  for (auto& e : fs::directory_iterator(w.folder()))
+    if (e.is_regular_file() && ++n <= 8) {
+      auto bytes = read_file(e.path().string());
+      std::ofstream(w.folder() + "/novos/copia" + std::to_string(n) + ".pdf", std::ios::binary)
+          << bytes << "\n% distinct " << n << "\n%%EOF\n";
+    }
+  auto victim = fs::directory_iterator(w.folder() + "/sub")->path();
+  fs::remove(victim);
+  std::this_thread::sleep_for(1500ms);
+  CAF_CHECK(eventually([&] { return w.daemon_log().find("queue:overflow") != std::string::npos; }, 10s));
+  w.start_server();
+  auto want = w.folder_hashes();
+  CAF_CHECK(eventually([&] { return w.available_hashes() == want; }, 30s));
+}
+
+CAF_TEST(invalid token gives a clear error and no hot loop) {
+  world w;
+  w.start_daemon({"DAEMON_TOKEN=0123456789abcdef." + std::string(64, 'a')});
+  std::this_thread::sleep_for(3s);
+  auto log = w.daemon_log();
+  CAF_CHECK_EQUAL(count_in(log, "\"daemon:auth:failed\""), 1u);
+  CAF_CHECK(log.find("\"code\":401") != std::string::npos);
+  CAF_CHECK_LESS_OR_EQUAL(count_in(w.server_log(), "daemon:auth:failed"), 1u);
+  CAF_CHECK(w.daemon->running());
+}

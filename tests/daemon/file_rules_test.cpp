@@ -1,0 +1,82 @@
+// Which names the watcher reads, and when a file counts as completely written.
+#define CAF_SUITE daemon_file_filter
+#include "caf/test/unit_test.hpp"
+
+#include <fstream>
+
+#include "../cli/temp_dir.hpp"
+#include "daemon/file_rules.hpp"
+
+using namespace siberius::daemon;
+using namespace std::chrono_literals;
+
+CAF_TEST(junk names table) {
+  struct row {
+    const char* name;
+    bool read;
+  };
+  row rows[] = {
+      {"OS-2024-0153 Construtora São João.pdf", true},
+      {"orcamento.PDF", true},
+      {"Montagem.Pdf", true},
+      {"~$orcamento.pdf", false},
+      {"orcamento.pdf.tmp", false},
+      {"orcamento.pdf.part", false},
+      {"orcamento.tmp", false},
+      {".orcamento.pdf", false},
+      {".pdf", false},
+      {"Thumbs.db", false},
+      {"desktop.ini", false},
+      {"notes.txt", false},
+      {"orcamento.pdf.bak", false},
+      {"orcamentopdf", false},
+      {"", false},
+  };
+  for (auto& r : rows)
+    CAF_CHECK_EQUAL(is_candidate_pdf(r.name), r.read);
+  CAF_CHECK(is_skipped_folder(".git"));
+  CAF_CHECK(is_skipped_folder(".Trash-1000"));
+  CAF_CHECK(!is_skipped_folder("2024"));
+}
+
+#undef CAF_SUITE
+#define CAF_SUITE daemon_stability
+#include "caf/test/unit_test.hpp"
+
+namespace {
+file_look look(std::int64_t size, std::int64_t mtime, std::chrono::milliseconds at) {
+  return {size, mtime, std::chrono::steady_clock::time_point(at)};
+}
+} // namespace
+
+CAF_TEST(stable rule table) {
+  auto stable = 1000ms, settle = 30000ms;
+  // unchanged for long enough and ends with %%EOF: read.
+  CAF_CHECK(judge_readiness(look(10, 1, 0ms), look(10, 1, 1000ms), true, stable, settle) == readiness::read);
+  // too soon.
+  CAF_CHECK(judge_readiness(look(10, 1, 0ms), look(10, 1, 999ms), true, stable, settle) == readiness::wait);
+  // size changed (still being written).
+  CAF_CHECK(judge_readiness(look(10, 1, 0ms), look(20, 1, 5000ms), true, stable, settle) == readiness::wait);
+  // same size, new mtime (rewritten in place).
+  CAF_CHECK(judge_readiness(look(10, 1, 0ms), look(10, 2, 5000ms), true, stable, settle) == readiness::wait);
+  // no %%EOF yet: wait, until the settle interval says read it anyway.
+  CAF_CHECK(judge_readiness(look(10, 1, 0ms), look(10, 1, 5000ms), false, stable, settle) == readiness::wait);
+  CAF_CHECK(judge_readiness(look(10, 1, 0ms), look(10, 1, 30000ms), false, stable, settle) ==
+            readiness::read_anyway);
+  // an empty file is never "complete", only settled.
+  CAF_CHECK(judge_readiness(look(0, 1, 0ms), look(0, 1, 30000ms), false, stable, settle) == readiness::read_anyway);
+}
+
+CAF_TEST(eof in the last kilobyte) {
+  CAF_CHECK(tail_has_eof("...trailer\n%%EOF\n"));
+  CAF_CHECK(tail_has_eof("%%EOF"));
+  CAF_CHECK(!tail_has_eof("%%EO"));
+  siberius::cli::testing::temp_dir dir;
+  auto full = dir.write("a.pdf", "%PDF-1.4\n" + std::string(5000, 'x') + "\n%%EOF\n");
+  auto half = dir.write("b.pdf", "%PDF-1.4\n%%EOF\n" + std::string(5000, 'x'));
+  auto empty = dir.write("c.pdf", "");
+  CAF_CHECK(file_ends_with_eof(full));
+  CAF_CHECK(!file_ends_with_eof(half)); // an %%EOF of an earlier revision, far from the end
+  CAF_CHECK(!file_ends_with_eof(empty));
+  CAF_CHECK(!file_ends_with_eof(dir.path() + "/missing.pdf"));
+}
