@@ -66,9 +66,42 @@ void collect_poppler_message(const std::string& message, void*) {
     current_warnings->push_back(message);
 }
 
-void route_poppler_messages() {
+/// A valid one-page PDF of a few hundred bytes, built with exact xref offsets.
+std::string tiny_pdf() {
+  std::string pdf = "%PDF-1.4\n";
+  const char* objects[] = {"<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                           "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 10 10] >>"};
+  std::vector<std::size_t> offsets;
+  for (int i = 0; i < 3; ++i) {
+    offsets.push_back(pdf.size());
+    pdf += std::to_string(i + 1) + " 0 obj\n" + objects[i] + "\nendobj\n";
+  }
+  auto xref = pdf.size();
+  pdf += "xref\n0 4\n0000000000 65535 f \n";
+  for (auto offset : offsets) {
+    auto digits = std::to_string(offset);
+    pdf += std::string(10 - digits.size(), '0') + digits + " 00000 n \n";
+  }
+  pdf += "trailer\n<< /Size 4 /Root 1 0 R >>\nstartxref\n" + std::to_string(xref) + "\n%%EOF\n";
+  return pdf;
+}
+
+/// Once per process: poppler's messages go to collect_poppler_message, and
+/// one tiny document stays open for good. poppler-cpp builds its global state
+/// (font and encoding tables) when the first document opens and tears it down
+/// when the last one closes; a daemon parsing files one after the other would
+/// rebuild it for every file, which doubles the cost of an ordinary PDF.
+void prepare_poppler() {
   static std::once_flag once;
-  std::call_once(once, [] { poppler::set_debug_error_function(collect_poppler_message, nullptr); });
+  std::call_once(once, [] {
+    poppler::set_debug_error_function(collect_poppler_message, nullptr);
+    // Never freed: a parse still running on another thread when the process
+    // exits must not see the global state go away under it.
+    static const auto* resident_pdf = new std::string(tiny_pdf());
+    static const auto* resident =
+      poppler::document::load_from_raw_data(resident_pdf->data(), int(resident_pdf->size()));
+    (void)resident;
+  });
 }
 
 struct warnings_scope {
@@ -230,7 +263,7 @@ void parse(const std::string& path, const std::vector<char>& content, bool kept,
 
 pdf_facts read_pdf(const std::string& path, std::chrono::milliseconds time_limit) {
   auto deadline = clock_type::now() + time_limit;
-  route_poppler_messages();
+  prepare_poppler();
   pdf_facts facts;
   warnings_scope collect(facts.warnings);
   try {
