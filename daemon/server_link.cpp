@@ -466,13 +466,6 @@ caf::behavior server_link(caf::stateful_actor<server_link_state>* self, link_opt
   st.backoff = std::make_unique<reconnect_backoff>(st.options.reconnect_base);
   st.queue = std::make_unique<outbound_queue>(st.options.queue_limit);
   st.io = std::make_unique<io_thread>();
-  self->attach_functor([self] {
-    // Leave the namespace politely before the I/O thread stops.
-    if (self->state.client)
-      self->state.client->close();
-    self->state.client.reset();
-    self->state.io.reset();
-  });
   return {
       [self](atom::inventory, caf::actor index) {
         self->state.index = std::move(index);

@@ -55,7 +55,9 @@ struct server_link_state {
   caf::event_based_actor* self = nullptr;
   caf::actor index;
   link_options options;
-  std::unique_ptr<io_thread> io; // declared before client: outlives it
+  // Declared before client: the client (closed by its destructor) goes first,
+  // then the I/O thread stops.
+  std::unique_ptr<io_thread> io;
   std::unique_ptr<net::sio_client> client;
   std::uint64_t attempt = 0; // which client the callbacks belong to
   bool online = false;

@@ -129,7 +129,12 @@ public:
                                  "RECONNECT_BASE_MS=200",
                                  "SYNC_DEBOUNCE_MS=300",
                                  "PARSE_WORKERS=2"};
-    env.insert(env.end(), extra.begin(), extra.end());
+    for (auto& x : extra) { // a later setting replaces the default of the same name
+      auto key = x.substr(0, x.find('=') + 1);
+      env.erase(std::remove_if(env.begin(), env.end(), [&](const std::string& e) { return e.rfind(key, 0) == 0; }),
+                env.end());
+      env.push_back(x);
+    }
     auto log = dir.path() + "/daemon.log";
     daemon = std::make_unique<child_process>(std::vector<std::string>{SIBERIUS_DAEMON_BIN, "--config", "/dev/null"},
                                              env, log, log);
