@@ -160,3 +160,11 @@ CAF_TEST(a missing file or a folder is an io error without a hash) {
   CAF_CHECK_EQUAL(to_string(folder.problem), std::string("io_error"));
   CAF_CHECK(folder.reason.find("not a regular file") != std::string::npos);
 }
+
+CAF_TEST(a file not read within the time limit is too slow with the limit in the reason) {
+  auto facts = read_pdf((test::corpus_dir() / "orcamento_3061_lines.pdf").string(), std::chrono::milliseconds(0));
+  CAF_CHECK_EQUAL(to_string(facts.problem), std::string("too_slow"));
+  CAF_CHECK(facts.reason.find("limit 0 ms") != std::string::npos);
+  CAF_CHECK_EQUAL(facts.sha256.size(), 64u); // the hash is known before parsing starts
+  CAF_CHECK_EQUAL(facts.metadata.tipo, "desconhecido");
+}

@@ -11,7 +11,9 @@
 #include <random>
 #include <set>
 
+#include <fcntl.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "daemon/pdf_metadata.hpp"
 #include "tests/daemon_extract/corpus_support.hpp"
@@ -150,4 +152,24 @@ CAF_TEST(a file of random bytes behind a pdf header is refused) {
     check_answer(file, "noise " + std::to_string(size), t);
   }
   CAF_CHECK_EQUAL(t.with_metadata, 0u);
+}
+
+CAF_TEST(poppler complaints land in the facts and not on stderr) {
+  scratch_folder scratch;
+  auto bytes = read_all(test::corpus_dir() / "orcamento_3061_lines.pdf");
+  auto damaged = scratch.path / "damaged.pdf";
+  write_all(damaged, bytes.substr(0, bytes.size() / 2) + "\n%%EOF\n");
+  auto captured = scratch.path / "stderr.txt";
+  std::fflush(stderr);
+  int saved = ::dup(2);
+  int into = ::open(captured.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  ::dup2(into, 2);
+  auto facts = read_pdf(damaged.string());
+  std::fflush(stderr);
+  ::dup2(saved, 2);
+  ::close(saved);
+  ::close(into);
+  CAF_CHECK_EQUAL(read_all(captured), "");
+  CAF_CHECK(!facts.warnings.empty());
+  CAF_MESSAGE(to_string(facts.problem) << ": " << facts.reason);
 }
