@@ -5,11 +5,13 @@
 #define FAIL CAF_FAIL
 #include "caf/test/dsl.hpp"
 
+#include <atomic>
 #include <chrono>
 #include <fstream>
 #include <iterator>
 #include <random>
 #include <set>
+#include <thread>
 
 #include <fcntl.h>
 #include <stdlib.h>
@@ -172,4 +174,28 @@ CAF_TEST(poppler complaints land in the facts and not on stderr) {
   CAF_CHECK_EQUAL(read_all(captured), "");
   CAF_CHECK(!facts.warnings.empty());
   CAF_MESSAGE(to_string(facts.problem) << ": " << facts.reason);
+}
+
+CAF_TEST(two workers parsing at once get the same answers as one) {
+  auto samples = good_samples();
+  std::vector<std::string> alone;
+  for (auto& f : samples) {
+    auto facts = read_pdf(f.string());
+    alone.push_back(facts.sha256 + " " + to_string(facts.problem) + " " + facts.metadata.tipo + " "
+                    + facts.metadata.numero.value_or("-") + " " + facts.metadata.cliente.value_or("-"));
+  }
+  std::vector<std::string> together(samples.size() * 4);
+  std::atomic<std::size_t> next{0};
+  auto work = [&] {
+    for (auto i = next++; i < together.size(); i = next++) {
+      auto facts = read_pdf(samples[i % samples.size()].string());
+      together[i] = facts.sha256 + " " + to_string(facts.problem) + " " + facts.metadata.tipo + " "
+                    + facts.metadata.numero.value_or("-") + " " + facts.metadata.cliente.value_or("-");
+    }
+  };
+  std::thread second(work);
+  work();
+  second.join();
+  for (std::size_t i = 0; i < together.size(); ++i)
+    CAF_CHECK_EQUAL(together[i], alone[i % samples.size()]);
 }
