@@ -305,26 +305,39 @@ struct label_match {
   bool colon = false;
 };
 
+/// The next space-separated token of `rest`, consumed from it.
+std::string_view next_token(std::string_view& rest) {
+  while (!rest.empty() && rest.front() == ' ')
+    rest.remove_prefix(1);
+  auto end = std::min(rest.find(' '), rest.size());
+  auto token = rest.substr(0, end);
+  rest.remove_prefix(end);
+  return token;
+}
+
 /// Does `label` (folded, words separated by spaces) start at words[at]? Its
-/// last word may carry the colon or be followed by a lone ":".
+/// last word may carry the colon or be followed by a lone ":". Runs for every
+/// cell and rule, so it walks the label in place instead of splitting it.
 std::optional<label_match> match_label(const std::vector<std::string>& words, std::size_t at,
                                        std::string_view label) {
-  auto tokens = split_words(label);
-  if (tokens.empty() || at + tokens.size() > words.size())
-    return std::nullopt;
   label_match m;
-  for (std::size_t t = 0; t < tokens.size(); ++t) {
-    const auto& w = words[at + t];
-    bool last = t + 1 == tokens.size();
-    if (w == tokens[t])
+  std::string_view rest = label;
+  for (auto token = next_token(rest); !token.empty(); token = next_token(rest)) {
+    if (at + m.words >= words.size())
+      return std::nullopt;
+    std::string_view w = words[at + m.words];
+    bool last = rest.find_first_not_of(' ') == std::string_view::npos;
+    ++m.words;
+    if (w == token)
       continue;
-    if (last && w.size() == tokens[t].size() + 1 && w.back() == ':' && w.compare(0, tokens[t].size(), tokens[t]) == 0) {
+    if (last && w.size() == token.size() + 1 && w.back() == ':' && w.substr(0, token.size()) == token) {
       m.colon = true;
       continue;
     }
     return std::nullopt;
   }
-  m.words = tokens.size();
+  if (m.words == 0)
+    return std::nullopt;
   if (!m.colon && at + m.words < words.size() && words[at + m.words] == ":") {
     m.colon = true;
     ++m.words;
@@ -586,9 +599,15 @@ std::optional<std::string> glued_number(std::string_view original) {
 /// Index of the first word after a title pattern matched at words[0], or 0.
 std::pair<const title_rule*, std::size_t> match_title(const std::vector<std::string>& folded) {
   for (auto& rule : title_rules) {
-    auto tokens = split_words(rule.starts_with);
-    if (tokens.size() <= folded.size() && std::equal(tokens.begin(), tokens.end(), folded.begin()))
-      return {&rule, tokens.size()};
+    std::string_view rest = rule.starts_with;
+    std::size_t matched = 0;
+    for (auto token = next_token(rest); !token.empty(); token = next_token(rest), ++matched)
+      if (matched >= folded.size() || folded[matched] != token) {
+        matched = 0;
+        break;
+      }
+    if (matched > 0)
+      return {&rule, matched};
   }
   return {nullptr, 0};
 }
