@@ -1,26 +1,12 @@
-// The daemon's structured log: one JSON object per line on stderr with a
-// stable event name ("daemon:connected", "pdf:broken", ...), so journald,
-// grep and jq can all read it.
+// The daemon logs through the shared structured logger (log/json_log.hpp).
 #pragma once
 
-#include <string>
-
-#include <nlohmann/json.hpp>
+#include "log/json_log.hpp"
 
 namespace siberius::daemon {
-
-enum class log_level { debug, info, warn, error };
-
-/// Lines below this level are dropped (default: info).
-void set_log_level(log_level level);
-/// "debug", "info", "warn" or "error"; false for anything else.
-bool parse_log_level(const std::string& text, log_level& out);
-
-/// Writes {"ts", "level", "event", ...fields} as one line, atomically with
-/// respect to other threads of this process.
-void log_event(log_level level, const std::string& event, nlohmann::json fields = nlohmann::json::object());
-
-/// Current UTC time as ISO 8601 with milliseconds ("2026-01-03T10:00:00.123Z").
-std::string now_iso8601();
-
+using siberius::log_event;
+using siberius::log_level;
+using siberius::now_iso8601;
+using siberius::parse_log_level;
+using siberius::set_log_level;
 } // namespace siberius::daemon

@@ -1,16 +1,15 @@
-#include "daemon/log.hpp"
+#include "log/json_log.hpp"
 
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
-#include <mutex>
 
-namespace siberius::daemon {
+namespace siberius {
 
 namespace {
+
 std::atomic<int> min_level{static_cast<int>(log_level::info)};
-std::mutex write_mutex;
 
 const char* name_of(log_level level) {
   switch (level) {
@@ -21,20 +20,19 @@ const char* name_of(log_level level) {
   }
   return "info";
 }
+
 } // namespace
 
-void set_log_level(log_level level) { min_level = static_cast<int>(level); }
+void set_log_level(log_level level) {
+  min_level = static_cast<int>(level);
+}
 
 bool parse_log_level(const std::string& text, log_level& out) {
-  for (auto level : {log_level::debug, log_level::info, log_level::warn, log_level::error})
-    if (text == name_of(level)) {
-      out = level;
+  for (auto l : {log_level::debug, log_level::info, log_level::warn, log_level::error})
+    if (text == name_of(l)) {
+      out = l;
       return true;
     }
-  if (text == "warning") {
-    out = log_level::warn;
-    return true;
-  }
   return false;
 }
 
@@ -45,24 +43,26 @@ std::string now_iso8601() {
   auto ms = duration_cast<milliseconds>(now.time_since_epoch()).count() % 1000;
   std::tm tm{};
   gmtime_r(&secs, &tm);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
+  char buf[40];
+  auto n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  std::snprintf(buf + n, sizeof buf - n, ".%03dZ", static_cast<int>(ms));
   return buf;
 }
 
 void log_event(log_level level, const std::string& event, nlohmann::json fields) {
-  if (static_cast<int>(level) < min_level.load())
+  if (static_cast<int>(level) < min_level.load(std::memory_order_relaxed))
     return;
-  nlohmann::json line = {{"ts", now_iso8601()}, {"level", name_of(level)}, {"event", event}};
+  nlohmann::json line = nlohmann::json::object();
+  line["ts"] = now_iso8601();
+  line["level"] = name_of(level);
+  line["event"] = event;
   if (fields.is_object())
     for (auto& [k, v] : fields.items())
       line[k] = std::move(v);
-  // Invalid UTF-8 in a file name must not throw out of a log call.
+  // One fputs per line: stdio locks the stream, so lines never interleave.
   auto text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  std::lock_guard<std::mutex> guard(write_mutex);
-  std::fprintf(stderr, "%s\n", text.c_str());
-  std::fflush(stderr);
+  text += '\n';
+  std::fputs(text.c_str(), stderr);
 }
 
-} // namespace siberius::daemon
+} // namespace siberius
