@@ -30,7 +30,7 @@ const std::vector<setting_info>& setting_table() {
       {"QUEUE_LIMIT", "--queue-limit", "100", "events kept while disconnected; past it a full resync"},
       {"HEARTBEAT_SECONDS", "--heartbeat-seconds", "30", "heartbeat period"},
       {"POLL", "--poll", "false", "poll the folder instead of inotify (set for network shares)"},
-      {"STABLE_MS", "--stable-ms", "1000", "a file is read once size and mtime are unchanged this long"},
+      {"STABLE_MS", "--stable-ms", "500", "a file is read once size and mtime are unchanged this long"},
       {"SETTLE_MS", "--settle-ms", "30000", "a file without %%EOF is read anyway once unchanged this long"},
       {"POLL_INTERVAL_MS", "--poll-interval-ms", "5000", "rescan period when polling"},
       {"RECONNECT_BASE_MS", "--reconnect-base-ms", "5000", "first reconnect delay (doubles up to 12x)"},

@@ -56,7 +56,7 @@ struct daemon_config {
   std::chrono::seconds heartbeat{30};
   bool force_poll = false;
   // Tuning knobs (tests shorten them; operators rarely need to).
-  std::chrono::milliseconds stable_interval{1000};   // two looks this far apart
+  std::chrono::milliseconds stable_interval{500};    // two looks this far apart
   std::chrono::milliseconds settle_interval{30000};  // read a file without %%EOF once unchanged this long
   std::chrono::milliseconds poll_interval{5000};     // polling mode's rescan period
   std::chrono::milliseconds reconnect_base{5000};    // first reconnect delay; doubles to 12x
