@@ -421,7 +421,7 @@ def measure(a, bench):
     log("latency = rename of a closed file into the folder -> its pdf_cache row visible (psql every 10 ms); "
         "it INCLUDES the daemon's stability wait (STABLE_MS, checked every STABLE_MS/2)")
     lat_line(f"STABLE_MS={a.latency_stable_ms}", lat_short)
-    lat_line("STABLE_MS default (1000)", lat_default)
+    lat_line("STABLE_MS default (500)", lat_default)
 
     one, two = results
     peak = max(x["peak_rss_mb"] for x in results)
