@@ -91,4 +91,16 @@ inline std::string hex_hash(int n) {
   return h;
 }
 
+/// True when `f()` throws an E.
+template <class E, class F>
+bool throws(F f) {
+  try {
+    f();
+  } catch (const E&) {
+    return true;
+  } catch (...) {
+  }
+  return false;
+}
+
 } // namespace siberius::storage::testing

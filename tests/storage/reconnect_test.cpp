@@ -9,18 +9,6 @@ using namespace siberius::storage::testing;
 
 namespace {
 
-/// True when `f()` throws an E.
-template <class E, class F>
-bool throws(F f) {
-  try {
-    f();
-  } catch (const E&) {
-    return true;
-  } catch (...) {
-  }
-  return false;
-}
-
 pdf_document doc(int n) {
   pdf_document d;
   d.file_hash = hex_hash(n);

@@ -11,18 +11,6 @@ using namespace siberius::storage::testing;
 
 namespace {
 
-/// True when `f()` throws an E.
-template <class E, class F>
-bool throws(F f) {
-  try {
-    f();
-  } catch (const E&) {
-    return true;
-  } catch (...) {
-  }
-  return false;
-}
-
 struct fixture {
   pg_database db{"tok"};
   metadata_store store{db.options()};
