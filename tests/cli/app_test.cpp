@@ -8,12 +8,12 @@
 
 #include "cli/app.hpp"
 #include "fake_server.hpp"
-#include "temp_dir.hpp"
+#include "../support/temp_dir.hpp"
 
 using namespace siberius::cli;
-using siberius::cli::testing::canned_reply;
-using siberius::cli::testing::fake_http_server;
-using siberius::cli::testing::temp_dir;
+using siberius::testing::canned_reply;
+using siberius::testing::fake_http_server;
+using siberius::testing::temp_dir;
 
 namespace {
 

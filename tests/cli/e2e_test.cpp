@@ -14,27 +14,17 @@
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
-#include "child_process.hpp"
+#include "../support/child_process.hpp"
+#include "../support/server_under_test.hpp"
 #include "cli/table.hpp"
-#include "temp_dir.hpp"
+#include "../support/temp_dir.hpp"
 
 using namespace siberius::cli;
-using namespace siberius::cli::testing;
+using namespace siberius::testing;
 using nlohmann::json;
 using namespace std::chrono_literals;
 
 namespace {
-
-std::string env_or(const char* name, const std::string& fallback) {
-  const char* v = std::getenv(name);
-  return v != nullptr && *v != '\0' ? v : fallback;
-}
-
-unsigned short free_port() {
-  boost::asio::io_context ioc;
-  boost::asio::ip::tcp::acceptor a(ioc, {boost::asio::ip::make_address("127.0.0.1"), 0});
-  return a.local_endpoint().port();
-}
 
 struct admin_run {
   int code = -1;
@@ -47,39 +37,20 @@ struct admin_run {
 class e2e_world {
 public:
   e2e_world() {
-    const char* pg = std::getenv("SIBERIUS_PG");
-    if (pg == nullptr || *pg == '\0')
-      throw std::runtime_error("SIBERIUS_PG is not set: this suite needs a PostgreSQL cluster (scripts/test "
-                               "starts one; by hand: source scripts/lib/pg.sh; siberius_pg_start DIR PORT)");
-    admin_conninfo_ = pg;
-    db_name_ = "sib_cli_e2e_" + std::to_string(::getpid());
-    {
-      pqxx::connection admin(admin_conninfo_);
-      pqxx::nontransaction n(admin);
-      n.exec("DROP DATABASE IF EXISTS " + admin.quote_name(db_name_) + " WITH (FORCE)");
-      n.exec("CREATE DATABASE " + admin.quote_name(db_name_));
+    // A free port may be taken again before the server binds it: retry.
+    for (int attempt = 0; attempt < 3 && !server_.running(); ++attempt) {
+      port = free_port();
+      server_.start(port);
     }
-    conninfo_ = admin_conninfo_ + " dbname=" + db_name_;
-    credentials = dir.path() + "/credentials.json";
-    for (int attempt = 0; attempt < 3 && !server_; ++attempt)
-      start_server();
-    if (!server_)
-      throw std::runtime_error("siberius-server did not start:\n" + read_file(dir.path() + "/server.log"));
+    if (!server_.running())
+      throw std::runtime_error("siberius-server did not start:\n" + read_file(server_.log_path()));
+    credentials = server_.credentials_path();
     creds = json::parse(read_file(credentials));
   }
 
-  ~e2e_world() {
-    server_.reset();
-    try {
-      pqxx::connection admin(admin_conninfo_);
-      pqxx::nontransaction n(admin);
-      n.exec("DROP DATABASE IF EXISTS " + admin.quote_name(db_name_) + " WITH (FORCE)");
-    } catch (...) {
-      // the cluster is throw-away
-    }
-  }
+  ~e2e_world() { server_.stop(); }
 
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port); }
+  std::string url() const { return server_.url(); }
 
   /// Runs the real siberius-admin with only the environment given.
   admin_run admin(const std::vector<std::string>& args, const std::vector<std::string>& env = {}) {
@@ -104,30 +75,8 @@ public:
   unsigned short port = 0;
 
 private:
-  void start_server() {
-    port = free_port();
-    auto log = dir.path() + "/server.log";
-    auto schema = env_or("SIBERIUS_SOURCE_DIR", SIBERIUS_TEST_SOURCE_DIR) + "/schema";
-    server_ = std::make_unique<child_process>(
-        std::vector<std::string>{SIBERIUS_SERVER_BIN, "--port", std::to_string(port), "--db", conninfo_,
-                                 "--schema-dir", schema, "--credentials", credentials, "--public-url", url(),
-                                 "--db-workers", "1", "--io-threads", "1"},
-        std::vector<std::string>{"PATH=/usr/bin:/bin"}, log, log);
-    auto deadline = std::chrono::steady_clock::now() + 60s;
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (read_file(log).find("\"server:listening\"") != std::string::npos)
-        return;
-      if (!server_->running())
-        break;
-      std::this_thread::sleep_for(20ms);
-    }
-    server_.reset(); // port taken or a failure: the caller retries or reports the log
-  }
-
-  std::string admin_conninfo_;
-  std::string db_name_;
-  std::string conninfo_;
-  std::unique_ptr<child_process> server_;
+  scratch_database db_{"sib_cli_e2e"};
+  server_process server_{dir.path(), db_.conninfo()};
 };
 
 e2e_world& world() {

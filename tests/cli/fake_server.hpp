@@ -13,7 +13,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
-namespace siberius::cli::testing {
+namespace siberius::testing {
 
 struct canned_reply {
   int status = 200;
@@ -101,4 +101,4 @@ private:
   std::vector<recorded_request> requests_;
 };
 
-} // namespace siberius::cli::testing
+} // namespace siberius::testing

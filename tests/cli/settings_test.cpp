@@ -5,11 +5,11 @@
 
 #include "cli/errors.hpp"
 #include "cli/settings.hpp"
-#include "temp_dir.hpp"
+#include "../support/temp_dir.hpp"
 
 using namespace siberius::cli;
-using siberius::cli::testing::scoped_cwd;
-using siberius::cli::testing::temp_dir;
+using siberius::testing::scoped_cwd;
+using siberius::testing::temp_dir;
 
 namespace {
 

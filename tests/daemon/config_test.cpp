@@ -7,14 +7,14 @@
 #include <cstdlib>
 #include <fstream>
 
-#include "../cli/child_process.hpp"
-#include "../cli/temp_dir.hpp"
+#include "../support/child_process.hpp"
+#include "../support/temp_dir.hpp"
 #include "daemon/config.hpp"
 
 using namespace siberius::daemon;
-using siberius::cli::testing::child_process;
-using siberius::cli::testing::read_file;
-using siberius::cli::testing::temp_dir;
+using siberius::testing::child_process;
+using siberius::testing::read_file;
+using siberius::testing::temp_dir;
 
 CAF_TEST(dotenv table) {
   struct row {

@@ -16,27 +16,18 @@
 #include <openssl/evp.h>
 #include <pqxx/pqxx>
 
-#include "../cli/child_process.hpp"
-#include "../cli/temp_dir.hpp"
+#include "../support/child_process.hpp"
+#include "../support/server_under_test.hpp"
+#include "../support/temp_dir.hpp"
 
-using namespace siberius::cli::testing;
+using namespace siberius::testing;
 using nlohmann::json;
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
 namespace {
 
-std::string source_dir() {
-  const char* v = std::getenv("SIBERIUS_SOURCE_DIR");
-  return v != nullptr && *v != '\0' ? v : SIBERIUS_TEST_SOURCE_DIR;
-}
 std::string corpus_dir() { return source_dir() + "/../shared/corpus/pdfs"; }
-
-unsigned short free_port() {
-  boost::asio::io_context ioc;
-  boost::asio::ip::tcp::acceptor a(ioc, {boost::asio::ip::make_address("127.0.0.1"), 0});
-  return a.local_endpoint().port();
-}
 
 std::string sha256_of(const std::string& path) {
   auto bytes = read_file(path);
@@ -52,12 +43,6 @@ std::string sha256_of(const std::string& path) {
   return out;
 }
 
-std::size_t count_in(const std::string& text, const std::string& what) {
-  std::size_t n = 0;
-  for (auto p = text.find(what); p != std::string::npos; p = text.find(what, p + 1))
-    ++n;
-  return n;
-}
 
 template <class Check>
 bool eventually(Check check, std::chrono::milliseconds limit = 20s) {
@@ -74,48 +59,23 @@ bool eventually(Check check, std::chrono::milliseconds limit = 20s) {
 class world {
 public:
   world() {
-    const char* pg = std::getenv("SIBERIUS_PG");
-    if (pg == nullptr || *pg == '\0')
-      throw std::runtime_error("SIBERIUS_PG is not set (scripts/test starts a cluster)");
-    admin_ = pg;
-    static int n = 0;
-    db_ = "sib_daemon_e2e_" + std::to_string(::getpid()) + "_" + std::to_string(++n);
-    {
-      pqxx::connection c(admin_);
-      pqxx::nontransaction t(c);
-      t.exec("CREATE DATABASE " + c.quote_name(db_));
-    }
-    conninfo_ = admin_ + " dbname=" + db_;
     port = free_port();
     fs::create_directories(folder());
     start_server();
-    creds = json::parse(read_file(dir.path() + "/credentials.json"));
+    creds = json::parse(read_file(server.credentials_path()));
   }
   ~world() {
     daemon.reset();
-    server.reset();
-    try {
-      pqxx::connection c(admin_);
-      pqxx::nontransaction t(c);
-      t.exec("DROP DATABASE IF EXISTS " + c.quote_name(db_) + " WITH (FORCE)");
-    } catch (...) {
-    }
+    server.stop();
   }
 
   std::string folder() const { return dir.path() + "/pdfs"; }
-  std::string server_log() const { return read_file(dir.path() + "/server.log"); }
+  std::string server_log() const { return read_file(server.log_path()); }
   std::string daemon_log() const { return read_file(dir.path() + "/daemon.log"); }
 
   void start_server() {
-    auto log = dir.path() + "/server.log";
-    auto before = count_in(read_file(log), "\"server:listening\"");
-    server = std::make_unique<child_process>(
-        std::vector<std::string>{SIBERIUS_SERVER_BIN, "--port", std::to_string(port), "--db", conninfo_,
-                                 "--schema-dir", source_dir() + "/schema", "--credentials",
-                                 dir.path() + "/credentials.json", "--db-workers", "1", "--io-threads", "1"},
-        std::vector<std::string>{"PATH=/usr/bin:/bin"}, log, log);
-    if (!eventually([&] { return count_in(read_file(log), "\"server:listening\"") > before; }, 30s))
-      throw std::runtime_error("siberius-server did not start: " + read_file(log));
+    if (!server.start(port, 30s))
+      throw std::runtime_error("siberius-server did not start: " + read_file(server.log_path()));
   }
 
   void start_daemon(std::vector<std::string> extra = {}) {
@@ -143,7 +103,7 @@ public:
   /// file_hash -> (status, local_path) of every row.
   std::map<std::string, std::pair<std::string, std::string>> rows() {
     std::map<std::string, std::pair<std::string, std::string>> out;
-    pqxx::connection c(conninfo_);
+    pqxx::connection c(db.conninfo());
     pqxx::nontransaction t(c);
     for (auto r : t.exec("SELECT file_hash, status, coalesce(local_path, '') FROM pdf_cache"))
       out[r[0].as<std::string>()] = {r[1].as<std::string>(), r[2].as<std::string>()};
@@ -151,7 +111,7 @@ public:
   }
 
   pqxx::result query(const std::string& sql) {
-    pqxx::connection c(conninfo_);
+    pqxx::connection c(db.conninfo());
     pqxx::nontransaction t(c);
     return t.exec(sql);
   }
@@ -174,13 +134,11 @@ public:
   }
 
   temp_dir dir;
+  scratch_database db{"sib_daemon_e2e"};
+  server_process server{dir.path(), db.conninfo()};
   json creds;
   unsigned short port = 0;
-  std::unique_ptr<child_process> server;
   std::unique_ptr<child_process> daemon;
-
-private:
-  std::string admin_, db_, conninfo_;
 };
 
 const std::set<std::string> broken_names = {"bad_empty.pdf", "bad_not_a_pdf.pdf", "bad_truncated.pdf",
@@ -304,7 +262,7 @@ CAF_TEST(server killed and restarted while PDFs arrive) {
   for (std::size_t i = 0; i < corpus.size(); ++i) {
     fs::copy_file(corpus[i], w.folder() + "/" + corpus[i].filename().string());
     if (i == 6)
-      w.server.reset(); // SIGKILL: no goodbye
+      w.server.stop(); // SIGKILL: no goodbye
     if (i == 16)
       w.start_server();
     std::this_thread::sleep_for(100ms);
@@ -322,7 +280,7 @@ CAF_TEST(queue overflow is healed by the reconciliation) {
     fs::remove(fs::exists(w.folder() + "/" + b) ? w.folder() + "/" + b : w.folder() + "/sub/" + b);
   w.start_daemon({"QUEUE_LIMIT=3"});
   CAF_REQUIRE(eventually([&] { return w.available_hashes() == w.folder_hashes(); }));
-  w.server.reset();
+  w.server.stop();
   // While the server is down: new files (more than the queue holds), a deletion and a move.
   fs::create_directories(w.folder() + "/novos");
   int n = 0;

@@ -4,7 +4,7 @@
 
 #include <fstream>
 
-#include "../cli/temp_dir.hpp"
+#include "../support/temp_dir.hpp"
 #include "daemon/file_rules.hpp"
 
 using namespace siberius::daemon;
@@ -71,7 +71,7 @@ CAF_TEST(eof in the last kilobyte) {
   CAF_CHECK(tail_has_eof("...trailer\n%%EOF\n"));
   CAF_CHECK(tail_has_eof("%%EOF"));
   CAF_CHECK(!tail_has_eof("%%EO"));
-  siberius::cli::testing::temp_dir dir;
+  siberius::testing::temp_dir dir;
   auto full = dir.write("a.pdf", "%PDF-1.4\n" + std::string(5000, 'x') + "\n%%EOF\n");
   auto half = dir.write("b.pdf", "%PDF-1.4\n%%EOF\n" + std::string(5000, 'x'));
   auto empty = dir.write("c.pdf", "");

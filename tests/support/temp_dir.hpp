@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-namespace siberius::cli::testing {
+namespace siberius::testing {
 
 class temp_dir {
 public:
@@ -60,4 +60,4 @@ private:
   std::string old_;
 };
 
-} // namespace siberius::cli::testing
+} // namespace siberius::testing

@@ -19,7 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-namespace siberius::cli::testing {
+namespace siberius::testing {
 
 inline std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -115,4 +115,4 @@ private:
   int exit_status_ = -1;
 };
 
-} // namespace siberius::cli::testing
+} // namespace siberius::testing
