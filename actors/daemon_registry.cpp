@@ -111,7 +111,7 @@ void daemon_registry_state::on_session_down(const caf::down_msg& msg) {
           });
 }
 
-void daemon_registry_state::remember_heartbeat(const std::string& client_id, std::string beat) {
+void daemon_registry_state::remember_heartbeat(const std::string& client_id, nlohmann::json beat) {
   heartbeats[client_id] = std::move(beat);
   if (!flush_scheduled) {
     flush_scheduled = true;
@@ -155,7 +155,7 @@ caf::behavior daemon_registry(caf::stateful_actor<daemon_registry_state>* self, 
     [=](atom::connect, const net::connection_ptr& conn, const nlohmann::json& auth) {
       self->state.on_connect(conn, auth);
     },
-    [=](atom::heartbeat, const std::string& client_id, std::string& beat) {
+    [=](atom::heartbeat, const std::string& client_id, nlohmann::json& beat) {
       self->state.remember_heartbeat(client_id, std::move(beat));
     },
     [=](atom::flush) { self->state.flush_heartbeats(); },

@@ -104,15 +104,7 @@ caf::behavior db_worker(caf::stateful_actor<db_worker_state>* self, storage::sto
       return guarded(self->state, [&](auto& s) { s.mark_offline(client_id); return true; });
     },
     [=](atom::heartbeat, const heartbeat_batch& beats) -> caf::result<bool> {
-      return guarded(self->state, [&](auto& s) {
-        std::vector<std::pair<std::string, nlohmann::json>> parsed;
-        parsed.reserve(beats.size());
-        for (auto& [client_id, text] : beats)
-          if (auto beat = nlohmann::json::parse(text, nullptr, false); !beat.is_discarded())
-            parsed.emplace_back(client_id, std::move(beat));
-        s.store_heartbeats(parsed);
-        return true;
-      });
+      return guarded(self->state, [&](auto& s) { s.store_heartbeats(beats); return true; });
     },
     [=](atom::sync, const std::string& client_id,
         const std::vector<storage::sync_file>& files) -> caf::result<std::vector<std::string>> {

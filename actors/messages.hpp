@@ -25,7 +25,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(siberius, caf::first_custom_type_id)
   CAF_ADD_ATOM(siberius, siberius::atom, replace, "replace")
   // front -> daemon_session: (disconnect, reason); the namespace was left.
   CAF_ADD_ATOM(siberius, siberius::atom, disconnect, "disconnect")
-  // daemon_session -> daemon_registry: (heartbeat, client id, JSON text); kept and written in bulk.
+  // daemon_session -> daemon_registry: (heartbeat, client id, json); kept and written in bulk.
   CAF_ADD_ATOM(siberius, siberius::atom, heartbeat, "heartbeat")
   // timers: daemon_registry flushes heartbeats; db_worker flushes its write batch.
   CAF_ADD_ATOM(siberius, siberius::atom, flush, "flush")
@@ -59,10 +59,8 @@ CAF_BEGIN_TYPE_ID_BLOCK(siberius, caf::first_custom_type_id)
 CAF_END_TYPE_ID_BLOCK(siberius)
 
 namespace siberius::actors {
-/// The latest heartbeat of several daemons: (clientId, heartbeat as JSON
-/// text). Text, because thousands wait for the bulk write and a parsed tree
-/// is ten times the size of its text.
-using heartbeat_batch = std::vector<std::pair<std::string, std::string>>;
+/// The latest heartbeat of several daemons: (clientId, heartbeat JSON).
+using heartbeat_batch = std::vector<std::pair<std::string, nlohmann::json>>;
 
 /// A JSON document as a request's answer. caf::result<T> brace-initialises
 /// its value, and nlohmann::json{j} is a one-element array around j: the

@@ -141,8 +141,8 @@ CAF_TEST(a second connection with the same clientId replaces the first) {
 
 CAF_TEST(heartbeats of many daemons are written together) {
   for (auto id : {"a", "b", "c"})
-    self->send(registry, atom::heartbeat_v, std::string(id), std::string(R"({"version":"0.1.0"})"));
-  self->send(registry, atom::heartbeat_v, std::string("a"), std::string(R"({"version":"0.1.1"})"));
+    self->send(registry, atom::heartbeat_v, std::string(id), json{{"version", "0.1.0"}});
+  self->send(registry, atom::heartbeat_v, std::string("a"), json{{"version", "0.1.1"}});
   run(); // fires the flush timer too
   CAF_CHECK_EQUAL(db_state().heartbeat_batches, std::vector<std::size_t>{3});
 }
