@@ -111,8 +111,9 @@ void daemon_registry_state::on_session_down(const caf::down_msg& msg) {
           });
 }
 
-void daemon_registry_state::remember_heartbeat(const std::string& client_id, nlohmann::json beat) {
-  heartbeats[client_id] = std::move(beat);
+void daemon_registry_state::remember_heartbeat(storage::daemon_heartbeat beat) {
+  auto key = beat.client_id;
+  heartbeats[std::move(key)] = std::move(beat);
   if (!flush_scheduled) {
     flush_scheduled = true;
     self->delayed_send(self, options.heartbeat_flush, atom::flush_v);
@@ -125,8 +126,8 @@ void daemon_registry_state::flush_heartbeats() {
     return;
   heartbeat_batch beats;
   beats.reserve(heartbeats.size());
-  for (auto& [id, beat] : heartbeats)
-    beats.emplace_back(id, std::move(beat));
+  for (auto& entry : heartbeats)
+    beats.push_back(std::move(entry.second));
   heartbeats.clear();
   auto n = beats.size();
   self->request(db, db_timeout, atom::heartbeat_v, std::move(beats))
@@ -155,8 +156,8 @@ caf::behavior daemon_registry(caf::stateful_actor<daemon_registry_state>* self, 
     [=](atom::connect, const net::connection_ptr& conn, const nlohmann::json& auth) {
       self->state.on_connect(conn, auth);
     },
-    [=](atom::heartbeat, const std::string& client_id, nlohmann::json& beat) {
-      self->state.remember_heartbeat(client_id, std::move(beat));
+    [=](atom::heartbeat, storage::daemon_heartbeat& beat) {
+      self->state.remember_heartbeat(std::move(beat));
     },
     [=](atom::flush) { self->state.flush_heartbeats(); },
     [=](atom::online_count) { return self->state.sessions.size(); },

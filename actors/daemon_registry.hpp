@@ -34,7 +34,7 @@ struct daemon_registry_state {
   registry_options options;
   std::unordered_map<std::string, caf::actor> sessions;           // by clientId
   std::unordered_map<caf::actor_addr, std::string> client_of;      // session -> clientId
-  std::unordered_map<std::string, nlohmann::json> heartbeats;      // latest, not yet written
+  std::unordered_map<std::string, storage::daemon_heartbeat> heartbeats; // latest, not yet written
   bool flush_scheduled = false;
 
   static inline const char* name = "daemon_registry";
@@ -43,7 +43,7 @@ struct daemon_registry_state {
   void on_authenticated(const net::connection_ptr& conn, const std::string& client_id,
                         const storage::auth_outcome& outcome);
   void on_session_down(const caf::down_msg& msg);
-  void remember_heartbeat(const std::string& client_id, nlohmann::json beat);
+  void remember_heartbeat(storage::daemon_heartbeat beat);
   void flush_heartbeats();
 };
 

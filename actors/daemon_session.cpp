@@ -76,11 +76,12 @@ void daemon_session_state::on_event(const std::string& event, json& args, std::o
 void daemon_session_state::on_heartbeat(json& payload, std::optional<std::uint64_t> ack_id) {
   if (!payload.is_object())
     return ack(ack_id, {{"ok", false}, {"error", "heartbeat must be an object"}});
-  if (payload.dump().size() > max_heartbeat_bytes)
+  auto text = payload.dump(-1, ' ', false, json::error_handler_t::replace);
+  if (text.size() > max_heartbeat_bytes)
     return ack(ack_id, {{"ok", false}, {"error", "heartbeat larger than 16 KiB"}});
   // Acknowledged at once: a heartbeat says "alive", and its fields are written
   // in bulk with the other daemons' within a couple of seconds.
-  self->send(registry, atom::heartbeat_v, info.client_id, std::move(payload));
+  self->send(registry, atom::heartbeat_v, storage::daemon_heartbeat::from(info.client_id, payload, std::move(text)));
   ack(ack_id, {{"ok", true}, {"serverTime", now_iso8601()}});
 }
 

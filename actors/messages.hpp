@@ -25,7 +25,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(siberius, caf::first_custom_type_id)
   CAF_ADD_ATOM(siberius, siberius::atom, replace, "replace")
   // front -> daemon_session: (disconnect, reason); the namespace was left.
   CAF_ADD_ATOM(siberius, siberius::atom, disconnect, "disconnect")
-  // daemon_session -> daemon_registry: (heartbeat, client id, json); kept and written in bulk.
+  // daemon_session -> daemon_registry: (heartbeat, daemon_heartbeat); kept and written in bulk.
   CAF_ADD_ATOM(siberius, siberius::atom, heartbeat, "heartbeat")
   // timers: daemon_registry flushes heartbeats; db_worker flushes its write batch.
   CAF_ADD_ATOM(siberius, siberius::atom, flush, "flush")
@@ -59,8 +59,8 @@ CAF_BEGIN_TYPE_ID_BLOCK(siberius, caf::first_custom_type_id)
 CAF_END_TYPE_ID_BLOCK(siberius)
 
 namespace siberius::actors {
-/// The latest heartbeat of several daemons: (clientId, heartbeat JSON).
-using heartbeat_batch = std::vector<std::pair<std::string, nlohmann::json>>;
+/// The latest heartbeat of several daemons.
+using heartbeat_batch = std::vector<storage::daemon_heartbeat>;
 
 /// A JSON document as a request's answer. caf::result<T> brace-initialises
 /// its value, and nlohmann::json{j} is a one-element array around j: the
@@ -81,6 +81,7 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<siberius::storage::pdf_document>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<siberius::storage::ingest_result>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<siberius::storage::sync_file>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(siberius::actors::heartbeat_batch)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(siberius::storage::daemon_heartbeat)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(siberius::actors::json_reply)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(siberius::storage::issued_token)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::optional<siberius::storage::api_principal>)

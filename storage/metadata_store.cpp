@@ -4,6 +4,8 @@
 
 #include <charconv>
 #include <cmath>
+#include <map>
+#include <string_view>
 #include <unordered_map>
 
 #include "storage/store_impl.hpp"
@@ -20,6 +22,8 @@ constexpr std::size_t max_name = 255;
 constexpr std::size_t max_events_per_daemon = 200;
 // jsonb rejects NUL characters; the dump shows them as this escape.
 constexpr const char* nul_escape = "\\u0000";
+constexpr std::size_t max_heartbeat_text = 16 * 1024;
+constexpr std::size_t heartbeats_per_statement = 250;
 
 void prepare_statements(pqxx::connection& c) {
   c.prepare("daemon_token_lookup",
@@ -52,9 +56,9 @@ void prepare_statements(pqxx::connection& c) {
             " uptime_seconds = coalesce(h.uptime_seconds, d.uptime_seconds),"
             " memory_bytes = coalesce(h.memory_bytes, d.memory_bytes),"
             " metadata = h.metadata, last_heartbeat = now(), last_seen = now(), updated_at = now()"
-            " FROM jsonb_to_recordset($1::jsonb) AS h(client_id text, remote_addr text, local_addr text,"
-            " daemon_version text, runtime text, platform text, hostname text,"
-            " uptime_seconds bigint, memory_bytes bigint, metadata jsonb)"
+            " FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],"
+            " $8::bigint[], $9::bigint[], $10::jsonb[]) AS h(client_id, remote_addr, local_addr,"
+            " daemon_version, runtime, platform, hostname, uptime_seconds, memory_bytes, metadata)"
             " WHERE d.client_id = h.client_id");
   c.prepare("daemon_event_insert",
             "INSERT INTO daemon_events (daemon_id, level, event)"
@@ -172,11 +176,18 @@ void append_array_element(std::string& literal, const char* value, std::size_t s
     return;
   }
   literal += '"';
-  for (std::size_t i = 0; i < size; ++i) {
-    char ch = value[i];
-    if (ch == '"' || ch == '\\')
-      literal += '\\';
-    literal += ch;
+  // Copy runs between the two characters that need a backslash.
+  const char* end = value + size;
+  for (const char* p = value; p < end;) {
+    const char* q = p;
+    while (q < end && *q != '"' && *q != '\\')
+      ++q;
+    literal.append(p, static_cast<std::size_t>(q - p));
+    if (q == end)
+      break;
+    literal += '\\';
+    literal += *q;
+    p = q + 1;
   }
   literal += '"';
 }
@@ -295,46 +306,78 @@ void metadata_store::mark_offline(const std::string& client_id) {
   });
 }
 
-void metadata_store::store_heartbeats(const std::vector<std::pair<std::string, nlohmann::json>>& beats) {
-  // Latest beat per daemon; a bad field keeps the column's previous value.
-  std::unordered_map<std::string, std::size_t> latest;
+daemon_heartbeat daemon_heartbeat::from(std::string client_id, const nlohmann::json& payload, std::string text) {
+  daemon_heartbeat h;
+  h.client_id = std::move(client_id);
+  if (!payload.is_object())
+    return h; // still a sign of life
+  h.remote_addr = heartbeat_text(payload, "publicAddr", 64);
+  h.local_addr = heartbeat_text(payload, "localAddr", 64);
+  h.daemon_version = heartbeat_text(payload, "version", 64);
+  h.runtime = heartbeat_text(payload, "runtime", 64);
+  h.platform = heartbeat_text(payload, "platform", 64);
+  h.hostname = heartbeat_text(payload, "hostname", 255);
+  h.uptime_seconds = heartbeat_count(payload, "uptimeSeconds", 1e11);
+  h.memory_bytes = heartbeat_count(payload, "memoryBytes", 1e15);
+  if (text.empty())
+    text = dump_json(payload);
+  // jsonb refuses \u0000; an oversize payload is not kept either.
+  if (text.size() <= max_heartbeat_text && text.find(nul_escape) == std::string::npos)
+    h.metadata = std::move(text);
+  else
+    h.metadata = R"({"truncated":true})";
+  h.metadata.shrink_to_fit();
+  return h;
+}
+
+void metadata_store::store_heartbeats(const std::vector<daemon_heartbeat>& beats) {
+  // Latest beat per daemon, in client id order so that concurrent writers
+  // touch the daemon rows alike.
+  std::map<std::string_view, std::size_t> latest;
   for (std::size_t i = 0; i < beats.size(); ++i)
-    if (valid_client_id(beats[i].first))
-      latest[beats[i].first] = i;
+    if (valid_client_id(beats[i].client_id))
+      latest[beats[i].client_id] = i;
   if (latest.empty())
     return;
-  auto records = nlohmann::json::array();
-  for (const auto& [client_id, index] : latest) {
-    const auto& beat = beats[index].second;
-    nlohmann::json rec = {{"client_id", client_id}};
-    if (beat.is_object()) {
-      auto put_text = [&](const char* column, const char* key, std::size_t max) {
-        if (auto v = heartbeat_text(beat, key, max))
-          rec[column] = *v;
-      };
-      put_text("remote_addr", "publicAddr", 64);
-      put_text("local_addr", "localAddr", 64);
-      put_text("daemon_version", "version", 64);
-      put_text("runtime", "runtime", 64);
-      put_text("platform", "platform", 64);
-      put_text("hostname", "hostname", 255);
-      if (auto v = heartbeat_count(beat, "uptimeSeconds", 1e11))
-        rec["uptime_seconds"] = *v;
-      if (auto v = heartbeat_count(beat, "memoryBytes", 1e15))
-        rec["memory_bytes"] = *v;
-      auto as_sent = dump_json(beat);
-      bool storable = as_sent.size() <= 16 * 1024 && as_sent.find(nul_escape) == std::string::npos;
-      rec["metadata"] = storable ? beat : nlohmann::json{{"truncated", true}};
-    } else {
-      rec["metadata"] = nlohmann::json::object();
+  // A statement carries at most heartbeats_per_statement beats: libpq keeps
+  // its output buffer at the largest statement it ever sent.
+  auto it = latest.begin();
+  while (it != latest.end()) {
+    std::string ids = "{", remote = "{", local = "{", version = "{", runtime = "{", platform = "{",
+                hostname = "{", uptime = "{", memory = "{", metadata = "{";
+    auto put = [](std::string& literal, const std::optional<std::string>& v) {
+      if (v)
+        append_array_element(literal, *v);
+      else
+        append_null_element(literal);
+    };
+    auto put_count = [](std::string& literal, const std::optional<std::int64_t>& v) {
+      if (v)
+        append_array_element(literal, std::to_string(*v));
+      else
+        append_null_element(literal);
+    };
+    for (std::size_t n = 0; it != latest.end() && n < heartbeats_per_statement; ++it, ++n) {
+      const auto& h = beats[it->second];
+      append_array_element(ids, h.client_id);
+      put(remote, h.remote_addr);
+      put(local, h.local_addr);
+      put(version, h.daemon_version);
+      put(runtime, h.runtime);
+      put(platform, h.platform);
+      put(hostname, h.hostname);
+      put_count(uptime, h.uptime_seconds);
+      put_count(memory, h.memory_bytes);
+      append_array_element(metadata, h.metadata);
     }
-    records.push_back(std::move(rec));
+    for (auto* a : {&ids, &remote, &local, &version, &runtime, &platform, &hostname, &uptime, &memory, &metadata})
+      close_array(*a);
+    impl_->run([&](pqxx::connection& c) {
+      pqxx::nontransaction n(c);
+      n.exec_prepared("daemon_heartbeats", ids, remote, local, version, runtime, platform, hostname, uptime,
+                      memory, metadata);
+    });
   }
-  auto param = dump_json(records);
-  impl_->run([&](pqxx::connection& c) {
-    pqxx::nontransaction n(c);
-    n.exec_prepared("daemon_heartbeats", param);
-  });
 }
 
 void metadata_store::store_daemon_event(const std::string& client_id, const std::string& level,

@@ -19,6 +19,20 @@
 
 namespace siberius::storage {
 
+/// A daemon:heartbeat reduced, where it arrives, to what is stored: the typed
+/// columns (absent when the field is missing or unfit, so the column keeps its
+/// value) and the payload as JSON text. A parsed tree of the same heartbeat is
+/// several times larger, and thousands wait between bulk writes.
+struct daemon_heartbeat {
+  std::string client_id;
+  std::optional<std::string> remote_addr, local_addr, daemon_version, runtime, platform, hostname;
+  std::optional<std::int64_t> uptime_seconds, memory_bytes;
+  std::string metadata = "{}"; // JSON object text
+
+  /// `payload` as sent; `text` is its dump when the caller has it already.
+  static daemon_heartbeat from(std::string client_id, const nlohmann::json& payload, std::string text = {});
+};
+
 /// The database cannot be reached right now (connection refused or broken).
 struct unavailable : std::runtime_error {
   using std::runtime_error::runtime_error;
@@ -97,8 +111,9 @@ public:
   auth_outcome authenticate_daemon(const std::string& token, const std::string& client_id,
                                    const std::string& version, const std::string& remote_addr);
   void mark_offline(const std::string& client_id);
-  /// Stores the latest heartbeat of several daemons in one statement.
-  void store_heartbeats(const std::vector<std::pair<std::string, nlohmann::json>>& beats);
+  /// Stores the latest heartbeat of each daemon in `beats` (a later entry for
+  /// the same client id wins), a few hundred daemons per statement.
+  void store_heartbeats(const std::vector<daemon_heartbeat>& beats);
 
   /// Ingests documents of several daemons in one transaction, deduplicated by
   /// file_hash: a known hash with the same metadata and path is a duplicate,

@@ -37,8 +37,28 @@ bool is_hex(char c) {
 
 /// PostgreSQL text and jsonb reject NUL characters: refuse them anywhere in
 /// the document so one bad event cannot fail a whole batch.
+bool has_nul(const std::string& s) {
+  return std::memchr(s.data(), '\0', s.size()) != nullptr;
+}
+
+/// Whether any string or key of `j` holds a NUL; allocates nothing.
+bool any_nul(const nlohmann::json& j) {
+  if (j.is_string())
+    return has_nul(j.get_ref<const std::string&>());
+  if (j.is_object()) {
+    for (auto it = j.begin(); it != j.end(); ++it)
+      if (has_nul(it.key()) || any_nul(it.value()))
+        return true;
+  } else if (j.is_array()) {
+    for (const auto& v : j)
+      if (any_nul(v))
+        return true;
+  }
+  return false;
+}
+
+/// Where the first NUL is, as a field path (only called once one was found).
 std::optional<error> find_nul(const nlohmann::json& j, const std::string& where) {
-  auto has_nul = [](const std::string& s) { return s.find('\0') != std::string::npos; };
   if (j.is_string())
     return has_nul(j.get_ref<const std::string&>()) ? std::optional<error>(where + ": contains a NUL character")
                                                      : std::nullopt;
@@ -78,8 +98,9 @@ std::optional<error> read_optional_text(const nlohmann::json& obj, const char* k
 std::optional<error> parse_into(const nlohmann::json& j, pdf_document& doc) {
   if (!j.is_object())
     return error("document: expected an object");
-  if (auto e = find_nul(j, ""))
-    return e;
+  if (any_nul(j))
+    if (auto e = find_nul(j, ""))
+      return e;
 
   // fileHash
   auto hash = j.find("fileHash");

@@ -124,6 +124,24 @@ struct ingest_arrays {
               file_size = "{", tipo = "{", numero = "{", cliente = "{", data_evento = "{",
               valor_total = "{", metadata = "{", indexed_at = "{";
 
+  /// Room for `n` documents whose metadata texts add up to `metadata_bytes`,
+  /// so the literals grow once instead of doubling their way up.
+  void reserve(std::size_t n, std::size_t metadata_bytes) {
+    ord.reserve(8 * n);
+    client_id.reserve(40 * n);
+    file_hash.reserve(68 * n);
+    filename.reserve(64 * n);
+    local_path.reserve(128 * n);
+    file_size.reserve(12 * n);
+    tipo.reserve(16 * n);
+    numero.reserve(24 * n);
+    cliente.reserve(48 * n);
+    data_evento.reserve(14 * n);
+    valor_total.reserve(16 * n);
+    metadata.reserve(metadata_bytes + metadata_bytes / 8 + 4 * n);
+    indexed_at.reserve(32 * n);
+  }
+
   void add(int index, const std::string& client, const pdf_document& d) {
     append_array_element(ord, std::to_string(index));
     append_array_element(client_id, client);
@@ -217,6 +235,10 @@ std::vector<ingest_result> metadata_store::ingest(const std::vector<std::pair<st
 
   std::vector<ingest_arrays> encoded(rounds.size());
   for (std::size_t r = 0; r < rounds.size(); ++r) {
+    std::size_t metadata_bytes = 0;
+    for (auto i : rounds[r])
+      metadata_bytes += docs[i].second.raw.size();
+    encoded[r].reserve(rounds[r].size(), metadata_bytes);
     for (auto i : rounds[r])
       encoded[r].add(static_cast<int>(i), docs[i].first, docs[i].second);
     encoded[r].close();

@@ -3,6 +3,8 @@
 #
 #   siberius_pg_start DATA_DIR PORT [throwaway]  -> exports SIBERIUS_PG (conninfo)
 #   siberius_pg_stop DATA_DIR
+#
+# SIBERIUS_PG_OPTS adds server settings ("-c name=value ...") to the start.
 
 SIBERIUS_PG_BIN=${SIBERIUS_PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)}
 
@@ -36,6 +38,8 @@ siberius_pg_start() {
   if [ -n "$throwaway" ]; then
     opts="$opts -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
   fi
+  # Extra server settings, e.g. SIBERIUS_PG_OPTS="-c shared_preload_libraries=pg_stat_statements".
+  [ -n "${SIBERIUS_PG_OPTS:-}" ] && opts="$opts $SIBERIUS_PG_OPTS"
   if ! _siberius_pg_as "$SIBERIUS_PG_BIN/pg_ctl" -D "$cluster" status >/dev/null 2>&1; then
     _siberius_pg_as "$SIBERIUS_PG_BIN/pg_ctl" -D "$cluster" -w -t 60 -o "$opts" \
       -l "$data/pg-logs/postgres.log" start >/dev/null || { tail -n 20 "$data/pg-logs/postgres.log" >&2; return 1; }

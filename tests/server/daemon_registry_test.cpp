@@ -2,6 +2,8 @@
 #define FAIL CAF_FAIL
 #include "caf/test/dsl.hpp"
 
+#include <map>
+
 #include "actors/daemon_registry.hpp"
 #include "actors/daemon_session.hpp"
 #include "actors/messages.hpp"
@@ -16,6 +18,7 @@ namespace {
 struct auth_db_state {
   std::vector<std::string> offline;
   std::vector<std::size_t> heartbeat_batches;
+  std::map<std::string, std::string> versions; // client id -> daemon_version written
 };
 
 caf::behavior auth_db(caf::stateful_actor<auth_db_state>* self) {
@@ -38,6 +41,8 @@ caf::behavior auth_db(caf::stateful_actor<auth_db_state>* self) {
     },
     [=](atom::heartbeat, const actors::heartbeat_batch& beats) {
       self->state.heartbeat_batches.push_back(beats.size());
+      for (const auto& b : beats)
+        self->state.versions[b.client_id] = b.daemon_version.value_or("");
       return true;
     },
   };
@@ -141,10 +146,12 @@ CAF_TEST(a second connection with the same clientId replaces the first) {
 
 CAF_TEST(heartbeats of many daemons are written together) {
   for (auto id : {"a", "b", "c"})
-    self->send(registry, atom::heartbeat_v, std::string(id), json{{"version", "0.1.0"}});
-  self->send(registry, atom::heartbeat_v, std::string("a"), json{{"version", "0.1.1"}});
+    self->send(registry, atom::heartbeat_v, storage::daemon_heartbeat::from(id, json{{"version", "0.1.0"}}));
+  self->send(registry, atom::heartbeat_v, storage::daemon_heartbeat::from("a", json{{"version", "0.1.1"}}));
   run(); // fires the flush timer too
   CAF_CHECK_EQUAL(db_state().heartbeat_batches, std::vector<std::size_t>{3});
+  CAF_CHECK_EQUAL(db_state().versions["a"], "0.1.1");
+  CAF_CHECK_EQUAL(db_state().versions["c"], "0.1.0");
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

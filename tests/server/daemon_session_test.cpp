@@ -84,7 +84,7 @@ struct fixture : test_coordinator_fixture<> {
   std::shared_ptr<test::fake_connection> conn = std::make_shared<test::fake_connection>();
   caf::actor db = sys.spawn(mock_db);
   caf::actor registry = sys.spawn([](caf::event_based_actor*) -> caf::behavior {
-    return {[](atom::heartbeat, const std::string&, const json&) {}};
+    return {[](atom::heartbeat, const storage::daemon_heartbeat&) {}};
   });
   caf::actor hub = sys.spawn(hub_log);
   caf::actor session;

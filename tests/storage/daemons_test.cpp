@@ -17,6 +17,14 @@ json heartbeat() {
               {"counters", {{"indexed", 10}, {"uploaded", 2}}}};
 }
 
+/// Heartbeats as the daemon sessions hand them over.
+std::vector<daemon_heartbeat> beats(const std::vector<std::pair<std::string, json>>& sent) {
+  std::vector<daemon_heartbeat> out;
+  for (const auto& [client_id, payload] : sent)
+    out.push_back(daemon_heartbeat::from(client_id, payload));
+  return out;
+}
+
 struct fixture {
   pg_database db{"dmn"};
   metadata_store store{db.options()};
@@ -39,7 +47,7 @@ CAF_TEST_FIXTURE_SCOPE(daemon_tests, fixture)
 CAF_TEST(heartbeats of several daemons fill the typed columns) {
   auto branch = heartbeat();
   branch["hostname"] = "FILIAL";
-  store.store_heartbeats({{"office", heartbeat()}, {"branch", branch}, {"nobody", heartbeat()}});
+  store.store_heartbeats(beats({{"office", heartbeat()}, {"branch", branch}, {"nobody", heartbeat()}}));
   CAF_CHECK_EQUAL(office("remote_addr"), "198.51.100.4");
   CAF_CHECK_EQUAL(office("local_addr"), "192.168.0.10");
   CAF_CHECK_EQUAL(office("daemon_version"), "1.4.0");
@@ -54,7 +62,7 @@ CAF_TEST(heartbeats of several daemons fill the typed columns) {
 }
 
 CAF_TEST(bad heartbeat fields are ignored not fatal) {
-  store.store_heartbeats({{"office", heartbeat()}});
+  store.store_heartbeats(beats({{"office", heartbeat()}}));
   auto bad = heartbeat();
   bad["hostname"] = std::string(300, 'h');
   bad["uptimeSeconds"] = -5;
@@ -62,7 +70,7 @@ CAF_TEST(bad heartbeat fields are ignored not fatal) {
   bad["platform"] = 42;
   bad["version"] = std::string("1.5\0x", 5);
   bad["localAddr"] = "10.0.0.2";
-  store.store_heartbeats({{"office", bad}});
+  store.store_heartbeats(beats({{"office", bad}}));
   CAF_CHECK_EQUAL(office("hostname"), "ESCRITORIO-PC");
   CAF_CHECK_EQUAL(office("uptime_seconds"), "3600");
   CAF_CHECK_EQUAL(office("memory_bytes"), "52428800");
@@ -70,7 +78,7 @@ CAF_TEST(bad heartbeat fields are ignored not fatal) {
   CAF_CHECK_EQUAL(office("daemon_version"), "1.4.0");
   CAF_CHECK_EQUAL(office("local_addr"), "10.0.0.2");
   // a heartbeat that is not an object still counts as a sign of life
-  store.store_heartbeats({{"office", json("alive")}, {"office", json::array()}});
+  store.store_heartbeats(beats({{"office", json("alive")}, {"office", json::array()}}));
   CAF_CHECK_EQUAL(office("hostname"), "ESCRITORIO-PC");
   store.store_heartbeats({});
 }
@@ -79,8 +87,37 @@ CAF_TEST(the latest of two beats from one daemon wins) {
   auto older = heartbeat();
   auto newer = heartbeat();
   newer["uptimeSeconds"] = 3630;
-  store.store_heartbeats({{"office", older}, {"office", newer}});
+  store.store_heartbeats(beats({{"office", older}, {"office", newer}}));
   CAF_CHECK_EQUAL(office("uptime_seconds"), "3630");
+}
+
+CAF_TEST(a heartbeat that cannot be stored whole keeps its typed fields) {
+  auto big = heartbeat();
+  big["counters"]["log"] = std::string(20000, 'x');
+  store.store_heartbeats(beats({{"office", big}}));
+  CAF_CHECK_EQUAL(office("metadata::text"), R"({"truncated": true})");
+  CAF_CHECK_EQUAL(office("hostname"), "ESCRITORIO-PC");
+  auto nul = heartbeat();
+  nul["hostname"] = "PC2";
+  nul["note"] = std::string("a\0b", 3);
+  store.store_heartbeats(beats({{"office", nul}}));
+  CAF_CHECK_EQUAL(office("metadata::text"), R"({"truncated": true})");
+  CAF_CHECK_EQUAL(office("hostname"), "PC2");
+}
+
+CAF_TEST(a thousand daemons beating at once are all written) {
+  std::vector<std::pair<std::string, json>> sent;
+  for (int i = 0; i < 1000; ++i) {
+    auto id = "many-" + std::to_string(i);
+    store.create_daemon_token("Loja " + std::to_string(i), id);
+    auto b = heartbeat();
+    b["uptimeSeconds"] = i;
+    sent.emplace_back(id, b);
+  }
+  store.store_heartbeats(beats(sent));
+  CAF_CHECK_EQUAL(db.scalar("SELECT count(*) FROM daemon_clients WHERE client_id LIKE 'many-%'"
+                            " AND last_heartbeat IS NOT NULL AND uptime_seconds = substr(client_id, 6)::bigint"),
+                  "1000");
 }
 
 CAF_TEST(daemon events keep the newest two hundred) {
@@ -99,7 +136,7 @@ CAF_TEST(daemon events keep the newest two hundred) {
 
 CAF_TEST(list_daemons uses the admin views keys) {
   CAF_REQUIRE(store.authenticate_daemon(token, "office", "1.4.0", "203.0.113.5").status == auth_status::ok);
-  store.store_heartbeats({{"office", heartbeat()}});
+  store.store_heartbeats(beats({{"office", heartbeat()}}));
   auto list = store.list_daemons();
   CAF_REQUIRE(list.is_array());
   CAF_REQUIRE_EQUAL(list.size(), 2u);

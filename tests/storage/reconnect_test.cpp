@@ -75,7 +75,7 @@ CAF_TEST(every kind of call survives a break) {
     CAF_FAIL("still unavailable after reconnecting");
   };
   call([&] { CAF_CHECK(store.authenticate_daemon(token, "office", "1", "::1").status == auth_status::ok); });
-  call([&] { store.store_heartbeats({{"office", {{"hostname", "PC"}}}}); });
+  call([&] { store.store_heartbeats({daemon_heartbeat::from("office", {{"hostname", "PC"}})}); });
   call([&] { store.store_daemon_event("office", "error", {{"message", "x"}}); });
   call([&] { CAF_CHECK(store.sync_needed("office", {{hex_hash(1), "/a"}}).size() == 1); });
   call([&] { CAF_CHECK_EQUAL(store.sync_mark_missing("office", {}), 0); });
