@@ -27,6 +27,16 @@
 #include "net/server.hpp"
 #include "storage/metadata_store.hpp"
 
+#ifdef SIBERIUS_JEMALLOC
+// Read by jemalloc at start (MALLOC_CONF in the environment still overrides):
+// two arenas are enough for a server whose busy threads are a few; freed pages
+// go back to the system within about a second, from jemalloc's own thread,
+// even when the server is idle.
+extern "C" {
+const char* malloc_conf = "narenas:2,background_thread:true,dirty_decay_ms:1000,muzzy_decay_ms:0";
+}
+#endif
+
 namespace fs = std::filesystem;
 using namespace siberius;
 
@@ -208,9 +218,11 @@ int main(int argc, char** argv) {
 
   // Bursts of ingest allocate and free many small blocks across threads; glibc
   // keeps the freed pages, so RSS would stay at the burst's peak. Giving them
-  // back every few seconds costs a few milliseconds.
+  // back every few seconds costs a few milliseconds. (jemalloc returns them
+  // by itself: see malloc_conf above.)
   boost::asio::steady_timer trim_timer{ioc};
   std::function<void()> schedule_trim = [&] {
+#ifndef SIBERIUS_JEMALLOC
     trim_timer.expires_after(std::chrono::seconds(5));
     trim_timer.async_wait([&](const boost::system::error_code& ec) {
       if (ec)
@@ -218,6 +230,7 @@ int main(int argc, char** argv) {
       malloc_trim(0);
       schedule_trim();
     });
+#endif
   };
   schedule_trim();
 

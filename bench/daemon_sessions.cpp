@@ -44,7 +44,7 @@ struct options {
   std::size_t sessions = 10000;
   double heartbeat_interval_s = 10;
   double duration_s = 30;
-  std::size_t docs = 20000;
+  std::size_t docs = 60000; // per phase: long enough that a noisy second does not decide the figure
   std::vector<int> batches{1, 10};
   int server_pid = 0;
   std::size_t connect_concurrency = 256;

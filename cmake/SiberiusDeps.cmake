@@ -36,3 +36,11 @@ function(siberius_add_caf_suites binary)
       ENVIRONMENT "SIBERIUS_SOURCE_DIR=${PROJECT_SOURCE_DIR};SIBERIUS_BINARY_DIR=${PROJECT_BINARY_DIR}")
   endforeach()
 endfunction()
+
+# jemalloc for the server: its ingest allocates and frees many small blocks
+# across threads, where glibc's malloc spent a quarter of the server's CPU
+# (bench/README.md). Off: the server uses glibc's malloc and trims it itself.
+option(SIBERIUS_WITH_JEMALLOC "Link siberius-server with jemalloc" ON)
+if(SIBERIUS_WITH_JEMALLOC)
+  pkg_check_modules(JEMALLOC REQUIRED IMPORTED_TARGET jemalloc)
+endif()
