@@ -3,6 +3,7 @@
 #include "storage/metadata_store.hpp"
 
 #include <charconv>
+#include <cstdlib>
 #include <cmath>
 #include <map>
 #include <string_view>
@@ -131,14 +132,30 @@ const char* opt_param(const std::optional<std::string>& s) {
 
 // -- connection ---------------------------------------------------------------
 
+namespace {
+
+/// `conninfo` with connect_timeout added unless it (or the environment) sets one.
+std::string with_connect_timeout(const std::string& conninfo, int seconds) {
+  if (seconds <= 0 || conninfo.find("connect_timeout") != std::string::npos || std::getenv("PGCONNECT_TIMEOUT"))
+    return conninfo;
+  auto t = std::to_string(seconds);
+  if (conninfo.rfind("postgresql://", 0) == 0 || conninfo.rfind("postgres://", 0) == 0)
+    return conninfo + (conninfo.find('?') == std::string::npos ? "?" : "&") + "connect_timeout=" + t;
+  return conninfo + (conninfo.empty() ? "" : " ") + "connect_timeout=" + t;
+}
+
+} // namespace
+
 pqxx::connection& metadata_store::impl::connection() {
   if (conn)
     return *conn;
   try {
-    auto fresh = std::make_unique<pqxx::connection>(options.conninfo);
+    auto fresh = std::make_unique<pqxx::connection>(with_connect_timeout(options.conninfo, options.connect_timeout_s));
     {
       pqxx::nontransaction n(*fresh);
       n.exec("SET TIME ZONE 'UTC'");
+      if (options.statement_timeout.count() > 0)
+        n.exec("SET statement_timeout = " + std::to_string(options.statement_timeout.count()));
     }
     prepare_statements(*fresh);
     conn = std::move(fresh);

@@ -47,6 +47,13 @@ struct conflict : std::runtime_error {
 struct store_options {
   std::string conninfo;                   // libpq connection string or URL
   int retention_days = 15;                // pdf expires_at = dataEvento + this
+  /// No statement of this store runs longer (a lock held elsewhere, a stuck
+  /// server): the caller gets storage::unavailable instead of a worker that
+  /// never answers. 0 leaves PostgreSQL's setting.
+  std::chrono::milliseconds statement_timeout{20000};
+  /// Seconds a connection attempt may take when the conninfo does not say
+  /// (libpq's PGCONNECT_TIMEOUT in the environment also counts as saying).
+  int connect_timeout_s = 5;
 };
 
 /// Applies every schema/NNN_*.sql not yet in schema_migrations, each in its

@@ -44,6 +44,9 @@ struct metadata_store::impl {
         drop();
         throw unavailable(std::string("PostgreSQL ended the session: ") + e.what());
       }
+      // statement_timeout: the statement was cancelled and rolled back.
+      if (e.sqlstate() == "57014")
+        throw unavailable(std::string("PostgreSQL did not answer in time: ") + e.what());
       throw;
     } catch (const pqxx::failure& e) {
       // Other library failures are only "unavailable" when the socket died.

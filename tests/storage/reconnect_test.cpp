@@ -100,3 +100,26 @@ CAF_TEST(an unreachable server is unavailable not a crash) {
   CAF_CHECK(throws<unavailable>([&] { store.ingest({{"office", doc(1)}}); }));
   CAF_CHECK(throws<unavailable>([&] { apply_migrations(o.conninfo, schema_dir()); }));
 }
+
+CAF_TEST(a statement stuck behind a lock gives up after statement_timeout) {
+  pg_database db("lck");
+  auto o = db.options();
+  o.statement_timeout = std::chrono::milliseconds(300);
+  metadata_store store(o);
+  store.create_daemon_token("Office", std::string("office"));
+  pqxx::connection other(db.conninfo);
+  pqxx::work locker(other);
+  locker.exec("LOCK TABLE pdf_cache IN ACCESS EXCLUSIVE MODE");
+  std::string error;
+  try {
+    store.ingest({{"office", doc(1)}});
+  } catch (const unavailable& e) {
+    error = e.what();
+  }
+  CAF_CHECK(error.find("did not answer in time") != std::string::npos);
+  locker.abort();
+  // Nothing was half done, and the same store goes on once the lock is gone.
+  auto r = store.ingest({{"office", doc(1)}});
+  CAF_CHECK(r.at(0).status == ingest_status::indexed);
+  CAF_CHECK_EQUAL(db.scalar("SELECT count(*) FROM pdf_cache"), "1");
+}
