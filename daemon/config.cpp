@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "daemon/log.hpp"
+#include "daemon/reader_process.hpp"
 #include "net/client/sio_client.hpp"
 
 namespace siberius::daemon {
@@ -37,6 +38,8 @@ const std::vector<setting_info>& setting_table() {
       {"AUTH_RETRY_SECONDS", "--auth-retry-seconds", "600", "retry delay after the server refused the token"},
       {"SYNC_DEBOUNCE_MS", "--sync-debounce-ms", "2000", "wait after a deletion before reporting the folder"},
       {"PARSE_TIMEOUT_SECONDS", "--parse-timeout-seconds", "20", "time limit to read one PDF"},
+      {"PDF_READER", "--pdf-reader", "siberius-pdf-reader beside the daemon", "the PDF reading helper"},
+      {"READER_IDLE_MS", "--reader-idle-ms", "10000", "a reader process ends after this long without work"},
   };
   return table;
 }
@@ -337,7 +340,8 @@ config_result build_config(const setting_map& file, const setting_map& env, cons
                  ms_knob{"RECONNECT_BASE_MS", 10, 600000, 1, &c.reconnect_base},
                  ms_knob{"AUTH_RETRY_SECONDS", 1, 86400, 1000, &c.auth_retry},
                  ms_knob{"SYNC_DEBOUNCE_MS", 0, 600000, 1, &c.sync_debounce},
-                 ms_knob{"PARSE_TIMEOUT_SECONDS", 1, 3600, 1000, &c.parse_time_limit}}) {
+                 ms_knob{"PARSE_TIMEOUT_SECONDS", 1, 3600, 1000, &c.parse_time_limit},
+                 ms_knob{"READER_IDLE_MS", 0, 3600000, 1, &c.reader_idle_exit}}) {
     n = k.out->count() / k.scale;
     if (auto e = number(s, k.key, k.lo, k.hi, n))
       return {std::nullopt, e};
@@ -345,6 +349,12 @@ config_result build_config(const setting_map& file, const setting_map& env, cons
   }
   if (c.settle_interval < c.stable_interval)
     return fail("SETTLE_MS", "must be at least STABLE_MS");
+  if (auto reader = s.get("PDF_READER"); reader && !trim(*reader).empty())
+    c.pdf_reader = trim(*reader);
+  else
+    c.pdf_reader = reader_process::default_exe();
+  if (::access(c.pdf_reader.c_str(), X_OK) != 0)
+    return fail("PDF_READER", "cannot run " + c.pdf_reader + " (install siberius-pdf-reader beside the daemon)");
   return {c, std::nullopt};
 }
 

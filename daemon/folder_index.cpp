@@ -1,6 +1,7 @@
 #include "daemon/folder_index.hpp"
 
 #include "daemon/log.hpp"
+#include "daemon/reader_process.hpp"
 
 namespace siberius::daemon {
 
@@ -48,18 +49,30 @@ nlohmann::json error_payload(const folder_entry& e) {
   return err;
 }
 
-caf::behavior pdf_parse_job(caf::event_based_actor* self, std::chrono::milliseconds time_limit) {
+caf::behavior pdf_parse_job(caf::event_based_actor* self, parse_job_options options) {
+  auto reader = std::make_shared<reader_process>(options.reader_exe, options.time_limit);
+  auto generation = std::make_shared<std::uint64_t>(0);
+  self->attach_functor([reader] { reader->stop(); });
   return {
-      [time_limit](atom::parse, const std::string& path) -> pdf_facts {
+      [=](atom::parse, const std::string& path) -> pdf_facts {
+        auto my_turn = ++*generation;
+        self->delayed_send(self, options.idle_exit, atom::reader_idle_v, my_turn);
         try {
-          return read_pdf(path, time_limit);
+          auto facts = reader->read(path);
+          if (facts.problem == pdf_problem::reader_crashed || (!reader->running() && facts.problem == pdf_problem::too_slow))
+            log_event(log_level::warn, "pdf:reader:restarted", {{"path", path}, {"reason", facts.reason}});
+          return facts;
         } catch (const std::exception& e) {
-          // read_pdf promises not to throw; a bad_alloc on a huge file still must not stop the pool.
+          // reader_process promises not to throw; a bad_alloc must still not stop the pool.
           pdf_facts f;
           f.problem = pdf_problem::io_error;
           f.reason = std::string("cannot read: ") + e.what();
           return f;
         }
+      },
+      [=](atom::reader_idle, std::uint64_t turn) {
+        if (turn == *generation && reader->running())
+          reader->stop();
       },
   };
 }

@@ -17,8 +17,17 @@
 
 namespace siberius::daemon {
 
-/// A worker that reads one PDF at a time (spawned detached: read_pdf blocks).
-caf::behavior pdf_parse_job(caf::event_based_actor* self, std::chrono::milliseconds time_limit);
+struct parse_job_options {
+  std::string reader_exe;                      // siberius-pdf-reader
+  std::chrono::milliseconds time_limit{20000}; // per file
+  std::chrono::milliseconds idle_exit{10000};  // the reader process ends after this long without work
+};
+
+/// A worker that reads one PDF at a time through its own siberius-pdf-reader
+/// process (spawned detached: reading blocks). The process starts with the
+/// first file and ends after `idle_exit` without one, so an idle daemon holds
+/// no poppler at all.
+caf::behavior pdf_parse_job(caf::event_based_actor* self, parse_job_options options);
 
 struct folder_index_state {
   struct tracked_file {

@@ -3,7 +3,7 @@
 // it to whom and what comes back.
 //
 //   inotify reader --look/vanished/scan_folder--> folder_watcher --file_ready/file_gone/scan_done--> folder_index
-//   folder_index --parse--> pdf_parse_job (detached, PARSE_WORKERS of them)
+//   folder_index --parse--> pdf_parse_job (detached, PARSE_WORKERS of them) --pipe--> siberius-pdf-reader
 //   folder_index --document/broken/folder_changed--> server_link --Socket.IO--> siberius-server
 //   server_link --inventory--> folder_index (the reconciliation's snapshot)
 #pragma once
@@ -60,6 +60,8 @@ CAF_BEGIN_TYPE_ID_BLOCK(siberius_daemon, caf::first_custom_type_id)
   CAF_ADD_ATOM(siberius_daemon, siberius::daemon::atom, heartbeat, "heartbeat")
   CAF_ADD_ATOM(siberius_daemon, siberius::daemon::atom, drain, "drain")
   CAF_ADD_ATOM(siberius_daemon, siberius::daemon::atom, sync_due, "syncdue")
+  // pdf_parse_job -> itself: (reader_idle, generation) no file came since: end the reader process.
+  CAF_ADD_ATOM(siberius_daemon, siberius::daemon::atom, reader_idle, "readeridle")
 
 CAF_END_TYPE_ID_BLOCK(siberius_daemon)
 

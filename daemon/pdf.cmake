@@ -3,9 +3,14 @@
 # daemon/CMakeLists.txt; the daemon and tests/daemon_extract link siberius_pdf.
 include_guard(GLOBAL)
 
+# pdf_facts and its JSON form, without poppler: shared by the reader and the daemon.
+add_library(siberius_pdf_facts STATIC ${CMAKE_CURRENT_LIST_DIR}/pdf_facts.cpp)
+target_include_directories(siberius_pdf_facts PUBLIC ${PROJECT_SOURCE_DIR})
+target_link_libraries(siberius_pdf_facts PUBLIC nlohmann_json::nlohmann_json)
+
 add_library(siberius_pdf STATIC
   ${CMAKE_CURRENT_LIST_DIR}/pdf_text.cpp
   ${CMAKE_CURRENT_LIST_DIR}/extract_rules.cpp
   ${CMAKE_CURRENT_LIST_DIR}/pdf_reader.cpp)
 target_include_directories(siberius_pdf PUBLIC ${PROJECT_SOURCE_DIR})
-target_link_libraries(siberius_pdf PUBLIC PkgConfig::POPPLER_CPP OpenSSL::Crypto)
+target_link_libraries(siberius_pdf PUBLIC siberius_pdf_facts PkgConfig::POPPLER_CPP OpenSSL::Crypto)

@@ -20,7 +20,7 @@ struct pdf_metadata {
 };
 
 /// Why a file could not be read as a PDF. `none` = fine.
-enum class pdf_problem { none, empty, not_a_pdf, truncated, encrypted, no_text_layer, too_slow, io_error };
+enum class pdf_problem { none, empty, not_a_pdf, truncated, encrypted, no_text_layer, too_slow, io_error, reader_crashed };
 const char* to_string(pdf_problem p);
 
 struct pdf_facts {
@@ -36,6 +36,11 @@ struct pdf_facts {
 /// with the positions of their words. Pure; see pdf_text.hpp for the input.
 struct page_words;
 pdf_metadata extract_metadata(const std::vector<page_words>& pages);
+
+/// pdf_facts as one JSON text and back: what siberius-pdf-reader answers.
+std::string facts_to_json(const pdf_facts& f);
+/// Throws std::invalid_argument when `text` is not what facts_to_json writes.
+pdf_facts facts_from_json(const std::string& text);
 
 /// Hashes (streaming) and parses one file under a time limit.
 pdf_facts read_pdf(const std::string& path, std::chrono::milliseconds time_limit = std::chrono::seconds(20));

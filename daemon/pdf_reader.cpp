@@ -29,20 +29,6 @@
 
 namespace siberius::daemon {
 
-const char* to_string(pdf_problem p) {
-  switch (p) {
-    case pdf_problem::none: return "none";
-    case pdf_problem::empty: return "empty";
-    case pdf_problem::not_a_pdf: return "not_a_pdf";
-    case pdf_problem::truncated: return "truncated";
-    case pdf_problem::encrypted: return "encrypted";
-    case pdf_problem::no_text_layer: return "no_text_layer";
-    case pdf_problem::too_slow: return "too_slow";
-    case pdf_problem::io_error: return "io_error";
-  }
-  return "unknown";
-}
-
 namespace {
 
 using clock_type = std::chrono::steady_clock;

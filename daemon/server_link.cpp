@@ -1,5 +1,7 @@
 #include "daemon/server_link.hpp"
 
+#include <malloc.h>
+
 #include <unordered_map>
 
 #include "daemon/folder_index.hpp"
@@ -452,6 +454,9 @@ void server_link_state::finish_reconciliation(std::shared_ptr<sync_run> run, boo
                                                                             run->started)
                           .count()}});
     drain();
+    // The inventory copy and the sync's messages were the daemon's largest
+    // allocations; hand the freed pages back now rather than hold them idle.
+    malloc_trim(0);
   } else if (online) {
     drain_later();
   }

@@ -69,7 +69,10 @@ CAF_TEST(config json) {
 
 namespace {
 setting_map complete(const std::string& dir) {
-  return {{"SERVER_URL", "http://127.0.0.1:1"}, {"DAEMON_TOKEN", "abc.def"}, {"PDF_DIRECTORY", dir}};
+  return {{"SERVER_URL", "http://127.0.0.1:1"},
+          {"DAEMON_TOKEN", "abc.def"},
+          {"PDF_DIRECTORY", dir},
+          {"PDF_READER", SIBERIUS_PDF_READER_BIN}};
 }
 } // namespace
 
@@ -111,7 +114,7 @@ CAF_TEST(each wrong setting is named) {
                 {"PDF_DIRECTORY", "/etc/hostname"}, {"CLIENT_ID", "bad id!"},      {"CHECK_INTERVAL_MINUTES", "0"},
                 {"LOG_LEVEL", "loud"},         {"PARSE_WORKERS", "many"},          {"CA_FILE", "/nonexistent.pem"},
                 {"QUEUE_LIMIT", "-1"},         {"HEARTBEAT_SECONDS", "1e3"},       {"POLL", "maybe"},
-                {"STABLE_MS", "5"}};
+                {"STABLE_MS", "5"},            {"PDF_READER", "/nonexistent/reader"}, {"READER_IDLE_MS", "-1"}};
   for (auto& r : rows) {
     auto s = complete(dir.path());
     if (r.value == nullptr)

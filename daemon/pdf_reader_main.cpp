@@ -1,0 +1,92 @@
+// siberius-pdf-reader: the daemon's PDF reading, in a process of its own.
+// poppler runs here, so a file that crashes or hangs it costs this process
+// (the daemon starts another), and the daemon's own memory never holds
+// poppler's. The daemon starts it on demand; it exits when its input closes.
+//
+// Protocol on stdin/stdout, one request at a time:
+//   request:  4-byte big-endian length, then the file's path (bytes)
+//   response: 4-byte big-endian length, then pdf_facts as JSON (facts_to_json)
+//
+//   siberius-pdf-reader [--time-limit-ms N]
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+#include <string>
+
+#include "daemon/pdf_metadata.hpp"
+
+namespace {
+
+constexpr std::uint32_t max_path_bytes = 64 * 1024;
+
+bool read_exact(int fd, void* buf, std::size_t n) {
+  auto* p = static_cast<char*>(buf);
+  while (n > 0) {
+    auto got = ::read(fd, p, n);
+    if (got < 0 && errno == EINTR)
+      continue;
+    if (got <= 0)
+      return false;
+    p += got;
+    n -= static_cast<std::size_t>(got);
+  }
+  return true;
+}
+
+bool write_exact(int fd, const void* buf, std::size_t n) {
+  auto* p = static_cast<const char*>(buf);
+  while (n > 0) {
+    auto put = ::write(fd, p, n);
+    if (put < 0 && errno == EINTR)
+      continue;
+    if (put <= 0)
+      return false;
+    p += put;
+    n -= static_cast<std::size_t>(put);
+  }
+  return true;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  long limit_ms = 20000;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--time-limit-ms" && i + 1 < argc) {
+      char* end = nullptr;
+      limit_ms = std::strtol(argv[++i], &end, 10);
+      if (*end != '\0' || limit_ms < 1 || limit_ms > 3600000) {
+        std::cerr << "siberius-pdf-reader: --time-limit-ms expects 1 to 3600000\n";
+        return 2;
+      }
+    } else {
+      std::cerr << "usage: siberius-pdf-reader [--time-limit-ms N] (driven by siberius-daemon)\n";
+      return 2;
+    }
+  }
+  for (;;) {
+    unsigned char header[4];
+    if (!read_exact(0, header, 4))
+      return 0; // the daemon closed our input: done
+    std::uint32_t n = (std::uint32_t{header[0]} << 24) | (std::uint32_t{header[1]} << 16) |
+                      (std::uint32_t{header[2]} << 8) | std::uint32_t{header[3]};
+    if (n == 0 || n > max_path_bytes) {
+      std::cerr << "siberius-pdf-reader: request of " << n << " bytes refused\n";
+      return 2;
+    }
+    std::string path(n, '\0');
+    if (!read_exact(0, path.data(), n))
+      return 2;
+    auto text = siberius::daemon::facts_to_json(siberius::daemon::read_pdf(path, std::chrono::milliseconds(limit_ms)));
+    auto size = static_cast<std::uint32_t>(text.size());
+    unsigned char out[4] = {static_cast<unsigned char>(size >> 24), static_cast<unsigned char>(size >> 16),
+                            static_cast<unsigned char>(size >> 8), static_cast<unsigned char>(size)};
+    if (!write_exact(1, out, 4) || !write_exact(1, text.data(), text.size()))
+      return 0; // the daemon went away
+  }
+}

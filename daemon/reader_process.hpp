@@ -1,0 +1,51 @@
+// reader_process: one siberius-pdf-reader child, started on first use, asked
+// for one file at a time. A reader that crashes or exceeds its time limit is
+// killed and reported for that file only; the next read starts a new one.
+// Used from one thread (a detached pdf_parse_job).
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <string>
+
+#include "daemon/pdf_metadata.hpp"
+
+namespace siberius::daemon {
+
+class reader_process {
+public:
+  /// `exe`: the siberius-pdf-reader binary; `time_limit`: per file (the reader
+  /// enforces it itself; past it plus a grace period the process is killed).
+  reader_process(std::string exe, std::chrono::milliseconds time_limit,
+                 std::chrono::milliseconds grace = std::chrono::seconds(5));
+  ~reader_process();
+  reader_process(const reader_process&) = delete;
+  reader_process& operator=(const reader_process&) = delete;
+
+  /// Hashes and parses `path` in the child. Never throws for a bad file.
+  pdf_facts read(const std::string& path);
+
+  /// Ends the child (closes its input, waits briefly, then kills it).
+  void stop();
+
+  bool running() const { return pid_ > 0; }
+  pid_t pid() const { return pid_; }
+
+  /// siberius-pdf-reader beside the running executable.
+  static std::string default_exe();
+
+private:
+  bool start(std::string& error);
+  /// Kills and reaps the child; returns how it ended, for the report.
+  std::string reap(bool kill_first);
+
+  std::string exe_;
+  std::chrono::milliseconds time_limit_;
+  std::chrono::milliseconds grace_;
+  pid_t pid_ = -1;
+  int to_child_ = -1;
+  int from_child_ = -1;
+};
+
+} // namespace siberius::daemon
