@@ -131,6 +131,12 @@ caf::behavior db_worker(caf::stateful_actor<db_worker_state>* self, storage::sto
     [=](atom::list_daemons) -> caf::result<json_reply> {
       return guarded(self->state, [&](auto& s) { return json_reply{s.list_daemons()}; });
     },
+    [=](atom::list_pdfs, const storage::pdf_filter& f) -> caf::result<json_reply> {
+      return guarded(self->state, [&](auto& s) { return json_reply{s.list_pdfs(f)}; });
+    },
+    [=](atom::pdf_status, std::int64_t id) -> caf::result<json_reply> {
+      return guarded(self->state, [&](auto& s) { return json_reply{s.pdf_status(id).value_or(nullptr)}; });
+    },
     [=](atom::db_stats) -> caf::result<json_reply> {
       return guarded(self->state, [&](auto& s) { return json_reply{s.database_stats()}; });
     },

@@ -1,6 +1,7 @@
 #include "actors/http_api.hpp"
 
 #include <fstream>
+#include <optional>
 #include <string_view>
 
 #include "actors/log.hpp"
@@ -168,6 +169,60 @@ void create_daemon_token(const api_context& ctx, const net::http_request& req, c
   });
 }
 
+void db_unavailable_response(const net::http_request& req, const net::http_responder& respond) {
+  respond(error_response(req, http::status::service_unavailable, "database_unavailable",
+                         "database unavailable, retry later"));
+}
+
+void list_pdfs(const api_context& ctx, const net::http_request& req, const std::string& remote,
+               const net::http_responder& respond) {
+  auto parsed = storage::parse_pdf_filter(std::string_view(req.target()));
+  if (auto err = std::get_if<std::string>(&parsed))
+    return respond(error_response(req, http::status::bad_request, "bad_request", *err));
+  auto filter = std::get<storage::pdf_filter>(parsed);
+  with_admin(ctx, req, remote, respond, [=](caf::event_based_actor* self, auto&) {
+    self->request(ctx.db, db_timeout, atom::list_pdfs_v, filter)
+      .then([=](const json_reply& reply) { respond(json_response(req, http::status::ok, reply.value)); },
+            [=](const caf::error&) { db_unavailable_response(req, respond); });
+  });
+}
+
+/// The id of "/api/pdfs/<id>/<action>", or nullopt when the path is not one.
+std::optional<std::int64_t> pdf_id_of(std::string_view path, std::string_view action) {
+  constexpr std::string_view prefix = "/api/pdfs/";
+  if (path.substr(0, prefix.size()) != prefix)
+    return std::nullopt;
+  path.remove_prefix(prefix.size());
+  auto slash = path.find('/');
+  if (slash == std::string_view::npos || path.substr(slash + 1) != action)
+    return std::nullopt;
+  auto digits = path.substr(0, slash);
+  if (digits.empty() || digits.size() > 18)
+    return std::nullopt;
+  std::int64_t id = 0;
+  for (char c : digits) {
+    if (c < '0' || c > '9')
+      return std::nullopt;
+    id = id * 10 + (c - '0');
+  }
+  return id;
+}
+
+void pdf_status(const api_context& ctx, const net::http_request& req, const std::string& remote, std::int64_t id,
+                const net::http_responder& respond) {
+  with_admin(ctx, req, remote, respond, [=](caf::event_based_actor* self, auto&) {
+    self->request(ctx.db, db_timeout, atom::pdf_status_v, id)
+      .then(
+        [=](const json_reply& reply) {
+          if (reply.value.is_null())
+            return respond(error_response(req, http::status::not_found, "not_found",
+                                          "no PDF with id " + std::to_string(id)));
+          respond(json_response(req, http::status::ok, reply.value));
+        },
+        [=](const caf::error&) { db_unavailable_response(req, respond); });
+  });
+}
+
 } // namespace
 
 std::size_t resident_bytes() {
@@ -201,7 +256,14 @@ net::http_handler make_http_api(api_context ctx) {
       {http::verb::get, "/health/detailed", health_detailed},
       {http::verb::get, "/api/admin/daemons", list_daemons},
       {http::verb::post, "/api/admin/daemon-tokens", create_daemon_token},
+      {http::verb::get, "/api/pdfs", list_pdfs},
     };
+    if (auto id = pdf_id_of(path, "status")) {
+      if (method != http::verb::get)
+        return respond(error_response(req, http::status::method_not_allowed, "method_not_allowed",
+                                      "method not allowed on " + std::string(path)));
+      return pdf_status(ctx, req, remote, *id, respond);
+    }
     bool path_known = false;
     for (auto& r : routes) {
       if (r.path != path)

@@ -14,7 +14,8 @@
 
 namespace siberius::storage {
 
-void prepare_ingest_statements(pqxx::connection& c); // pdf_ingest.cpp
+void prepare_ingest_statements(pqxx::connection& c);    // pdf_ingest.cpp
+void prepare_pdf_query_statements(pqxx::connection& c); // pdf_query.cpp
 
 namespace {
 
@@ -90,6 +91,7 @@ void prepare_statements(pqxx::connection& c) {
   c.prepare("database_stats",
             "SELECT count(*) FILTER (WHERE status = 'cached'), count(*) FROM pdf_cache");
   prepare_ingest_statements(c);
+  prepare_pdf_query_statements(c);
 }
 
 bool valid_client_id(const std::string& id) {

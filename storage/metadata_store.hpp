@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "storage/pdf_document.hpp"
+#include "storage/pdf_query.hpp"
 
 namespace siberius::storage {
 
@@ -126,6 +127,12 @@ public:
   /// file_hash: a known hash with the same metadata and path is a duplicate,
   /// with changes it is updated. Results are in input order.
   std::vector<ingest_result> ingest(const std::vector<std::pair<std::string, pdf_document>>& docs);
+
+  /// A page of indexed PDFs matching `f`, newest event first:
+  /// {total, page, pageSize, items: [{id, tipo, numero, cliente, dataEvento, ...}]}.
+  nlohmann::json list_pdfs(const pdf_filter& f);
+  /// {id, status, fileHash, cachedUntil, progress, reason, ...}; nullopt when no such PDF.
+  std::optional<nlohmann::json> pdf_status(std::int64_t id);
 
   /// Of `files` (one chunk of a daemon:sync), the hashes the server needs sent
   /// again: unknown, recorded at another path, or marked as gone.
