@@ -124,11 +124,120 @@ void http_session::do_read() {
   }
   parser_.emplace();
   parser_->header_limit(static_cast<std::uint32_t>(state_->options().max_http_header));
-  parser_->body_limit(state_->options().max_http_body);
+  // The body's limit depends on the route: checked once the header is in.
+  parser_->body_limit(boost::none);
   // Bounds the whole request, so a slow client cannot hold the socket.
   stream_.expires_after(state_->options().http_read_timeout);
+  http::async_read_header(stream_, buffer_, *parser_,
+                          beast::bind_front_handler(&http_session::on_header, shared_from_this()));
+}
+
+void http_session::on_header(beast::error_code ec, std::size_t bytes) {
+  if (ec)
+    return on_read(ec, bytes);
+  const auto& header = parser_->get();
+  if (header.method() == http::verb::post) {
+    if (auto route = state_->find_streaming_route(path_of(header.target())))
+      return start_streaming(std::move(route));
+  }
+  auto limit = state_->options().max_http_body;
+  if (parser_->content_length() && *parser_->content_length() > limit)
+    return on_read(http::error::body_limit, 0);
+  parser_->body_limit(limit);
   http::async_read(stream_, buffer_, *parser_,
                    beast::bind_front_handler(&http_session::on_read, shared_from_this()));
+}
+
+void http_session::start_streaming(std::shared_ptr<const server_state::streaming_route> route) {
+  http_request header = parser_->get(); // the body is still unread: empty
+  if (parser_->content_length() && *parser_->content_length() > route->max_body) {
+    respond(make_response(header, http::status::payload_too_large,
+                          "request body larger than " + std::to_string(route->max_body) + " bytes\n", "text/plain"),
+            false);
+    return;
+  }
+  stream_.expires_never(); // the handler may take a moment (authentication)
+  stream_route_ = route;
+  stream_keep_alive_ = header.keep_alive();
+  auto remote = client_address(peer_address_, header, state_->options().trusted_proxies);
+  auto self = shared_from_this();
+  auto decided = std::make_shared<std::atomic<bool>>(false);
+  http_responder refuse = [self, decided](http_response res) {
+    if (decided->exchange(true))
+      return;
+    // The body was not read: the connection cannot carry another request.
+    asio::post(self->stream_.get_executor(),
+               [self, res = std::move(res)]() mutable { self->respond(std::move(res), false); });
+  };
+  stream_admit admit = [self, decided](std::shared_ptr<body_sink> sink) {
+    if (decided->exchange(true))
+      return;
+    asio::post(self->stream_.get_executor(), [self, sink = std::move(sink)]() mutable {
+      self->begin_stream(std::move(sink));
+    });
+  };
+  route->handler(std::move(header), std::move(remote), std::move(refuse), std::move(admit));
+}
+
+void http_session::begin_stream(std::shared_ptr<body_sink> sink) {
+  sink_ = std::move(sink);
+  stream_parser_.emplace(std::move(*parser_));
+  parser_.reset();
+  stream_parser_->body_limit(stream_route_->max_body);
+  chunk_.resize(64 * 1024);
+  read_chunk();
+}
+
+void http_session::read_chunk() {
+  auto& body = stream_parser_->get().body();
+  body.data = chunk_.data();
+  body.size = chunk_.size();
+  body.more = true;
+  // An inactivity limit: a large upload may take long while it keeps moving.
+  stream_.expires_after(state_->options().http_read_timeout);
+  http::async_read_some(stream_, buffer_, *stream_parser_,
+                        beast::bind_front_handler(&http_session::on_chunk, shared_from_this()));
+}
+
+void http_session::on_chunk(beast::error_code ec, std::size_t) {
+  if (ec == http::error::need_buffer)
+    ec = {};
+  auto got = chunk_.size() - stream_parser_->get().body().size;
+  if (!ec && got > 0 && !sink_->write(chunk_.data(), got))
+    return finish_stream(false);
+  if (ec == http::error::body_limit) {
+    // Chunked bodies have no length up front: the limit shows here.
+    sink_->finish(false, [](http_response) {});
+    sink_.reset();
+    http_request header;
+    respond(make_response(header, http::status::payload_too_large,
+                          "request body larger than " + std::to_string(stream_route_->max_body) + " bytes\n",
+                          "text/plain"),
+            false);
+    return;
+  }
+  if (ec)
+    return finish_stream(false);
+  if (stream_parser_->is_done())
+    return finish_stream(true);
+  read_chunk();
+}
+
+void http_session::finish_stream(bool complete) {
+  stream_.expires_never();
+  auto sink = std::move(sink_);
+  std::vector<char>().swap(chunk_);
+  bool keep_alive = complete && stream_keep_alive_;
+  auto self = shared_from_this();
+  auto answered = std::make_shared<std::atomic<bool>>(false);
+  sink->finish(complete, [self, keep_alive, answered](http_response res) {
+    if (answered->exchange(true))
+      return;
+    asio::post(self->stream_.get_executor(), [self, keep_alive, res = std::move(res)]() mutable {
+      self->stream_parser_.reset();
+      self->respond(std::move(res), keep_alive && res.keep_alive());
+    });
+  });
 }
 
 void http_session::on_read(beast::error_code ec, std::size_t) {

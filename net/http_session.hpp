@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -26,7 +27,13 @@ public:
 
 private:
   void do_read();
+  void on_header(boost::beast::error_code ec, std::size_t bytes);
   void on_read(boost::beast::error_code ec, std::size_t bytes);
+  void start_streaming(std::shared_ptr<const server_state::streaming_route> route);
+  void begin_stream(std::shared_ptr<body_sink> sink);
+  void read_chunk();
+  void on_chunk(boost::beast::error_code ec, std::size_t bytes);
+  void finish_stream(bool complete);
   void on_request(http_request req);
   void upgrade(http_request req, bool bare_engine);
   void start_engine(std::string remote, bool bare_engine);
@@ -38,6 +45,12 @@ private:
   boost::beast::tcp_stream stream_;
   boost::beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
+  // A streaming route's request: its parser, sink and read buffer.
+  std::optional<http::request_parser<http::buffer_body>> stream_parser_;
+  std::shared_ptr<const server_state::streaming_route> stream_route_;
+  std::shared_ptr<body_sink> sink_;
+  std::vector<char> chunk_;
+  bool stream_keep_alive_ = false;
   std::shared_ptr<server_state> state_;
   connection_slot slot_;
   std::string peer_address_;

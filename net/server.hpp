@@ -104,6 +104,27 @@ using http_responder = std::function<void(http_response)>;
 /// by max_http_body); call `respond` once, from any thread.
 using http_handler = std::function<void(http_request req, std::string remote_address, http_responder respond)>;
 
+/// Where a streamed request body goes (see server::add_streaming_route). Called
+/// on the connection's I/O thread, one call at a time.
+class body_sink {
+public:
+  virtual ~body_sink() = default;
+  /// The next bytes of the body. Return false to stop reading: finish(false)
+  /// follows, and the sink answers there.
+  virtual bool write(const char* data, std::size_t size) = 0;
+  /// The body ended: `complete` when all of it arrived and every write
+  /// returned true; otherwise the client went silent or away, or write()
+  /// refused. `respond` answers the request (once; ignored if the client left).
+  virtual void finish(bool complete, http_responder respond) = 0;
+};
+/// Starts reading the body into `sink`.
+using stream_admit = std::function<void(std::shared_ptr<body_sink> sink)>;
+/// A request to a streaming route, with its header only (empty body). Call
+/// exactly one of `respond` (refuse: 401, 413…, the body is then not read) or
+/// `admit`, from any thread.
+using streaming_handler =
+    std::function<void(http_request header, std::string remote_address, http_responder respond, stream_admit admit)>;
+
 /// Bare Engine.IO endpoint: a message arrived on `conn`.
 using engine_message_handler = std::function<void(const connection_ptr& conn, std::string text)>;
 
@@ -117,6 +138,11 @@ public:
   /// Namespaces not registered get CONNECT_ERROR "Invalid namespace".
   void add_namespace(const std::string& nsp, std::shared_ptr<namespace_handler> handler);
   void set_http_handler(http_handler handler);
+  /// POSTs to `path` stream their body to the handler's sink instead of being
+  /// buffered: the body may be up to `max_body` bytes (413 past it), and the
+  /// upload may take as long as it keeps moving (each read waits at most
+  /// http_read_timeout).
+  void add_streaming_route(const std::string& path, std::size_t max_body, streaming_handler handler);
   void set_engine_message_handler(engine_message_handler handler);
 
   /// Binds and starts accepting; throws std::system_error when the port is taken.

@@ -36,6 +36,20 @@ void server_state::set_http_handler(http_handler handler) {
   http_ = std::move(ptr);
 }
 
+void server_state::add_streaming_route(const std::string& path, std::size_t max_body, streaming_handler handler) {
+  auto route = std::make_shared<const streaming_route>(streaming_route{max_body, std::move(handler)});
+  std::lock_guard<std::mutex> guard(mutex_);
+  streaming_routes_[path] = std::move(route);
+}
+
+std::shared_ptr<const server_state::streaming_route> server_state::find_streaming_route(std::string_view path) const {
+  std::lock_guard<std::mutex> guard(mutex_);
+  if (streaming_routes_.empty())
+    return nullptr;
+  auto it = streaming_routes_.find(std::string(path));
+  return it == streaming_routes_.end() ? nullptr : it->second;
+}
+
 std::shared_ptr<const http_handler> server_state::http() const {
   std::lock_guard<std::mutex> guard(mutex_);
   return http_;

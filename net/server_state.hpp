@@ -7,6 +7,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 #include "net/server.hpp"
@@ -34,6 +35,12 @@ public:
   std::shared_ptr<const http_handler> http() const;
   void set_engine_message_handler(engine_message_handler handler);
   std::shared_ptr<const engine_message_handler> engine_messages() const;
+  struct streaming_route {
+    std::size_t max_body;
+    streaming_handler handler;
+  };
+  void add_streaming_route(const std::string& path, std::size_t max_body, streaming_handler handler);
+  std::shared_ptr<const streaming_route> find_streaming_route(std::string_view path) const;
 
   /// Sessions register so that stop() reaches them; the id unregisters.
   std::uint64_t register_session(std::weak_ptr<session_base> session);
@@ -53,6 +60,7 @@ private:
   std::unordered_map<std::string, std::shared_ptr<namespace_handler>> namespaces_;
   std::shared_ptr<const http_handler> http_;
   std::shared_ptr<const engine_message_handler> engine_messages_;
+  std::unordered_map<std::string, std::shared_ptr<const streaming_route>> streaming_routes_;
   std::unordered_map<std::uint64_t, std::weak_ptr<session_base>> sessions_;
   std::uint64_t next_session_id_ = 1;
   std::atomic<bool> stopping_{false};

@@ -28,6 +28,60 @@ void install_echo_handler(server& srv) {
   });
 }
 
+/// Counts what a streamed body brought; answers with the count and a checksum.
+struct counting_sink : body_sink {
+  std::shared_ptr<std::atomic<int>> finished_incomplete;
+  std::size_t bytes = 0;
+  std::uint64_t sum = 0;
+  std::size_t refuse_after = SIZE_MAX;
+  bool write(const char* data, std::size_t size) override {
+    for (std::size_t i = 0; i < size; ++i)
+      sum = sum * 31 + static_cast<unsigned char>(data[i]);
+    bytes += size;
+    return bytes <= refuse_after;
+  }
+  void finish(bool complete, http_responder respond) override {
+    if (!complete)
+      ++*finished_incomplete;
+    http_response res{complete ? http::status::ok : http::status::bad_request, 11};
+    res.body() = nlohmann::json({{"bytes", bytes}, {"sum", sum}, {"complete", complete}}).dump();
+    respond(std::move(res));
+  }
+};
+
+std::uint64_t checksum(const std::string& s) {
+  std::uint64_t sum = 0;
+  for (unsigned char c : s)
+    sum = sum * 31 + c;
+  return sum;
+}
+
+struct streaming_probe {
+  std::shared_ptr<std::atomic<int>> asked = std::make_shared<std::atomic<int>>(0);
+  std::shared_ptr<std::atomic<int>> incomplete = std::make_shared<std::atomic<int>>(0);
+
+  /// A route that refuses requests without "X-Key: yes" (from another thread, like an actor).
+  void install(server& srv, std::size_t max_body, std::size_t refuse_after = SIZE_MAX) {
+    auto asked_ = asked;
+    auto incomplete_ = incomplete;
+    srv.add_streaming_route("/upload", max_body,
+                            [=](http_request header, std::string, http_responder respond, stream_admit admit) {
+                              ++*asked_;
+                              std::thread([=, header = std::move(header)] {
+                                if (header["X-Key"] != "yes") {
+                                  http_response res{http::status::unauthorized, header.version()};
+                                  res.body() = "no key";
+                                  return respond(std::move(res));
+                                }
+                                auto sink = std::make_shared<counting_sink>();
+                                sink->finished_incomplete = incomplete_;
+                                sink->refuse_after = refuse_after;
+                                admit(sink);
+                              }).detach();
+                            });
+  }
+};
+
 } // namespace
 
 CAF_TEST_FIXTURE_SCOPE(http_tests, server_fixture)
@@ -148,6 +202,84 @@ CAF_TEST(keep alive serves several requests on one connection) {
     CAF_REQUIRE(ok);
     CAF_CHECK_EQUAL(nlohmann::json::parse(res.body()).value("target", ""), "/n" + std::to_string(i));
   }
+}
+
+CAF_TEST(a streaming route takes a body larger than max_http_body in pieces) {
+  auto opts = fast_options();
+  opts.max_http_body = 1000;
+  start(opts);
+  install_echo_handler(*srv);
+  streaming_probe probe;
+  probe.install(*srv, 4 << 20);
+  std::string body(3 << 20, '\0');
+  for (std::size_t i = 0; i < body.size(); ++i)
+    body[i] = static_cast<char>(i * 7 + i / 4096);
+  auto res = http_exchange(port(), "POST /upload HTTP/1.1\r\nHost: a\r\nX-Key: yes\r\nContent-Length: " +
+                                       std::to_string(body.size()) + "\r\n\r\n" + body);
+  CAF_REQUIRE(res);
+  CAF_CHECK_EQUAL(res->result_int(), 200);
+  auto j = nlohmann::json::parse(res->body());
+  CAF_CHECK_EQUAL(j.at("bytes"), body.size());
+  CAF_CHECK_EQUAL(j.at("sum"), checksum(body));
+  // Chunked transfer encoding arrives the same way.
+  res = http_exchange(port(), "POST /upload HTTP/1.1\r\nHost: a\r\nX-Key: yes\r\nTransfer-Encoding: chunked\r\n\r\n"
+                              "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n");
+  CAF_REQUIRE(res);
+  auto chunked = nlohmann::json::parse(res->body()); // checks must not hold parts of a temporary
+  CAF_CHECK_EQUAL(chunked.at("sum"), checksum("hello world"));
+  // Other routes keep their limit, and GET on the streaming path is an ordinary request.
+  res = http_exchange(port(), "POST /other HTTP/1.1\r\nHost: a\r\nContent-Length: 2000\r\n\r\n" + std::string(2000, 'x'));
+  CAF_REQUIRE(res);
+  CAF_CHECK_EQUAL(res->result_int(), 413);
+  res = http_exchange(port(), get_request("/upload"));
+  CAF_REQUIRE(res);
+  auto echoed = nlohmann::json::parse(res->body());
+  CAF_CHECK_EQUAL(echoed.at("target"), "/upload");
+}
+
+CAF_TEST(a streaming route refuses before reading the body) {
+  start();
+  streaming_probe probe;
+  probe.install(*srv, 1000);
+  // Too large by its Content-Length: 413 without asking the application.
+  auto res = http_exchange(port(), "POST /upload HTTP/1.1\r\nHost: a\r\nX-Key: yes\r\nContent-Length: 1001\r\n\r\n");
+  CAF_REQUIRE(res);
+  CAF_CHECK_EQUAL(res->result_int(), 413);
+  CAF_CHECK_EQUAL(probe.asked->load(), 0);
+  // The application refuses on the header alone.
+  res = http_exchange(port(), "POST /upload HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\n");
+  CAF_REQUIRE(res);
+  CAF_CHECK_EQUAL(res->result_int(), 401);
+  CAF_CHECK_EQUAL(res->body(), "no key");
+  // Chunked past the limit: 413 once the limit is crossed, and the sink hears it ended.
+  res = http_exchange(port(), "POST /upload HTTP/1.1\r\nHost: a\r\nX-Key: yes\r\nTransfer-Encoding: chunked\r\n\r\n"
+                              "400\r\n" + std::string(1024, 'a') + "\r\n0\r\n\r\n");
+  CAF_REQUIRE(res);
+  CAF_CHECK_EQUAL(res->result_int(), 413);
+  CAF_CHECK_EQUAL(probe.incomplete->load(), 1);
+}
+
+CAF_TEST(a sink that stops reading and a client that leaves both end the upload) {
+  auto opts = fast_options();
+  opts.http_read_timeout = 300ms;
+  start(opts);
+  streaming_probe probe;
+  probe.install(*srv, 1 << 20, 100);
+  auto res = http_exchange(port(), "POST /upload HTTP/1.1\r\nHost: a\r\nX-Key: yes\r\nContent-Length: 5000\r\n\r\n" +
+                                       std::string(5000, 'b'));
+  CAF_REQUIRE(res);
+  CAF_CHECK_EQUAL(res->result_int(), 400);
+  CAF_CHECK_EQUAL(probe.incomplete->load(), 1);
+  // Half a body, then silence: the inactivity limit ends it.
+  boost::asio::io_context ioc;
+  boost::asio::ip::tcp::socket socket(ioc);
+  socket.connect({boost::asio::ip::make_address("127.0.0.1"), port()});
+  boost::asio::write(socket, boost::asio::buffer("POST /upload HTTP/1.1\r\nHost: a\r\nX-Key: yes\r\nContent-Length: 50\r\n\r\n" +
+                                                 std::string(20, 'c')));
+  auto deadline = std::chrono::steady_clock::now() + patience;
+  while (probe.incomplete->load() < 2 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(10ms);
+  CAF_CHECK_EQUAL(probe.incomplete->load(), 2);
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
