@@ -137,6 +137,23 @@ caf::behavior db_worker(caf::stateful_actor<db_worker_state>* self, storage::sto
     [=](atom::pdf_status, std::int64_t id) -> caf::result<json_reply> {
       return guarded(self->state, [&](auto& s) { return json_reply{s.pdf_status(id).value_or(nullptr)}; });
     },
+    [=](atom::daemon_by_token, const std::string& token) -> caf::result<std::optional<storage::daemon_identity>> {
+      return guarded(self->state, [&](auto& s) { return s.daemon_by_token(token); });
+    },
+    [=](atom::upload_target, const std::string& client_id,
+        const std::string& hash) -> caf::result<std::optional<storage::upload_target>> {
+      return guarded(self->state, [&](auto& s) { return s.upload_target_for(client_id, hash); });
+    },
+    [=](atom::upload_done, const storage::stored_upload& u) -> caf::result<std::string> {
+      return guarded(self->state, [&](auto& s) { return s.record_upload(u); });
+    },
+    [=](atom::upload_failed, std::int64_t pdf_id, const std::string& client_id, const std::string& request_id,
+        std::int64_t bytes, const std::string& reason) -> caf::result<bool> {
+      return guarded(self->state, [&](auto& s) {
+        s.record_failed_upload(pdf_id, client_id, request_id, bytes, reason);
+        return true;
+      });
+    },
     [=](atom::db_stats) -> caf::result<json_reply> {
       return guarded(self->state, [&](auto& s) { return json_reply{s.database_stats()}; });
     },

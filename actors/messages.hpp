@@ -52,6 +52,13 @@ CAF_BEGIN_TYPE_ID_BLOCK(siberius, caf::first_custom_type_id)
   // (pdf_status, id) -> json_reply (null when there is no such PDF)
   CAF_ADD_ATOM(siberius, siberius::atom, list_pdfs, "lspdfs")
   CAF_ADD_ATOM(siberius, siberius::atom, pdf_status, "pdfstatus")
+  // upload endpoint -> db_worker: (daemon_by_token, token) -> optional<daemon_identity>;
+  // (upload_target, client id, hash) -> optional<upload_target>; (upload_done, stored_upload) ->
+  // string expires_at; (upload_failed, pdf id, client id, request id, bytes, reason) -> bool
+  CAF_ADD_ATOM(siberius, siberius::atom, daemon_by_token, "dmnbytok")
+  CAF_ADD_ATOM(siberius, siberius::atom, upload_target, "uptarget")
+  CAF_ADD_ATOM(siberius, siberius::atom, upload_done, "updone")
+  CAF_ADD_ATOM(siberius, siberius::atom, upload_failed, "upfailed")
   // /client front -> client_hub: (join, connection) before accepting; (leave, connection) when it ends.
   CAF_ADD_ATOM(siberius, siberius::atom, join, "join")
   CAF_ADD_ATOM(siberius, siberius::atom, leave, "leave")
@@ -87,6 +94,9 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<siberius::storage::sync_file>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(siberius::actors::heartbeat_batch)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(siberius::storage::daemon_heartbeat)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(siberius::storage::pdf_filter)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(siberius::storage::stored_upload)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::optional<siberius::storage::daemon_identity>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::optional<siberius::storage::upload_target>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(siberius::actors::json_reply)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(siberius::storage::issued_token)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::optional<siberius::storage::api_principal>)

@@ -24,6 +24,7 @@
 #include "actors/log.hpp"
 #include "actors/messages.hpp"
 #include "actors/socketio_front.hpp"
+#include "actors/upload_api.hpp"
 #include "net/server.hpp"
 #include "storage/metadata_store.hpp"
 
@@ -47,6 +48,9 @@ struct server_config {
   std::uint16_t port = 8080;
   std::string db;
   std::string schema_dir = SIBERIUS_DEFAULT_SCHEMA_DIR;
+  std::string storage_dir = "storage";
+  std::size_t max_upload_mb = 50;
+  std::string pdf_reader = SIBERIUS_DEFAULT_PDF_READER;
   std::string credentials;
   std::string public_url;
   int retention_days = 15;
@@ -141,6 +145,12 @@ int main(int argc, char** argv) {
   app.add_option("--max-connections", cfg.max_connections, "Connections accepted at once")->capture_default_str();
   app.add_option("--db-wait", cfg.db_wait_seconds, "Seconds to wait for PostgreSQL at start")->capture_default_str();
   app.add_option("--log-level", cfg.log_level, "debug, info, warn or error")->capture_default_str();
+  app.add_option("--storage-dir", cfg.storage_dir, "Folder of the PDF cache (YYYY/MM/<hash>_<name>.pdf)")
+    ->capture_default_str();
+  app.add_option("--max-upload-mb", cfg.max_upload_mb, "Largest PDF a daemon may upload, in MiB")
+    ->check(CLI::Range(1, 4096))->capture_default_str();
+  app.add_option("--pdf-reader", cfg.pdf_reader, "siberius-pdf-reader, which checks uploaded PDFs")
+    ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
 
   actors::log_level level;
@@ -194,6 +204,12 @@ int main(int argc, char** argv) {
   front.add_namespace(actors::daemon_nsp, actors::make_daemon_namespace(registry));
   front.add_namespace(actors::client_nsp, actors::make_client_namespace(sys, db, hub));
   front.set_http_handler(actors::make_http_api({&sys, db, registry}));
+  actors::upload_options uploads;
+  uploads.storage_dir = cfg.storage_dir;
+  uploads.max_file_bytes = cfg.max_upload_mb * 1024 * 1024;
+  uploads.pdf_reader = cfg.pdf_reader;
+  front.add_streaming_route("/api/daemon/upload", uploads.max_file_bytes + actors::upload_envelope_bytes,
+                            actors::make_upload_handler(sys, db, uploads));
   try {
     front.listen(cfg.host, cfg.port);
   } catch (const std::exception& e) {

@@ -3,8 +3,9 @@
 # daemon/CMakeLists.txt; the daemon and tests/daemon_extract link siberius_pdf.
 include_guard(GLOBAL)
 
-# pdf_facts and its JSON form, without poppler: shared by the reader and the daemon.
-add_library(siberius_pdf_facts STATIC ${CMAKE_CURRENT_LIST_DIR}/pdf_facts.cpp)
+# pdf_facts, its JSON form and the driver of a siberius-pdf-reader process,
+# without poppler: shared by the reader, the daemon and the server (uploads).
+add_library(siberius_pdf_facts STATIC ${CMAKE_CURRENT_LIST_DIR}/pdf_facts.cpp ${CMAKE_CURRENT_LIST_DIR}/reader_process.cpp)
 target_include_directories(siberius_pdf_facts PUBLIC ${PROJECT_SOURCE_DIR})
 target_link_libraries(siberius_pdf_facts PUBLIC nlohmann_json::nlohmann_json)
 

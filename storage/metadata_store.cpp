@@ -16,6 +16,7 @@ namespace siberius::storage {
 
 void prepare_ingest_statements(pqxx::connection& c);    // pdf_ingest.cpp
 void prepare_pdf_query_statements(pqxx::connection& c); // pdf_query.cpp
+void prepare_upload_statements(pqxx::connection& c);    // pdf_upload.cpp
 
 namespace {
 
@@ -92,6 +93,7 @@ void prepare_statements(pqxx::connection& c) {
             "SELECT count(*) FILTER (WHERE status = 'cached'), count(*) FROM pdf_cache");
   prepare_ingest_statements(c);
   prepare_pdf_query_statements(c);
+  prepare_upload_statements(c);
 }
 
 bool valid_client_id(const std::string& id) {

@@ -17,6 +17,7 @@
 
 #include "storage/pdf_document.hpp"
 #include "storage/pdf_query.hpp"
+#include "storage/pdf_upload.hpp"
 
 namespace siberius::storage {
 
@@ -127,6 +128,19 @@ public:
   /// file_hash: a known hash with the same metadata and path is a duplicate,
   /// with changes it is updated. Results are in input order.
   std::vector<ingest_result> ingest(const std::vector<std::pair<std::string, pdf_document>>& docs);
+
+  /// The daemon a token belongs to, for HTTP calls from daemons (uploads):
+  /// nullopt when the token is unknown, revoked, blocked or not yet bound.
+  std::optional<daemon_identity> daemon_by_token(const std::string& token);
+  /// The PDF `client_id` indexed with `file_hash`; nullopt when there is none.
+  std::optional<upload_target> upload_target_for(const std::string& client_id, const std::string& file_hash);
+  /// Records a cached copy: status cached, file_path, cached_at, expires_at
+  /// (data_evento + retention, or now + retention when undated), the
+  /// daemon's upload count, and a completed pdf_transfers row. Returns expires_at.
+  std::string record_upload(const stored_upload& u);
+  /// A failed upload: a failed pdf_transfers row with the reason.
+  void record_failed_upload(std::int64_t pdf_id, const std::string& client_id, const std::string& request_id,
+                            std::int64_t bytes, const std::string& reason);
 
   /// A page of indexed PDFs matching `f`, newest event first:
   /// {total, page, pageSize, items: [{id, tipo, numero, cliente, dataEvento, ...}]}.

@@ -59,7 +59,8 @@ export async function startServer({ db, port = 0, args = [], dir = mkdtempSync(j
   const credentialsPath = join(dir, 'credentials.json');
   const proc = spawn(serverBinary, [
     '--port', String(port), '--db', db, '--schema-dir', join(sourceDir, 'schema'),
-    '--credentials', credentialsPath, '--ping-interval-ms', '1000', '--ping-timeout-ms', '1000', ...args,
+    '--credentials', credentialsPath, '--ping-interval-ms', '1000', '--ping-timeout-ms', '1000',
+    '--storage-dir', join(dir, 'storage'), ...args,
   ], { stdio: ['ignore', 'ignore', 'pipe'] });
   const logs = [];
   const lines = createInterface({ input: proc.stderr });

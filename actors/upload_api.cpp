@@ -1,0 +1,373 @@
+#include "actors/upload_api.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cctype>
+#include <ctime>
+#include <filesystem>
+#include <random>
+
+#include <openssl/evp.h>
+
+#include "actors/log.hpp"
+#include "actors/messages.hpp"
+#include "daemon/reader_process.hpp"
+#include "net/multipart.hpp"
+
+namespace siberius::actors {
+
+namespace fs = std::filesystem;
+namespace http = net::http;
+using json = nlohmann::json;
+
+namespace {
+
+net::http_response reply(const net::http_request& req, http::status status, const json& body) {
+  net::http_response res{status, req.version()};
+  res.set(http::field::content_type, "application/json");
+  res.set(http::field::cache_control, "no-store");
+  res.body() = body.dump();
+  res.prepare_payload();
+  return res;
+}
+
+net::http_response refusal(const net::http_request& req, http::status status, const std::string& code,
+                           const std::string& message) {
+  auto res = reply(req, status, {{"error", message}, {"code", code}});
+  if (status == http::status::unauthorized)
+    res.set(http::field::www_authenticate, "Bearer");
+  return res;
+}
+
+bool is_hex64(std::string& s) {
+  if (s.size() != 64)
+    return false;
+  for (auto& c : s) {
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (!std::isxdigit(static_cast<unsigned char>(c)))
+      return false;
+  }
+  return true;
+}
+
+bool plain_id(const std::string& s) {
+  if (s.empty() || s.size() > 128)
+    return false;
+  for (unsigned char c : s)
+    if (!(std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == ':'))
+      return false;
+  return true;
+}
+
+std::string random_suffix() {
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(rng()));
+  return buf;
+}
+
+/// What one upload carries through its stages.
+struct upload_job {
+  caf::actor_system* sys = nullptr;
+  caf::actor db;
+  upload_options options;
+  net::http_request header;
+  storage::daemon_identity daemon;
+  storage::upload_target target;
+  std::string request_id;
+  std::string file_hash;
+  std::string filename;
+  std::string temp_path;
+  std::int64_t bytes = 0;
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+
+  void remove_temp() {
+    if (!temp_path.empty())
+      ::unlink(temp_path.c_str());
+    temp_path.clear();
+  }
+
+  /// Answers a failed upload: nothing stays, and the failure is recorded.
+  void fail(const net::http_responder& respond, http::status status, const std::string& code,
+            const std::string& reason) {
+    remove_temp();
+    log_event(log_level::warn, "pdf:upload:failed",
+              {{"clientId", daemon.client_id}, {"requestId", request_id}, {"fileHash", file_hash}, {"reason", reason}});
+    caf::anon_send(db, atom::upload_failed_v, target.pdf_id, daemon.client_id, request_id, bytes, reason);
+    respond(refusal(header, status, code, reason));
+  }
+};
+
+/// Receives the multipart body on the I/O thread: the file part goes to a
+/// temporary file and through SHA-256 as it arrives.
+class upload_sink : public net::body_sink {
+public:
+  upload_sink(std::shared_ptr<upload_job> job, std::string boundary)
+    : job_(std::move(job)),
+      reader_(std::move(boundary),
+              {[this](const net::multipart_reader::part_header& h) { on_part(h); },
+               [this](const char* p, std::size_t n) { on_data(p, n); }, [this] { in_file_ = false; }}),
+      digest_(EVP_MD_CTX_new()) {
+  }
+
+  ~upload_sink() override {
+    if (fd_ >= 0)
+      ::close(fd_);
+    EVP_MD_CTX_free(digest_);
+    if (!handed_over_)
+      job_->remove_temp();
+  }
+
+  bool write(const char* data, std::size_t size) override {
+    if (!problem_.empty())
+      return false;
+    if (!reader_.feed(data, size) && problem_.empty())
+      set_problem(http::status::bad_request, "bad_request", "malformed multipart body: " + reader_.error());
+    return problem_.empty();
+  }
+
+  void finish(bool complete, net::http_responder respond) override {
+    if (fd_ >= 0) {
+      ::close(fd_);
+      fd_ = -1;
+    }
+    if (!problem_.empty())
+      return job_->fail(respond, status_, code_, problem_);
+    if (!complete || !reader_.done())
+      return job_->fail(respond, http::status::bad_request, "incomplete", "the upload ended before its last byte");
+    if (!saw_file_)
+      return job_->fail(respond, http::status::bad_request, "bad_request", "no file part in the body");
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    EVP_DigestFinal_ex(digest_, md, &len);
+    static const char* hex = "0123456789abcdef";
+    std::string got;
+    for (unsigned i = 0; i < len; ++i) {
+      got += hex[md[i] >> 4];
+      got += hex[md[i] & 15];
+    }
+    if (got != job_->file_hash)
+      return job_->fail(respond, http::status::unprocessable_entity, "hash_mismatch",
+                        "the file's SHA-256 is " + got + ", not X-File-Hash");
+    handed_over_ = true;
+    check_and_store(job_, std::move(respond));
+  }
+
+private:
+  void set_problem(http::status status, std::string code, std::string why) {
+    status_ = status;
+    code_ = std::move(code);
+    problem_ = std::move(why);
+  }
+
+  void on_part(const net::multipart_reader::part_header& h) {
+    if (!problem_.empty() || h.name != "file" || !h.filename)
+      return; // other fields are not needed
+    if (saw_file_)
+      return set_problem(http::status::bad_request, "bad_request", "more than one file part");
+    saw_file_ = true;
+    if (auto why = unfit_upload_name(*h.filename); !why.empty())
+      return set_problem(http::status::unprocessable_entity, "bad_name", why);
+    job_->filename = *h.filename;
+    auto tmp = fs::path(job_->options.storage_dir) / "tmp";
+    std::error_code ec;
+    fs::create_directories(tmp, ec);
+    job_->temp_path = (tmp / (job_->file_hash + "." + random_suffix() + ".part")).string();
+    fd_ = ::open(job_->temp_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
+    if (fd_ < 0) {
+      job_->temp_path.clear();
+      return set_problem(http::status::service_unavailable, "storage_unavailable",
+                         std::string("cannot write the cache: ") + std::strerror(errno));
+    }
+    EVP_DigestInit_ex(digest_, EVP_sha256(), nullptr);
+    in_file_ = true;
+  }
+
+  void on_data(const char* p, std::size_t n) {
+    if (!in_file_ || !problem_.empty() || fd_ < 0)
+      return;
+    job_->bytes += static_cast<std::int64_t>(n);
+    if (static_cast<std::size_t>(job_->bytes) > job_->options.max_file_bytes)
+      return set_problem(http::status::payload_too_large, "too_large",
+                         "the file is larger than " + std::to_string(job_->options.max_file_bytes) + " bytes");
+    EVP_DigestUpdate(digest_, p, n);
+    while (n > 0) {
+      auto put = ::write(fd_, p, n);
+      if (put < 0 && errno == EINTR)
+        continue;
+      if (put <= 0)
+        return set_problem(http::status::service_unavailable, "storage_unavailable",
+                           std::string("cannot write the cache: ") + std::strerror(errno));
+      p += put;
+      n -= static_cast<std::size_t>(put);
+    }
+  }
+
+  /// Off the I/O thread: poppler's verdict, then the rename and the record.
+  static void check_and_store(std::shared_ptr<upload_job> job, net::http_responder respond) {
+    job->sys->spawn<caf::detached>([job, respond](caf::event_based_actor* self) -> caf::behavior {
+      daemon::reader_process reader(job->options.pdf_reader, job->options.check_time_limit);
+      auto facts = reader.read(job->temp_path);
+      reader.stop();
+      if (facts.problem != daemon::pdf_problem::none && facts.problem != daemon::pdf_problem::no_text_layer) {
+        job->fail(respond, http::status::unprocessable_entity, "not_a_pdf",
+                  std::string("not a usable PDF: ") + (facts.reason.empty() ? to_string(facts.problem) : facts.reason));
+        self->quit();
+        return {};
+      }
+      std::time_t now = std::time(nullptr);
+      std::tm utc{};
+      gmtime_r(&now, &utc);
+      char month[16];
+      std::strftime(month, sizeof month, "%Y/%m", &utc);
+      auto dir = fs::path(job->options.storage_dir) / month;
+      std::error_code ec;
+      fs::create_directories(dir, ec);
+      auto final_path = (dir / (job->file_hash + "_" + safe_file_name(job->filename))).string();
+      if (ec || std::rename(job->temp_path.c_str(), final_path.c_str()) != 0) {
+        job->fail(respond, http::status::service_unavailable, "storage_unavailable",
+                  "cannot move the upload into the cache: " + (ec ? ec.message() : std::string(std::strerror(errno))));
+        self->quit();
+        return {};
+      }
+      job->temp_path.clear();
+      storage::stored_upload u;
+      u.pdf_id = job->target.pdf_id;
+      u.client_id = job->daemon.client_id;
+      u.request_id = job->request_id;
+      u.file_path = final_path;
+      u.bytes = job->bytes;
+      u.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - job->started).count();
+      self->request(job->db, db_timeout, atom::upload_done_v, u)
+        .then(
+          [=](const std::string& expires_at) {
+            log_event(log_level::info, "pdf:upload:stored",
+                      {{"clientId", u.client_id}, {"requestId", u.request_id}, {"pdfId", u.pdf_id},
+                       {"bytes", u.bytes}, {"path", final_path}});
+            respond(reply(job->header, http::status::ok,
+                          {{"ok", true}, {"pdfId", u.pdf_id}, {"fileHash", job->file_hash}, {"bytes", u.bytes},
+                           {"status", "cached"}, {"cachedUntil", expires_at}}));
+            self->quit();
+          },
+          [=](const caf::error&) {
+            // Not recorded: the copy must not stay either.
+            ::unlink(final_path.c_str());
+            job->fail(respond, http::status::service_unavailable, "database_unavailable",
+                      "database unavailable, retry later");
+            self->quit();
+          });
+      return {[](caf::unit_t) {}};
+    });
+  }
+
+  std::shared_ptr<upload_job> job_;
+  net::multipart_reader reader_;
+  EVP_MD_CTX* digest_;
+  int fd_ = -1;
+  bool in_file_ = false;
+  bool saw_file_ = false;
+  bool handed_over_ = false;
+  http::status status_ = http::status::bad_request;
+  std::string code_;
+  std::string problem_;
+};
+
+} // namespace
+
+std::string safe_file_name(const std::string& name) {
+  std::string out;
+  for (unsigned char c : name) {
+    bool keep = std::isalnum(c) || c == '.' || c == '-' || c == '_';
+    char ch = keep ? static_cast<char>(c) : '_';
+    if (ch == '_' && !out.empty() && out.back() == '_')
+      continue;
+    out += ch;
+  }
+  while (!out.empty() && out.front() == '.')
+    out.erase(0, 1); // never a hidden file
+  if (out.size() > 100)
+    out = out.substr(out.size() - 100);
+  return out.empty() ? "document.pdf" : out;
+}
+
+std::string unfit_upload_name(const std::string& name) {
+  if (name.empty() || name.size() > 255)
+    return "file name: expected 1 to 255 characters";
+  if (name.find('/') != std::string::npos || name.find('\\') != std::string::npos)
+    return "file name: a path is not allowed (" + name + ")";
+  if (name == "." || name == ".." || name.find("..") == 0)
+    return "file name: must not start with ..";
+  for (unsigned char c : name)
+    if (c < 0x20 || c == 0x7f)
+      return "file name: control characters are not allowed";
+  auto dot = name.rfind('.');
+  if (dot == std::string::npos || dot == 0)
+    return "file name: expected a .pdf name";
+  auto ext = name.substr(dot);
+  for (auto& c : ext)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (ext != ".pdf")
+    return "file name: expected a .pdf name (got " + name + ")";
+  return {};
+}
+
+net::streaming_handler make_upload_handler(caf::actor_system& sys, caf::actor db, upload_options options) {
+  return [&sys, db, options](net::http_request header, std::string remote, net::http_responder respond,
+                             net::stream_admit admit) {
+    auto job = std::make_shared<upload_job>();
+    job->sys = &sys;
+    job->db = db;
+    job->options = options;
+    auto auth = std::string(header[http::field::authorization]);
+    constexpr std::string_view bearer = "Bearer ";
+    std::string token = auth.size() > bearer.size() && auth.compare(0, bearer.size(), bearer) == 0
+                            ? auth.substr(bearer.size())
+                            : std::string();
+    job->request_id = std::string(header["X-Request-Id"]);
+    job->file_hash = std::string(header["X-File-Hash"]);
+    auto boundary = net::multipart_boundary(header[http::field::content_type]);
+    job->header = std::move(header);
+    const auto& req = job->header;
+    if (token.empty() || token.size() > 200)
+      return respond(refusal(req, http::status::unauthorized, "unauthorized", "a daemon bearer token is required"));
+    if (!plain_id(job->request_id))
+      return respond(refusal(req, http::status::bad_request, "bad_request",
+                             "X-Request-Id: expected 1 to 128 letters, digits or . _ : -"));
+    if (!is_hex64(job->file_hash))
+      return respond(refusal(req, http::status::bad_request, "bad_request", "X-File-Hash: expected 64 hex digits"));
+    if (!boundary)
+      return respond(refusal(req, http::status::unsupported_media_type, "bad_request",
+                             "Content-Type: expected multipart/form-data with a boundary"));
+    sys.spawn([job, token, remote, respond, admit, boundary = *boundary](caf::event_based_actor* self) {
+      auto unavailable = [=](const caf::error&) {
+        respond(refusal(job->header, http::status::service_unavailable, "database_unavailable",
+                        "database unavailable, retry later"));
+      };
+      self->request(job->db, db_timeout, atom::daemon_by_token_v, token)
+        .then(
+          [=](const std::optional<storage::daemon_identity>& who) {
+            if (!who) {
+              log_event(log_level::warn, "daemon:auth:failed", {{"ip", remote}, {"path", "/api/daemon/upload"}});
+              return respond(refusal(job->header, http::status::unauthorized, "unauthorized", "invalid daemon token"));
+            }
+            job->daemon = *who;
+            self->request(job->db, db_timeout, atom::upload_target_v, who->client_id, job->file_hash)
+              .then(
+                [=](const std::optional<storage::upload_target>& target) {
+                  if (!target)
+                    return respond(refusal(job->header, http::status::not_found, "not_found",
+                                           "no PDF with this X-File-Hash is indexed for this daemon"));
+                  job->target = *target;
+                  job->started = std::chrono::steady_clock::now();
+                  admit(std::make_shared<upload_sink>(job, boundary));
+                },
+                unavailable);
+          },
+          unavailable);
+    });
+  };
+}
+
+} // namespace siberius::actors

@@ -1,0 +1,40 @@
+// POST /api/daemon/upload: a daemon sends a PDF the server asked for, as
+// multipart/form-data, with Authorization: Bearer <daemon token>, X-Request-Id
+// and X-File-Hash. The body is streamed to a temporary file while hashed,
+// then checked (size, a .pdf name, the hash, a real PDF through
+// siberius-pdf-reader), renamed into <storage>/YYYY/MM/<hash>_<name>.pdf and
+// recorded (status cached, a pdf_transfers row). A failure leaves no file.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <string>
+
+#include <caf/all.hpp>
+
+#include "net/server.hpp"
+
+namespace siberius::actors {
+
+struct upload_options {
+  std::string storage_dir;                          // root of the PDF cache
+  std::size_t max_file_bytes = 50u * 1024 * 1024;   // the PDF itself
+  std::string pdf_reader;                           // siberius-pdf-reader
+  std::chrono::milliseconds check_time_limit{20000};
+};
+
+/// The multipart envelope may add this much to the file's size.
+constexpr std::size_t upload_envelope_bytes = 64 * 1024;
+
+/// The streaming handler to register at /api/daemon/upload.
+net::streaming_handler make_upload_handler(caf::actor_system& sys, caf::actor db, upload_options options);
+
+/// "OS 89331 (final).pdf" -> "OS_89331_final_.pdf": letters, digits, '.', '-'
+/// and '_' only, at most 100 characters. For the stored file's name.
+std::string safe_file_name(const std::string& name);
+
+/// Why `name` is refused as an uploaded file's name, or empty when it is fine:
+/// a plain name (no path, no "..", no control characters) ending in .pdf.
+std::string unfit_upload_name(const std::string& name);
+
+} // namespace siberius::actors

@@ -1,0 +1,92 @@
+#include <pqxx/pqxx>
+
+#include "storage/metadata_store.hpp"
+#include "storage/store_impl.hpp"
+#include "storage/tokens.hpp"
+
+namespace siberius::storage {
+
+void prepare_upload_statements(pqxx::connection& c) {
+  c.prepare("upload_target",
+            "SELECT id, filename, status, to_char(data_evento, 'YYYY-MM-DD') FROM pdf_cache"
+            " WHERE file_hash = $1 AND client_id = $2");
+  c.prepare("upload_record",
+            "WITH cached AS ("
+            "  UPDATE pdf_cache SET status = 'cached', file_path = $2, cached_at = now(),"
+            "   expires_at = coalesce((data_evento + $3::int)::timestamp AT TIME ZONE 'UTC', now() + make_interval(days => $3::int)),"
+            "   updated_at = now()"
+            "  WHERE id = $1 RETURNING id, expires_at),"
+            " counted AS (UPDATE daemon_clients SET pdfs_uploaded = pdfs_uploaded + 1, updated_at = now()"
+            "  WHERE client_id = $4 RETURNING 1),"
+            " transfer AS (INSERT INTO pdf_transfers (pdf_cache_id, transfer_type, request_id, started_at, completed_at,"
+            "   status, progress, bytes_transferred, client_id)"
+            "  SELECT id, 'upload', $5, now() - make_interval(secs => $7::float8), now(), 'completed', 100, $6, $4"
+            "  FROM cached RETURNING 1)"
+            " SELECT siberius_iso_utc(expires_at), (SELECT count(*) FROM counted), (SELECT count(*) FROM transfer)"
+            " FROM cached");
+  c.prepare("upload_failed",
+            "INSERT INTO pdf_transfers (pdf_cache_id, transfer_type, request_id, started_at, completed_at, status,"
+            " bytes_transferred, error_message, client_id)"
+            " VALUES ($1, 'upload', $2, now(), now(), 'failed', $3, $4,"
+            "  (SELECT client_id FROM daemon_clients WHERE client_id = $5))");
+}
+
+std::optional<daemon_identity> metadata_store::daemon_by_token(const std::string& token) {
+  auto parts = split_token(token);
+  if (!parts)
+    return std::nullopt;
+  auto digest = sha256_hex(token);
+  return impl_->run([&](pqxx::connection& c) -> std::optional<daemon_identity> {
+    pqxx::nontransaction n(c);
+    auto rows = n.exec_prepared("daemon_token_lookup", parts->public_id);
+    if (rows.empty() || !same_digest(rows[0][0].as<std::string>(), digest))
+      return std::nullopt;
+    if (rows[0][4].as<bool>() || rows[0][2].is_null())
+      return std::nullopt; // blocked, or never connected (no client id yet)
+    daemon_identity d;
+    d.id = rows[0][1].as<std::int64_t>();
+    d.client_id = rows[0][2].as<std::string>();
+    d.name = rows[0][3].as<std::string>();
+    return d;
+  });
+}
+
+std::optional<upload_target> metadata_store::upload_target_for(const std::string& client_id,
+                                                               const std::string& file_hash) {
+  return impl_->run([&](pqxx::connection& c) -> std::optional<upload_target> {
+    pqxx::nontransaction n(c);
+    auto rows = n.exec_prepared("upload_target", file_hash, client_id);
+    if (rows.empty())
+      return std::nullopt;
+    upload_target t;
+    t.pdf_id = rows[0][0].as<std::int64_t>();
+    t.filename = rows[0][1].as<std::string>();
+    t.status = rows[0][2].as<std::string>();
+    if (!rows[0][3].is_null())
+      t.data_evento = rows[0][3].as<std::string>();
+    return t;
+  });
+}
+
+std::string metadata_store::record_upload(const stored_upload& u) {
+  return impl_->run([&](pqxx::connection& c) {
+    pqxx::work w(c);
+    auto rows = w.exec_prepared("upload_record", u.pdf_id, u.file_path, impl_->options.retention_days, u.client_id,
+                                u.request_id, u.bytes, u.seconds);
+    if (rows.empty())
+      throw std::invalid_argument("no PDF with id " + std::to_string(u.pdf_id));
+    w.commit();
+    return rows[0][0].as<std::string>();
+  });
+}
+
+void metadata_store::record_failed_upload(std::int64_t pdf_id, const std::string& client_id,
+                                          const std::string& request_id, std::int64_t bytes,
+                                          const std::string& reason) {
+  impl_->run([&](pqxx::connection& c) {
+    pqxx::nontransaction n(c);
+    n.exec_prepared("upload_failed", pdf_id, request_id, bytes, reason.substr(0, 500), client_id);
+  });
+}
+
+} // namespace siberius::storage

@@ -1,0 +1,155 @@
+// POST /api/daemon/upload with real PDFs: a good upload becomes the cached
+// copy, and every bad one is refused with its reason and leaves no file.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import { io } from 'socket.io-client';
+import { api, createDatabase, documentFor, psql, sourceDir, startServer, until } from './harness.mjs';
+
+const corpus = join(sourceDir, '..', 'shared', 'corpus', 'pdfs');
+const good = readFileSync(join(corpus, 'orcamento_3061_lines.pdf'));
+const notPdf = Buffer.from('this is plain text, not a PDF at all\n');
+const truncated = readFileSync(join(corpus, 'bad_truncated.pdf'));
+const sha = (b) => createHash('sha256').update(b).digest('hex');
+
+let db, server, storage;
+
+before(async () => {
+  db = createDatabase();
+  server = await startServer({ db: db.conninfo, args: ['--max-upload-mb', '1'] });
+  storage = join(server.dir, 'storage');
+  const s = io(`${server.url}/daemon`, {
+    transports: ['websocket'], reconnection: false,
+    auth: { token: server.creds.daemonToken, clientId: server.creds.clientId, version: '0.1.0' },
+  });
+  await new Promise((resolve, reject) => { s.once('connect', resolve); s.once('connect_error', reject); });
+  const docs = [
+    documentFor(1, { fileHash: sha(good), filename: 'orcamento_3061_lines.pdf' }),
+    documentFor(2, { fileHash: sha(notPdf), filename: 'notes.pdf' }),
+    documentFor(3, { fileHash: sha(truncated), filename: 'bad_truncated.pdf' }),
+  ];
+  const ack = await s.timeout(5000).emitWithAck('daemon:pdf_indexed_batch', { documents: docs });
+  assert.equal(ack.processed, 3);
+  s.close();
+});
+
+after(async () => {
+  await server?.stop();
+  server?.cleanup();
+  db?.drop();
+});
+
+/** Every file under the storage folder, relative paths. */
+function stored() {
+  const out = [];
+  const walk = (dir, rel) => {
+    if (!existsSync(dir)) return;
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(join(dir, e.name), join(rel, e.name));
+      else out.push(join(rel, e.name));
+    }
+  };
+  walk(storage, '');
+  return out.sort();
+}
+
+async function upload(bytes, { name = 'orcamento_3061_lines.pdf', hash = sha(bytes), token = server.creds.daemonToken, requestId = 'req-1' } = {}) {
+  const form = new FormData();
+  form.append('requestId', requestId);
+  form.append('file', new Blob([bytes], { type: 'application/pdf' }), name);
+  const res = await fetch(`${server.url}/api/daemon/upload`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'x-request-id': requestId, 'x-file-hash': hash },
+    body: form,
+  });
+  const text = await res.text();
+  let json = null;
+  try { json = JSON.parse(text); } catch { /* not JSON */ }
+  return { status: res.status, json, text };
+}
+
+function transfers() {
+  return psql(db.conninfo, "SELECT status || ':' || coalesce(bytes_transferred, -1) || ':' || coalesce(error_message, '') FROM pdf_transfers ORDER BY id")
+    .split('\n').filter(Boolean);
+}
+
+test('bad uploads are refused with their reason and leave nothing behind', async () => {
+  const mismatch = await upload(good, { hash: sha(notPdf) });
+  assert.equal(mismatch.status, 422);
+  assert.equal(mismatch.json.code, 'hash_mismatch');
+
+  const text = await upload(notPdf, { name: 'notes.pdf' });
+  assert.equal(text.status, 422);
+  assert.equal(text.json.code, 'not_a_pdf');
+
+  const cut = await upload(truncated, { name: 'bad_truncated.pdf' });
+  assert.equal(cut.status, 422);
+  assert.match(cut.json.error, /truncated/);
+
+  for (const name of ['../../etc/evil.pdf', 'a/b.pdf', '..\\evil.pdf', 'orcamento.exe']) {
+    const bad = await upload(good, { name });
+    assert.equal(bad.status, 422, name);
+    assert.equal(bad.json.code, 'bad_name', name);
+  }
+
+  const stranger = await upload(good, { token: 'abcdef0123456789.' + '0'.repeat(64) });
+  assert.equal(stranger.status, 401);
+  const admin = await upload(good, { token: server.creds.adminToken });
+  assert.equal(admin.status, 401);
+  const unknown = await upload(Buffer.from('%PDF-1.4 unknown'), {});
+  assert.equal(unknown.status, 404);
+  const badHash = await upload(good, { hash: 'xyz' });
+  assert.equal(badHash.status, 400);
+
+  // Larger than --max-upload-mb by its Content-Length: 413 before any byte is read.
+  const big = await upload(Buffer.concat([good, Buffer.alloc(2 * 1024 * 1024)]));
+  assert.equal(big.status, 413);
+
+  assert.deepEqual(stored().filter((f) => !f.startsWith('tmp')), []);
+  assert.deepEqual(stored(), []);
+  const failed = transfers();
+  assert.ok(failed.length >= 7, JSON.stringify(failed));
+  assert.ok(failed.every((t) => t.startsWith('failed:')), JSON.stringify(failed));
+});
+
+test('an upload cut off midway leaves no file', async () => {
+  const before = transfers().length;
+  const boundary = 'xYzBoundary';
+  const head = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="orcamento_3061_lines.pdf"\r\n\r\n`;
+  const body = Buffer.concat([Buffer.from(head), good, Buffer.from(`\r\n--${boundary}--\r\n`)]);
+  await new Promise((resolve) => {
+    const sock = connect(server.port, '127.0.0.1', () => {
+      sock.write(`POST /api/daemon/upload HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${server.creds.daemonToken}\r\n` +
+        `X-Request-Id: cut-1\r\nX-File-Hash: ${sha(good)}\r\nContent-Type: multipart/form-data; boundary=${boundary}\r\n` +
+        `Content-Length: ${body.length}\r\n\r\n`);
+      setTimeout(() => { sock.write(body.subarray(0, body.length / 2)); setTimeout(() => { sock.destroy(); resolve(); }, 200); }, 200);
+    });
+    sock.on('error', () => {});
+  });
+  await until('the cut upload is recorded as failed', async () => transfers().length > before);
+  assert.match(transfers().at(-1), /^failed:/);
+  assert.deepEqual(stored(), []);
+});
+
+test('a good upload becomes the cached copy, byte for byte', async () => {
+  const res = await upload(good, { requestId: 'req-good' });
+  assert.equal(res.status, 200, res.text);
+  assert.equal(res.json.status, 'cached');
+  assert.equal(res.json.bytes, good.length);
+  assert.equal(res.json.fileHash, sha(good));
+  const files = stored();
+  assert.equal(files.length, 1);
+  assert.match(files[0], new RegExp(`^\\d{4}/\\d{2}/${sha(good)}_orcamento_3061_lines\\.pdf$`));
+  assert.ok(readFileSync(join(storage, files[0])).equals(good));
+  assert.equal(statSync(join(storage, files[0])).size, good.length);
+
+  const status = await api(server, 'GET', `/api/pdfs/${res.json.pdfId}/status`);
+  assert.equal(status.json.status, 'cached');
+  assert.equal(status.json.cachedUntil, res.json.cachedUntil);
+  assert.equal(transfers().at(-1), `completed:${good.length}:`);
+  const uploaded = psql(db.conninfo, `SELECT pdfs_uploaded FROM daemon_clients WHERE client_id = '${server.creds.clientId}'`);
+  assert.equal(uploaded.trim(), '1');
+});
