@@ -154,6 +154,15 @@ caf::behavior db_worker(caf::stateful_actor<db_worker_state>* self, storage::sto
         return true;
       });
     },
+    [=](atom::download_target, std::int64_t id) -> caf::result<std::optional<storage::download_target>> {
+      return guarded(self->state, [&](auto& s) { return s.download_target_for(id); });
+    },
+    [=](atom::downloaded, std::int64_t id, std::int64_t bytes, const std::string& who) -> caf::result<bool> {
+      return guarded(self->state, [&](auto& s) {
+        s.record_download(id, bytes, who);
+        return true;
+      });
+    },
     [=](atom::db_stats) -> caf::result<json_reply> {
       return guarded(self->state, [&](auto& s) { return json_reply{s.database_stats()}; });
     },

@@ -1,5 +1,10 @@
 #include "actors/http_api.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cctype>
 #include <fstream>
 #include <optional>
 #include <string_view>
@@ -187,6 +192,10 @@ void list_pdfs(const api_context& ctx, const net::http_request& req, const std::
   });
 }
 
+std::string_view path_of_target(std::string_view target) {
+  return target.substr(0, target.find('?'));
+}
+
 /// The id of "/api/pdfs/<id>/<action>", or nullopt when the path is not one.
 std::optional<std::int64_t> pdf_id_of(std::string_view path, std::string_view action) {
   constexpr std::string_view prefix = "/api/pdfs/";
@@ -224,6 +233,138 @@ void pdf_status(const api_context& ctx, const net::http_request& req, const std:
 }
 
 } // namespace
+
+std::optional<byte_range> requested_range(std::string_view header, std::uint64_t size, bool& unsatisfiable) {
+  unsatisfiable = false;
+  constexpr std::string_view unit = "bytes=";
+  if (header.substr(0, unit.size()) != unit)
+    return std::nullopt; // not a byte range: the whole file
+  auto spec = header.substr(unit.size());
+  if (spec.find(',') != std::string_view::npos)
+    return std::nullopt; // several ranges: the whole file, which RFC 9110 allows
+  auto dash = spec.find('-');
+  if (dash == std::string_view::npos)
+    return std::nullopt;
+  auto number = [](std::string_view d, std::uint64_t& out) {
+    if (d.empty() || d.size() > 19)
+      return false;
+    out = 0;
+    for (char c : d) {
+      if (c < '0' || c > '9')
+        return false;
+      out = out * 10 + static_cast<std::uint64_t>(c - '0');
+    }
+    return true;
+  };
+  std::uint64_t a = 0, b = 0;
+  auto first = spec.substr(0, dash), last = spec.substr(dash + 1);
+  if (first.empty()) { // bytes=-N: the last N bytes
+    if (!number(last, b) || b == 0 || size == 0) {
+      unsatisfiable = true;
+      return std::nullopt;
+    }
+    b = std::min(b, size);
+    return byte_range{size - b, b};
+  }
+  if (!number(first, a))
+    return std::nullopt;
+  if (a >= size) {
+    unsatisfiable = true;
+    return std::nullopt;
+  }
+  if (last.empty())
+    return byte_range{a, size - a};
+  if (!number(last, b) || b < a)
+    return std::nullopt;
+  b = std::min(b, size - 1);
+  return byte_range{a, b - a + 1};
+}
+
+std::string attachment_disposition(const std::string& name) {
+  std::string ascii, encoded;
+  static const char* hex = "0123456789ABCDEF";
+  for (unsigned char c : name) {
+    bool plain = c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+    ascii += plain ? static_cast<char>(c) : '_';
+    if (std::isalnum(c) || c == '.' || c == '-' || c == '_' || c == '~') {
+      encoded += static_cast<char>(c);
+    } else {
+      encoded += '%';
+      encoded += hex[c >> 4];
+      encoded += hex[c & 15];
+    }
+  }
+  return "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + encoded;
+}
+
+bool is_pdf_download_path(std::string_view path) {
+  return pdf_id_of(path, "download").has_value();
+}
+
+net::file_handler make_pdf_download(api_context ctx) {
+  return [ctx](net::http_request req, std::string remote, net::http_responder respond, net::file_responder send) {
+    auto id = *pdf_id_of(path_of_target(req.target()), "download");
+    with_admin(ctx, req, remote, respond, [=](caf::event_based_actor* self, const storage::api_principal& who) {
+      self->request(ctx.db, db_timeout, atom::download_target_v, id)
+        .then(
+          [=](const std::optional<storage::download_target>& t) {
+            if (!t)
+              return respond(error_response(req, http::status::not_found, "not_found",
+                                            "no PDF with id " + std::to_string(id)));
+            if (t->status != "cached" || !t->file_path)
+              return respond(error_response(req, http::status::conflict, "not_cached",
+                                            "the PDF is not on the server (" + t->status +
+                                                "): POST /api/pdfs/" + std::to_string(id) + "/request first"));
+            auto etag = "\"" + t->file_hash + "\"";
+            if (req[http::field::if_none_match] == etag) {
+              net::http_response res{http::status::not_modified, req.version()};
+              res.set(http::field::etag, etag);
+              return respond(std::move(res));
+            }
+            int fd = ::open(t->file_path->c_str(), O_RDONLY | O_CLOEXEC);
+            struct stat st{};
+            if (fd < 0 || ::fstat(fd, &st) != 0) {
+              if (fd >= 0)
+                ::close(fd);
+              log_event(log_level::error, "pdf:cache:lost", {{"pdfId", id}, {"path", *t->file_path}});
+              return respond(error_response(req, http::status::not_found, "not_found",
+                                            "the cached copy is gone; request the PDF again"));
+            }
+            auto size = static_cast<std::uint64_t>(st.st_size);
+            bool unsatisfiable = false;
+            auto range = requested_range(req[http::field::range], size, unsatisfiable);
+            net::file_response file;
+            file.fd = fd;
+            file.header = net::http_response{range ? http::status::partial_content : http::status::ok, req.version()};
+            if (unsatisfiable) {
+              ::close(fd);
+              auto res = error_response(req, http::status::range_not_satisfiable, "range_not_satisfiable",
+                                        "the file has " + std::to_string(size) + " bytes");
+              res.set(http::field::content_range, "bytes */" + std::to_string(size));
+              return respond(std::move(res));
+            }
+            file.offset = range ? range->first : 0;
+            file.length = range ? range->length : size;
+            if (range)
+              file.header.set(http::field::content_range, "bytes " + std::to_string(range->first) + "-" +
+                                                              std::to_string(range->first + range->length - 1) + "/" +
+                                                              std::to_string(size));
+            file.header.set(http::field::content_type, "application/pdf");
+            file.header.set(http::field::accept_ranges, "bytes");
+            file.header.set(http::field::etag, etag);
+            file.header.set(http::field::cache_control, "private, no-cache");
+            file.header.set(http::field::content_disposition, attachment_disposition(t->filename));
+            if (req.method() == http::verb::get)
+              caf::anon_send(ctx.db, atom::downloaded_v, id, static_cast<std::int64_t>(file.length), who.name);
+            send(std::move(file));
+          },
+          [=](const caf::error&) {
+            respond(error_response(req, http::status::service_unavailable, "database_unavailable",
+                                   "database unavailable, retry later"));
+          });
+    });
+  };
+}
 
 std::size_t resident_bytes() {
   std::ifstream in("/proc/self/status");

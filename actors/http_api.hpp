@@ -4,6 +4,8 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
+#include <string_view>
 
 #include <caf/all.hpp>
 
@@ -19,6 +21,24 @@ struct api_context {
 };
 
 net::http_handler make_http_api(api_context ctx);
+
+/// GET/HEAD /api/pdfs/:id/download: the cached copy, streamed, with Range,
+/// ETag (the hash) and Content-Disposition (the original name).
+bool is_pdf_download_path(std::string_view path);
+net::file_handler make_pdf_download(api_context ctx);
+
+/// The byte range a "Range: bytes=..." header asks of a `size`-byte file:
+/// nullopt for the whole file (no header, or several ranges); `unsatisfiable`
+/// when it asks for nothing that exists (416).
+struct byte_range {
+  std::uint64_t first = 0;
+  std::uint64_t length = 0;
+};
+std::optional<byte_range> requested_range(std::string_view header, std::uint64_t size, bool& unsatisfiable);
+
+/// Content-Disposition for a download of `name` (RFC 6266: an ASCII fallback
+/// and the UTF-8 name).
+std::string attachment_disposition(const std::string& name);
 
 /// Resident memory of this process in bytes (VmRSS), 0 when unknown.
 std::size_t resident_bytes();

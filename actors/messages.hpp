@@ -59,6 +59,10 @@ CAF_BEGIN_TYPE_ID_BLOCK(siberius, caf::first_custom_type_id)
   CAF_ADD_ATOM(siberius, siberius::atom, upload_target, "uptarget")
   CAF_ADD_ATOM(siberius, siberius::atom, upload_done, "updone")
   CAF_ADD_ATOM(siberius, siberius::atom, upload_failed, "upfailed")
+  // download endpoint -> db_worker: (download_target, id) -> optional<download_target>;
+  // (downloaded, id, bytes, who) -> bool
+  CAF_ADD_ATOM(siberius, siberius::atom, download_target, "dltarget")
+  CAF_ADD_ATOM(siberius, siberius::atom, downloaded, "downloaded")
   // /client front -> client_hub: (join, connection) before accepting; (leave, connection) when it ends.
   CAF_ADD_ATOM(siberius, siberius::atom, join, "join")
   CAF_ADD_ATOM(siberius, siberius::atom, leave, "leave")
@@ -97,6 +101,7 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(siberius::storage::pdf_filter)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(siberius::storage::stored_upload)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::optional<siberius::storage::daemon_identity>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::optional<siberius::storage::upload_target>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::optional<siberius::storage::download_target>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(siberius::actors::json_reply)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(siberius::storage::issued_token)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::optional<siberius::storage::api_principal>)

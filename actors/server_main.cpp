@@ -204,6 +204,7 @@ int main(int argc, char** argv) {
   front.add_namespace(actors::daemon_nsp, actors::make_daemon_namespace(registry));
   front.add_namespace(actors::client_nsp, actors::make_client_namespace(sys, db, hub));
   front.set_http_handler(actors::make_http_api({&sys, db, registry}));
+  front.add_file_route(actors::is_pdf_download_path, actors::make_pdf_download({&sys, db, registry}));
   actors::upload_options uploads;
   uploads.storage_dir = cfg.storage_dir;
   uploads.max_file_bytes = cfg.max_upload_mb * 1024 * 1024;

@@ -1,5 +1,7 @@
 #include "net/http_session.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 
 #include <boost/asio/post.hpp>
@@ -104,6 +106,8 @@ http_session::http_session(asio::ip::tcp::socket socket, std::shared_ptr<server_
 }
 
 http_session::~http_session() {
+  if (file_ && file_->fd >= 0)
+    ::close(file_->fd);
   if (registry_id_ != 0)
     state_->unregister_session(registry_id_);
 }
@@ -301,6 +305,39 @@ void http_session::on_request(http_request req) {
     }
     return;
   }
+  if (req.method() == http::verb::get || req.method() == http::verb::head) {
+    if (auto route = state_->find_file_route(path)) {
+      bool keep_alive = req.keep_alive();
+      bool head_only = req.method() == http::verb::head;
+      auto remote = client_address(peer_address_, req, opts.trusted_proxies);
+      auto self = shared_from_this();
+      auto answered = std::make_shared<std::atomic<bool>>(false);
+      http_responder respond_plain = [self, keep_alive, head_only, answered](http_response res) {
+        if (answered->exchange(true))
+          return;
+        asio::post(self->stream_.get_executor(), [self, keep_alive, head_only, res = std::move(res)]() mutable {
+          if (head_only) {
+            auto size = res.body().size();
+            res.body().clear();
+            res.content_length(size);
+          }
+          self->respond(std::move(res), keep_alive && res.keep_alive());
+        });
+      };
+      file_responder respond_file = [self, keep_alive, head_only, answered](file_response file) {
+        if (answered->exchange(true)) {
+          if (file.fd >= 0)
+            ::close(file.fd);
+          return;
+        }
+        asio::post(self->stream_.get_executor(), [self, keep_alive, head_only, file = std::move(file)]() mutable {
+          self->send_file(std::move(file), keep_alive, head_only);
+        });
+      };
+      route->handler(std::move(req), std::move(remote), std::move(respond_plain), std::move(respond_file));
+      return;
+    }
+  }
   auto handler = state_->http();
   if (!handler) {
     bool keep_alive = req.keep_alive();
@@ -383,6 +420,71 @@ void http_session::on_write(bool keep_alive, beast::error_code ec, std::size_t) 
     return;
   }
   do_read();
+}
+
+void http_session::send_file(file_response file, bool keep_alive, bool head_only) {
+  auto header = std::make_shared<http::response<http::empty_body>>(file.header.result(), file.header.version());
+  for (const auto& field : file.header)
+    header->set(field.name_string(), field.value());
+  header->set(http::field::server, "siberius");
+  header->content_length(file.length);
+  header->keep_alive(keep_alive);
+  file_.emplace();
+  file_->fd = file.fd;
+  file_->offset = file.offset;
+  file_->left = head_only ? 0 : file.length;
+  file_->keep_alive = keep_alive;
+  file_->header = header;
+  stream_.expires_after(state_->options().http_read_timeout);
+  http::async_write(stream_, *header, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+    if (ec) {
+      ::close(self->file_->fd);
+      self->file_.reset();
+      return self->do_close();
+    }
+    self->write_file_piece();
+  });
+}
+
+// 256 KiB at a time: large enough that a fast client costs few system calls,
+// small enough that many downloads at once stay cheap.
+void http_session::write_file_piece() {
+  auto& f = *file_;
+  if (f.left == 0) {
+    ::close(f.fd);
+    bool keep_alive = f.keep_alive;
+    file_.reset();
+    stream_.expires_never();
+    if (!keep_alive)
+      return do_drain();
+    return do_read();
+  }
+  if (f.piece.empty())
+    f.piece.resize(256 * 1024);
+  auto want = static_cast<std::size_t>(std::min<std::uint64_t>(f.left, f.piece.size()));
+  ssize_t got;
+  do {
+    got = ::pread(f.fd, f.piece.data(), want, static_cast<off_t>(f.offset));
+  } while (got < 0 && errno == EINTR);
+  if (got <= 0) {
+    // The file shrank or failed under us: the promised length cannot be kept.
+    ::close(f.fd);
+    file_.reset();
+    return do_close();
+  }
+  f.offset += static_cast<std::uint64_t>(got);
+  f.left -= static_cast<std::uint64_t>(got);
+  // A reader that stops reading is dropped after the idle limit.
+  stream_.expires_after(state_->options().http_read_timeout);
+  asio::async_write(stream_, asio::buffer(f.piece.data(), static_cast<std::size_t>(got)),
+                    [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                      if (ec) {
+                        ::close(self->file_->fd);
+                        self->file_.reset();
+                        return self->do_close();
+                      }
+                      self->write_file_piece();
+                    });
 }
 
 void http_session::do_close() {

@@ -34,6 +34,8 @@ private:
   void read_chunk();
   void on_chunk(boost::beast::error_code ec, std::size_t bytes);
   void finish_stream(bool complete);
+  void send_file(file_response file, bool keep_alive, bool head_only);
+  void write_file_piece();
   void on_request(http_request req);
   void upgrade(http_request req, bool bare_engine);
   void start_engine(std::string remote, bool bare_engine);
@@ -51,6 +53,16 @@ private:
   std::shared_ptr<body_sink> sink_;
   std::vector<char> chunk_;
   bool stream_keep_alive_ = false;
+  // A file being sent: its descriptor, what is left, and the piece in flight.
+  struct file_send {
+    int fd = -1;
+    std::uint64_t offset = 0;
+    std::uint64_t left = 0;
+    bool keep_alive = false;
+    std::vector<char> piece;
+    std::shared_ptr<http::response<http::empty_body>> header;
+  };
+  std::optional<file_send> file_;
   std::shared_ptr<server_state> state_;
   connection_slot slot_;
   std::string peer_address_;

@@ -29,6 +29,9 @@ void server::add_namespace(const std::string& nsp, std::shared_ptr<namespace_han
 }
 
 void server::set_http_handler(http_handler handler) { impl_->state->set_http_handler(std::move(handler)); }
+void server::add_file_route(std::function<bool(std::string_view)> match, file_handler handler) {
+  impl_->state->add_file_route(std::move(match), std::move(handler));
+}
 void server::add_streaming_route(const std::string& path, std::size_t max_body, streaming_handler handler) {
   impl_->state->add_streaming_route(path, max_body, std::move(handler));
 }

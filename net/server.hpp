@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <boost/asio/io_context.hpp>
@@ -125,6 +126,22 @@ using stream_admit = std::function<void(std::shared_ptr<body_sink> sink)>;
 using streaming_handler =
     std::function<void(http_request header, std::string remote_address, http_responder respond, stream_admit admit)>;
 
+/// A file (or a range of it) as the answer: `header` holds the status and
+/// fields (its body is ignored; Content-Length is set from `length`), then the
+/// bytes [offset, offset + length) of `fd` follow, read in large pieces so
+/// the file is never held whole. The connection closes `fd` when done.
+struct file_response {
+  http_response header;
+  int fd = -1;
+  std::uint64_t offset = 0;
+  std::uint64_t length = 0;
+};
+using file_responder = std::function<void(file_response)>;
+/// GET and HEAD requests on a file route: answer once, with `respond` (errors,
+/// 304…) or `send_file`, from any thread. For HEAD only the header goes out.
+using file_handler = std::function<void(http_request req, std::string remote_address, http_responder respond,
+                                        file_responder send_file)>;
+
 /// Bare Engine.IO endpoint: a message arrived on `conn`.
 using engine_message_handler = std::function<void(const connection_ptr& conn, std::string text)>;
 
@@ -144,6 +161,9 @@ public:
   /// http_read_timeout).
   void add_streaming_route(const std::string& path, std::size_t max_body, streaming_handler handler);
   void set_engine_message_handler(engine_message_handler handler);
+  /// GET/HEAD requests whose path satisfies `match` go to `handler`, which may
+  /// answer with a file (see file_response). Checked before the http_handler.
+  void add_file_route(std::function<bool(std::string_view path)> match, file_handler handler);
 
   /// Binds and starts accepting; throws std::system_error when the port is taken.
   /// Port 0 picks a free port, see port().

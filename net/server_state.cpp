@@ -50,6 +50,20 @@ std::shared_ptr<const server_state::streaming_route> server_state::find_streamin
   return it == streaming_routes_.end() ? nullptr : it->second;
 }
 
+void server_state::add_file_route(std::function<bool(std::string_view)> match, file_handler handler) {
+  auto route = std::make_shared<const file_route>(file_route{std::move(match), std::move(handler)});
+  std::lock_guard<std::mutex> guard(mutex_);
+  file_routes_.push_back(std::move(route));
+}
+
+std::shared_ptr<const server_state::file_route> server_state::find_file_route(std::string_view path) const {
+  std::lock_guard<std::mutex> guard(mutex_);
+  for (const auto& r : file_routes_)
+    if (r->match(path))
+      return r;
+  return nullptr;
+}
+
 std::shared_ptr<const http_handler> server_state::http() const {
   std::lock_guard<std::mutex> guard(mutex_);
   return http_;

@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "net/server.hpp"
 
@@ -41,6 +42,12 @@ public:
   };
   void add_streaming_route(const std::string& path, std::size_t max_body, streaming_handler handler);
   std::shared_ptr<const streaming_route> find_streaming_route(std::string_view path) const;
+  struct file_route {
+    std::function<bool(std::string_view)> match;
+    file_handler handler;
+  };
+  void add_file_route(std::function<bool(std::string_view)> match, file_handler handler);
+  std::shared_ptr<const file_route> find_file_route(std::string_view path) const;
 
   /// Sessions register so that stop() reaches them; the id unregisters.
   std::uint64_t register_session(std::weak_ptr<session_base> session);
@@ -61,6 +68,7 @@ private:
   std::shared_ptr<const http_handler> http_;
   std::shared_ptr<const engine_message_handler> engine_messages_;
   std::unordered_map<std::string, std::shared_ptr<const streaming_route>> streaming_routes_;
+  std::vector<std::shared_ptr<const file_route>> file_routes_;
   std::unordered_map<std::uint64_t, std::weak_ptr<session_base>> sessions_;
   std::uint64_t next_session_id_ = 1;
   std::atomic<bool> stopping_{false};

@@ -142,6 +142,11 @@ public:
   void record_failed_upload(std::int64_t pdf_id, const std::string& client_id, const std::string& request_id,
                             std::int64_t bytes, const std::string& reason);
 
+  /// The row a download of PDF `id` reads; nullopt when there is none.
+  std::optional<download_target> download_target_for(std::int64_t id);
+  /// A download began: last_accessed, and a pdf_transfers row (download, completed, bytes).
+  void record_download(std::int64_t id, std::int64_t bytes, const std::string& requested_by);
+
   /// A page of indexed PDFs matching `f`, newest event first:
   /// {total, page, pageSize, items: [{id, tipo, numero, cliente, dataEvento, ...}]}.
   nlohmann::json list_pdfs(const pdf_filter& f);

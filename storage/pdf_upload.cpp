@@ -24,6 +24,12 @@ void prepare_upload_statements(pqxx::connection& c) {
             "  FROM cached RETURNING 1)"
             " SELECT siberius_iso_utc(expires_at), (SELECT count(*) FROM counted), (SELECT count(*) FROM transfer)"
             " FROM cached");
+  c.prepare("download_target", "SELECT status, file_path, filename, file_hash FROM pdf_cache WHERE id = $1");
+  c.prepare("download_record",
+            "WITH touched AS (UPDATE pdf_cache SET last_accessed = now() WHERE id = $1 RETURNING id)"
+            " INSERT INTO pdf_transfers (pdf_cache_id, transfer_type, request_id, started_at, completed_at, status,"
+            "  progress, bytes_transferred)"
+            " SELECT id, 'download', $3, now(), now(), 'completed', 100, $2 FROM touched");
   c.prepare("upload_failed",
             "INSERT INTO pdf_transfers (pdf_cache_id, transfer_type, request_id, started_at, completed_at, status,"
             " bytes_transferred, error_message, client_id)"
@@ -86,6 +92,29 @@ void metadata_store::record_failed_upload(std::int64_t pdf_id, const std::string
   impl_->run([&](pqxx::connection& c) {
     pqxx::nontransaction n(c);
     n.exec_prepared("upload_failed", pdf_id, request_id, bytes, reason.substr(0, 500), client_id);
+  });
+}
+
+std::optional<download_target> metadata_store::download_target_for(std::int64_t id) {
+  return impl_->run([&](pqxx::connection& c) -> std::optional<download_target> {
+    pqxx::nontransaction n(c);
+    auto rows = n.exec_prepared("download_target", id);
+    if (rows.empty())
+      return std::nullopt;
+    download_target t;
+    t.status = rows[0][0].as<std::string>();
+    if (!rows[0][1].is_null())
+      t.file_path = rows[0][1].as<std::string>();
+    t.filename = rows[0][2].as<std::string>();
+    t.file_hash = rows[0][3].as<std::string>();
+    return t;
+  });
+}
+
+void metadata_store::record_download(std::int64_t id, std::int64_t bytes, const std::string& requested_by) {
+  impl_->run([&](pqxx::connection& c) {
+    pqxx::nontransaction n(c);
+    n.exec_prepared("download_record", id, bytes, requested_by.substr(0, 100));
   });
 }
 

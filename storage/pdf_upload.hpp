@@ -26,4 +26,12 @@ struct stored_upload {
   double seconds = 0;      // from the first byte to the last
 };
 
+/// What a download needs of a PDF's row.
+struct download_target {
+  std::string status;
+  std::optional<std::string> file_path; // the cached copy, when cached
+  std::string filename;
+  std::string file_hash;
+};
+
 } // namespace siberius::storage

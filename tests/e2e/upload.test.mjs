@@ -153,3 +153,48 @@ test('a good upload becomes the cached copy, byte for byte', async () => {
   const uploaded = psql(db.conninfo, `SELECT pdfs_uploaded FROM daemon_clients WHERE client_id = '${server.creds.clientId}'`);
   assert.equal(uploaded.trim(), '1');
 });
+
+test('the cached copy downloads whole, in ranges, and only for admins', async () => {
+  const list = await api(server, 'GET', `/api/pdfs?numero=1`);
+  const id = list.json.items[0].id;
+  assert.equal(list.json.items[0].status, 'cached');
+  const auth = { authorization: `Bearer ${server.creds.adminToken}` };
+  const url = `${server.url}/api/pdfs/${id}/download`;
+
+  const whole = await fetch(url, { headers: auth });
+  assert.equal(whole.status, 200);
+  const bytes = Buffer.from(await whole.arrayBuffer());
+  assert.ok(bytes.equals(good));
+  assert.equal(whole.headers.get('content-type'), 'application/pdf');
+  assert.equal(whole.headers.get('etag'), `"${sha(good)}"`);
+  assert.equal(whole.headers.get('accept-ranges'), 'bytes');
+  assert.match(whole.headers.get('content-disposition'), /^attachment; filename="orcamento_3061_lines\.pdf"/);
+
+  const head = await fetch(url, { method: 'HEAD', headers: auth });
+  assert.equal(head.status, 200);
+  assert.equal(Number(head.headers.get('content-length')), good.length);
+
+  const part = await fetch(url, { headers: { ...auth, range: 'bytes=100-199' } });
+  assert.equal(part.status, 206);
+  assert.equal(part.headers.get('content-range'), `bytes 100-199/${good.length}`);
+  assert.ok(Buffer.from(await part.arrayBuffer()).equals(good.subarray(100, 200)));
+  const tail = await fetch(url, { headers: { ...auth, range: 'bytes=-50' } });
+  assert.ok(Buffer.from(await tail.arrayBuffer()).equals(good.subarray(good.length - 50)));
+  const beyond = await fetch(url, { headers: { ...auth, range: `bytes=${good.length}-` } });
+  assert.equal(beyond.status, 416);
+  assert.equal(beyond.headers.get('content-range'), `bytes */${good.length}`);
+  const same = await fetch(url, { headers: { ...auth, 'if-none-match': `"${sha(good)}"` } });
+  assert.equal(same.status, 304);
+
+  assert.equal((await fetch(url)).status, 401);
+  assert.equal((await fetch(url, { headers: { authorization: `Bearer ${server.creds.daemonToken}` } })).status, 401);
+  const notCached = (await api(server, 'GET', '/api/pdfs?numero=2')).json.items[0].id;
+  const conflict = await fetch(`${server.url}/api/pdfs/${notCached}/download`, { headers: auth });
+  assert.equal(conflict.status, 409);
+  assert.equal((await conflict.json()).code, 'not_cached');
+  assert.equal((await fetch(`${server.url}/api/pdfs/99999999/download`, { headers: auth })).status, 404);
+
+  const downloads = psql(db.conninfo, `SELECT count(*) || ':' || sum(bytes_transferred) FROM pdf_transfers WHERE transfer_type = 'download'`);
+  assert.equal(downloads, `3:${good.length + 100 + 50}`);
+  assert.equal(psql(db.conninfo, `SELECT last_accessed IS NOT NULL FROM pdf_cache WHERE id = ${id}`), 't');
+});
