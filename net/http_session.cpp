@@ -1,5 +1,6 @@
 #include "net/http_session.hpp"
 
+#include <sys/sendfile.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -185,11 +186,24 @@ void http_session::start_streaming(std::shared_ptr<const server_state::streaming
 
 void http_session::begin_stream(std::shared_ptr<body_sink> sink) {
   sink_ = std::move(sink);
+  bool expects_continue = beast::iequals(parser_->get()[http::field::expect], "100-continue");
   stream_parser_.emplace(std::move(*parser_));
   parser_.reset();
   stream_parser_->body_limit(stream_route_->max_body);
   chunk_.resize(64 * 1024);
-  read_chunk();
+  // Beast reads as much as the buffer has room for (at least 512 bytes): a
+  // buffer sized for headers would read a large body in crumbs.
+  buffer_.reserve(chunk_.size());
+  if (!expects_continue)
+    return read_chunk();
+  // The client waits for our word before sending a large body (curl does).
+  static const std::string go_on = "HTTP/1.1 100 Continue\r\n\r\n";
+  stream_.expires_after(state_->options().http_read_timeout);
+  asio::async_write(stream_, asio::buffer(go_on), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+    if (ec)
+      return self->finish_stream(false);
+    self->read_chunk();
+  });
 }
 
 void http_session::read_chunk() {
@@ -231,6 +245,8 @@ void http_session::finish_stream(bool complete) {
   stream_.expires_never();
   auto sink = std::move(sink_);
   std::vector<char>().swap(chunk_);
+  if (buffer_.size() == 0)
+    buffer_.shrink_to_fit(); // an idle connection keeps no upload-sized buffer
   bool keep_alive = complete && stream_keep_alive_;
   auto self = shared_from_this();
   auto answered = std::make_shared<std::atomic<bool>>(false);
@@ -437,54 +453,65 @@ void http_session::send_file(file_response file, bool keep_alive, bool head_only
   file_->header = header;
   stream_.expires_after(state_->options().http_read_timeout);
   http::async_write(stream_, *header, [self = shared_from_this()](beast::error_code ec, std::size_t) {
-    if (ec) {
-      ::close(self->file_->fd);
-      self->file_.reset();
-      return self->do_close();
-    }
+    if (ec)
+      return self->end_file(false);
     self->write_file_piece();
   });
 }
 
-// 256 KiB at a time: large enough that a fast client costs few system calls,
-// small enough that many downloads at once stay cheap.
+// sendfile(2): the kernel moves the file to the socket without a copy through
+// this process. When the socket's buffer is full, wait until it drains; a
+// client that stops reading for http_read_timeout is dropped.
 void http_session::write_file_piece() {
   auto& f = *file_;
-  if (f.left == 0) {
-    ::close(f.fd);
-    bool keep_alive = f.keep_alive;
-    file_.reset();
-    stream_.expires_never();
-    if (!keep_alive)
-      return do_drain();
-    return do_read();
+  if (!f.idle)
+    f.idle = std::make_unique<asio::steady_timer>(stream_.get_executor());
+  auto& socket = stream_.socket();
+  beast::error_code ignored;
+  socket.native_non_blocking(true, ignored);
+  while (f.left > 0) {
+    auto off = static_cast<off_t>(f.offset);
+    auto want = static_cast<std::size_t>(std::min<std::uint64_t>(f.left, 4u << 20));
+    auto sent = ::sendfile(socket.native_handle(), f.fd, &off, want);
+    if (sent > 0) {
+      f.offset += static_cast<std::uint64_t>(sent);
+      f.left -= static_cast<std::uint64_t>(sent);
+      continue;
+    }
+    if (sent < 0 && errno == EINTR)
+      continue;
+    if (sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      f.idle->expires_after(state_->options().http_read_timeout);
+      f.idle->async_wait([self = shared_from_this()](beast::error_code ec) {
+        if (!ec && self->file_)
+          self->stream_.socket().cancel(); // stalled: the wait below ends with an error
+      });
+      socket.async_wait(asio::ip::tcp::socket::wait_write, [self = shared_from_this()](beast::error_code ec) {
+        if (!self->file_)
+          return;
+        self->file_->idle->cancel();
+        if (ec)
+          return self->end_file(false);
+        self->write_file_piece();
+      });
+      return;
+    }
+    // An error, or the file shrank under us: the promised length cannot be kept.
+    return end_file(false);
   }
-  if (f.piece.empty())
-    f.piece.resize(256 * 1024);
-  auto want = static_cast<std::size_t>(std::min<std::uint64_t>(f.left, f.piece.size()));
-  ssize_t got;
-  do {
-    got = ::pread(f.fd, f.piece.data(), want, static_cast<off_t>(f.offset));
-  } while (got < 0 && errno == EINTR);
-  if (got <= 0) {
-    // The file shrank or failed under us: the promised length cannot be kept.
-    ::close(f.fd);
-    file_.reset();
+  end_file(true);
+}
+
+void http_session::end_file(bool ok) {
+  bool keep_alive = ok && file_->keep_alive;
+  ::close(file_->fd);
+  file_.reset();
+  if (!ok)
     return do_close();
-  }
-  f.offset += static_cast<std::uint64_t>(got);
-  f.left -= static_cast<std::uint64_t>(got);
-  // A reader that stops reading is dropped after the idle limit.
-  stream_.expires_after(state_->options().http_read_timeout);
-  asio::async_write(stream_, asio::buffer(f.piece.data(), static_cast<std::size_t>(got)),
-                    [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                      if (ec) {
-                        ::close(self->file_->fd);
-                        self->file_.reset();
-                        return self->do_close();
-                      }
-                      self->write_file_piece();
-                    });
+  stream_.expires_never();
+  if (!keep_alive)
+    return do_drain();
+  do_read();
 }
 
 void http_session::do_close() {

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
@@ -36,6 +37,7 @@ private:
   void finish_stream(bool complete);
   void send_file(file_response file, bool keep_alive, bool head_only);
   void write_file_piece();
+  void end_file(bool ok);
   void on_request(http_request req);
   void upgrade(http_request req, bool bare_engine);
   void start_engine(std::string remote, bool bare_engine);
@@ -59,8 +61,8 @@ private:
     std::uint64_t offset = 0;
     std::uint64_t left = 0;
     bool keep_alive = false;
-    std::vector<char> piece;
     std::shared_ptr<http::response<http::empty_body>> header;
+    std::unique_ptr<boost::asio::steady_timer> idle; // a client that stops reading is dropped
   };
   std::optional<file_send> file_;
   std::shared_ptr<server_state> state_;

@@ -282,4 +282,35 @@ CAF_TEST(a sink that stops reading and a client that leaves both end the upload)
   CAF_CHECK_EQUAL(probe.incomplete->load(), 2);
 }
 
+CAF_TEST(a client that expects 100 continue gets it before sending the body) {
+  start();
+  streaming_probe probe;
+  probe.install(*srv, 1 << 20);
+  boost::asio::io_context ioc;
+  boost::asio::ip::tcp::socket socket(ioc);
+  socket.connect({boost::asio::ip::make_address("127.0.0.1"), port()});
+  boost::asio::write(socket, boost::asio::buffer(std::string(
+                                 "POST /upload HTTP/1.1\r\nHost: a\r\nX-Key: yes\r\nExpect: 100-continue\r\n"
+                                 "Content-Length: 5\r\n\r\n")));
+  boost::beast::flat_buffer buffer;
+  boost::beast::http::response<boost::beast::http::string_body> interim;
+  bool got_interim = false;
+  boost::beast::http::async_read(socket, buffer, interim,
+                                 [&](boost::system::error_code ec, std::size_t) { got_interim = !ec; });
+  ioc.run_for(patience);
+  CAF_REQUIRE(got_interim);
+  CAF_CHECK_EQUAL(interim.result_int(), 100);
+  boost::asio::write(socket, boost::asio::buffer(std::string("hello")));
+  boost::beast::http::response<boost::beast::http::string_body> final_res;
+  bool got_final = false;
+  boost::beast::http::async_read(socket, buffer, final_res,
+                                 [&](boost::system::error_code ec, std::size_t) { got_final = !ec; });
+  ioc.restart();
+  ioc.run_for(patience);
+  CAF_REQUIRE(got_final);
+  CAF_CHECK_EQUAL(final_res.result_int(), 200);
+  auto j = nlohmann::json::parse(final_res.body());
+  CAF_CHECK_EQUAL(j.at("sum"), checksum("hello"));
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()
