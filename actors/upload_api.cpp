@@ -208,7 +208,10 @@ private:
   /// Off the I/O thread: poppler's verdict, then the rename and the record.
   static void check_and_store(std::shared_ptr<upload_job> job, net::http_responder respond) {
     job->sys->spawn<caf::detached>([job, respond](caf::event_based_actor* self) -> caf::behavior {
-      daemon::reader_process reader(job->options.pdf_reader, job->options.check_time_limit);
+      // The hash was computed as the bytes arrived: the reader only checks
+      // that poppler opens the file, without reading it all again.
+      daemon::reader_process reader(job->options.pdf_reader, job->options.check_time_limit,
+                                    std::chrono::seconds(5), {"--check-only"});
       auto facts = reader.read(job->temp_path);
       reader.stop();
       if (facts.problem != daemon::pdf_problem::none && facts.problem != daemon::pdf_problem::no_text_layer) {

@@ -42,6 +42,11 @@ std::string facts_to_json(const pdf_facts& f);
 /// Throws std::invalid_argument when `text` is not what facts_to_json writes.
 pdf_facts facts_from_json(const std::string& text);
 
+/// Whether poppler can open the file as a PDF (header, %%EOF, cross-reference
+/// table, not encrypted), without hashing it or extracting text: for files
+/// whose hash is already known (uploads). `sha256` stays empty.
+pdf_facts check_pdf(const std::string& path);
+
 /// Hashes (streaming) and parses one file under a time limit.
 pdf_facts read_pdf(const std::string& path, std::chrono::milliseconds time_limit = std::chrono::seconds(20));
 

@@ -274,4 +274,45 @@ pdf_facts read_pdf(const std::string& path, std::chrono::milliseconds time_limit
   return facts;
 }
 
+pdf_facts check_pdf(const std::string& path) {
+  prepare_poppler();
+  pdf_facts facts;
+  warnings_scope collect(facts.warnings);
+  auto fail = [&](pdf_problem p, std::string reason) {
+    facts.problem = p;
+    facts.reason = std::move(reason);
+    return facts;
+  };
+  file_descriptor file;
+  file.fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  struct stat st {};
+  if (file.fd < 0 || ::fstat(file.fd, &st) != 0)
+    return fail(pdf_problem::io_error, "io error: cannot open: " + std::string(std::strerror(errno)));
+  facts.size = st.st_size;
+  if (facts.size == 0)
+    return fail(pdf_problem::empty, "empty: the file has 0 bytes");
+  auto window = [&](off_t at, std::size_t n) {
+    std::string bytes(n, '\0');
+    auto got = ::pread(file.fd, bytes.data(), n, at);
+    bytes.resize(got > 0 ? static_cast<std::size_t>(got) : 0);
+    return bytes;
+  };
+  auto size = static_cast<std::size_t>(facts.size);
+  if (!contains(window(0, std::min(size, header_window)), "%PDF-"))
+    return fail(pdf_problem::not_a_pdf, "not a PDF: no %PDF- header in the first 1024 bytes");
+  auto tail = std::min(size, eof_window);
+  if (!contains(window(static_cast<off_t>(size - tail), tail), "%%EOF"))
+    return fail(pdf_problem::truncated, "truncated: no %%EOF in the last 1024 bytes");
+  // poppler reads what it needs (the cross-reference table, the catalog)
+  // from the file; nothing is loaded whole.
+  std::unique_ptr<poppler::document> doc(poppler::document::load_from_file(path));
+  if (!doc)
+    return fail(pdf_problem::truncated,
+                with_first_warning("truncated or damaged: poppler cannot read its cross-reference table",
+                                   facts.warnings));
+  if (doc->is_locked())
+    return fail(pdf_problem::encrypted, "encrypted: the PDF needs a password to open");
+  return facts;
+}
+
 } // namespace siberius::daemon

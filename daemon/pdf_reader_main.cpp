@@ -7,7 +7,10 @@
 //   request:  4-byte big-endian length, then the file's path (bytes)
 //   response: 4-byte big-endian length, then pdf_facts as JSON (facts_to_json)
 //
-//   siberius-pdf-reader [--time-limit-ms N]
+//   siberius-pdf-reader [--time-limit-ms N] [--check-only]
+//
+// --check-only: only whether poppler can open each file as a PDF (check_pdf),
+// for uploads whose hash the server computed as they arrived.
 #include <unistd.h>
 
 #include <cerrno>
@@ -55,6 +58,7 @@ bool write_exact(int fd, const void* buf, std::size_t n) {
 
 int main(int argc, char** argv) {
   long limit_ms = 20000;
+  bool check_only = false;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--time-limit-ms" && i + 1 < argc) {
@@ -64,8 +68,10 @@ int main(int argc, char** argv) {
         std::cerr << "siberius-pdf-reader: --time-limit-ms expects 1 to 3600000\n";
         return 2;
       }
+    } else if (arg == "--check-only") {
+      check_only = true;
     } else {
-      std::cerr << "usage: siberius-pdf-reader [--time-limit-ms N] (driven by siberius-daemon)\n";
+      std::cerr << "usage: siberius-pdf-reader [--time-limit-ms N] [--check-only] (driven by siberius-daemon)\n";
       return 2;
     }
   }
@@ -82,7 +88,9 @@ int main(int argc, char** argv) {
     std::string path(n, '\0');
     if (!read_exact(0, path.data(), n))
       return 2;
-    auto text = siberius::daemon::facts_to_json(siberius::daemon::read_pdf(path, std::chrono::milliseconds(limit_ms)));
+    auto facts = check_only ? siberius::daemon::check_pdf(path)
+                            : siberius::daemon::read_pdf(path, std::chrono::milliseconds(limit_ms));
+    auto text = siberius::daemon::facts_to_json(facts);
     auto size = static_cast<std::uint32_t>(text.size());
     unsigned char out[4] = {static_cast<unsigned char>(size >> 24), static_cast<unsigned char>(size >> 16),
                             static_cast<unsigned char>(size >> 8), static_cast<unsigned char>(size)};

@@ -79,8 +79,8 @@ pdf_facts failed(pdf_problem problem, std::string reason) {
 } // namespace
 
 reader_process::reader_process(std::string exe, std::chrono::milliseconds time_limit,
-                               std::chrono::milliseconds grace)
-  : exe_(std::move(exe)), time_limit_(time_limit), grace_(grace) {
+                               std::chrono::milliseconds grace, std::vector<std::string> extra_args)
+  : exe_(std::move(exe)), time_limit_(time_limit), grace_(grace), extra_args_(std::move(extra_args)) {
 }
 
 reader_process::~reader_process() {
@@ -120,9 +120,12 @@ bool reader_process::start(std::string& error) {
   posix_spawnattr_setsigdefault(&attr, &defaults);
   posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF);
   auto limit = std::to_string(time_limit_.count());
-  char* argv[] = {const_cast<char*>(exe_.c_str()), const_cast<char*>("--time-limit-ms"), limit.data(), nullptr};
+  std::vector<char*> argv = {const_cast<char*>(exe_.c_str()), const_cast<char*>("--time-limit-ms"), limit.data()};
+  for (auto& a : extra_args_)
+    argv.push_back(a.data());
+  argv.push_back(nullptr);
   pid_t pid = -1;
-  int rc = ::posix_spawn(&pid, exe_.c_str(), &actions, &attr, argv, environ);
+  int rc = ::posix_spawn(&pid, exe_.c_str(), &actions, &attr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attr);
   ::close(in[0]);

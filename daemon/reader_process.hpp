@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <string>
+#include <vector>
 
 #include "daemon/pdf_metadata.hpp"
 
@@ -18,7 +19,7 @@ public:
   /// `exe`: the siberius-pdf-reader binary; `time_limit`: per file (the reader
   /// enforces it itself; past it plus a grace period the process is killed).
   reader_process(std::string exe, std::chrono::milliseconds time_limit,
-                 std::chrono::milliseconds grace = std::chrono::seconds(5));
+                 std::chrono::milliseconds grace = std::chrono::seconds(5), std::vector<std::string> extra_args = {});
   ~reader_process();
   reader_process(const reader_process&) = delete;
   reader_process& operator=(const reader_process&) = delete;
@@ -43,6 +44,7 @@ private:
   std::string exe_;
   std::chrono::milliseconds time_limit_;
   std::chrono::milliseconds grace_;
+  std::vector<std::string> extra_args_; // e.g. --check-only
   pid_t pid_ = -1;
   int to_child_ = -1;
   int from_child_ = -1;

@@ -102,3 +102,15 @@ CAF_TEST(a reader that cannot start is an io error) {
   CAF_CHECK_EQUAL(to_string(f.problem), std::string("io_error"));
   CAF_CHECK(f.reason.find("cannot start") != std::string::npos);
 }
+
+CAF_TEST(check only mode opens the file without hashing it) {
+  reader_process r(SIBERIUS_PDF_READER_BIN, 20s, 5s, {"--check-only"});
+  auto ok = r.read(corpus("orcamento_3061_lines.pdf"));
+  CAF_CHECK_EQUAL(to_string(ok.problem), std::string("none"));
+  CAF_CHECK(ok.sha256.empty());
+  CAF_CHECK(ok.size > 0);
+  CAF_CHECK_EQUAL(to_string(r.read(corpus("bad_truncated.pdf")).problem), std::string("truncated"));
+  CAF_CHECK_EQUAL(to_string(r.read(corpus("bad_not_a_pdf.pdf")).problem), std::string("not_a_pdf"));
+  CAF_CHECK_EQUAL(to_string(r.read(corpus("bad_encrypted.pdf")).problem), std::string("encrypted"));
+  CAF_CHECK_EQUAL(to_string(r.read(corpus("bad_empty.pdf")).problem), std::string("empty"));
+}
