@@ -108,6 +108,20 @@ bool multipart_reader::feed(const char* data, std::size_t size) {
     return false;
   if (state_ == state::done)
     return true; // the epilogue is ignored
+  // The common case inside a file: no delimiter in this piece, nor across its
+  // start. Its bytes go out from the caller's buffer, without a copy.
+  auto k = delimiter_.size();
+  if (state_ == state::body && size >= k && pending_.size() < k) {
+    std::string edge = pending_;
+    edge.append(data, k - 1);
+    if (edge.find(delimiter_) == std::string::npos &&
+        std::string_view(data, size).find(delimiter_) == std::string_view::npos) {
+      emit_data(pending_.data(), pending_.size());
+      emit_data(data, size - (k - 1));
+      pending_.assign(data + size - (k - 1), k - 1); // may start a delimiter
+      return true;
+    }
+  }
   pending_.append(data, size);
   for (;;) {
     switch (state_) {

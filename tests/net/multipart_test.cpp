@@ -72,11 +72,12 @@ CAF_TEST(every chunking gives the same parts) {
   content += std::string(5000, 'z');
   auto body = sample_body(content);
   std::mt19937 rng(7);
-  std::vector<std::vector<std::size_t>> plans = {{1}, {2}, {3}, {7}, {64}, {4096}, {body.size()}};
+  std::vector<std::vector<std::size_t>> plans = {{1}, {2}, {3}, {7}, {30}, {31}, {32}, {33}, {62}, {64},
+                                                {1000}, {4096}, {65536}, {body.size()}};
   for (int i = 0; i < 20; ++i) {
     std::vector<std::size_t> random;
     for (int j = 0; j < 50; ++j)
-      random.push_back(1 + rng() % 97);
+      random.push_back(1 + rng() % (i % 2 ? 97 : 3000));
     plans.push_back(random);
   }
   for (const auto& plan : plans) {
