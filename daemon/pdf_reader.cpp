@@ -26,6 +26,7 @@
 
 #include "daemon/extract_rules.hpp"
 #include "daemon/pdf_text.hpp"
+#include "daemon/sha256_stream.hpp"
 
 namespace siberius::daemon {
 
@@ -93,34 +94,6 @@ void prepare_poppler() {
 struct warnings_scope {
   explicit warnings_scope(std::vector<std::string>& into) { current_warnings = &into; }
   ~warnings_scope() { current_warnings = nullptr; }
-};
-
-class sha256_stream {
-public:
-  sha256_stream() : ctx_(EVP_MD_CTX_new()) {
-    if (!ctx_ || EVP_DigestInit_ex(ctx_.get(), EVP_sha256(), nullptr) != 1)
-      throw std::runtime_error("OpenSSL cannot start SHA-256");
-  }
-  void update(const char* data, std::size_t size) { EVP_DigestUpdate(ctx_.get(), data, size); }
-  std::string hex() {
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int length = 0;
-    EVP_DigestFinal_ex(ctx_.get(), digest, &length);
-    static constexpr char digits[] = "0123456789abcdef";
-    std::string out;
-    out.reserve(length * 2);
-    for (unsigned i = 0; i < length; ++i) {
-      out += digits[digest[i] >> 4];
-      out += digits[digest[i] & 0x0F];
-    }
-    return out;
-  }
-
-private:
-  struct free_ctx {
-    void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
-  };
-  std::unique_ptr<EVP_MD_CTX, free_ctx> ctx_;
 };
 
 struct file_descriptor {

@@ -21,6 +21,7 @@
 #include <string>
 
 #include "daemon/pdf_metadata.hpp"
+#include "daemon/reader_pipe.hpp"
 
 namespace {
 
@@ -36,20 +37,6 @@ bool read_exact(int fd, void* buf, std::size_t n) {
       return false;
     p += got;
     n -= static_cast<std::size_t>(got);
-  }
-  return true;
-}
-
-bool write_exact(int fd, const void* buf, std::size_t n) {
-  auto* p = static_cast<const char*>(buf);
-  while (n > 0) {
-    auto put = ::write(fd, p, n);
-    if (put < 0 && errno == EINTR)
-      continue;
-    if (put <= 0)
-      return false;
-    p += put;
-    n -= static_cast<std::size_t>(put);
   }
   return true;
 }
@@ -79,8 +66,7 @@ int main(int argc, char** argv) {
     unsigned char header[4];
     if (!read_exact(0, header, 4))
       return 0; // the daemon closed our input: done
-    std::uint32_t n = (std::uint32_t{header[0]} << 24) | (std::uint32_t{header[1]} << 16) |
-                      (std::uint32_t{header[2]} << 8) | std::uint32_t{header[3]};
+    auto n = siberius::daemon::reader_pipe::decode_length(header);
     if (n == 0 || n > max_path_bytes) {
       std::cerr << "siberius-pdf-reader: request of " << n << " bytes refused\n";
       return 2;
@@ -91,10 +77,7 @@ int main(int argc, char** argv) {
     auto facts = check_only ? siberius::daemon::check_pdf(path)
                             : siberius::daemon::read_pdf(path, std::chrono::milliseconds(limit_ms));
     auto text = siberius::daemon::facts_to_json(facts);
-    auto size = static_cast<std::uint32_t>(text.size());
-    unsigned char out[4] = {static_cast<unsigned char>(size >> 24), static_cast<unsigned char>(size >> 16),
-                            static_cast<unsigned char>(size >> 8), static_cast<unsigned char>(size)};
-    if (!write_exact(1, out, 4) || !write_exact(1, text.data(), text.size()))
+    if (!siberius::daemon::reader_pipe::write_message(1, text.data(), static_cast<std::uint32_t>(text.size())))
       return 0; // the daemon went away
   }
 }

@@ -1,5 +1,7 @@
 #include "daemon/reader_process.hpp"
 
+#include "daemon/reader_pipe.hpp"
+
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -25,20 +27,6 @@ void close_fd(int& fd) {
   if (fd >= 0)
     ::close(fd);
   fd = -1;
-}
-
-bool write_all(int fd, const void* buf, std::size_t n) {
-  auto* p = static_cast<const char*>(buf);
-  while (n > 0) {
-    auto put = ::write(fd, p, n);
-    if (put < 0 && errno == EINTR)
-      continue;
-    if (put <= 0)
-      return false;
-    p += put;
-    n -= static_cast<std::size_t>(put);
-  }
-  return true;
 }
 
 enum class read_outcome { ok, closed, timed_out };
@@ -198,10 +186,7 @@ pdf_facts reader_process::read(const std::string& path) {
     if (!start(error))
       return failed(pdf_problem::io_error, "io error: " + error);
   }
-  auto n = static_cast<std::uint32_t>(path.size());
-  unsigned char header[4] = {static_cast<unsigned char>(n >> 24), static_cast<unsigned char>(n >> 16),
-                             static_cast<unsigned char>(n >> 8), static_cast<unsigned char>(n)};
-  if (!write_all(to_child_, header, 4) || !write_all(to_child_, path.data(), path.size())) {
+  if (!reader_pipe::write_message(to_child_, path.data(), static_cast<std::uint32_t>(path.size()))) {
     auto how = reap(true);
     return failed(pdf_problem::reader_crashed, "reader crashed: the PDF reader had stopped (" + how + ")");
   }
@@ -210,8 +195,7 @@ pdf_facts reader_process::read(const std::string& path) {
   auto got = read_all(from_child_, size_bytes, 4, deadline);
   std::string text;
   if (got == read_outcome::ok) {
-    std::uint32_t size = (std::uint32_t{size_bytes[0]} << 24) | (std::uint32_t{size_bytes[1]} << 16) |
-                         (std::uint32_t{size_bytes[2]} << 8) | std::uint32_t{size_bytes[3]};
+    auto size = reader_pipe::decode_length(size_bytes);
     if (size > 16 * 1024 * 1024) {
       auto how = reap(true);
       return failed(pdf_problem::reader_crashed, "reader crashed: an answer of " + std::to_string(size) +
