@@ -19,32 +19,6 @@ namespace {
 using json = nlohmann::json;
 namespace http = net::http;
 
-net::http_response json_response(const net::http_request& req, http::status status, const json& body) {
-  net::http_response res{status, req.version()};
-  res.set(http::field::content_type, "application/json");
-  res.set(http::field::cache_control, "no-store");
-  res.keep_alive(req.keep_alive());
-  res.body() = body.dump();
-  res.prepare_payload();
-  return res;
-}
-
-net::http_response error_response(const net::http_request& req, http::status status, const std::string& code,
-                                  const std::string& message) {
-  auto res = json_response(req, status, {{"error", message}, {"code", code}});
-  if (status == http::status::unauthorized)
-    res.set(http::field::www_authenticate, "Bearer");
-  return res;
-}
-
-std::string bearer_token(const net::http_request& req) {
-  auto h = req[http::field::authorization];
-  constexpr std::string_view prefix = "Bearer ";
-  if (h.size() <= prefix.size() || h.substr(0, prefix.size()) != prefix)
-    return {};
-  return std::string(h.substr(prefix.size()));
-}
-
 double uptime_seconds(const api_context& ctx) {
   using namespace std::chrono;
   return duration_cast<duration<double>>(steady_clock::now() - ctx.started).count();
@@ -234,6 +208,32 @@ void pdf_status(const api_context& ctx, const net::http_request& req, const std:
 
 } // namespace
 
+net::http_response json_response(const net::http_request& req, http::status status, const json& body) {
+  net::http_response res{status, req.version()};
+  res.set(http::field::content_type, "application/json");
+  res.set(http::field::cache_control, "no-store");
+  res.keep_alive(req.keep_alive());
+  res.body() = body.dump();
+  res.prepare_payload();
+  return res;
+}
+
+net::http_response error_response(const net::http_request& req, http::status status, const std::string& code,
+                                  const std::string& message) {
+  auto res = json_response(req, status, {{"error", message}, {"code", code}});
+  if (status == http::status::unauthorized)
+    res.set(http::field::www_authenticate, "Bearer");
+  return res;
+}
+
+std::string bearer_token(const net::http_request& req) {
+  auto h = req[http::field::authorization];
+  constexpr std::string_view prefix = "Bearer ";
+  if (h.size() <= prefix.size() || h.substr(0, prefix.size()) != prefix)
+    return {};
+  return std::string(h.substr(prefix.size()));
+}
+
 std::optional<byte_range> requested_range(std::string_view header, std::uint64_t size, bool& unsatisfiable) {
   unsatisfiable = false;
   constexpr std::string_view unit = "bytes=";
@@ -383,8 +383,7 @@ std::string reason_of(caf::actor_system& sys, const caf::error& err) {
 
 net::http_handler make_http_api(api_context ctx) {
   return [ctx](net::http_request req, std::string remote, net::http_responder respond) {
-    auto target = std::string_view(req.target());
-    auto path = target.substr(0, target.find('?'));
+    auto path = path_of_target(req.target());
     auto method = req.method();
     struct route {
       http::verb verb;

@@ -22,6 +22,14 @@ struct api_context {
 
 net::http_handler make_http_api(api_context ctx);
 
+/// A JSON answer (no-store), keeping the request's keep-alive.
+net::http_response json_response(const net::http_request& req, net::http::status status, const nlohmann::json& body);
+/// {"error": message, "code": code}; a 401 also says WWW-Authenticate: Bearer.
+net::http_response error_response(const net::http_request& req, net::http::status status, const std::string& code,
+                                  const std::string& message);
+/// The token of "Authorization: Bearer <token>", or "" without one.
+std::string bearer_token(const net::http_request& req);
+
 /// GET/HEAD /api/pdfs/:id/download: the cached copy, streamed, with Range,
 /// ETag (the hash) and Content-Disposition (the original name).
 bool is_pdf_download_path(std::string_view path);

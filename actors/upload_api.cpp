@@ -9,11 +9,11 @@
 #include <filesystem>
 #include <random>
 
-#include <openssl/evp.h>
-
+#include "actors/http_api.hpp"
 #include "actors/log.hpp"
 #include "actors/messages.hpp"
 #include "daemon/reader_process.hpp"
+#include "daemon/sha256_stream.hpp"
 #include "net/multipart.hpp"
 
 namespace siberius::actors {
@@ -23,23 +23,6 @@ namespace http = net::http;
 using json = nlohmann::json;
 
 namespace {
-
-net::http_response reply(const net::http_request& req, http::status status, const json& body) {
-  net::http_response res{status, req.version()};
-  res.set(http::field::content_type, "application/json");
-  res.set(http::field::cache_control, "no-store");
-  res.body() = body.dump();
-  res.prepare_payload();
-  return res;
-}
-
-net::http_response refusal(const net::http_request& req, http::status status, const std::string& code,
-                           const std::string& message) {
-  auto res = reply(req, status, {{"error", message}, {"code", code}});
-  if (status == http::status::unauthorized)
-    res.set(http::field::www_authenticate, "Bearer");
-  return res;
-}
 
 bool is_hex64(std::string& s) {
   if (s.size() != 64)
@@ -96,7 +79,7 @@ struct upload_job {
     log_event(log_level::warn, "pdf:upload:failed",
               {{"clientId", daemon.client_id}, {"requestId", request_id}, {"fileHash", file_hash}, {"reason", reason}});
     caf::anon_send(db, atom::upload_failed_v, target.pdf_id, daemon.client_id, request_id, bytes, reason);
-    respond(refusal(header, status, code, reason));
+    respond(error_response(header, status, code, reason));
   }
 };
 
@@ -108,14 +91,12 @@ public:
     : job_(std::move(job)),
       reader_(std::move(boundary),
               {[this](const net::multipart_reader::part_header& h) { on_part(h); },
-               [this](const char* p, std::size_t n) { on_data(p, n); }, [this] { in_file_ = false; }}),
-      digest_(EVP_MD_CTX_new()) {
+               [this](const char* p, std::size_t n) { on_data(p, n); }, [this] { in_file_ = false; }}) {
   }
 
   ~upload_sink() override {
     if (fd_ >= 0)
       ::close(fd_);
-    EVP_MD_CTX_free(digest_);
     if (!handed_over_)
       job_->remove_temp();
   }
@@ -139,15 +120,7 @@ public:
       return job_->fail(respond, http::status::bad_request, "incomplete", "the upload ended before its last byte");
     if (!saw_file_)
       return job_->fail(respond, http::status::bad_request, "bad_request", "no file part in the body");
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    EVP_DigestFinal_ex(digest_, md, &len);
-    static const char* hex = "0123456789abcdef";
-    std::string got;
-    for (unsigned i = 0; i < len; ++i) {
-      got += hex[md[i] >> 4];
-      got += hex[md[i] & 15];
-    }
+    auto got = digest_.hex();
     if (got != job_->file_hash)
       return job_->fail(respond, http::status::unprocessable_entity, "hash_mismatch",
                         "the file's SHA-256 is " + got + ", not X-File-Hash");
@@ -181,7 +154,6 @@ private:
       return set_problem(http::status::service_unavailable, "storage_unavailable",
                          std::string("cannot write the cache: ") + std::strerror(errno));
     }
-    EVP_DigestInit_ex(digest_, EVP_sha256(), nullptr);
     in_file_ = true;
   }
 
@@ -192,7 +164,7 @@ private:
     if (static_cast<std::size_t>(job_->bytes) > job_->options.max_file_bytes)
       return set_problem(http::status::payload_too_large, "too_large",
                          "the file is larger than " + std::to_string(job_->options.max_file_bytes) + " bytes");
-    EVP_DigestUpdate(digest_, p, n);
+    digest_.update(p, n);
     while (n > 0) {
       auto put = ::write(fd_, p, n);
       if (put < 0 && errno == EINTR)
@@ -249,7 +221,7 @@ private:
             log_event(log_level::info, "pdf:upload:stored",
                       {{"clientId", u.client_id}, {"requestId", u.request_id}, {"pdfId", u.pdf_id},
                        {"bytes", u.bytes}, {"path", final_path}});
-            respond(reply(job->header, http::status::ok,
+            respond(json_response(job->header, http::status::ok,
                           {{"ok", true}, {"pdfId", u.pdf_id}, {"fileHash", job->file_hash}, {"bytes", u.bytes},
                            {"status", "cached"}, {"cachedUntil", expires_at}}));
             self->quit();
@@ -267,7 +239,7 @@ private:
 
   std::shared_ptr<upload_job> job_;
   net::multipart_reader reader_;
-  EVP_MD_CTX* digest_;
+  daemon::sha256_stream digest_;
   int fd_ = -1;
   bool in_file_ = false;
   bool saw_file_ = false;
@@ -323,29 +295,25 @@ net::streaming_handler make_upload_handler(caf::actor_system& sys, caf::actor db
     job->sys = &sys;
     job->db = db;
     job->options = options;
-    auto auth = std::string(header[http::field::authorization]);
-    constexpr std::string_view bearer = "Bearer ";
-    std::string token = auth.size() > bearer.size() && auth.compare(0, bearer.size(), bearer) == 0
-                            ? auth.substr(bearer.size())
-                            : std::string();
+    auto token = bearer_token(header);
     job->request_id = std::string(header["X-Request-Id"]);
     job->file_hash = std::string(header["X-File-Hash"]);
     auto boundary = net::multipart_boundary(header[http::field::content_type]);
     job->header = std::move(header);
     const auto& req = job->header;
     if (token.empty() || token.size() > 200)
-      return respond(refusal(req, http::status::unauthorized, "unauthorized", "a daemon bearer token is required"));
+      return respond(error_response(req, http::status::unauthorized, "unauthorized", "a daemon bearer token is required"));
     if (!plain_id(job->request_id))
-      return respond(refusal(req, http::status::bad_request, "bad_request",
+      return respond(error_response(req, http::status::bad_request, "bad_request",
                              "X-Request-Id: expected 1 to 128 letters, digits or . _ : -"));
     if (!is_hex64(job->file_hash))
-      return respond(refusal(req, http::status::bad_request, "bad_request", "X-File-Hash: expected 64 hex digits"));
+      return respond(error_response(req, http::status::bad_request, "bad_request", "X-File-Hash: expected 64 hex digits"));
     if (!boundary)
-      return respond(refusal(req, http::status::unsupported_media_type, "bad_request",
+      return respond(error_response(req, http::status::unsupported_media_type, "bad_request",
                              "Content-Type: expected multipart/form-data with a boundary"));
     sys.spawn([job, token, remote, respond, admit, boundary = *boundary](caf::event_based_actor* self) {
       auto unavailable = [=](const caf::error&) {
-        respond(refusal(job->header, http::status::service_unavailable, "database_unavailable",
+        respond(error_response(job->header, http::status::service_unavailable, "database_unavailable",
                         "database unavailable, retry later"));
       };
       self->request(job->db, db_timeout, atom::daemon_by_token_v, token)
@@ -353,14 +321,14 @@ net::streaming_handler make_upload_handler(caf::actor_system& sys, caf::actor db
           [=](const std::optional<storage::daemon_identity>& who) {
             if (!who) {
               log_event(log_level::warn, "daemon:auth:failed", {{"ip", remote}, {"path", "/api/daemon/upload"}});
-              return respond(refusal(job->header, http::status::unauthorized, "unauthorized", "invalid daemon token"));
+              return respond(error_response(job->header, http::status::unauthorized, "unauthorized", "invalid daemon token"));
             }
             job->daemon = *who;
             self->request(job->db, db_timeout, atom::upload_target_v, who->client_id, job->file_hash)
               .then(
                 [=](const std::optional<storage::upload_target>& target) {
                   if (!target)
-                    return respond(refusal(job->header, http::status::not_found, "not_found",
+                    return respond(error_response(job->header, http::status::not_found, "not_found",
                                            "no PDF with this X-File-Hash is indexed for this daemon"));
                   job->target = *target;
                   job->started = std::chrono::steady_clock::now();
