@@ -128,11 +128,21 @@ std::string dump_json(const nlohmann::json& j) {
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+} // namespace
+
 const char* opt_param(const std::optional<std::string>& s) {
   return s ? s->c_str() : nullptr;
 }
 
-} // namespace
+pqxx::result find_daemon_token(pqxx::transaction_base& t, const std::string& token) {
+  auto parts = split_token(token);
+  if (!parts)
+    return {};
+  auto rows = t.exec_prepared("daemon_token_lookup", parts->public_id);
+  if (rows.empty() || !same_digest(rows[0][0].as<std::string>(), sha256_hex(token)))
+    return {};
+  return rows;
+}
 
 // -- connection ---------------------------------------------------------------
 
@@ -272,14 +282,12 @@ metadata_store::~metadata_store() = default;
 auth_outcome metadata_store::authenticate_daemon(const std::string& token, const std::string& client_id,
                                                  const std::string& version, const std::string& remote_addr) {
   auth_outcome out;
-  auto parts = split_token(token);
-  if (!parts)
+  if (!split_token(token))
     return out; // malformed: unknown, without a database round trip
-  auto digest = sha256_hex(token);
   return impl_->run([&](pqxx::connection& c) {
     pqxx::work w(c);
-    auto rows = w.exec_prepared("daemon_token_lookup", parts->public_id);
-    if (rows.empty() || !same_digest(rows[0][0].as<std::string>(), digest))
+    auto rows = find_daemon_token(w, token);
+    if (rows.empty())
       return out;
     auto daemon_id = rows[0][1].as<std::int64_t>();
     if (rows[0][4].as<bool>()) {

@@ -40,10 +40,7 @@ std::string like_literal(const std::string& s) {
   return out;
 }
 
-/// An optional text parameter: nullptr is SQL NULL.
-const char* opt_param(const std::optional<std::string>& s) {
-  return s ? s->c_str() : nullptr;
-}
+
 
 } // namespace
 

@@ -38,16 +38,12 @@ void prepare_upload_statements(pqxx::connection& c) {
 }
 
 std::optional<daemon_identity> metadata_store::daemon_by_token(const std::string& token) {
-  auto parts = split_token(token);
-  if (!parts)
+  if (!split_token(token))
     return std::nullopt;
-  auto digest = sha256_hex(token);
   return impl_->run([&](pqxx::connection& c) -> std::optional<daemon_identity> {
     pqxx::nontransaction n(c);
-    auto rows = n.exec_prepared("daemon_token_lookup", parts->public_id);
-    if (rows.empty() || !same_digest(rows[0][0].as<std::string>(), digest))
-      return std::nullopt;
-    if (rows[0][4].as<bool>() || rows[0][2].is_null())
+    auto rows = find_daemon_token(n, token);
+    if (rows.empty() || rows[0][4].as<bool>() || rows[0][2].is_null())
       return std::nullopt; // blocked, or never connected (no client id yet)
     daemon_identity d;
     d.id = rows[0][1].as<std::int64_t>();

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <type_traits>
 
@@ -75,6 +76,14 @@ inline void append_null_element(std::string& literal) {
 inline void close_array(std::string& literal) {
   literal += '}';
 }
+
+/// An optional text parameter of a prepared statement: nullptr is SQL NULL.
+const char* opt_param(const std::optional<std::string>& s);
+
+/// The daemon_token_lookup row (token_hash, daemon id, client_id, client_name,
+/// blocked) of `token` when its secret matches (constant-time compare of the
+/// SHA-256), else an empty result.
+pqxx::result find_daemon_token(pqxx::transaction_base& t, const std::string& token);
 
 /// Builds "{...}" from a list of strings.
 std::string text_array(const std::vector<std::string>& values);
