@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
+import { io } from 'socket.io-client';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const sourceDir = process.env.SIBERIUS_SOURCE_DIR ?? join(here, '..', '..');
@@ -115,6 +116,21 @@ export function documentFor(i, overrides = {}) {
     indexedAt: new Date().toISOString(),
     ...overrides,
   };
+}
+
+/** Connects the server's demo daemon on /daemon (stock socket.io-client) and
+ *  sends `documents` as one daemon:pdf_indexed_batch; resolves with the ack. */
+export async function indexDocuments(server, documents) {
+  const s = io(`${server.url}/daemon`, {
+    transports: ['websocket'], reconnection: false,
+    auth: { token: server.creds.daemonToken, clientId: server.creds.clientId, version: '0.1.0' },
+  });
+  try {
+    await new Promise((resolve, reject) => { s.once('connect', resolve); s.once('connect_error', reject); });
+    return await s.timeout(5000).emitWithAck('daemon:pdf_indexed_batch', { documents });
+  } finally {
+    s.close();
+  }
 }
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

@@ -2,28 +2,20 @@
 // daemon indexed through Socket.IO, searched and paged with the admin token.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { io } from 'socket.io-client';
-import { api, createDatabase, documentFor, startServer } from './harness.mjs';
+import { api, createDatabase, documentFor, indexDocuments, startServer } from './harness.mjs';
 
 let db, server;
 
 before(async () => {
   db = createDatabase();
   server = await startServer({ db: db.conninfo });
-  const s = io(`${server.url}/daemon`, {
-    transports: ['websocket'],
-    reconnection: false,
-    auth: { token: server.creds.daemonToken, clientId: server.creds.clientId, version: '0.1.0' },
-  });
-  await new Promise((resolve, reject) => { s.once('connect', resolve); s.once('connect_error', reject); });
   const docs = [
     documentFor(1, { metadata: { tipo: 'orcamento', numero: '2026-0215', cliente: 'Ana Lima', dataEvento: '2026-03-10', valorTotal: 900 } }),
     documentFor(2, { metadata: { tipo: 'os', numero: '89331', cliente: 'Ana Lima', dataEvento: '2026-05-19', valorTotal: null } }),
     documentFor(3, { metadata: { tipo: 'montagem', numero: '4490', cliente: 'Construtora São João', dataEvento: '2026-05-20', valorTotal: 100 } }),
   ];
-  const ack = await s.timeout(5000).emitWithAck('daemon:pdf_indexed_batch', { documents: docs });
+  const ack = await indexDocuments(server, docs);
   assert.equal(ack.processed, 3);
-  s.close();
 });
 
 after(async () => {

@@ -6,8 +6,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { io } from 'socket.io-client';
-import { api, createDatabase, documentFor, psql, sourceDir, startServer, until } from './harness.mjs';
+import { api, createDatabase, documentFor, indexDocuments, psql, sourceDir, startServer, until } from './harness.mjs';
 
 const corpus = join(sourceDir, '..', 'shared', 'corpus', 'pdfs');
 const good = readFileSync(join(corpus, 'orcamento_3061_lines.pdf'));
@@ -21,19 +20,13 @@ before(async () => {
   db = createDatabase();
   server = await startServer({ db: db.conninfo, args: ['--max-upload-mb', '1'] });
   storage = join(server.dir, 'storage');
-  const s = io(`${server.url}/daemon`, {
-    transports: ['websocket'], reconnection: false,
-    auth: { token: server.creds.daemonToken, clientId: server.creds.clientId, version: '0.1.0' },
-  });
-  await new Promise((resolve, reject) => { s.once('connect', resolve); s.once('connect_error', reject); });
   const docs = [
     documentFor(1, { fileHash: sha(good), filename: 'orcamento_3061_lines.pdf' }),
     documentFor(2, { fileHash: sha(notPdf), filename: 'notes.pdf' }),
     documentFor(3, { fileHash: sha(truncated), filename: 'bad_truncated.pdf' }),
   ];
-  const ack = await s.timeout(5000).emitWithAck('daemon:pdf_indexed_batch', { documents: docs });
+  const ack = await indexDocuments(server, docs);
   assert.equal(ack.processed, 3);
-  s.close();
 });
 
 after(async () => {
