@@ -1,9 +1,11 @@
 // client_hub: knows every connected /client (web admin, mobile app) and pushes
-// server events to them: daemon:status_changed, pdf:indexed. Until user
-// accounts exist every /client is an admin and sees everything.
+// server events to them: daemon:status_changed and pdf:indexed (broadcast, to
+// admins), the pdf:* events of one PDF (publish, to whoever may see that PDF).
+// Until user accounts and their access rules exist, only admins see PDFs.
 #pragma once
 
 #include <atomic>
+#include <string>
 #include <unordered_map>
 
 #include <caf/all.hpp>
@@ -17,7 +19,11 @@ namespace siberius::actors {
 using audience_count = std::shared_ptr<std::atomic<std::size_t>>;
 
 struct client_hub_state {
-  std::unordered_map<const net::connection*, net::connection_ptr> clients;
+  struct client {
+    net::connection_ptr conn;
+    std::string role; // admin | tecnico
+  };
+  std::unordered_map<const net::connection*, client> clients;
   audience_count audience;
   static inline const char* name = "client_hub";
 };

@@ -72,7 +72,7 @@ void daemon_registry_state::on_authenticated(const net::connection_ptr& conn, co
     self->send(old->second, atom::replace_v);
   }
   session_info info{client_id, outcome.daemon.name, conn->remote_address(), options.max_sync_files,
-                    options.audience};
+                    options.audience, options.uploads};
   // Linked: the registry going down takes its sessions with it. Monitored:
   // a session ending, for whatever reason, is cleaned up in on_session_down.
   auto session = self->spawn<caf::monitored + caf::linked>(daemon_session, conn, caf::actor_cast<caf::actor>(self), db, hub, info);
@@ -82,6 +82,9 @@ void daemon_registry_state::on_authenticated(const net::connection_ptr& conn, co
   nlohmann::json extra = {{"lastSync", outcome.daemon.last_sync ? nlohmann::json(*outcome.daemon.last_sync)
                                                                  : nlohmann::json(nullptr)}};
   conn->accept(daemon_nsp, std::move(extra));
+  // After the accept: the coordinator may ask the daemon for uploads at once.
+  if (options.uploads)
+    self->send(options.uploads, atom::daemon_up_v, client_id, session);
   log_event(log_level::info, "daemon:connected",
             {{"clientId", client_id}, {"name", outcome.daemon.name}, {"ip", conn->remote_address()}});
   self->send(hub, atom::broadcast_v, std::string("daemon:status_changed"),
@@ -101,6 +104,8 @@ void daemon_registry_state::on_session_down(const caf::down_msg& msg) {
     return;
   sessions.erase(s);
   heartbeats.erase(client_id);
+  if (options.uploads)
+    self->send(options.uploads, atom::daemon_down_v, client_id);
   self->send(hub, atom::broadcast_v, std::string("daemon:status_changed"),
              nlohmann::json{{"clientId", client_id}, {"status", "offline"}, {"at", now_iso8601()}});
   self->request(db, db_timeout, atom::offline_v, client_id)

@@ -25,6 +25,8 @@ struct registry_options {
   std::size_t max_sync_files = 500000;
   /// Passed on to the sessions (see session_info::audience).
   std::shared_ptr<const std::atomic<std::size_t>> audience;
+  /// upload_coordinator: told when a daemon comes online or leaves.
+  caf::actor uploads;
 };
 
 struct daemon_registry_state {

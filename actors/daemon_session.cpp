@@ -176,11 +176,12 @@ void daemon_session_state::announce(const std::vector<storage::pdf_document>& do
       continue;
     auto& d = docs[i];
     auto opt = [](const auto& v) { return v ? json(*v) : json(nullptr); };
-    self->send(hub, atom::broadcast_v, std::string("pdf:indexed"),
+    self->send(hub, atom::publish_v, std::string("pdf:indexed"),
                json{{"pdfId", results[i].record_id}, {"fileHash", d.file_hash}, {"filename", d.filename},
                     {"tipo", d.tipo}, {"numero", opt(d.numero)}, {"cliente", opt(d.cliente)},
                     {"dataEvento", opt(d.data_evento)}, {"valorTotal", opt(d.valor_total)},
-                    {"clientId", info.client_id}});
+                    {"clientId", info.client_id}},
+               results[i].record_id);
   }
 }
 
@@ -242,6 +243,13 @@ void daemon_session_state::on_error_report(const json& payload, std::optional<st
   if (payload.dump().size() > max_heartbeat_bytes)
     return ack(ack_id, {{"ok", false}, {"error", "error report larger than 16 KiB"}});
   log_event(log_level::warn, "daemon:error:reported", {{"clientId", info.client_id}, {"report", payload}});
+  // The answer to a daemon:upload_request the daemon cannot serve.
+  if (auto rid = payload.value("requestId", json()); rid.is_string() && info.uploads) {
+    auto code = payload.value("code", json());
+    self->send(info.uploads, atom::upload_refused_v, info.client_id, rid.get<std::string>(),
+               code.is_string() ? code.get<std::string>() : std::string("upload_failed"),
+               payload["message"].get<std::string>());
+  }
   self->request(db, db_timeout, atom::daemon_event_v, info.client_id, std::string("error"), payload)
     .then([=](bool) { ack(ack_id, {{"ok", true}}); },
           [=](const caf::error&) {
@@ -266,6 +274,12 @@ caf::behavior daemon_session(caf::stateful_actor<daemon_session_state>* self, ne
       log_event(log_level::info, "daemon:disconnected",
                 {{"clientId", self->state.info.client_id}, {"reason", reason}});
       self->quit();
+    },
+    [=](atom::upload_request, const json& payload) {
+      self->state.conn->emit(daemon_nsp, "daemon:upload_request", json::array({payload}));
+    },
+    [=](atom::cancel_upload, const json& payload) {
+      self->state.conn->emit(daemon_nsp, "daemon:cancel_upload", json::array({payload}));
     },
     [=](atom::replace) {
       self->state.conn->disconnect(daemon_nsp, "replaced by a new connection");

@@ -24,6 +24,8 @@ struct session_info {
   std::size_t max_sync_files = 500000;
   /// /client connections listening (client_hub); null = always announce.
   std::shared_ptr<const std::atomic<std::size_t>> audience;
+  /// upload_coordinator: told when the daemon cannot serve an upload request.
+  caf::actor uploads;
 };
 
 struct daemon_session_state {

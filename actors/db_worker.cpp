@@ -154,6 +154,25 @@ caf::behavior db_worker(caf::stateful_actor<db_worker_state>* self, storage::sto
         return true;
       });
     },
+    [=](atom::request_target, std::int64_t id) -> caf::result<std::optional<storage::request_target>> {
+      return guarded(self->state, [&](auto& s) { return s.request_target_for(id); });
+    },
+    [=](atom::atendimento_pdf, std::int64_t id) -> caf::result<storage::atendimento_pdf> {
+      return guarded(self->state, [&](auto& s) { return s.pdf_of_atendimento(id); });
+    },
+    [=](atom::transfer_begin, std::int64_t id) -> caf::result<bool> {
+      return guarded(self->state, [&](auto& s) { return s.begin_transfer(id); });
+    },
+    [=](atom::transfer_end, std::int64_t id, const std::string& client_id, const std::string& request_id,
+        storage::transfer_end how, const std::string& reason) -> caf::result<bool> {
+      return guarded(self->state, [&](auto& s) {
+        s.end_transfer(id, client_id, request_id, how, reason);
+        return true;
+      });
+    },
+    [=](atom::expire_due, int limit) -> caf::result<std::vector<storage::expired_copy>> {
+      return guarded(self->state, [&](auto& s) { return s.expire_due(limit); });
+    },
     [=](atom::download_target, std::int64_t id) -> caf::result<std::optional<storage::download_target>> {
       return guarded(self->state, [&](auto& s) { return s.download_target_for(id); });
     },

@@ -11,6 +11,7 @@
 
 #include "actors/log.hpp"
 #include "actors/messages.hpp"
+#include "actors/upload_scheduler.hpp"
 
 namespace siberius::actors {
 
@@ -170,16 +171,7 @@ std::string_view path_of_target(std::string_view target) {
   return target.substr(0, target.find('?'));
 }
 
-/// The id of "/api/pdfs/<id>/<action>", or nullopt when the path is not one.
-std::optional<std::int64_t> pdf_id_of(std::string_view path, std::string_view action) {
-  constexpr std::string_view prefix = "/api/pdfs/";
-  if (path.substr(0, prefix.size()) != prefix)
-    return std::nullopt;
-  path.remove_prefix(prefix.size());
-  auto slash = path.find('/');
-  if (slash == std::string_view::npos || path.substr(slash + 1) != action)
-    return std::nullopt;
-  auto digits = path.substr(0, slash);
+std::optional<std::int64_t> parse_id(std::string_view digits) {
   if (digits.empty() || digits.size() > 18)
     return std::nullopt;
   std::int64_t id = 0;
@@ -191,18 +183,108 @@ std::optional<std::int64_t> pdf_id_of(std::string_view path, std::string_view ac
   return id;
 }
 
-void pdf_status(const api_context& ctx, const net::http_request& req, const std::string& remote, std::int64_t id,
+/// Runs `then` with the PDF id the path names: itself, or the one linked to
+/// the atendimento (404 when there is none).
+void resolve_pdf(const api_context& ctx, caf::event_based_actor* self, const net::http_request& req,
+                 const pdf_path& where, const net::http_responder& respond, std::function<void(std::int64_t)> then) {
+  if (!where.atendimento)
+    return then(where.id);
+  auto id = where.id;
+  self->request(ctx.db, db_timeout, atom::atendimento_pdf_v, id)
+    .then(
+      [=](const storage::atendimento_pdf& a) {
+        if (!a.atendimento_exists)
+          return respond(error_response(req, http::status::not_found, "not_found",
+                                        "no atendimento with id " + std::to_string(id)));
+        if (!a.pdf_id)
+          return respond(error_response(req, http::status::not_found, "no_pdf",
+                                        "atendimento " + std::to_string(id) + " has no linked PDF"));
+        then(*a.pdf_id);
+      },
+      [=](const caf::error&) { db_unavailable_response(req, respond); });
+}
+
+net::http_response answer_response(const net::http_request& req, const request_answer& a) {
+  auto res = json_response(req, static_cast<http::status>(a.status), a.body);
+  if (a.retry_after > 0)
+    res.set(http::field::retry_after, std::to_string(a.retry_after));
+  return res;
+}
+
+void pdf_status(const api_context& ctx, const net::http_request& req, const std::string& remote, pdf_path where,
                 const net::http_responder& respond) {
   with_admin(ctx, req, remote, respond, [=](caf::event_based_actor* self, auto&) {
-    self->request(ctx.db, db_timeout, atom::pdf_status_v, id)
-      .then(
-        [=](const json_reply& reply) {
-          if (reply.value.is_null())
-            return respond(error_response(req, http::status::not_found, "not_found",
-                                          "no PDF with id " + std::to_string(id)));
-          respond(json_response(req, http::status::ok, reply.value));
-        },
-        [=](const caf::error&) { db_unavailable_response(req, respond); });
+    resolve_pdf(ctx, self, req, where, respond, [=](std::int64_t id) {
+      self->request(ctx.db, db_timeout, atom::pdf_status_v, id)
+        .then(
+          [=](const json_reply& reply) {
+            if (reply.value.is_null())
+              return respond(error_response(req, http::status::not_found, "not_found",
+                                            "no PDF with id " + std::to_string(id)));
+            auto body = reply.value;
+            self->request(ctx.uploads, db_timeout, atom::transfer_status_v, id)
+              .then([=](const json_reply& transfer) mutable {
+                // A transfer under way says more than the row: how far it is,
+                // or that it waits for the daemon.
+                if (!transfer.value.is_null()) {
+                  auto state = transfer.value.value("state", std::string());
+                  body["status"] = state == "daemon_offline" ? "daemon_offline" : "uploading";
+                  body["progress"] = transfer.value["progress"];
+                  body["requestId"] = transfer.value["requestId"];
+                  body["reason"] = nullptr;
+                  body["transfer"] = transfer.value;
+                }
+                respond(json_response(req, http::status::ok, body));
+              },
+              [=](const caf::error&) { respond(json_response(req, http::status::ok, body)); });
+          },
+          [=](const caf::error&) { db_unavailable_response(req, respond); });
+    });
+  });
+}
+
+/// POST .../request {priority?}: 202 with a requestId (or the one under way),
+/// 200 when already cached. DELETE .../request cancels the transfer.
+void pdf_request(const api_context& ctx, const net::http_request& req, const std::string& remote, pdf_path where,
+                 const net::http_responder& respond) {
+  bool cancel = req.method() == http::verb::delete_;
+  bool high = false;
+  if (!cancel) {
+    std::string priority = "normal";
+    auto target = std::string_view(req.target());
+    if (auto q = target.find('?'); q != std::string_view::npos) {
+      auto query = target.substr(q + 1);
+      if (query == "priority=high" || query == "priority=normal")
+        priority = std::string(query.substr(9));
+      else if (!query.empty())
+        return respond(error_response(req, http::status::bad_request, "bad_request",
+                                      "query: only priority=normal or priority=high"));
+    }
+    if (!req.body().empty()) {
+      auto body = json::parse(req.body(), nullptr, false);
+      if (body.is_discarded() || !body.is_object())
+        return respond(error_response(req, http::status::bad_request, "bad_request",
+                                      "body must be a JSON object {priority: normal|high}"));
+      if (auto p = body.find("priority"); p != body.end()) {
+        if (!p->is_string() || !parse_upload_priority(p->get<std::string>()))
+          return respond(error_response(req, http::status::bad_request, "bad_request",
+                                        "priority: expected normal or high"));
+        priority = p->get<std::string>();
+      }
+    }
+    high = priority == "high";
+  }
+  with_admin(ctx, req, remote, respond, [=](caf::event_based_actor* self, const storage::api_principal& who) {
+    resolve_pdf(ctx, self, req, where, respond, [=](std::int64_t id) {
+      auto answer = [=](const request_answer& a) { respond(answer_response(req, a)); };
+      auto failed = [=](const caf::error&) {
+        respond(error_response(req, http::status::service_unavailable, "unavailable", "try again"));
+      };
+      if (cancel)
+        self->request(ctx.uploads, db_timeout, atom::cancel_request_v, id, who.name).then(answer, failed);
+      else
+        self->request(ctx.uploads, db_timeout, atom::request_pdf_v, id, high, who.name).then(answer, failed);
+    });
   });
 }
 
@@ -297,14 +379,47 @@ std::string attachment_disposition(const std::string& name) {
   return "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + encoded;
 }
 
+std::optional<pdf_path> parse_pdf_path(std::string_view path) {
+  constexpr std::string_view pdfs = "/api/pdfs/", atendimentos = "/api/atendimentos/";
+  pdf_path p;
+  if (path.substr(0, pdfs.size()) == pdfs) {
+    path.remove_prefix(pdfs.size());
+  } else if (path.substr(0, atendimentos.size()) == atendimentos) {
+    path.remove_prefix(atendimentos.size());
+    p.atendimento = true;
+  } else {
+    return std::nullopt;
+  }
+  auto slash = path.find('/');
+  if (slash == std::string_view::npos)
+    return std::nullopt;
+  auto id = parse_id(path.substr(0, slash));
+  if (!id)
+    return std::nullopt;
+  p.id = *id;
+  path.remove_prefix(slash + 1);
+  if (p.atendimento) {
+    constexpr std::string_view pdf = "pdf/";
+    if (path.substr(0, pdf.size()) != pdf)
+      return std::nullopt;
+    path.remove_prefix(pdf.size());
+  }
+  if (path != "status" && path != "request" && path != "download")
+    return std::nullopt;
+  p.action = path;
+  return p;
+}
+
 bool is_pdf_download_path(std::string_view path) {
-  return pdf_id_of(path, "download").has_value();
+  auto p = parse_pdf_path(path);
+  return p && p->action == "download";
 }
 
 net::file_handler make_pdf_download(api_context ctx) {
   return [ctx](net::http_request req, std::string remote, net::http_responder respond, net::file_responder send) {
-    auto id = *pdf_id_of(path_of_target(req.target()), "download");
+    auto where = *parse_pdf_path(path_of_target(req.target()));
     with_admin(ctx, req, remote, respond, [=](caf::event_based_actor* self, const storage::api_principal& who) {
+      resolve_pdf(ctx, self, req, where, respond, [=](std::int64_t id) {
       self->request(ctx.db, db_timeout, atom::download_target_v, id)
         .then(
           [=](const std::optional<storage::download_target>& t) {
@@ -362,6 +477,7 @@ net::file_handler make_pdf_download(api_context ctx) {
             respond(error_response(req, http::status::service_unavailable, "database_unavailable",
                                    "database unavailable, retry later"));
           });
+      });
     });
   };
 }
@@ -398,11 +514,15 @@ net::http_handler make_http_api(api_context ctx) {
       {http::verb::post, "/api/admin/daemon-tokens", create_daemon_token},
       {http::verb::get, "/api/pdfs", list_pdfs},
     };
-    if (auto id = pdf_id_of(path, "status")) {
-      if (method != http::verb::get)
+    if (auto where = parse_pdf_path(path)) {
+      bool allowed = where->action == "status" ? method == http::verb::get
+                                               : method == http::verb::post || method == http::verb::delete_;
+      if (!allowed || where->action == "download") // downloads are served by the file route
         return respond(error_response(req, http::status::method_not_allowed, "method_not_allowed",
                                       "method not allowed on " + std::string(path)));
-      return pdf_status(ctx, req, remote, *id, respond);
+      if (where->action == "status")
+        return pdf_status(ctx, req, remote, *where, respond);
+      return pdf_request(ctx, req, remote, *where, respond);
     }
     bool path_known = false;
     for (auto& r : routes) {

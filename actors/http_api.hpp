@@ -17,6 +17,7 @@ struct api_context {
   caf::actor_system* sys = nullptr;
   caf::actor db;
   caf::actor registry;
+  caf::actor uploads; // upload_coordinator
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
 
@@ -30,8 +31,17 @@ net::http_response error_response(const net::http_request& req, net::http::statu
 /// The token of "Authorization: Bearer <token>", or "" without one.
 std::string bearer_token(const net::http_request& req);
 
-/// GET/HEAD /api/pdfs/:id/download: the cached copy, streamed, with Range,
-/// ETag (the hash) and Content-Disposition (the original name).
+/// A path naming one PDF: /api/pdfs/<id>/<action>, or
+/// /api/atendimentos/<id>/pdf/<action> for the PDF linked to an atendimento.
+struct pdf_path {
+  std::int64_t id = 0;
+  bool atendimento = false; // id is an atendimento's
+  std::string_view action;  // status | request | download
+};
+std::optional<pdf_path> parse_pdf_path(std::string_view path);
+
+/// GET/HEAD /api/pdfs/:id/download (and the atendimento's): the cached copy,
+/// streamed, with Range, ETag (the hash) and Content-Disposition (the original name).
 bool is_pdf_download_path(std::string_view path);
 net::file_handler make_pdf_download(api_context ctx);
 

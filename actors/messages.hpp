@@ -63,13 +63,57 @@ CAF_BEGIN_TYPE_ID_BLOCK(siberius, caf::first_custom_type_id)
   // (downloaded, id, bytes, who) -> bool
   CAF_ADD_ATOM(siberius, siberius::atom, download_target, "dltarget")
   CAF_ADD_ATOM(siberius, siberius::atom, downloaded, "downloaded")
-  // /client front -> client_hub: (join, connection) before accepting; (leave, connection) when it ends.
+  // /client front -> client_hub: (join, connection, role) before accepting; (leave, connection) when it ends.
   CAF_ADD_ATOM(siberius, siberius::atom, join, "join")
   CAF_ADD_ATOM(siberius, siberius::atom, leave, "leave")
   // anyone -> client_hub: (broadcast, event name, payload) to every /client connection.
   CAF_ADD_ATOM(siberius, siberius::atom, broadcast, "broadcast")
   // http api -> daemon_registry: (online_count) -> size_t sessions alive in this process
   CAF_ADD_ATOM(siberius, siberius::atom, online_count, "onlinecnt")
+  // anyone -> client_hub: (publish, event name, payload, pdf id) to the /client connections that
+  // may see that PDF.
+  CAF_ADD_ATOM(siberius, siberius::atom, publish, "publish")
+  // http api -> upload_coordinator: (request_pdf, pdf id, high priority?, who) -> request_answer;
+  // (cancel_request, pdf id, who) -> request_answer; (transfer_status, pdf id) -> json_reply (null
+  // when no transfer is under way).
+  CAF_ADD_ATOM(siberius, siberius::atom, request_pdf, "requestpdf")
+  CAF_ADD_ATOM(siberius, siberius::atom, cancel_request, "cancelreq")
+  CAF_ADD_ATOM(siberius, siberius::atom, transfer_status, "xferstatus")
+  // daemon_registry -> upload_coordinator: (daemon_up, client id, session), (daemon_down, client id);
+  // upload_coordinator -> upload_transfer: (daemon_down) the daemon left, wait for it.
+  CAF_ADD_ATOM(siberius, siberius::atom, daemon_up, "daemonup")
+  CAF_ADD_ATOM(siberius, siberius::atom, daemon_down, "daemondown")
+  // upload endpoint -> upload_coordinator -> upload_transfer: (upload_progress, pdf id, request id,
+  // bytes), (upload_stored, pdf id, request id, expires_at, bytes), (upload_rejected, pdf id,
+  // request id, code, reason).
+  CAF_ADD_ATOM(siberius, siberius::atom, upload_progress, "upprogress")
+  CAF_ADD_ATOM(siberius, siberius::atom, upload_stored, "upstored")
+  CAF_ADD_ATOM(siberius, siberius::atom, upload_rejected, "uprejected")
+  // daemon_session -> upload_coordinator -> upload_transfer: (upload_refused, client id, request id,
+  // code, reason) the daemon answered an upload request with daemon:error.
+  CAF_ADD_ATOM(siberius, siberius::atom, upload_refused, "uprefused")
+  // upload_coordinator -> upload_transfer: (start_upload, session) ask the daemon now;
+  // (cancel_upload, who) stop. upload_transfer -> daemon_session: (upload_request, payload),
+  // (cancel_upload, payload): emitted to the daemon as daemon:upload_request / daemon:cancel_upload.
+  CAF_ADD_ATOM(siberius, siberius::atom, start_upload, "startup")
+  CAF_ADD_ATOM(siberius, siberius::atom, upload_request, "uprequest")
+  CAF_ADD_ATOM(siberius, siberius::atom, cancel_upload, "cancelup")
+  // upload_transfer -> itself: (stalled, generation) no byte arrived in time.
+  CAF_ADD_ATOM(siberius, siberius::atom, stalled, "stalled")
+  // upload_transfer -> upload_coordinator: (transfer_over, pdf id, request id) it ended, either way.
+  CAF_ADD_ATOM(siberius, siberius::atom, transfer_over, "xferover")
+  // upload_coordinator -> db_worker: (request_target, id) -> optional<request_target>.
+  // upload_transfer -> db_worker: (transfer_begin, id) -> bool; (transfer_end, id, client id,
+  // request id, transfer_end, reason) -> bool.
+  CAF_ADD_ATOM(siberius, siberius::atom, request_target, "reqtarget")
+  CAF_ADD_ATOM(siberius, siberius::atom, transfer_begin, "xferbegin")
+  CAF_ADD_ATOM(siberius, siberius::atom, transfer_end, "xferend")
+  // http api -> db_worker: (atendimento_pdf, atendimento id) -> atendimento_pdf
+  CAF_ADD_ATOM(siberius, siberius::atom, atendimento_pdf, "atendpdf")
+  // cache_janitor -> itself: (sweep) every interval; cache_janitor -> db_worker: (expire_due, limit)
+  // -> std::vector<expired_copy>.
+  CAF_ADD_ATOM(siberius, siberius::atom, sweep, "sweep")
+  CAF_ADD_ATOM(siberius, siberius::atom, expire_due, "expiredue")
 
 CAF_END_TYPE_ID_BLOCK(siberius)
 
@@ -82,6 +126,14 @@ using heartbeat_batch = std::vector<storage::daemon_heartbeat>;
 /// wrapper keeps the document as it is.
 struct json_reply {
   nlohmann::json value;
+};
+
+/// An HTTP answer decided by an actor (the upload coordinator): status, JSON
+/// body, and Retry-After in seconds when non-zero.
+struct request_answer {
+  int status = 200;
+  nlohmann::json body;
+  int retry_after = 0;
 };
 } // namespace siberius::actors
 
@@ -103,6 +155,11 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::optional<siberius::storage::daemon_identity>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::optional<siberius::storage::upload_target>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::optional<siberius::storage::download_target>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(siberius::actors::json_reply)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(siberius::actors::request_answer)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::optional<siberius::storage::request_target>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(siberius::storage::atendimento_pdf)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(siberius::storage::transfer_end)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<siberius::storage::expired_copy>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(siberius::storage::issued_token)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::optional<siberius::storage::api_principal>)
 

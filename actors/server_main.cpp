@@ -16,6 +16,7 @@
 #include <CLI/CLI.hpp>
 #include <caf/all.hpp>
 
+#include "actors/cache_janitor.hpp"
 #include "actors/client_hub.hpp"
 #include "actors/daemon_registry.hpp"
 #include "actors/daemon_session.hpp"
@@ -25,6 +26,7 @@
 #include "actors/messages.hpp"
 #include "actors/socketio_front.hpp"
 #include "actors/upload_api.hpp"
+#include "actors/upload_transfer.hpp"
 #include "net/server.hpp"
 #include "storage/metadata_store.hpp"
 
@@ -60,6 +62,11 @@ struct server_config {
   int ping_timeout_ms = 20000;
   std::size_t max_connections = 20000;
   int db_wait_seconds = 60;
+  int upload_stall_ms = 30000;
+  int upload_attempts = 3;
+  std::size_t upload_rate_limit = 100;
+  int upload_rate_window_s = 900;
+  int janitor_interval_s = 600;
   std::string log_level = "info";
 };
 
@@ -151,6 +158,18 @@ int main(int argc, char** argv) {
     ->check(CLI::Range(1, 4096))->capture_default_str();
   app.add_option("--pdf-reader", cfg.pdf_reader, "siberius-pdf-reader, which checks uploaded PDFs")
     ->capture_default_str();
+  app.add_option("--upload-stall-ms", cfg.upload_stall_ms,
+                 "An upload with no byte for this long is asked for again")
+    ->check(CLI::Range(100, 3600000))->capture_default_str();
+  app.add_option("--upload-attempts", cfg.upload_attempts, "Times a daemon is asked for one PDF before it fails")
+    ->check(CLI::Range(1, 20))->capture_default_str();
+  app.add_option("--upload-rate-limit", cfg.upload_rate_limit, "Uploads one daemon may be asked for per window")
+    ->check(CLI::Range(1, 1000000))->capture_default_str();
+  app.add_option("--upload-rate-window-s", cfg.upload_rate_window_s, "The rate limit's window, in seconds")
+    ->check(CLI::Range(1, 86400))->capture_default_str();
+  app.add_option("--janitor-interval-s", cfg.janitor_interval_s,
+                 "How often expired cached PDFs are deleted, in seconds")
+    ->check(CLI::Range(1, 86400))->capture_default_str();
   CLI11_PARSE(app, argc, argv);
 
   actors::log_level level;
@@ -170,6 +189,8 @@ int main(int argc, char** argv) {
   try {
     storage::metadata_store boot(store_opts);
     boot.reset_online_daemons();
+    if (auto n = boot.reset_interrupted_transfers())
+      actors::log_event(actors::log_level::info, "server:transfers:reset", {{"pdfs", n}});
   } catch (const std::exception& e) {
     actors::log_event(actors::log_level::error, "server:bootstrap:failed", {{"reason", e.what()}});
     return 1;
@@ -182,9 +203,20 @@ int main(int argc, char** argv) {
   auto db = actors::spawn_db_pool(sys, store_opts, cfg.db_workers);
   auto audience = std::make_shared<std::atomic<std::size_t>>(0);
   auto hub = sys.spawn(actors::client_hub, audience);
+  actors::transfer_options transfer_opts;
+  transfer_opts.stall_timeout = std::chrono::milliseconds(cfg.upload_stall_ms);
+  transfer_opts.attempts = cfg.upload_attempts;
+  transfer_opts.rate_limit = cfg.upload_rate_limit;
+  transfer_opts.rate_window = std::chrono::seconds(cfg.upload_rate_window_s);
+  auto uploads_actor = sys.spawn(actors::upload_coordinator, db, hub, transfer_opts);
   actors::registry_options registry_opts;
   registry_opts.audience = audience;
+  registry_opts.uploads = uploads_actor;
   auto registry = sys.spawn(actors::daemon_registry, db, hub, registry_opts);
+  actors::janitor_options janitor_opts;
+  janitor_opts.storage_dir = cfg.storage_dir;
+  janitor_opts.interval = std::chrono::seconds(cfg.janitor_interval_s);
+  auto janitor = sys.spawn<caf::detached>(actors::cache_janitor, db, hub, janitor_opts);
 
   boost::asio::io_context ioc{static_cast<int>(cfg.io_threads)};
   net::server_options net_opts;
@@ -203,12 +235,13 @@ int main(int argc, char** argv) {
   net::server front{ioc, net_opts};
   front.add_namespace(actors::daemon_nsp, actors::make_daemon_namespace(registry));
   front.add_namespace(actors::client_nsp, actors::make_client_namespace(sys, db, hub));
-  front.set_http_handler(actors::make_http_api({&sys, db, registry}));
-  front.add_file_route(actors::is_pdf_download_path, actors::make_pdf_download({&sys, db, registry}));
+  front.set_http_handler(actors::make_http_api({&sys, db, registry, uploads_actor}));
+  front.add_file_route(actors::is_pdf_download_path, actors::make_pdf_download({&sys, db, registry, uploads_actor}));
   actors::upload_options uploads;
   uploads.storage_dir = cfg.storage_dir;
   uploads.max_file_bytes = cfg.max_upload_mb * 1024 * 1024;
   uploads.pdf_reader = cfg.pdf_reader;
+  uploads.coordinator = uploads_actor;
   front.add_streaming_route("/api/daemon/upload", uploads.max_file_bytes + actors::upload_envelope_bytes,
                             actors::make_upload_handler(sys, db, uploads));
   try {
@@ -216,7 +249,7 @@ int main(int argc, char** argv) {
   } catch (const std::exception& e) {
     actors::log_event(actors::log_level::error, "server:listen:failed",
                       {{"host", cfg.host}, {"port", cfg.port}, {"reason", e.what()}});
-    for (auto& a : {registry, hub, db})
+    for (auto& a : {registry, uploads_actor, janitor, hub, db})
       caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
     return 1;
   }
@@ -226,7 +259,7 @@ int main(int argc, char** argv) {
   } catch (const std::exception& e) {
     actors::log_event(actors::log_level::error, "server:credentials:failed", {{"reason", e.what()}});
     front.stop();
-    for (auto& a : {registry, hub, db})
+    for (auto& a : {registry, uploads_actor, janitor, hub, db})
       caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
     return 1;
   }
@@ -267,7 +300,7 @@ int main(int argc, char** argv) {
   ioc.run();
   for (auto& t : threads)
     t.join();
-  for (auto& a : {registry, hub, db})
+  for (auto& a : {registry, uploads_actor, janitor, hub, db})
     caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
   try {
     storage::metadata_store(store_opts).reset_online_daemons();

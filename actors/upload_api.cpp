@@ -79,6 +79,8 @@ struct upload_job {
     log_event(log_level::warn, "pdf:upload:failed",
               {{"clientId", daemon.client_id}, {"requestId", request_id}, {"fileHash", file_hash}, {"reason", reason}});
     caf::anon_send(db, atom::upload_failed_v, target.pdf_id, daemon.client_id, request_id, bytes, reason);
+    if (options.coordinator)
+      caf::anon_send(options.coordinator, atom::upload_rejected_v, target.pdf_id, request_id, code, reason);
     respond(error_response(header, status, code, reason));
   }
 };
@@ -165,6 +167,11 @@ private:
       return set_problem(http::status::payload_too_large, "too_large",
                          "the file is larger than " + std::to_string(job_->options.max_file_bytes) + " bytes");
     digest_.update(p, n);
+    if (job_->options.coordinator && static_cast<std::size_t>(job_->bytes) >= next_report_) {
+      next_report_ = static_cast<std::size_t>(job_->bytes) + job_->options.progress_step;
+      caf::anon_send(job_->options.coordinator, atom::upload_progress_v, job_->target.pdf_id, job_->request_id,
+                     job_->bytes);
+    }
     while (n > 0) {
       auto put = ::write(fd_, p, n);
       if (put < 0 && errno == EINTR)
@@ -221,6 +228,8 @@ private:
             log_event(log_level::info, "pdf:upload:stored",
                       {{"clientId", u.client_id}, {"requestId", u.request_id}, {"pdfId", u.pdf_id},
                        {"bytes", u.bytes}, {"path", final_path}});
+            if (job->options.coordinator)
+              self->send(job->options.coordinator, atom::upload_stored_v, u.pdf_id, u.request_id, expires_at, u.bytes);
             respond(json_response(job->header, http::status::ok,
                           {{"ok", true}, {"pdfId", u.pdf_id}, {"fileHash", job->file_hash}, {"bytes", u.bytes},
                            {"status", "cached"}, {"cachedUntil", expires_at}}));
@@ -241,6 +250,7 @@ private:
   net::multipart_reader reader_;
   daemon::sha256_stream digest_;
   int fd_ = -1;
+  std::size_t next_report_ = 0;
   bool in_file_ = false;
   bool saw_file_ = false;
   bool handed_over_ = false;

@@ -142,6 +142,26 @@ public:
   void record_failed_upload(std::int64_t pdf_id, const std::string& client_id, const std::string& request_id,
                             std::int64_t bytes, const std::string& reason);
 
+  /// The row a request for PDF `id` reads; nullopt when there is none.
+  std::optional<request_target> request_target_for(std::int64_t id);
+  /// The PDF linked to atendimento `id`.
+  atendimento_pdf pdf_of_atendimento(std::int64_t id);
+  /// A transfer of PDF `id` begins: status uploading (from available_local,
+  /// expired, or cached when the copy was lost). False when the row is
+  /// missing or gone.
+  bool begin_transfer(std::int64_t id);
+  /// A transfer ended without a cached copy: the status goes back to
+  /// available_local (or missing), and a failed/cancelled pdf_transfers row
+  /// keeps the reason.
+  void end_transfer(std::int64_t id, const std::string& client_id, const std::string& request_id,
+                    transfer_end how, const std::string& reason);
+  /// Server start: no transfer survives a restart, so rows left uploading go
+  /// back to available_local.
+  std::int64_t reset_interrupted_transfers();
+  /// Marks up to `limit` cached copies past expires_at as expired (file_path
+  /// cleared) and returns them, so their files can be deleted.
+  std::vector<expired_copy> expire_due(int limit);
+
   /// The row a download of PDF `id` reads; nullopt when there is none.
   std::optional<download_target> download_target_for(std::int64_t id);
   /// A download began: last_accessed, and a pdf_transfers row (download, completed, bytes).

@@ -148,13 +148,21 @@ void prepare_pdf_query_statements(pqxx::connection& c) {
             "   'expiresAt', siberius_iso_utc(expires_at), 'lastAccessed', siberius_iso_utc(last_accessed))"
             "   ORDER BY data_evento DESC NULLS LAST, id DESC) FROM page), '[]'::json)::text");
   c.prepare("pdf_status",
-            "SELECT json_build_object('id', id, 'status', status, 'fileHash', file_hash,"
-            " 'cachedUntil', CASE WHEN status = 'cached' THEN siberius_iso_utc(expires_at) END,"
-            " 'progress', NULL,"
-            " 'reason', CASE WHEN status = 'missing' THEN 'the file is no longer in the office folder'"
-            "                WHEN status = 'expired' THEN 'the cached copy expired; request it again' END,"
-            " 'localPresent', local_present, 'clientId', client_id)::text"
-            " FROM pdf_cache WHERE id = $1");
+            "SELECT json_build_object('id', p.id, 'status', p.status, 'fileHash', p.file_hash,"
+            " 'filename', p.filename, 'fileSize', p.file_size,"
+            " 'cachedUntil', CASE WHEN p.status = 'cached' THEN siberius_iso_utc(p.expires_at) END,"
+            " 'progress', CASE WHEN p.status = 'cached' THEN 100 END,"
+            " 'reason', CASE WHEN p.status = 'missing' THEN 'the file is no longer in the office folder'"
+            "                WHEN p.status = 'expired' THEN 'the cached copy expired; request it again'"
+            "                WHEN p.status = 'available_local' AND t.status IN ('failed', 'cancelled')"
+            "                THEN t.error_message END,"
+            " 'lastTransfer', CASE WHEN t.id IS NOT NULL THEN json_build_object('requestId', t.request_id,"
+            "   'status', t.status, 'error', t.error_message, 'bytes', t.bytes_transferred,"
+            "   'at', siberius_iso_utc(coalesce(t.completed_at, t.requested_at))) END,"
+            " 'localPresent', p.local_present, 'clientId', p.client_id)::text"
+            " FROM pdf_cache p LEFT JOIN LATERAL (SELECT * FROM pdf_transfers x WHERE x.pdf_cache_id = p.id"
+            "   AND x.transfer_type = 'upload' ORDER BY x.id DESC LIMIT 1) t ON true"
+            " WHERE p.id = $1");
 }
 
 nlohmann::json metadata_store::list_pdfs(const pdf_filter& f) {

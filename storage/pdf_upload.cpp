@@ -35,6 +35,33 @@ void prepare_upload_statements(pqxx::connection& c) {
             " bytes_transferred, error_message, client_id)"
             " VALUES ($1, 'upload', $2, now(), now(), 'failed', $3, $4,"
             "  (SELECT client_id FROM daemon_clients WHERE client_id = $5))");
+  c.prepare("request_target",
+            "SELECT id, coalesce(client_id, ''), file_hash, filename, status, file_size,"
+            " CASE WHEN status = 'cached' THEN siberius_iso_utc(expires_at) END, file_path"
+            " FROM pdf_cache WHERE id = $1");
+  c.prepare("atendimento_pdf",
+            "SELECT a.id, (SELECT p.id FROM pdf_cache p WHERE p.atendimento_id = a.id"
+            "              ORDER BY p.indexed_at DESC NULLS LAST, p.id DESC LIMIT 1)"
+            " FROM atendimentos a WHERE a.id = $1");
+  c.prepare("transfer_begin",
+            "UPDATE pdf_cache SET status = 'uploading', updated_at = now()"
+            " WHERE id = $1 AND status IN ('available_local', 'expired', 'uploading', 'cached')");
+  c.prepare("transfer_end",
+            "WITH reverted AS ("
+            "  UPDATE pdf_cache SET status = CASE WHEN $5 THEN 'missing' ELSE 'available_local' END,"
+            "   local_present = CASE WHEN $5 THEN false ELSE local_present END, updated_at = now()"
+            "  WHERE id = $1 AND status = 'uploading' RETURNING id)"
+            " INSERT INTO pdf_transfers (pdf_cache_id, transfer_type, request_id, started_at, completed_at, status,"
+            "  error_message, client_id)"
+            " VALUES ($1, 'upload', $2, now(), now(), $3, $4,"
+            "  (SELECT client_id FROM daemon_clients WHERE client_id = $6))");
+  c.prepare("transfers_reset",
+            "UPDATE pdf_cache SET status = 'available_local', updated_at = now() WHERE status = 'uploading'");
+  c.prepare("expire_due",
+            "WITH due AS (SELECT id, file_path FROM pdf_cache WHERE status = 'cached' AND expires_at <= now()"
+            "             ORDER BY expires_at LIMIT $1 FOR UPDATE SKIP LOCKED)"
+            " UPDATE pdf_cache p SET status = 'expired', file_path = NULL, updated_at = now()"
+            " FROM due WHERE p.id = due.id RETURNING p.id, p.file_hash, coalesce(due.file_path, '')");
 }
 
 std::optional<daemon_identity> metadata_store::daemon_by_token(const std::string& token) {
@@ -88,6 +115,79 @@ void metadata_store::record_failed_upload(std::int64_t pdf_id, const std::string
   impl_->run([&](pqxx::connection& c) {
     pqxx::nontransaction n(c);
     n.exec_prepared("upload_failed", pdf_id, request_id, bytes, reason.substr(0, 500), client_id);
+  });
+}
+
+std::optional<request_target> metadata_store::request_target_for(std::int64_t id) {
+  return impl_->run([&](pqxx::connection& c) -> std::optional<request_target> {
+    pqxx::nontransaction n(c);
+    auto rows = n.exec_prepared("request_target", id);
+    if (rows.empty())
+      return std::nullopt;
+    auto& r = rows[0];
+    request_target t;
+    t.pdf_id = r[0].as<std::int64_t>();
+    t.client_id = r[1].as<std::string>();
+    t.file_hash = r[2].as<std::string>();
+    t.filename = r[3].as<std::string>();
+    t.status = r[4].as<std::string>();
+    t.file_size = r[5].as<std::int64_t>();
+    if (!r[6].is_null())
+      t.expires_at = r[6].as<std::string>();
+    if (!r[7].is_null())
+    t.file_path = r[7].as<std::string>();
+    return t;
+  });
+}
+
+atendimento_pdf metadata_store::pdf_of_atendimento(std::int64_t id) {
+  return impl_->run([&](pqxx::connection& c) {
+    pqxx::nontransaction n(c);
+    auto rows = n.exec_prepared("atendimento_pdf", id);
+    atendimento_pdf a;
+    if (rows.empty())
+      return a;
+    a.atendimento_exists = true;
+    if (!rows[0][1].is_null())
+      a.pdf_id = rows[0][1].as<std::int64_t>();
+    return a;
+  });
+}
+
+bool metadata_store::begin_transfer(std::int64_t id) {
+  return impl_->run([&](pqxx::connection& c) {
+    pqxx::nontransaction n(c);
+    return n.exec_prepared("transfer_begin", id).affected_rows() > 0;
+  });
+}
+
+void metadata_store::end_transfer(std::int64_t id, const std::string& client_id, const std::string& request_id,
+                                  transfer_end how, const std::string& reason) {
+  impl_->run([&](pqxx::connection& c) {
+    pqxx::work w(c);
+    w.exec_prepared("transfer_end", id, request_id, how == transfer_end::cancelled ? "cancelled" : "failed",
+                    reason.substr(0, 500), how == transfer_end::missing, client_id);
+    w.commit();
+  });
+}
+
+std::int64_t metadata_store::reset_interrupted_transfers() {
+  return impl_->run([&](pqxx::connection& c) {
+    pqxx::nontransaction n(c);
+    return static_cast<std::int64_t>(n.exec_prepared("transfers_reset").affected_rows());
+  });
+}
+
+std::vector<expired_copy> metadata_store::expire_due(int limit) {
+  return impl_->run([&](pqxx::connection& c) {
+    pqxx::work w(c);
+    auto rows = w.exec_prepared("expire_due", limit);
+    w.commit();
+    std::vector<expired_copy> out;
+    out.reserve(rows.size());
+    for (const auto& r : rows)
+      out.push_back({r[0].as<std::int64_t>(), r[1].as<std::string>(), r[2].as<std::string>()});
+    return out;
   });
 }
 

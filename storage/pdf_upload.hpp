@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace siberius::storage {
 
@@ -32,6 +33,38 @@ struct download_target {
   std::optional<std::string> file_path; // the cached copy, when cached
   std::string filename;
   std::string file_hash;
+};
+
+/// What a request for a PDF (POST /api/pdfs/:id/request) needs of its row.
+struct request_target {
+  std::int64_t pdf_id = 0;
+  std::string client_id;      // the daemon that has the file; empty when unknown
+  std::string file_hash;
+  std::string filename;
+  std::string status;         // available_local | uploading | cached | expired | missing
+  std::int64_t file_size = 0;
+  std::optional<std::string> expires_at; // when cached
+  std::optional<std::string> file_path; // the cached copy, when one is recorded
+};
+
+/// The PDF linked to an atendimento (pdf_cache.atendimento_id).
+struct atendimento_pdf {
+  bool atendimento_exists = false;
+  std::optional<std::int64_t> pdf_id; // the most recently indexed one
+};
+
+/// How a transfer that did not store the file ended.
+enum class transfer_end : std::uint8_t {
+  failed,    // the PDF stays in the office (available_local)
+  missing,   // the daemon no longer has the file with that hash
+  cancelled, // someone cancelled the request
+};
+
+/// A cached copy past its expiry, already marked expired: delete its file.
+struct expired_copy {
+  std::int64_t pdf_id = 0;
+  std::string file_hash;
+  std::string file_path;
 };
 
 } // namespace siberius::storage

@@ -75,9 +75,11 @@ struct hub_log_state {
 };
 
 caf::behavior hub_log(caf::stateful_actor<hub_log_state>* self) {
-  return {[=](atom::broadcast, const std::string& event, const json& payload) {
-    self->state.events.emplace_back(event, payload);
-  }};
+  return {[=](atom::publish, const std::string& event, const json& payload, std::int64_t pdf_id) {
+            // Published for the PDF the payload is about.
+            CAF_CHECK_EQUAL(payload.at("pdfId").get<std::int64_t>(), pdf_id);
+            self->state.events.emplace_back(event, payload);
+          }};
 }
 
 struct fixture : test_coordinator_fixture<> {

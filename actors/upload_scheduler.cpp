@@ -1,0 +1,132 @@
+#include "actors/upload_scheduler.hpp"
+
+namespace siberius::actors {
+
+std::optional<upload_priority> parse_upload_priority(const std::string& text) {
+  if (text == "normal")
+    return upload_priority::normal;
+  if (text == "high")
+    return upload_priority::high;
+  return std::nullopt;
+}
+
+const char* to_string(upload_priority p) {
+  return p == upload_priority::high ? "high" : "normal";
+}
+
+upload_scheduler::upload_scheduler(std::size_t max_running_per_daemon) : max_running_(max_running_per_daemon) {
+}
+
+const upload_scheduler::lane* upload_scheduler::find(const std::string& client_id) const {
+  auto i = lanes_.find(client_id);
+  return i == lanes_.end() ? nullptr : &i->second;
+}
+
+void upload_scheduler::enqueue(const std::string& client_id, std::int64_t pdf_id, upload_priority p) {
+  auto& l = lane_of(client_id);
+  if (l.running.count(pdf_id) > 0 || l.key_of.count(pdf_id) > 0)
+    return;
+  // Negated priority: std::set orders ascending, high (1) must come first.
+  key k{-static_cast<int>(p), next_ticket_++, pdf_id};
+  l.waiting.insert(k);
+  l.key_of.emplace(pdf_id, k);
+}
+
+bool upload_scheduler::raise(const std::string& client_id, std::int64_t pdf_id) {
+  auto& l = lane_of(client_id);
+  auto i = l.key_of.find(pdf_id);
+  if (i == l.key_of.end() || std::get<0>(i->second) == -static_cast<int>(upload_priority::high))
+    return false;
+  l.waiting.erase(i->second);
+  i->second = key{-static_cast<int>(upload_priority::high), std::get<1>(i->second), pdf_id};
+  l.waiting.insert(i->second);
+  return true;
+}
+
+std::vector<std::int64_t> upload_scheduler::take_startable(const std::string& client_id) {
+  std::vector<std::int64_t> out;
+  auto& l = lane_of(client_id);
+  while (l.running.size() < max_running_ && !l.waiting.empty()) {
+    auto first = l.waiting.begin();
+    auto pdf_id = std::get<2>(*first);
+    l.running.emplace(pdf_id, std::get<0>(*first));
+    l.waiting.erase(first);
+    l.key_of.erase(pdf_id);
+    out.push_back(pdf_id);
+  }
+  return out;
+}
+
+void upload_scheduler::remove(const std::string& client_id, std::int64_t pdf_id) {
+  auto it = lanes_.find(client_id);
+  if (it == lanes_.end())
+    return;
+  auto& l = it->second;
+  l.running.erase(pdf_id);
+  if (auto k = l.key_of.find(pdf_id); k != l.key_of.end()) {
+    l.waiting.erase(k->second);
+    l.key_of.erase(k);
+  }
+  if (l.running.empty() && l.waiting.empty())
+    lanes_.erase(it);
+}
+
+std::vector<std::int64_t> upload_scheduler::pause_running(const std::string& client_id) {
+  auto it = lanes_.find(client_id);
+  if (it == lanes_.end())
+    return {};
+  auto& l = it->second;
+  std::vector<std::int64_t> paused;
+  // Tickets below every waiting one: they were asked for before the others
+  // of their priority and keep their place once the daemon is back.
+  for (auto& [pdf_id, priority] : l.running) {
+    key k{priority, --pause_ticket_, pdf_id};
+    l.waiting.insert(k);
+    l.key_of.emplace(pdf_id, k);
+    paused.push_back(pdf_id);
+  }
+  l.running.clear();
+  return paused;
+}
+
+std::size_t upload_scheduler::running(const std::string& client_id) const {
+  auto l = find(client_id);
+  return l ? l->running.size() : 0;
+}
+
+std::size_t upload_scheduler::waiting(const std::string& client_id) const {
+  auto l = find(client_id);
+  return l ? l->waiting.size() : 0;
+}
+
+bool upload_scheduler::is_running(const std::string& client_id, std::int64_t pdf_id) const {
+  auto l = find(client_id);
+  return l && l->running.count(pdf_id) > 0;
+}
+
+std::size_t upload_scheduler::place(const std::string& client_id, std::int64_t pdf_id) const {
+  auto l = find(client_id);
+  if (!l || l->key_of.count(pdf_id) == 0)
+    return 0;
+  std::size_t n = 1;
+  for (auto& k : l->waiting) {
+    if (std::get<2>(k) == pdf_id)
+      return n;
+    ++n;
+  }
+  return 0;
+}
+
+std::optional<std::chrono::seconds> rate_window::admit(const std::string& key, clock::time_point now) {
+  auto& times = seen_[key];
+  while (!times.empty() && now - times.front() >= window_)
+    times.pop_front();
+  if (times.size() < limit_) {
+    times.push_back(now);
+    return std::nullopt;
+  }
+  auto wait = std::chrono::duration_cast<std::chrono::seconds>(times.front() + window_ - now);
+  return std::max(wait + std::chrono::seconds(1), std::chrono::seconds(1));
+}
+
+} // namespace siberius::actors

@@ -1,0 +1,80 @@
+// The rules of the on-demand uploads, kept apart from the actors so they can
+// be tested alone: which transfers of a daemon run now (at most a few at once,
+// the rest waiting, high priority first, then oldest first), and how many new
+// transfers a daemon may be asked for in a time window.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <set>
+#include <string>
+#include <tuple>
+#include <unordered_map>
+#include <vector>
+
+namespace siberius::actors {
+
+enum class upload_priority : std::uint8_t { normal = 0, high = 1 };
+
+/// "normal" or "high" -> the priority; nullopt for anything else.
+std::optional<upload_priority> parse_upload_priority(const std::string& text);
+const char* to_string(upload_priority p);
+
+class upload_scheduler {
+public:
+  explicit upload_scheduler(std::size_t max_running_per_daemon = 3);
+
+  /// A new transfer of `client_id`'s waits for its turn.
+  void enqueue(const std::string& client_id, std::int64_t pdf_id, upload_priority p);
+  /// A waiting transfer asked for again with high priority moves up; true when it moved.
+  bool raise(const std::string& client_id, std::int64_t pdf_id);
+  /// The waiting transfers that may start now, in order; they count as running.
+  std::vector<std::int64_t> take_startable(const std::string& client_id);
+  /// A transfer ended (running or waiting): it leaves the scheduler.
+  void remove(const std::string& client_id, std::int64_t pdf_id);
+  /// The daemon went offline: its running transfers wait again, ahead of the
+  /// others of their priority. Returns them.
+  std::vector<std::int64_t> pause_running(const std::string& client_id);
+
+  std::size_t running(const std::string& client_id) const;
+  std::size_t waiting(const std::string& client_id) const;
+  bool is_running(const std::string& client_id, std::int64_t pdf_id) const;
+  /// 1-based place among the daemon's waiting transfers; 0 when not waiting.
+  std::size_t place(const std::string& client_id, std::int64_t pdf_id) const;
+
+private:
+  // (priority, ticket, pdf id): a set ordered by priority, high first, then ticket.
+  using key = std::tuple<int, std::int64_t, std::int64_t>;
+  struct lane {
+    std::set<key> waiting;
+    std::unordered_map<std::int64_t, key> key_of;
+    std::unordered_map<std::int64_t, int> running; // pdf id -> its (negated) priority
+  };
+  lane& lane_of(const std::string& client_id) { return lanes_[client_id]; }
+  const lane* find(const std::string& client_id) const;
+
+  std::size_t max_running_;
+  std::int64_t next_ticket_ = 0;
+  std::int64_t pause_ticket_ = 0; // counts down: paused transfers go first
+  std::unordered_map<std::string, lane> lanes_;
+};
+
+/// At most `limit` events per key in any `window`: a sliding window of the
+/// times of the accepted ones.
+class rate_window {
+public:
+  using clock = std::chrono::steady_clock;
+  rate_window(std::size_t limit, std::chrono::seconds window) : limit_(limit), window_(window) {}
+  /// Records one event for `key` and returns nullopt, or, when the key is over
+  /// its limit, records nothing and returns how long until one more fits.
+  std::optional<std::chrono::seconds> admit(const std::string& key, clock::time_point now = clock::now());
+
+private:
+  std::size_t limit_;
+  std::chrono::seconds window_;
+  std::unordered_map<std::string, std::deque<clock::time_point>> seen_;
+};
+
+} // namespace siberius::actors

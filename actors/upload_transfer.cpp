@@ -1,0 +1,444 @@
+#include "actors/upload_transfer.hpp"
+
+#include <filesystem>
+#include <random>
+
+#include "actors/log.hpp"
+#include "actors/messages.hpp"
+
+namespace siberius::actors {
+
+namespace {
+
+using json = nlohmann::json;
+using steady = std::chrono::steady_clock;
+
+std::string new_request_id() {
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "req-%016llx", static_cast<unsigned long long>(rng()));
+  return buf;
+}
+
+/// Rejections of the upload endpoint that another try cannot fix.
+bool final_rejection(const std::string& code) {
+  return code == "hash_mismatch" || code == "not_a_pdf" || code == "bad_name" || code == "too_large";
+}
+
+int percent_of(std::int64_t bytes, std::int64_t total) {
+  if (total <= 0)
+    return 0;
+  return static_cast<int>(std::min<std::int64_t>(100, bytes * 100 / total));
+}
+
+struct upload_transfer_state {
+  caf::event_based_actor* self = nullptr;
+  caf::actor coordinator;
+  caf::actor db;
+  caf::actor hub;
+  transfer_options options;
+  transfer_info info;
+  caf::actor session;         // the daemon's, while it is online and asked
+  int stalls = 0;             // requests that came to nothing
+  std::uint64_t generation = 0;
+  std::int64_t bytes = 0;
+  int last_percent = -1;
+  steady::time_point last_event{};
+  steady::time_point started = steady::now();
+  bool ended = false;
+
+  static inline const char* name = "upload_transfer";
+
+  json base() const { return {{"pdfId", info.pdf_id}, {"requestId", info.request_id}}; }
+
+  void publish(const char* event, json payload) {
+    self->send(hub, atom::publish_v, std::string(event), std::move(payload), info.pdf_id);
+  }
+
+  void arm_stall_timer() {
+    self->delayed_send(self, options.stall_timeout, atom::stalled_v, ++generation);
+  }
+
+  void ask_daemon() {
+    if (!session)
+      return;
+    self->send(session, atom::upload_request_v,
+               json{{"requestId", info.request_id}, {"fileHash", info.file_hash}, {"filename", info.filename},
+                    {"fileSize", info.file_size}, {"priority", to_string(info.priority)}, {"attempt", stalls + 1}});
+    log_event(log_level::info, "pdf:upload:requested",
+              {{"pdfId", info.pdf_id}, {"requestId", info.request_id}, {"clientId", info.client_id},
+               {"attempt", stalls + 1}});
+    arm_stall_timer();
+  }
+
+  void on_progress(std::int64_t received) {
+    bytes = received;
+    arm_stall_timer();
+    auto percent = percent_of(bytes, info.file_size);
+    auto now = steady::now();
+    if (percent == last_percent || (now - last_event < options.progress_interval && percent < 100))
+      return;
+    last_percent = percent;
+    last_event = now;
+    auto p = base();
+    p["percent"] = percent;
+    p["bytes"] = bytes;
+    p["totalBytes"] = info.file_size;
+    publish("pdf:upload_progress", std::move(p));
+  }
+
+  void succeed(const std::string& expires_at, std::int64_t stored_bytes) {
+    if (ended)
+      return;
+    ended = true;
+    auto p = base();
+    p["pdfUrl"] = pdf_download_url(info.pdf_id);
+    p["expiresAt"] = expires_at;
+    p["bytes"] = stored_bytes;
+    publish("pdf:ready", std::move(p));
+    log_event(log_level::info, "pdf:transfer:done",
+              {{"pdfId", info.pdf_id}, {"requestId", info.request_id}, {"bytes", stored_bytes},
+               {"ms", std::chrono::duration_cast<std::chrono::milliseconds>(steady::now() - started).count()}});
+    over();
+  }
+
+  /// Ends without a cached copy: the row goes back (or to missing), the
+  /// clients hear why, and the coordinator forgets the transfer.
+  void fail(storage::transfer_end how, const std::string& code, const std::string& reason) {
+    if (ended)
+      return;
+    ended = true;
+    log_event(how == storage::transfer_end::cancelled ? log_level::info : log_level::warn, "pdf:transfer:failed",
+              {{"pdfId", info.pdf_id}, {"requestId", info.request_id}, {"code", code}, {"reason", reason}});
+    auto p = base();
+    p["code"] = code;
+    p["reason"] = reason;
+    auto tell = [this, p] {
+      publish("pdf:failed", p);
+      over();
+    };
+    self->request(db, db_timeout, atom::transfer_end_v, info.pdf_id, info.client_id, info.request_id, how, reason)
+      .then([=](bool) { tell(); },
+            [=](const caf::error&) {
+              log_event(log_level::warn, "pdf:transfer:unrecorded", {{"pdfId", info.pdf_id}});
+              tell();
+            });
+  }
+
+  void over() {
+    self->send(coordinator, atom::transfer_over_v, info.pdf_id, info.request_id);
+    self->quit();
+  }
+
+  void on_stalled(std::uint64_t gen) {
+    if (gen != generation || ended || !session)
+      return;
+    ++stalls;
+    auto waited = std::to_string(options.stall_timeout.count()) + " ms";
+    if (stalls >= options.attempts) {
+      self->send(session, atom::cancel_upload_v, json{{"requestId", info.request_id}, {"reason", "stalled"}});
+      return fail(storage::transfer_end::failed, "stalled",
+                  "the daemon sent nothing for " + waited + ", " + std::to_string(stalls) + " times");
+    }
+    log_event(log_level::warn, "pdf:upload:stalled",
+              {{"pdfId", info.pdf_id}, {"requestId", info.request_id}, {"bytes", bytes}, {"attempt", stalls}});
+    // The daemon restarts an upload it is asked for again.
+    ask_daemon();
+  }
+};
+
+caf::behavior upload_transfer(caf::stateful_actor<upload_transfer_state>* self, caf::actor coordinator,
+                              caf::actor db, caf::actor hub, transfer_options options, transfer_info info) {
+  auto& st = self->state;
+  st.self = self;
+  st.coordinator = std::move(coordinator);
+  st.db = std::move(db);
+  st.hub = std::move(hub);
+  st.options = options;
+  st.info = std::move(info);
+  self->request(st.db, db_timeout, atom::transfer_begin_v, st.info.pdf_id)
+    .then([](bool) {},
+          [self](const caf::error&) {
+            log_event(log_level::warn, "pdf:transfer:unrecorded", {{"pdfId", self->state.info.pdf_id}});
+          });
+  return {
+    [=](atom::start_upload, const caf::actor& session) {
+      self->state.session = session;
+      self->state.ask_daemon();
+    },
+    [=](atom::daemon_down) {
+      // Waits for the coordinator's next start_upload; no stall meanwhile.
+      self->state.session = nullptr;
+      ++self->state.generation;
+    },
+    [=](atom::upload_progress, std::int64_t bytes) { self->state.on_progress(bytes); },
+    [=](atom::upload_stored, const std::string& expires_at, std::int64_t bytes) {
+      self->state.succeed(expires_at, bytes);
+    },
+    [=](atom::upload_rejected, const std::string& code, const std::string& reason) {
+      if (final_rejection(code))
+        return self->state.fail(storage::transfer_end::failed, code, reason);
+      // The daemon tries again by itself; the stall timer watches that it does.
+      log_event(log_level::info, "pdf:upload:retrying",
+                {{"pdfId", self->state.info.pdf_id}, {"requestId", self->state.info.request_id}, {"code", code}});
+    },
+    [=](atom::upload_refused, const std::string& code, const std::string& reason) {
+      auto how = code == "file_missing" || code == "hash_changed" ? storage::transfer_end::missing
+                                                                  : storage::transfer_end::failed;
+      self->state.fail(how, code, reason);
+    },
+    [=](atom::cancel_upload, const std::string& who) {
+      auto& st = self->state;
+      if (st.session)
+        self->send(st.session, atom::cancel_upload_v, json{{"requestId", st.info.request_id}, {"reason", "cancelled"}});
+      st.fail(storage::transfer_end::cancelled, "cancelled", "cancelled by " + who);
+    },
+    [=](atom::stalled, std::uint64_t gen) { self->state.on_stalled(gen); },
+  };
+}
+
+} // namespace
+
+std::string pdf_download_url(std::int64_t id) {
+  return "/api/pdfs/" + std::to_string(id) + "/download";
+}
+
+upload_coordinator_state::upload_coordinator_state() : rate(100, std::chrono::seconds(900)) {
+}
+
+caf::result<request_answer> upload_coordinator_state::on_request(std::int64_t pdf_id, bool high, const std::string&) {
+  if (auto i = transfers.find(pdf_id); i != transfers.end())
+    return join(i->second, high);
+  auto promise = self->make_response_promise<request_answer>();
+  auto& lookup = lookups[pdf_id];
+  lookup.promises.push_back(promise);
+  lookup.high = lookup.high || high;
+  if (lookup.promises.size() == 1)
+    self->request(db, db_timeout, atom::request_target_v, pdf_id)
+      .then([=](const std::optional<storage::request_target>& t) { on_target(pdf_id, t); },
+            [=](const caf::error&) {
+              auto waiting = std::move(lookups[pdf_id]);
+              lookups.erase(pdf_id);
+              for (auto& p : waiting.promises)
+                p.deliver(request_answer{503, {{"error", "database unavailable, retry later"},
+                                               {"code", "database_unavailable"}}});
+            });
+  return promise;
+}
+
+void upload_coordinator_state::on_target(std::int64_t pdf_id, const std::optional<storage::request_target>& t) {
+  auto waiting = std::move(lookups[pdf_id]);
+  lookups.erase(pdf_id);
+  if (waiting.promises.empty())
+    return;
+  request_answer first;
+  if (!t)
+    first = {404, {{"error", "no PDF with id " + std::to_string(pdf_id)}, {"code", "not_found"}}};
+  else
+    first = admit(*t, waiting.high, static_cast<int>(waiting.promises.size()));
+  waiting.promises.front().deliver(first);
+  for (std::size_t i = 1; i < waiting.promises.size(); ++i) {
+    auto e = transfers.find(pdf_id);
+    waiting.promises[i].deliver(e != transfers.end() ? join(e->second, false) : first);
+  }
+}
+
+request_answer upload_coordinator_state::admit(const storage::request_target& t, bool high, int requesters) {
+  std::error_code ec;
+  if (t.status == "cached" && t.file_path && std::filesystem::exists(*t.file_path, ec))
+    return {200, {{"status", "cached"}, {"pdfId", t.pdf_id}, {"pdfUrl", pdf_download_url(t.pdf_id)},
+                  {"expiresAt", t.expires_at ? json(*t.expires_at) : json(nullptr)}}};
+  if (t.status == "missing")
+    return {409, {{"error", "the file is no longer in the office folder"}, {"code", "missing"}, {"status", "missing"}}};
+  if (t.client_id.empty())
+    return {409, {{"error", "no daemon holds this file"}, {"code", "no_daemon"}}};
+  if (auto wait = rate.admit(t.client_id)) {
+    log_event(log_level::warn, "pdf:request:rate_limited", {{"clientId", t.client_id}, {"pdfId", t.pdf_id}});
+    return {429,
+            {{"error", "too many uploads asked of this daemon: at most " + std::to_string(options.rate_limit) +
+                           " per " + std::to_string(options.rate_window.count()) + " s"},
+             {"code", "rate_limited"}},
+            static_cast<int>(wait->count())};
+  }
+  entry e;
+  e.info.pdf_id = t.pdf_id;
+  e.info.request_id = new_request_id();
+  e.info.client_id = t.client_id;
+  e.info.file_hash = t.file_hash;
+  e.info.filename = t.filename;
+  e.info.file_size = t.file_size;
+  e.info.priority = high ? upload_priority::high : upload_priority::normal;
+  e.requesters = requesters;
+  // Linked: transfers end with the coordinator (at shutdown). Monitored: one
+  // that fails is forgotten in the down handler.
+  e.transfer = self->spawn<caf::monitored + caf::linked>(upload_transfer, caf::actor_cast<caf::actor>(self), db, hub, options, e.info);
+  e.state = sessions.count(t.client_id) > 0 ? "queued" : "daemon_offline";
+  by_request[e.info.request_id] = t.pdf_id;
+  auto& stored = transfers.emplace(t.pdf_id, std::move(e)).first->second;
+  scheduler.enqueue(t.client_id, t.pdf_id, stored.info.priority);
+  log_event(log_level::info, "pdf:request:accepted",
+            {{"pdfId", t.pdf_id}, {"requestId", stored.info.request_id}, {"clientId", t.client_id},
+             {"priority", to_string(stored.info.priority)}, {"daemon", stored.state}});
+  pump(t.client_id);
+  request_answer a{202, {{"requestId", stored.info.request_id}, {"pdfId", t.pdf_id}, {"coalesced", false}}};
+  a.body["status"] = stored.state == "daemon_offline" ? "daemon_offline" : "uploading";
+  a.body["state"] = stored.state;
+  return a;
+}
+
+request_answer upload_coordinator_state::join(entry& e, bool high) {
+  ++e.requesters;
+  if (high && e.info.priority != upload_priority::high) {
+    e.info.priority = upload_priority::high;
+    scheduler.raise(e.info.client_id, e.info.pdf_id);
+  }
+  request_answer a{202, {{"requestId", e.info.request_id}, {"pdfId", e.info.pdf_id}, {"coalesced", true}}};
+  a.body["status"] = e.state == "daemon_offline" ? "daemon_offline" : "uploading";
+  a.body["state"] = e.state;
+  return a;
+}
+
+request_answer upload_coordinator_state::cancel(std::int64_t pdf_id, const std::string& who) {
+  auto i = transfers.find(pdf_id);
+  if (i == transfers.end())
+    return {404, {{"error", "no transfer of PDF " + std::to_string(pdf_id) + " is under way"}, {"code", "not_found"}}};
+  self->send(i->second.transfer, atom::cancel_upload_v, who);
+  return {200, {{"cancelled", true}, {"pdfId", pdf_id}, {"requestId", i->second.info.request_id}}};
+}
+
+void upload_coordinator_state::pump(const std::string& client_id) {
+  auto s = sessions.find(client_id);
+  if (s == sessions.end())
+    return;
+  for (auto pdf_id : scheduler.take_startable(client_id)) {
+    auto& e = transfers.at(pdf_id);
+    e.state = "requested";
+    self->send(e.transfer, atom::start_upload_v, s->second);
+  }
+}
+
+void upload_coordinator_state::on_daemon_up(const std::string& client_id, const caf::actor& session) {
+  sessions[client_id] = session;
+  for (auto& [_, e] : transfers)
+    if (e.info.client_id == client_id && e.state == "daemon_offline")
+      e.state = "queued";
+  pump(client_id);
+}
+
+void upload_coordinator_state::on_daemon_down(const std::string& client_id) {
+  sessions.erase(client_id);
+  for (auto pdf_id : scheduler.pause_running(client_id))
+    self->send(transfers.at(pdf_id).transfer, atom::daemon_down_v);
+  for (auto& [_, e] : transfers)
+    if (e.info.client_id == client_id)
+      e.state = "daemon_offline";
+}
+
+upload_coordinator_state::entry* upload_coordinator_state::find(std::int64_t pdf_id, const std::string& request_id) {
+  auto i = transfers.find(pdf_id);
+  if (i == transfers.end() || i->second.info.request_id != request_id)
+    return nullptr;
+  return &i->second;
+}
+
+void upload_coordinator_state::on_over(std::int64_t pdf_id, const std::string& request_id) {
+  auto i = transfers.find(pdf_id);
+  if (i == transfers.end() || i->second.info.request_id != request_id)
+    return;
+  auto client_id = i->second.info.client_id;
+  by_request.erase(request_id);
+  transfers.erase(i);
+  scheduler.remove(client_id, pdf_id);
+  pump(client_id);
+}
+
+json upload_coordinator_state::status_of(std::int64_t pdf_id) const {
+  auto i = transfers.find(pdf_id);
+  if (i == transfers.end())
+    return nullptr;
+  auto& e = i->second;
+  json j = {{"requestId", e.info.request_id},
+            {"state", e.state},
+            {"priority", to_string(e.info.priority)},
+            {"bytes", e.bytes},
+            {"totalBytes", e.info.file_size},
+            {"progress", percent_of(e.bytes, e.info.file_size)}};
+  if (auto place = scheduler.place(e.info.client_id, pdf_id))
+    j["queuePosition"] = place;
+  return j;
+}
+
+caf::behavior upload_coordinator(caf::stateful_actor<upload_coordinator_state>* self, caf::actor db, caf::actor hub,
+                                 transfer_options options) {
+  auto& st = self->state;
+  st.self = self;
+  st.db = std::move(db);
+  st.hub = std::move(hub);
+  st.options = options;
+  st.scheduler = upload_scheduler(options.max_running_per_daemon);
+  st.rate = rate_window(options.rate_limit, options.rate_window);
+  self->set_down_handler([self](caf::down_msg& msg) {
+    // A transfer that ended without saying so (it failed): forget it.
+    for (auto& [pdf_id, e] : self->state.transfers)
+      if (e.transfer.address() == msg.source) {
+        auto id = pdf_id;
+        auto request_id = e.info.request_id;
+        self->state.on_over(id, request_id);
+        return;
+      }
+  });
+  // A transfer that fails must not take the coordinator (and every other
+  // transfer) down with it; any other exit request is obeyed.
+  self->set_exit_handler([self](caf::exit_msg& msg) {
+    for (auto& [_, e] : self->state.transfers)
+      if (e.transfer.address() == msg.source)
+        return;
+    if (msg.reason)
+      self->quit(msg.reason);
+  });
+  return {
+    [=](atom::request_pdf, std::int64_t pdf_id, bool high, const std::string& who) -> caf::result<request_answer> {
+      return self->state.on_request(pdf_id, high, who);
+    },
+    [=](atom::cancel_request, std::int64_t pdf_id, const std::string& who) {
+      return self->state.cancel(pdf_id, who);
+    },
+    [=](atom::transfer_status, std::int64_t pdf_id) { return json_reply{self->state.status_of(pdf_id)}; },
+    [=](atom::daemon_up, const std::string& client_id, const caf::actor& session) {
+      self->state.on_daemon_up(client_id, session);
+    },
+    [=](atom::daemon_down, const std::string& client_id) { self->state.on_daemon_down(client_id); },
+    [=](atom::upload_progress, std::int64_t pdf_id, const std::string& request_id, std::int64_t bytes) {
+      if (auto e = self->state.find(pdf_id, request_id)) {
+        e->bytes = bytes;
+        e->state = "uploading";
+        self->send(e->transfer, atom::upload_progress_v, bytes);
+      }
+    },
+    [=](atom::upload_stored, std::int64_t pdf_id, const std::string&, const std::string& expires_at,
+        std::int64_t bytes) {
+      // Whichever upload stored the file completes the transfer of that PDF.
+      if (auto i = self->state.transfers.find(pdf_id); i != self->state.transfers.end())
+        self->send(i->second.transfer, atom::upload_stored_v, expires_at, bytes);
+    },
+    [=](atom::upload_rejected, std::int64_t pdf_id, const std::string& request_id, const std::string& code,
+        const std::string& reason) {
+      if (auto e = self->state.find(pdf_id, request_id))
+        self->send(e->transfer, atom::upload_rejected_v, code, reason);
+    },
+    [=](atom::upload_refused, const std::string& client_id, const std::string& request_id, const std::string& code,
+        const std::string& reason) {
+      auto i = self->state.by_request.find(request_id);
+      if (i == self->state.by_request.end())
+        return;
+      auto& e = self->state.transfers.at(i->second);
+      if (e.info.client_id == client_id)
+        self->send(e.transfer, atom::upload_refused_v, code, reason);
+    },
+    [=](atom::transfer_over, std::int64_t pdf_id, const std::string& request_id) {
+      self->state.on_over(pdf_id, request_id);
+    },
+  };
+}
+
+} // namespace siberius::actors

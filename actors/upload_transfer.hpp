@@ -1,0 +1,101 @@
+// The on-demand path of a PDF from the office to the cache.
+//
+// upload_coordinator (one per server) takes the requests (POST
+// /api/pdfs/:id/request), coalesces those for a PDF already on its way,
+// applies the per-daemon rate limit, and keeps each daemon's uploads in an
+// upload_scheduler: at most three running, the rest waiting, high priority
+// first. It knows which daemons are online (the registry tells it) and
+// routes what the upload endpoint and the daemon sessions report to the
+// right transfer.
+//
+// upload_transfer (one per transfer, spawned and monitored by the
+// coordinator) carries one PDF: it asks the daemon (daemon:upload_request),
+// relays progress to the clients, restarts a stalled upload (at most
+// `attempts` times), waits while the daemon is offline, and ends with
+// pdf:ready or pdf:failed.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+
+#include <caf/all.hpp>
+
+#include "actors/messages.hpp"
+#include "actors/upload_scheduler.hpp"
+#include "storage/metadata_store.hpp"
+
+namespace siberius::actors {
+
+struct transfer_options {
+  std::size_t max_running_per_daemon = 3;
+  /// No byte for this long after asking (or since the last byte): try again.
+  std::chrono::milliseconds stall_timeout{30000};
+  /// Requests sent to the daemon for one transfer before it fails.
+  int attempts = 3;
+  /// New transfers a daemon may be asked for per window (429 past it).
+  std::size_t rate_limit = 100;
+  std::chrono::seconds rate_window{15 * 60};
+  /// Progress events to clients at most this often per transfer.
+  std::chrono::milliseconds progress_interval{100};
+};
+
+/// What the coordinator and the transfer know of one transfer.
+struct transfer_info {
+  std::int64_t pdf_id = 0;
+  std::string request_id;
+  std::string client_id;
+  std::string file_hash;
+  std::string filename;
+  std::int64_t file_size = 0;
+  upload_priority priority = upload_priority::normal;
+};
+
+struct upload_coordinator_state {
+  struct entry {
+    caf::actor transfer;
+    transfer_info info;
+    std::string state;      // daemon_offline | queued | requested | uploading
+    std::int64_t bytes = 0; // received so far
+    int requesters = 1;
+  };
+  struct pending_lookup {
+    std::vector<caf::typed_response_promise<request_answer>> promises;
+    bool high = false;
+  };
+
+  caf::event_based_actor* self = nullptr;
+  caf::actor db;
+  caf::actor hub;
+  transfer_options options;
+  upload_scheduler scheduler;
+  rate_window rate;
+  std::unordered_map<std::string, caf::actor> sessions;       // online daemons by clientId
+  std::unordered_map<std::int64_t, entry> transfers;          // by pdf id
+  std::unordered_map<std::string, std::int64_t> by_request;   // request id -> pdf id
+  std::unordered_map<std::int64_t, pending_lookup> lookups;   // requests waiting for the database
+
+  static inline const char* name = "upload_coordinator";
+
+  upload_coordinator_state();
+  caf::result<request_answer> on_request(std::int64_t pdf_id, bool high, const std::string& who);
+  void on_target(std::int64_t pdf_id, const std::optional<storage::request_target>& target);
+  request_answer admit(const storage::request_target& t, bool high, int requesters);
+  request_answer join(entry& e, bool high);
+  request_answer cancel(std::int64_t pdf_id, const std::string& who);
+  void pump(const std::string& client_id);
+  void on_daemon_up(const std::string& client_id, const caf::actor& session);
+  void on_daemon_down(const std::string& client_id);
+  entry* find(std::int64_t pdf_id, const std::string& request_id);
+  void on_over(std::int64_t pdf_id, const std::string& request_id);
+  nlohmann::json status_of(std::int64_t pdf_id) const;
+};
+
+caf::behavior upload_coordinator(caf::stateful_actor<upload_coordinator_state>* self, caf::actor db, caf::actor hub,
+                                 transfer_options options);
+
+/// Where a client downloads PDF `id`.
+std::string pdf_download_url(std::int64_t id);
+
+} // namespace siberius::actors
