@@ -17,6 +17,7 @@
 #include "daemon/log.hpp"
 #include "daemon/messages.hpp"
 #include "daemon/server_link.hpp"
+#include "daemon/uploader.hpp"
 
 using namespace siberius::daemon;
 
@@ -165,6 +166,12 @@ int main(int argc, char** argv) {
   for (unsigned i = 0; i < cfg.parse_workers; ++i)
     workers.push_back(sys.spawn<caf::detached>(pdf_parse_job, parse_opts));
   auto index = sys.spawn(folder_index, link, workers);
+  uploader_options upload_opts;
+  upload_opts.url = cfg.server_url;
+  upload_opts.token = cfg.daemon_token;
+  upload_opts.ca_file = cfg.ca_file;
+  auto uploads = sys.spawn(uploader, link, index, upload_opts);
+  caf::anon_send(link, atom::uploader_v, uploads);
   caf::anon_send(link, atom::inventory_v, index);
 
   watcher_options watch_opts;
@@ -179,7 +186,7 @@ int main(int argc, char** argv) {
   int sig = 0;
   sigwait(&stop_signals, &sig);
   log_event(log_level::info, "daemon:stopping", {{"signal", sig}});
-  for (auto& a : std::vector<caf::actor>{watcher, index, link})
+  for (auto& a : std::vector<caf::actor>{watcher, uploads, index, link})
     caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
   for (auto& w : workers)
     caf::anon_send_exit(w, caf::exit_reason::user_shutdown);

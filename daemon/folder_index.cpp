@@ -176,7 +176,18 @@ folder_inventory folder_index_state::snapshot() const {
   return all;
 }
 
+std::vector<std::string> folder_index_state::paths_of(const std::string& hash) const {
+  std::vector<std::string> paths;
+  for (auto& [path, f] : files)
+    if (f.have_facts && f.facts.sha256 == hash)
+      paths.push_back(path);
+  return paths;
+}
+
 void folder_index_state::answer_waiters() {
+  for (auto& [hash, rp] : locate_waiters)
+    rp.deliver(paths_of(hash));
+  locate_waiters.clear();
   if (inventory_waiters.empty())
     return;
   auto all = snapshot();
@@ -200,6 +211,14 @@ caf::behavior folder_index(caf::stateful_actor<folder_index_state>* self, caf::a
       [self](atom::scan_done) {
         self->state.scan_done = true;
         self->state.dispatch();
+      },
+      [self](atom::locate, const std::string& hash) -> caf::result<std::vector<std::string>> {
+        // Before the first scan is complete "not found" would be a guess.
+        if (self->state.settled())
+          return self->state.paths_of(hash);
+        auto rp = self->make_response_promise<std::vector<std::string>>();
+        self->state.locate_waiters.emplace_back(hash, rp);
+        return rp;
       },
       [self](atom::inventory) -> caf::result<folder_inventory> {
         if (self->state.settled())

@@ -47,6 +47,7 @@ struct folder_index_state {
   std::size_t reading_now = 0;
   bool scan_done = false;
   std::vector<caf::typed_response_promise<folder_inventory>> inventory_waiters;
+  std::vector<std::pair<std::string, caf::typed_response_promise<std::vector<std::string>>>> locate_waiters;
 
   static inline const char* name = "folder_index";
 
@@ -57,6 +58,8 @@ struct folder_index_state {
                pdf_facts facts);
   bool settled() const { return scan_done && backlog.empty() && reading_now == 0; }
   folder_inventory snapshot() const;
+  /// The paths read with this SHA-256.
+  std::vector<std::string> paths_of(const std::string& hash) const;
   void answer_waiters();
 };
 

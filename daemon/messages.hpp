@@ -6,6 +6,9 @@
 //   folder_index --parse--> pdf_parse_job (detached, PARSE_WORKERS of them) --pipe--> siberius-pdf-reader
 //   folder_index --document/broken/folder_changed--> server_link --Socket.IO--> siberius-server
 //   server_link --inventory--> folder_index (the reconciliation's snapshot)
+//   server_link --upload_request/cancel_upload--> uploader --locate--> folder_index
+//   uploader --> upload worker (detached, at most 3) --HTTP POST--> siberius-server /api/daemon/upload
+//   uploader --upload_report--> server_link (daemon:error when a file cannot be sent; counters)
 #pragma once
 
 #include <cstdint>
@@ -62,6 +65,21 @@ CAF_BEGIN_TYPE_ID_BLOCK(siberius_daemon, caf::first_custom_type_id)
   CAF_ADD_ATOM(siberius_daemon, siberius::daemon::atom, sync_due, "syncdue")
   // pdf_parse_job -> itself: (reader_idle, generation) no file came since: end the reader process.
   CAF_ADD_ATOM(siberius_daemon, siberius::daemon::atom, reader_idle, "readeridle")
+
+  // main -> server_link: (uploader, actor) where the server's upload requests go.
+  CAF_ADD_ATOM(siberius_daemon, siberius::daemon::atom, uploader, "uploader")
+  // server_link -> uploader: (upload_request, payload) a daemon:upload_request from the server;
+  // (cancel_upload, request id) a daemon:cancel_upload.
+  CAF_ADD_ATOM(siberius_daemon, siberius::daemon::atom, upload_request, "uprequest")
+  CAF_ADD_ATOM(siberius_daemon, siberius::daemon::atom, cancel_upload, "cancelup")
+  // uploader -> folder_index: (locate, hash) -> std::vector<std::string> paths read with that hash.
+  CAF_ADD_ATOM(siberius_daemon, siberius::daemon::atom, locate, "locate")
+  // upload worker -> uploader: (upload_progress, request id, sent, total);
+  // (upload_finished, request id, outcome code, message) code "stored", "cancelled" or why not.
+  CAF_ADD_ATOM(siberius_daemon, siberius::daemon::atom, upload_progress, "upprogress")
+  CAF_ADD_ATOM(siberius_daemon, siberius::daemon::atom, upload_finished, "upfinished")
+  // uploader -> server_link: (upload_report, stored?, daemon:error payload or null).
+  CAF_ADD_ATOM(siberius_daemon, siberius::daemon::atom, upload_report, "upreport")
 
 CAF_END_TYPE_ID_BLOCK(siberius_daemon)
 

@@ -54,8 +54,14 @@ void server_link_state::connect() {
     caf::anon_send(me, atom::link_refused_v, att, err.message, err.data);
   });
   client->on_disconnect([me, att](const std::string& reason) { caf::anon_send(me, atom::link_down_v, att, reason); });
-  client->on_event([](const std::string& event, nlohmann::json, net::ack_responder ack) {
-    // Server -> daemon events (uploads, resync) are not served by this version yet.
+  client->on_event([me, att](const std::string& event, nlohmann::json args, net::ack_responder ack) {
+    if (event == "daemon:upload_request" || event == "daemon:cancel_upload") {
+      caf::anon_send(me, atom::upload_request_v, att, event, std::move(args));
+      if (ack)
+        ack(nlohmann::json::array({{{"ok", true}}}));
+      return;
+    }
+    // Other server -> daemon events (resync, config) are not served by this version yet.
     if (ack)
       ack(nlohmann::json::array({{{"ok", false}, {"error", "not supported by this daemon: " + event}}}));
   });
@@ -164,7 +170,7 @@ nlohmann::json server_link_state::heartbeat_payload() const {
           {"uptimeSeconds",
            std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started).count()},
           {"memoryBytes", resident_bytes()},
-          {"counters", {{"indexed", stored}, {"uploaded", 0}, {"errors", errors}, {"queued", queue->size()}}}};
+          {"counters", {{"indexed", stored}, {"uploaded", uploaded}, {"errors", errors}, {"queued", queue->size()}}}};
 }
 
 void server_link_state::send_heartbeat() {
@@ -174,6 +180,34 @@ void server_link_state::send_heartbeat() {
     if (!r)
       log_event(log_level::debug, "daemon:heartbeat:unanswered", {{"status", net::to_string(r.status)}});
   });
+}
+
+// ---- uploads asked for by the server ----------------------------------------
+
+void server_link_state::on_server_event(const std::string& event, nlohmann::json& args) {
+  auto payload = args.is_array() && !args.empty() ? args[0] : nlohmann::json();
+  if (!uploads)
+    return;
+  if (event == "daemon:upload_request") {
+    self->send(uploads, atom::upload_request_v, std::move(payload));
+  } else if (event == "daemon:cancel_upload") {
+    auto rid = payload.is_object() ? payload.value("requestId", nlohmann::json()) : nlohmann::json();
+    if (rid.is_string())
+      self->send(uploads, atom::cancel_upload_v, rid.get<std::string>());
+  }
+}
+
+void server_link_state::on_upload_report(bool ok, const nlohmann::json& error) {
+  if (ok)
+    ++uploaded;
+  // A request the daemon cannot serve: the server hears why (and marks the
+  // PDF missing when the file is gone). Offline, the report is dropped: the
+  // server asks again once the daemon is back.
+  if (error.is_object() && online)
+    emit("daemon:error", error, [](net::ack_result& r) {
+      if (!r)
+        log_event(log_level::debug, "daemon:error:unanswered", {{"status", net::to_string(r.status)}});
+    });
 }
 
 // ---- what folder_index learns ----------------------------------------------
@@ -493,6 +527,12 @@ caf::behavior server_link(caf::stateful_actor<server_link_state>* self, link_opt
         self->delayed_send(self, self->state.options.heartbeat, atom::heartbeat_v, att);
       },
       [self](atom::document, folder_entry& e) { self->state.on_document(std::move(e)); },
+      [self](atom::uploader, caf::actor uploads) { self->state.uploads = std::move(uploads); },
+      [self](atom::upload_request, std::uint64_t att, const std::string& event, nlohmann::json& args) {
+        if (att == self->state.attempt)
+          self->state.on_server_event(event, args);
+      },
+      [self](atom::upload_report, bool ok, const nlohmann::json& error) { self->state.on_upload_report(ok, error); },
       [self](atom::broken, folder_entry& e) { self->state.on_broken(std::move(e)); },
       [self](atom::folder_changed) {
         auto& st = self->state;

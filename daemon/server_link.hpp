@@ -54,6 +54,7 @@ struct server_link_state {
 
   caf::event_based_actor* self = nullptr;
   caf::actor index;
+  caf::actor uploads; // uploader: serves daemon:upload_request
   link_options options;
   // Declared before client: the client (closed by its destructor) goes first,
   // then the I/O thread stops.
@@ -71,7 +72,7 @@ struct server_link_state {
   std::uint64_t next_ticket = 1;
   std::unordered_map<std::uint64_t, ack_continuation> pending_acks;
   std::unordered_set<std::string> reported_errors; // report keys the server acked
-  std::uint64_t stored = 0, errors = 0, sync_count = 0;
+  std::uint64_t stored = 0, errors = 0, sync_count = 0, uploaded = 0;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 
   static inline const char* name = "server_link";
@@ -86,6 +87,8 @@ struct server_link_state {
   void fail_pending_acks();
 
   void send_heartbeat();
+  void on_server_event(const std::string& event, nlohmann::json& args);
+  void on_upload_report(bool stored, const nlohmann::json& error);
   void on_document(folder_entry entry);
   void on_broken(folder_entry entry);
   void push(outbound_event ev);

@@ -1,0 +1,308 @@
+#include "daemon/uploader.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <thread>
+
+#include "daemon/log.hpp"
+#include "daemon/messages.hpp"
+#include "daemon/sha256_stream.hpp"
+#include "net/client/http_upload.hpp"
+
+namespace siberius::daemon {
+
+namespace {
+
+using json = nlohmann::json;
+
+bool hex64(const std::string& s) {
+  if (s.size() != 64)
+    return false;
+  for (char c : s)
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+      return false;
+  return true;
+}
+
+/// The file's SHA-256, or "" when it cannot be read.
+std::string hash_of(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return {};
+  sha256_stream digest;
+  std::vector<char> buf(256 * 1024);
+  for (;;) {
+    auto n = ::read(fd, buf.data(), buf.size());
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0) {
+      ::close(fd);
+      return {};
+    }
+    if (n == 0)
+      break;
+    digest.update(buf.data(), static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  return digest.hex();
+}
+
+struct worker_input {
+  upload_job job;
+  std::vector<std::string> paths;
+  uploader_options options;
+  std::shared_ptr<std::atomic<bool>> cancel;
+  caf::actor uploader;
+};
+
+/// Sleeps `pause`, waking early when cancelled; false when cancelled.
+bool pause_unless_cancelled(std::chrono::milliseconds pause, const std::atomic<bool>& cancel) {
+  auto until = std::chrono::steady_clock::now() + pause;
+  while (std::chrono::steady_clock::now() < until) {
+    if (cancel.load())
+      return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return !cancel.load();
+}
+
+/// The whole of one request, on a worker's own thread.
+void run_upload(const worker_input& in) {
+  auto finish = [&](const std::string& code, const std::string& message) {
+    caf::anon_send(in.uploader, atom::upload_finished_v, in.job.request_id, code, message);
+  };
+  // The file the server asks for: the path indexed with that hash, if its
+  // bytes still have it.
+  std::string path;
+  std::string code = "file_missing";
+  std::string why = "no file with this hash in the watched folder";
+  for (auto& p : in.paths) {
+    auto h = hash_of(p);
+    if (h == in.job.file_hash) {
+      path = p;
+      break;
+    }
+    if (!h.empty()) {
+      code = "hash_changed";
+      why = "the file " + p + " changed since it was indexed";
+    } else {
+      why = "the file " + p + " is no longer readable: " + std::strerror(errno);
+    }
+  }
+  if (path.empty())
+    return finish(code, why);
+
+  net::upload_spec spec;
+  spec.url = in.options.url;
+  spec.ca_file = in.options.ca_file;
+  spec.token = in.options.token;
+  spec.request_id = in.job.request_id;
+  spec.file_hash = in.job.file_hash;
+  spec.file_path = path;
+  spec.filename = in.job.filename;
+  spec.idle_timeout = in.options.idle_timeout;
+  spec.cancel = in.cancel.get();
+  spec.user_agent = "siberius-daemon/" SIBERIUS_VERSION;
+  auto me = in.uploader;
+  auto rid = in.job.request_id;
+  spec.on_progress = [me, rid](std::uint64_t sent, std::uint64_t total) {
+    caf::anon_send(me, atom::upload_progress_v, rid, sent, total);
+  };
+  auto pause = in.options.retry_pause;
+  std::string last;
+  for (int attempt = 1; attempt <= in.options.attempts; ++attempt) {
+    auto out = net::upload_file(spec);
+    switch (out.result) {
+      case net::upload_result::stored: return finish("stored", "");
+      case net::upload_result::cancelled: return finish("cancelled", "");
+      case net::upload_result::file_error: return finish("file_missing", out.error);
+      case net::upload_result::rejected:
+        if (!out.retryable)
+          return finish("rejected", out.error);
+        break;
+      case net::upload_result::failed:
+        if (!out.retryable)
+          return finish("upload_failed", out.error);
+        break;
+    }
+    last = out.error;
+    log_event(log_level::warn, "upload:attempt:failed",
+              {{"requestId", rid}, {"attempt", attempt}, {"error", out.error}, {"bytesSent", out.bytes_sent}});
+    if (attempt == in.options.attempts)
+      break;
+    auto wait = out.retry_after.count() > 0 ? std::chrono::duration_cast<std::chrono::milliseconds>(out.retry_after)
+                                            : pause;
+    if (!pause_unless_cancelled(wait, *in.cancel))
+      return finish("cancelled", "");
+    pause *= 2;
+  }
+  finish("upload_failed", "gave up after " + std::to_string(in.options.attempts) + " attempts: " + last);
+}
+
+} // namespace
+
+std::variant<upload_job, std::string> parse_upload_request(const json& p) {
+  if (!p.is_object())
+    return std::string("expected {requestId, fileHash, filename, priority}");
+  upload_job j;
+  auto rid = p.value("requestId", json());
+  auto hash = p.value("fileHash", json());
+  auto name = p.value("filename", json());
+  auto priority = p.value("priority", json("normal"));
+  if (!rid.is_string() || rid.get<std::string>().empty() || rid.get<std::string>().size() > 128)
+    return std::string("requestId: expected 1 to 128 characters");
+  if (!hash.is_string() || !hex64(hash.get<std::string>()))
+    return std::string("fileHash: expected 64 lowercase hex digits");
+  if (!name.is_string() || name.get<std::string>().empty() || name.get<std::string>().size() > 255)
+    return std::string("filename: expected 1 to 255 characters");
+  if (!priority.is_string() || (priority != "normal" && priority != "high"))
+    return std::string("priority: expected normal or high");
+  j.request_id = rid.get<std::string>();
+  j.file_hash = hash.get<std::string>();
+  j.filename = name.get<std::string>();
+  j.high = priority == "high";
+  return j;
+}
+
+void uploader_state::on_request(const json& payload) {
+  auto parsed = parse_upload_request(payload);
+  if (auto err = std::get_if<std::string>(&parsed)) {
+    log_event(log_level::warn, "upload:request:invalid", {{"error", *err}});
+    return;
+  }
+  auto job = std::get<upload_job>(parsed);
+  if (auto i = jobs.find(job.request_id); i != jobs.end()) {
+    // Asked again: the server saw nothing arrive. Start over.
+    if (i->second.running) {
+      i->second.restart = true;
+      i->second.cancel->store(true);
+    }
+    return;
+  }
+  if (waiting.size() >= options.max_waiting) {
+    log_event(log_level::warn, "upload:request:refused", {{"requestId", job.request_id}, {"reason", "queue full"}});
+    self->send(link, atom::upload_report_v, false,
+               json{{"code", "busy"}, {"message", "too many uploads waiting in the daemon"},
+                    {"requestId", job.request_id}, {"fileHash", job.file_hash}});
+    return;
+  }
+  entry e;
+  e.job = job;
+  e.ticket = next_ticket++;
+  e.cancel = std::make_shared<std::atomic<bool>>(false);
+  waiting.emplace(job.high ? -1 : 0, e.ticket, job.request_id);
+  log_event(log_level::info, "upload:request",
+            {{"requestId", job.request_id}, {"fileHash", job.file_hash}, {"priority", job.high ? "high" : "normal"}});
+  jobs.emplace(job.request_id, std::move(e));
+  start_next();
+}
+
+void uploader_state::on_cancel(const std::string& request_id) {
+  auto i = jobs.find(request_id);
+  if (i == jobs.end())
+    return;
+  log_event(log_level::info, "upload:cancelled", {{"requestId", request_id}});
+  if (i->second.running) {
+    i->second.restart = false;
+    i->second.cancel->store(true); // the worker reports back, then it is forgotten
+    return;
+  }
+  waiting.erase({i->second.job.high ? -1 : 0, i->second.ticket, request_id});
+  jobs.erase(i);
+}
+
+void uploader_state::start_next() {
+  while (running < options.max_parallel && !waiting.empty()) {
+    auto rid = std::get<2>(*waiting.begin());
+    waiting.erase(waiting.begin());
+    auto& e = jobs.at(rid);
+    e.running = true;
+    ++running;
+    self->request(index, std::chrono::seconds(30), atom::locate_v, e.job.file_hash)
+      .then([this, rid](const std::vector<std::string>& paths) {
+              if (auto i = jobs.find(rid); i != jobs.end())
+                run(i->second, paths);
+            },
+            [this, rid](const caf::error&) {
+              if (jobs.count(rid) > 0)
+                run(jobs.at(rid), {});
+            });
+  }
+}
+
+void uploader_state::run(entry& e, std::vector<std::string> paths) {
+  worker_input in{e.job, std::move(paths), options, e.cancel, caf::actor_cast<caf::actor>(self)};
+  self->spawn<caf::detached>([in](caf::event_based_actor* worker) {
+    run_upload(in);
+    worker->quit();
+  });
+}
+
+void uploader_state::on_finished(const std::string& request_id, const std::string& code, const std::string& message) {
+  auto i = jobs.find(request_id);
+  if (i == jobs.end())
+    return;
+  auto& e = i->second;
+  --running;
+  e.running = false;
+  if (code == "stored") {
+    ++stored;
+    log_event(log_level::info, "upload:stored", {{"requestId", request_id}, {"bytes", e.total}});
+    self->send(link, atom::upload_report_v, true, json());
+  } else if (code == "cancelled" && e.restart) {
+    // Asked again while it ran: once more from the start, first in line.
+    e.restart = false;
+    e.cancel = std::make_shared<std::atomic<bool>>(false);
+    e.ticket = -1 - next_ticket++;
+    e.sent = 0;
+    waiting.emplace(e.job.high ? -1 : 0, e.ticket, request_id);
+    return start_next();
+  } else if (code != "cancelled") {
+    ++failed;
+    log_event(log_level::warn, "upload:failed", {{"requestId", request_id}, {"code", code}, {"error", message}});
+    // A rejection the server made itself needs no report; anything else it
+    // hears as the answer to its request.
+    if (code != "rejected")
+      self->send(link, atom::upload_report_v, false,
+                 json{{"code", code}, {"message", message}, {"requestId", request_id},
+                      {"fileHash", e.job.file_hash}, {"filename", e.job.filename}});
+    else
+      self->send(link, atom::upload_report_v, false, json());
+  }
+  jobs.erase(i);
+  start_next();
+}
+
+caf::behavior uploader(caf::stateful_actor<uploader_state>* self, caf::actor link, caf::actor index,
+                       uploader_options options) {
+  auto& st = self->state;
+  st.self = self;
+  st.link = std::move(link);
+  st.index = std::move(index);
+  st.options = std::move(options);
+  // Stopping: every worker stops at its next chunk.
+  self->set_exit_handler([self](caf::exit_msg& msg) {
+    for (auto& [_, e] : self->state.jobs)
+      e.cancel->store(true);
+    self->quit(msg.reason);
+  });
+  return {
+    [self](atom::upload_request, const nlohmann::json& payload) { self->state.on_request(payload); },
+    [self](atom::cancel_upload, const std::string& request_id) { self->state.on_cancel(request_id); },
+    [self](atom::upload_progress, const std::string& request_id, std::uint64_t sent, std::uint64_t total) {
+      if (auto i = self->state.jobs.find(request_id); i != self->state.jobs.end()) {
+        i->second.sent = sent;
+        i->second.total = total;
+        log_event(log_level::debug, "upload:progress",
+                  {{"requestId", request_id}, {"bytes", sent}, {"totalBytes", total},
+                   {"percent", total > 0 ? sent * 100 / total : 0}});
+      }
+    },
+    [self](atom::upload_finished, const std::string& request_id, const std::string& code, const std::string& message) {
+      self->state.on_finished(request_id, code, message);
+    },
+  };
+}
+
+} // namespace siberius::daemon
