@@ -12,6 +12,7 @@ import { io } from 'socket.io-client';
 const here = dirname(fileURLToPath(import.meta.url));
 export const sourceDir = process.env.SIBERIUS_SOURCE_DIR ?? join(here, '..', '..');
 export const serverBinary = process.env.SIBERIUS_SERVER ?? join(sourceDir, 'build', 'actors', 'siberius-server');
+export const daemonBinary = process.env.SIBERIUS_DAEMON ?? join(sourceDir, 'build', 'daemon', 'siberius-daemon');
 
 export function psql(conninfo, sql) {
   return execFileSync('psql', [conninfo, '-v', 'ON_ERROR_STOP=1', '-qAtc', sql], { encoding: 'utf8' }).trim();
@@ -86,6 +87,32 @@ export async function startServer({ db, port = 0, args = [], dir = mkdtempSync(j
       await exited;
     },
     cleanup() { rmSync(dir, { recursive: true, force: true }); },
+  };
+}
+
+/** Starts the real siberius-daemon on `folder`, connected to `url` (the
+ *  server's, or a proxy in front of it) with the server's demo daemon token. */
+export function startDaemon(server, { folder, url = server.url, env = {} }) {
+  const proc = spawn(daemonBinary, ['--config', '/dev/null'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: {
+      PATH: '/usr/bin:/bin', SERVER_URL: url, DAEMON_TOKEN: server.creds.daemonToken,
+      CLIENT_ID: server.creds.clientId, PDF_DIRECTORY: folder, STABLE_MS: '200', SETTLE_MS: '2500',
+      RECONNECT_BASE_MS: '200', SYNC_DEBOUNCE_MS: '300', PARSE_WORKERS: '2', LOG_LEVEL: 'debug', ...env,
+    },
+  });
+  const logs = [];
+  createInterface({ input: proc.stderr }).on('line', (line) => {
+    try { logs.push(JSON.parse(line)); } catch { logs.push({ event: 'raw', line }); }
+  });
+  return {
+    proc, logs,
+    async stop() {
+      if (proc.exitCode !== null || proc.signalCode !== null) return;
+      const exited = new Promise((r) => proc.once('exit', r));
+      proc.kill('SIGTERM');
+      await exited;
+    },
   };
 }
 
