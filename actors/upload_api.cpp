@@ -5,6 +5,10 @@
 
 #include <atomic>
 #include <cctype>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
 #include <ctime>
 #include <filesystem>
 #include <random>
@@ -51,6 +55,87 @@ std::string random_suffix() {
   return buf;
 }
 
+/// SHA-256 on a thread of its own, so hashing overlaps receiving and writing
+/// instead of following it on the I/O thread. Bytes are copied into blocks;
+/// at most `max_blocks` wait, so memory stays bounded whatever the file's size
+/// (a writer ahead of the hasher waits for it: hashing is the slower side).
+class background_sha256 {
+public:
+  background_sha256() : thread_([this] { run(); }) { block_.reserve(block_bytes); }
+
+  ~background_sha256() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      closed_ = true;
+      abandoned_ = true; // an upload that failed: the rest is not needed
+    }
+    has_data_.notify_one();
+    thread_.join();
+  }
+
+  void update(const char* p, std::size_t n) {
+    block_.insert(block_.end(), p, p + n);
+    if (block_.size() >= block_bytes)
+      push();
+  }
+
+  /// The digest of everything given; call once.
+  std::string hex() {
+    push();
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      closed_ = true;
+    }
+    has_data_.notify_one();
+    thread_.join();
+    thread_ = std::thread([] {}); // the destructor joins something
+    return digest_.hex();
+  }
+
+private:
+  static constexpr std::size_t block_bytes = 256 * 1024;
+  static constexpr std::size_t max_blocks = 8;
+
+  void push() {
+    if (block_.empty())
+      return;
+    std::vector<char> next;
+    next.reserve(block_bytes);
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      has_room_.wait(lock, [this] { return queue_.size() < max_blocks; });
+      queue_.push_back(std::move(block_));
+    }
+    has_data_.notify_one();
+    block_ = std::move(next);
+  }
+
+  void run() {
+    for (;;) {
+      std::vector<char> b;
+      {
+        std::unique_lock<std::mutex> lock(mutex_);
+        has_data_.wait(lock, [this] { return !queue_.empty() || closed_; });
+        if (abandoned_ || queue_.empty())
+          return;
+        b = std::move(queue_.front());
+        queue_.pop_front();
+      }
+      has_room_.notify_one();
+      digest_.update(b.data(), b.size());
+    }
+  }
+
+  daemon::sha256_stream digest_;
+  std::vector<char> block_;
+  std::mutex mutex_;
+  std::condition_variable has_data_, has_room_;
+  std::deque<std::vector<char>> queue_;
+  bool closed_ = false;
+  bool abandoned_ = false;
+  std::thread thread_;
+};
+
 /// What one upload carries through its stages.
 struct upload_job {
   caf::actor_system* sys = nullptr;
@@ -65,6 +150,12 @@ struct upload_job {
   std::string temp_path;
   std::int64_t bytes = 0;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point received; // the last byte, hashed
+  std::chrono::steady_clock::time_point checked;  // siberius-pdf-reader's verdict
+
+  static long long ms(std::chrono::steady_clock::time_point a, std::chrono::steady_clock::time_point b) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(b - a).count();
+  }
 
   void remove_temp() {
     if (!temp_path.empty())
@@ -127,6 +218,7 @@ public:
       return job_->fail(respond, http::status::unprocessable_entity, "hash_mismatch",
                         "the file's SHA-256 is " + got + ", not X-File-Hash");
     handed_over_ = true;
+    job_->received = std::chrono::steady_clock::now();
     check_and_store(job_, std::move(respond));
   }
 
@@ -193,6 +285,7 @@ private:
                                     std::chrono::seconds(5), {"--check-only"});
       auto facts = reader.read(job->temp_path);
       reader.stop();
+      job->checked = std::chrono::steady_clock::now();
       if (facts.problem != daemon::pdf_problem::none && facts.problem != daemon::pdf_problem::no_text_layer) {
         job->fail(respond, http::status::unprocessable_entity, "not_a_pdf",
                   std::string("not a usable PDF: ") + (facts.reason.empty() ? to_string(facts.problem) : facts.reason));
@@ -227,7 +320,10 @@ private:
           [=](const std::string& expires_at) {
             log_event(log_level::info, "pdf:upload:stored",
                       {{"clientId", u.client_id}, {"requestId", u.request_id}, {"pdfId", u.pdf_id},
-                       {"bytes", u.bytes}, {"path", final_path}});
+                       {"bytes", u.bytes}, {"path", final_path},
+                       {"receiveMs", upload_job::ms(job->started, job->received)},
+                       {"checkMs", upload_job::ms(job->received, job->checked)},
+                       {"recordMs", upload_job::ms(job->checked, std::chrono::steady_clock::now())}});
             if (job->options.coordinator)
               self->send(job->options.coordinator, atom::upload_stored_v, u.pdf_id, u.request_id, expires_at, u.bytes);
             respond(json_response(job->header, http::status::ok,
@@ -248,7 +344,7 @@ private:
 
   std::shared_ptr<upload_job> job_;
   net::multipart_reader reader_;
-  daemon::sha256_stream digest_;
+  background_sha256 digest_;
   int fd_ = -1;
   std::size_t next_report_ = 0;
   bool in_file_ = false;
