@@ -1,6 +1,7 @@
 #include "actors/upload_transfer.hpp"
 
 #include <filesystem>
+#include <functional>
 #include <random>
 
 #include "actors/log.hpp"
@@ -46,6 +47,17 @@ struct upload_transfer_state {
   steady::time_point last_event{};
   steady::time_point started = steady::now();
   bool ended = false;
+  bool begun = false;               // transfer_begin answered
+  std::function<void()> after_begin; // an end that must not overtake the begin
+
+  /// Runs `f` once the row is marked uploading, so an early end is not
+  /// overwritten by a late begin (they may run on different connections).
+  void once_begun(std::function<void()> f) {
+    if (begun)
+      f();
+    else
+      after_begin = std::move(f);
+  }
 
   static inline const char* name = "upload_transfer";
 
@@ -117,12 +129,14 @@ struct upload_transfer_state {
       publish("pdf:failed", p);
       over();
     };
-    self->request(db, db_timeout, atom::transfer_end_v, info.pdf_id, info.client_id, info.request_id, how, reason)
-      .then([=](bool) { tell(); },
-            [=](const caf::error&) {
-              log_event(log_level::warn, "pdf:transfer:unrecorded", {{"pdfId", info.pdf_id}});
-              tell();
-            });
+    once_begun([=] {
+      self->request(db, db_timeout, atom::transfer_end_v, info.pdf_id, info.client_id, info.request_id, how, reason)
+        .then([=](bool) { tell(); },
+              [=](const caf::error&) {
+                log_event(log_level::warn, "pdf:transfer:unrecorded", {{"pdfId", info.pdf_id}});
+                tell();
+              });
+    });
   }
 
   void over() {
@@ -156,10 +170,20 @@ caf::behavior upload_transfer(caf::stateful_actor<upload_transfer_state>* self, 
   st.hub = std::move(hub);
   st.options = options;
   st.info = std::move(info);
+  auto begun = [self] {
+    auto& st = self->state;
+    st.begun = true;
+    if (st.after_begin) {
+      auto f = std::move(st.after_begin);
+      st.after_begin = nullptr;
+      f();
+    }
+  };
   self->request(st.db, db_timeout, atom::transfer_begin_v, st.info.pdf_id)
-    .then([](bool) {},
-          [self](const caf::error&) {
+    .then([=](bool) { begun(); },
+          [=](const caf::error&) {
             log_event(log_level::warn, "pdf:transfer:unrecorded", {{"pdfId", self->state.info.pdf_id}});
+            begun();
           });
   return {
     [=](atom::start_upload, const caf::actor& session) {
@@ -207,8 +231,14 @@ upload_coordinator_state::upload_coordinator_state() : rate(100, std::chrono::se
 }
 
 caf::result<request_answer> upload_coordinator_state::on_request(std::int64_t pdf_id, bool high, const std::string&) {
-  if (auto i = transfers.find(pdf_id); i != transfers.end())
+  if (auto i = transfers.find(pdf_id); i != transfers.end()) {
+    if (i->second.cancelling)
+      return request_answer{409,
+                            {{"error", "the previous request for this PDF is being cancelled; ask again in a moment"},
+                             {"code", "cancelling"}},
+                            1};
     return join(i->second, high);
+  }
   auto promise = self->make_response_promise<request_answer>();
   auto& lookup = lookups[pdf_id];
   lookup.promises.push_back(promise);
@@ -302,7 +332,10 @@ request_answer upload_coordinator_state::cancel(std::int64_t pdf_id, const std::
   auto i = transfers.find(pdf_id);
   if (i == transfers.end())
     return {404, {{"error", "no transfer of PDF " + std::to_string(pdf_id) + " is under way"}, {"code", "not_found"}}};
-  self->send(i->second.transfer, atom::cancel_upload_v, who);
+  if (!i->second.cancelling) {
+    i->second.cancelling = true;
+    self->send(i->second.transfer, atom::cancel_upload_v, who);
+  }
   return {200, {{"cancelled", true}, {"pdfId", pdf_id}, {"requestId", i->second.info.request_id}}};
 }
 

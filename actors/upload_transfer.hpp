@@ -59,6 +59,7 @@ struct upload_coordinator_state {
     std::string state;      // daemon_offline | queued | requested | uploading
     std::int64_t bytes = 0; // received so far
     int requesters = 1;
+    bool cancelling = false; // cancel sent; the transfer is ending
   };
   struct pending_lookup {
     std::vector<caf::typed_response_promise<request_answer>> promises;

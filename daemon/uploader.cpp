@@ -219,7 +219,9 @@ void uploader_state::start_next() {
     auto& e = jobs.at(rid);
     e.running = true;
     ++running;
-    self->request(index, std::chrono::seconds(30), atom::locate_v, e.job.file_hash)
+    // No time limit: the index answers once its first scan is complete, and
+    // a guess before that would mark a present file missing.
+    self->request(index, caf::infinite, atom::locate_v, e.job.file_hash)
       .then([this, rid](const std::vector<std::string>& paths) {
               if (auto i = jobs.find(rid); i != jobs.end())
                 run(i->second, paths);
@@ -261,14 +263,11 @@ void uploader_state::on_finished(const std::string& request_id, const std::strin
   } else if (code != "cancelled") {
     ++failed;
     log_event(log_level::warn, "upload:failed", {{"requestId", request_id}, {"code", code}, {"error", message}});
-    // A rejection the server made itself needs no report; anything else it
-    // hears as the answer to its request.
-    if (code != "rejected")
-      self->send(link, atom::upload_report_v, false,
-                 json{{"code", code}, {"message", message}, {"requestId", request_id},
-                      {"fileHash", e.job.file_hash}, {"filename", e.job.filename}});
-    else
-      self->send(link, atom::upload_report_v, false, json());
+    // The server hears every failure as the answer to its request (one it
+    // rejected itself and already ended is ignored there).
+    self->send(link, atom::upload_report_v, false,
+               json{{"code", code == "rejected" ? std::string("upload_rejected") : code}, {"message", message},
+                    {"requestId", request_id}, {"fileHash", e.job.file_hash}, {"filename", e.job.filename}});
   }
   jobs.erase(i);
   start_next();
