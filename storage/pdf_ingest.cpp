@@ -40,7 +40,10 @@ upsert AS (
     client_id = EXCLUDED.client_id, tipo = EXCLUDED.tipo, numero = EXCLUDED.numero,
     cliente = EXCLUDED.cliente, data_evento = EXCLUDED.data_evento,
     valor_total = EXCLUDED.valor_total, metadata = EXCLUDED.metadata,
-    expires_at = EXCLUDED.expires_at, indexed_at = EXCLUDED.indexed_at,
+    -- A cached copy of an undated document keeps the expiry it got when cached.
+    expires_at = CASE WHEN p.status = 'cached' THEN coalesce(EXCLUDED.expires_at, p.expires_at)
+                      ELSE EXCLUDED.expires_at END,
+    indexed_at = EXCLUDED.indexed_at,
     status = CASE WHEN p.status = 'missing' THEN 'available_local' ELSE p.status END,
     updated_at = now()
   WHERE NOT (p.local_present

@@ -170,6 +170,26 @@ CAF_TEST(a document without a date never expires and retention is configurable) 
   CAF_CHECK_EQUAL(column("siberius_iso_utc(expires_at)", 2), "2024-03-03T00:00:00Z");
 }
 
+CAF_TEST(a cached undated copy keeps its expiry when the document is indexed again) {
+  auto undated = make_doc(1);
+  undated.data_evento.reset();
+  ingest({undated});
+  auto id = std::stoll(column("id", 1));
+  stored_upload u;
+  u.pdf_id = id;
+  u.client_id = "office";
+  u.request_id = "req-1";
+  u.file_path = "/cache/2026/01/x.pdf";
+  u.bytes = 1001;
+  auto expires = store.record_upload(u);
+  CAF_CHECK_EQUAL(column("siberius_iso_utc(expires_at)", 1), expires);
+  undated.file_path = "C:\\Docs\\moved\\ORC-1.pdf"; // moved: the row is rewritten
+  auto r = ingest({undated});
+  CAF_CHECK(r[0].status == ingest_status::updated);
+  CAF_CHECK_EQUAL(column("status", 1), "cached");
+  CAF_CHECK_EQUAL(column("siberius_iso_utc(expires_at)", 1), expires);
+}
+
 CAF_TEST(one unfit document fails alone) {
   auto bad = make_doc(2);
   bad.file_hash = "not-a-hash";
