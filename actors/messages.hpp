@@ -13,6 +13,7 @@
 #include <caf/all.hpp>
 #include <nlohmann/json.hpp>
 
+#include "daemon/pdf_metadata.hpp"
 #include "net/server.hpp"
 #include "storage/metadata_store.hpp"
 
@@ -114,6 +115,10 @@ CAF_BEGIN_TYPE_ID_BLOCK(siberius, caf::first_custom_type_id)
   // -> std::vector<expired_copy>.
   CAF_ADD_ATOM(siberius, siberius::atom, sweep, "sweep")
   CAF_ADD_ATOM(siberius, siberius::atom, expire_due, "expiredue")
+  // upload endpoint -> pdf_parse_job: (check_pdf, path) -> daemon::pdf_facts;
+  // pdf_parse_job -> itself: (reader_idle, generation) end the idle reader process.
+  CAF_ADD_ATOM(siberius, siberius::atom, check_pdf, "checkpdf")
+  CAF_ADD_ATOM(siberius, siberius::atom, reader_idle, "readeridle")
 
 CAF_END_TYPE_ID_BLOCK(siberius)
 
@@ -156,6 +161,7 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::optional<siberius::storage::upload_target>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::optional<siberius::storage::download_target>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(siberius::actors::json_reply)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(siberius::actors::request_answer)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(siberius::daemon::pdf_facts)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::optional<siberius::storage::request_target>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(siberius::storage::atendimento_pdf)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(siberius::storage::transfer_end)

@@ -24,6 +24,7 @@
 #include "actors/http_api.hpp"
 #include "actors/log.hpp"
 #include "actors/messages.hpp"
+#include "actors/pdf_parse_job.hpp"
 #include "actors/socketio_front.hpp"
 #include "actors/upload_api.hpp"
 #include "actors/upload_transfer.hpp"
@@ -242,6 +243,11 @@ int main(int argc, char** argv) {
   uploads.max_file_bytes = cfg.max_upload_mb * 1024 * 1024;
   uploads.pdf_reader = cfg.pdf_reader;
   uploads.coordinator = uploads_actor;
+  actors::pdf_check_options check_opts;
+  check_opts.reader_exe = cfg.pdf_reader;
+  check_opts.time_limit = uploads.check_time_limit;
+  auto checker = actors::spawn_pdf_check_pool(sys, check_opts, 2);
+  uploads.checker = checker;
   front.add_streaming_route("/api/daemon/upload", uploads.max_file_bytes + actors::upload_envelope_bytes,
                             actors::make_upload_handler(sys, db, uploads));
   try {
@@ -249,7 +255,7 @@ int main(int argc, char** argv) {
   } catch (const std::exception& e) {
     actors::log_event(actors::log_level::error, "server:listen:failed",
                       {{"host", cfg.host}, {"port", cfg.port}, {"reason", e.what()}});
-    for (auto& a : {registry, uploads_actor, janitor, hub, db})
+    for (auto& a : {registry, uploads_actor, janitor, checker, hub, db})
       caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
     return 1;
   }
@@ -259,7 +265,7 @@ int main(int argc, char** argv) {
   } catch (const std::exception& e) {
     actors::log_event(actors::log_level::error, "server:credentials:failed", {{"reason", e.what()}});
     front.stop();
-    for (auto& a : {registry, uploads_actor, janitor, hub, db})
+    for (auto& a : {registry, uploads_actor, janitor, checker, hub, db})
       caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
     return 1;
   }
@@ -300,7 +306,7 @@ int main(int argc, char** argv) {
   ioc.run();
   for (auto& t : threads)
     t.join();
-  for (auto& a : {registry, uploads_actor, janitor, hub, db})
+  for (auto& a : {registry, uploads_actor, janitor, checker, hub, db})
     caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
   try {
     storage::metadata_store(store_opts).reset_online_daemons();

@@ -16,7 +16,7 @@
 #include "actors/http_api.hpp"
 #include "actors/log.hpp"
 #include "actors/messages.hpp"
-#include "daemon/reader_process.hpp"
+#include "daemon/pdf_metadata.hpp"
 #include "daemon/sha256_stream.hpp"
 #include "net/multipart.hpp"
 
@@ -276,70 +276,73 @@ private:
     }
   }
 
-  /// Off the I/O thread: poppler's verdict, then the rename and the record.
+  /// Off the I/O thread: poppler's verdict (a pdf_parse_job), then the
+  /// rename and the record.
   static void check_and_store(std::shared_ptr<upload_job> job, net::http_responder respond) {
-    job->sys->spawn<caf::detached>([job, respond](caf::event_based_actor* self) -> caf::behavior {
+    job->sys->spawn([job, respond](caf::event_based_actor* self) {
       // The hash was computed as the bytes arrived: the reader only checks
       // that poppler opens the file, without reading it all again.
-      daemon::reader_process reader(job->options.pdf_reader, job->options.check_time_limit,
-                                    std::chrono::seconds(5), {"--check-only"});
-      auto facts = reader.read(job->temp_path);
-      reader.stop();
-      job->checked = std::chrono::steady_clock::now();
-      if (facts.problem != daemon::pdf_problem::none && facts.problem != daemon::pdf_problem::no_text_layer) {
-        job->fail(respond, http::status::unprocessable_entity, "not_a_pdf",
-                  std::string("not a usable PDF: ") + (facts.reason.empty() ? to_string(facts.problem) : facts.reason));
-        self->quit();
-        return {};
-      }
-      std::time_t now = std::time(nullptr);
-      std::tm utc{};
-      gmtime_r(&now, &utc);
-      char month[16];
-      std::strftime(month, sizeof month, "%Y/%m", &utc);
-      auto dir = fs::path(job->options.storage_dir) / month;
-      std::error_code ec;
-      fs::create_directories(dir, ec);
-      auto final_path = (dir / (job->file_hash + "_" + safe_file_name(job->filename))).string();
-      if (ec || std::rename(job->temp_path.c_str(), final_path.c_str()) != 0) {
-        job->fail(respond, http::status::service_unavailable, "storage_unavailable",
-                  "cannot move the upload into the cache: " + (ec ? ec.message() : std::string(std::strerror(errno))));
-        self->quit();
-        return {};
-      }
-      job->temp_path.clear();
-      storage::stored_upload u;
-      u.pdf_id = job->target.pdf_id;
-      u.client_id = job->daemon.client_id;
-      u.request_id = job->request_id;
-      u.file_path = final_path;
-      u.bytes = job->bytes;
-      u.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - job->started).count();
-      self->request(job->db, db_timeout, atom::upload_done_v, u)
+      self->request(job->options.checker, job->options.check_time_limit + std::chrono::seconds(10),
+                    atom::check_pdf_v, job->temp_path)
         .then(
-          [=](const std::string& expires_at) {
-            log_event(log_level::info, "pdf:upload:stored",
-                      {{"clientId", u.client_id}, {"requestId", u.request_id}, {"pdfId", u.pdf_id},
-                       {"bytes", u.bytes}, {"path", final_path},
-                       {"receiveMs", upload_job::ms(job->started, job->received)},
-                       {"checkMs", upload_job::ms(job->received, job->checked)},
-                       {"recordMs", upload_job::ms(job->checked, std::chrono::steady_clock::now())}});
-            if (job->options.coordinator)
-              self->send(job->options.coordinator, atom::upload_stored_v, u.pdf_id, u.request_id, expires_at, u.bytes);
-            respond(json_response(job->header, http::status::ok,
-                          {{"ok", true}, {"pdfId", u.pdf_id}, {"fileHash", job->file_hash}, {"bytes", u.bytes},
-                           {"status", "cached"}, {"cachedUntil", expires_at}}));
-            self->quit();
+          [=](const daemon::pdf_facts& facts) {
+            job->checked = std::chrono::steady_clock::now();
+            if (facts.problem != daemon::pdf_problem::none && facts.problem != daemon::pdf_problem::no_text_layer)
+              return job->fail(respond, http::status::unprocessable_entity, "not_a_pdf",
+                               std::string("not a usable PDF: ") +
+                                   (facts.reason.empty() ? to_string(facts.problem) : facts.reason));
+            store(self, job, respond);
           },
           [=](const caf::error&) {
-            // Not recorded: the copy must not stay either.
-            ::unlink(final_path.c_str());
-            job->fail(respond, http::status::service_unavailable, "database_unavailable",
-                      "database unavailable, retry later");
-            self->quit();
+            job->fail(respond, http::status::service_unavailable, "check_unavailable",
+                      "the PDF could not be checked in time, retry later");
           });
-      return {[](caf::unit_t) {}};
     });
+  }
+
+  static void store(caf::event_based_actor* self, std::shared_ptr<upload_job> job, net::http_responder respond) {
+    std::time_t now = std::time(nullptr);
+    std::tm utc{};
+    gmtime_r(&now, &utc);
+    char month[16];
+    std::strftime(month, sizeof month, "%Y/%m", &utc);
+    auto dir = fs::path(job->options.storage_dir) / month;
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    auto final_path = (dir / (job->file_hash + "_" + safe_file_name(job->filename))).string();
+    if (ec || std::rename(job->temp_path.c_str(), final_path.c_str()) != 0)
+      return job->fail(respond, http::status::service_unavailable, "storage_unavailable",
+                       "cannot move the upload into the cache: " +
+                           (ec ? ec.message() : std::string(std::strerror(errno))));
+    job->temp_path.clear();
+    storage::stored_upload u;
+    u.pdf_id = job->target.pdf_id;
+    u.client_id = job->daemon.client_id;
+    u.request_id = job->request_id;
+    u.file_path = final_path;
+    u.bytes = job->bytes;
+    u.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - job->started).count();
+    self->request(job->db, db_timeout, atom::upload_done_v, u)
+      .then(
+        [=](const std::string& expires_at) {
+          log_event(log_level::info, "pdf:upload:stored",
+                    {{"clientId", u.client_id}, {"requestId", u.request_id}, {"pdfId", u.pdf_id},
+                     {"bytes", u.bytes}, {"path", final_path},
+                     {"receiveMs", upload_job::ms(job->started, job->received)},
+                     {"checkMs", upload_job::ms(job->received, job->checked)},
+                     {"recordMs", upload_job::ms(job->checked, std::chrono::steady_clock::now())}});
+          if (job->options.coordinator)
+            self->send(job->options.coordinator, atom::upload_stored_v, u.pdf_id, u.request_id, expires_at, u.bytes);
+          respond(json_response(job->header, http::status::ok,
+                                {{"ok", true}, {"pdfId", u.pdf_id}, {"fileHash", job->file_hash},
+                                 {"bytes", u.bytes}, {"status", "cached"}, {"cachedUntil", expires_at}}));
+        },
+        [=](const caf::error&) {
+          // Not recorded: the copy must not stay either.
+          ::unlink(final_path.c_str());
+          job->fail(respond, http::status::service_unavailable, "database_unavailable",
+                    "database unavailable, retry later");
+        });
   }
 
   std::shared_ptr<upload_job> job_;

@@ -21,6 +21,8 @@ struct upload_options {
   std::size_t max_file_bytes = 50u * 1024 * 1024;   // the PDF itself
   std::string pdf_reader;                           // siberius-pdf-reader
   std::chrono::milliseconds check_time_limit{20000};
+  /// pdf_parse_job pool: checks each upload with poppler.
+  caf::actor checker;
   /// upload_coordinator: hears progress, the stored file, and rejections.
   caf::actor coordinator;
   /// Progress is reported every this many bytes.

@@ -103,6 +103,13 @@ struct upload_transfer_state {
     if (ended)
       return;
     ended = true;
+    if (last_percent < 100) { // progress reports are sampled: the last one may be short of the end
+      auto done = base();
+      done["percent"] = 100;
+      done["bytes"] = stored_bytes;
+      done["totalBytes"] = info.file_size;
+      publish("pdf:upload_progress", std::move(done));
+    }
     auto p = base();
     p["pdfUrl"] = pdf_download_url(info.pdf_id);
     p["expiresAt"] = expires_at;
