@@ -190,6 +190,8 @@ void http_session::begin_stream(std::shared_ptr<body_sink> sink) {
   stream_parser_.emplace(std::move(*parser_));
   parser_.reset();
   stream_parser_->body_limit(stream_route_->max_body);
+  if (auto length = stream_parser_->content_length(); length && !stream_parser_->chunked())
+    raw_left_ = *length;
   chunk_.resize(64 * 1024);
   // Beast reads as much as the buffer has room for (at least 512 bytes): a
   // buffer sized for headers would read a large body in crumbs.
@@ -207,6 +209,26 @@ void http_session::begin_stream(std::shared_ptr<body_sink> sink) {
 }
 
 void http_session::read_chunk() {
+  if (raw_left_) {
+    if (*raw_left_ == 0)
+      return finish_stream(true);
+    // Body bytes that came with the header are in buffer_: those first.
+    if (buffer_.size() > 0) {
+      auto n = static_cast<std::size_t>(std::min<std::uint64_t>(buffer_.size(), *raw_left_));
+      bool more = sink_->write(static_cast<const char*>(buffer_.data().data()), n);
+      buffer_.consume(n);
+      *raw_left_ -= n;
+      if (!more)
+        return finish_stream(false);
+      return read_chunk();
+    }
+    // Never past the body: what follows belongs to the next request.
+    auto want = static_cast<std::size_t>(std::min<std::uint64_t>(chunk_.size(), *raw_left_));
+    stream_.expires_after(state_->options().http_read_timeout);
+    stream_.async_read_some(asio::buffer(chunk_.data(), want),
+                            beast::bind_front_handler(&http_session::on_raw_chunk, shared_from_this()));
+    return;
+  }
   auto& body = stream_parser_->get().body();
   body.data = chunk_.data();
   body.size = chunk_.size();
@@ -241,7 +263,19 @@ void http_session::on_chunk(beast::error_code ec, std::size_t) {
   read_chunk();
 }
 
+void http_session::on_raw_chunk(beast::error_code ec, std::size_t n) {
+  if (n > 0) {
+    *raw_left_ -= n;
+    if (!sink_->write(chunk_.data(), n))
+      return finish_stream(false);
+  }
+  if (ec)
+    return finish_stream(false);
+  read_chunk();
+}
+
 void http_session::finish_stream(bool complete) {
+  raw_left_.reset();
   stream_.expires_never();
   auto sink = std::move(sink_);
   std::vector<char>().swap(chunk_);

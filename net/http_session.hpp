@@ -38,6 +38,7 @@ private:
   void send_file(file_response file, bool keep_alive, bool head_only);
   void write_file_piece();
   void end_file(bool ok);
+  void on_raw_chunk(boost::beast::error_code ec, std::size_t bytes);
   void on_request(http_request req);
   void upgrade(http_request req, bool bare_engine);
   void start_engine(std::string remote, bool bare_engine);
@@ -54,6 +55,9 @@ private:
   std::shared_ptr<const server_state::streaming_route> stream_route_;
   std::shared_ptr<body_sink> sink_;
   std::vector<char> chunk_;
+  // Bytes of a Content-Length body still to come: such a body is read
+  // straight into chunk_, without the parser's extra copy.
+  std::optional<std::uint64_t> raw_left_;
   bool stream_keep_alive_ = false;
   // A file being sent: its descriptor, what is left, and the piece in flight.
   struct file_send {

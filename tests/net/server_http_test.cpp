@@ -237,6 +237,43 @@ CAF_TEST(a streaming route takes a body larger than max_http_body in pieces) {
   CAF_CHECK_EQUAL(echoed.at("target"), "/upload");
 }
 
+CAF_TEST(a streamed body ends at its length and the next request on the connection is served) {
+  start();
+  install_echo_handler(*srv);
+  streaming_probe probe;
+  probe.install(*srv, 4 << 20);
+  std::string first(200000, '\0'), second = "second body";
+  for (std::size_t i = 0; i < first.size(); ++i)
+    first[i] = static_cast<char>(i * 13 + i / 1000);
+  // Three requests in one write: the server must stop each body at its
+  // Content-Length and keep the rest for the requests that follow.
+  auto post = [](const std::string& body) {
+    return "POST /upload HTTP/1.1\r\nHost: a\r\nX-Key: yes\r\nContent-Length: " + std::to_string(body.size()) +
+           "\r\n\r\n" + body;
+  };
+  boost::asio::io_context ioc;
+  boost::asio::ip::tcp::socket socket(ioc);
+  socket.connect({boost::asio::ip::make_address("127.0.0.1"), port()});
+  boost::asio::write(socket, boost::asio::buffer(post(first) + post(second) + get_request("/after")));
+  boost::beast::flat_buffer buffer;
+  std::vector<nlohmann::json> answers;
+  for (int i = 0; i < 3; ++i) {
+    boost::beast::http::response<boost::beast::http::string_body> res;
+    bool ok = false;
+    boost::beast::http::async_read(socket, buffer, res, [&](boost::system::error_code ec, std::size_t) { ok = !ec; });
+    ioc.restart();
+    ioc.run_for(patience);
+    CAF_REQUIRE(ok);
+    CAF_CHECK_EQUAL(res.result_int(), 200);
+    answers.push_back(nlohmann::json::parse(res.body()));
+  }
+  CAF_CHECK_EQUAL(answers[0].at("bytes"), first.size());
+  CAF_CHECK_EQUAL(answers[0].at("sum"), checksum(first));
+  CAF_CHECK_EQUAL(answers[1].at("bytes"), second.size());
+  CAF_CHECK_EQUAL(answers[1].at("sum"), checksum(second));
+  CAF_CHECK_EQUAL(answers[2].at("target"), "/after");
+}
+
 CAF_TEST(a streaming route refuses before reading the body) {
   start();
   streaming_probe probe;
