@@ -242,7 +242,7 @@ CAF_TEST(a streamed body ends at its length and the next request on the connecti
   install_echo_handler(*srv);
   streaming_probe probe;
   probe.install(*srv, 4 << 20);
-  std::string first(200000, '\0'), second = "second body";
+  std::string first(600000, '\0'), second = "second body";
   for (std::size_t i = 0; i < first.size(); ++i)
     first[i] = static_cast<char>(i * 13 + i / 1000);
   // Three requests in one write: the server must stop each body at its
