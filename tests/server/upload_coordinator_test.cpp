@@ -1,0 +1,259 @@
+#define CAF_SUITE upload_coordinator
+#define FAIL CAF_FAIL
+#include "caf/test/dsl.hpp"
+
+#include "actors/messages.hpp"
+#include "actors/upload_transfer.hpp"
+
+using namespace siberius;
+using json = nlohmann::json;
+using actors::request_answer;
+
+namespace {
+
+/// The database as the coordinator and its transfers see it: PDFs 1-100 are
+/// indexed by the daemon "office", not cached.
+struct db_log_state {
+  std::vector<std::int64_t> begun;
+  std::vector<std::pair<std::int64_t, storage::transfer_end>> ended;
+};
+
+caf::behavior db_log(caf::stateful_actor<db_log_state>* self) {
+  return {
+    [=](atom::request_target, std::int64_t id) -> std::optional<storage::request_target> {
+      if (id > 100)
+        return std::nullopt;
+      storage::request_target t;
+      t.pdf_id = id;
+      t.client_id = "office";
+      t.file_hash = std::string(64, 'a');
+      t.filename = "os_" + std::to_string(id) + ".pdf";
+      t.status = "available_local";
+      t.file_size = 1000;
+      return t;
+    },
+    [=](atom::transfer_begin, std::int64_t id) {
+      self->state.begun.push_back(id);
+      return true;
+    },
+    [=](atom::transfer_end, std::int64_t id, const std::string&, const std::string&, storage::transfer_end how,
+        const std::string&) {
+      self->state.ended.emplace_back(id, how);
+      return true;
+    },
+  };
+}
+
+struct hub_log_state {
+  std::vector<std::pair<std::string, json>> events;
+};
+
+caf::behavior hub_log(caf::stateful_actor<hub_log_state>* self) {
+  return {[=](atom::publish, const std::string& event, const json& payload, std::int64_t) {
+    self->state.events.emplace_back(event, payload);
+  }};
+}
+
+/// What a daemon_session would emit to its daemon.
+struct session_log_state {
+  std::vector<json> requests;
+  std::vector<json> cancels;
+};
+
+caf::behavior session_log(caf::stateful_actor<session_log_state>* self) {
+  return {
+    [=](atom::upload_request, const json& payload) { self->state.requests.push_back(payload); },
+    [=](atom::cancel_upload, const json& payload) { self->state.cancels.push_back(payload); },
+  };
+}
+
+struct fixture : test_coordinator_fixture<> {
+  /// Runs every pending message but fires no timer (the fixture's run() also
+  /// fires timers, which would count as stalls).
+  void drain() {
+    sched.run();
+  }
+
+  caf::actor db = sys.spawn(db_log);
+  caf::actor hub = sys.spawn(hub_log);
+  caf::actor session = sys.spawn(session_log);
+  caf::actor coordinator;
+
+  fixture() {
+    actors::transfer_options opts;
+    opts.stall_timeout = std::chrono::seconds(30);
+    opts.attempts = 3;
+    opts.rate_limit = 5;
+    coordinator = sys.spawn(actors::upload_coordinator, db, hub, opts);
+    drain();
+  }
+
+  ~fixture() {
+    self->send_exit(coordinator, caf::exit_reason::user_shutdown);
+    drain();
+  }
+
+  request_answer ask(std::int64_t id, bool high = false) {
+    self->send(coordinator, atom::request_pdf_v, id, high, std::string("admin"));
+    drain();
+    request_answer out;
+    self->receive([&](const request_answer& a) { out = a; });
+    return out;
+  }
+
+  void online(const caf::actor& s) {
+    self->send(coordinator, atom::daemon_up_v, std::string("office"), s);
+    drain();
+  }
+
+  std::vector<json>& asked(const caf::actor& s) {
+    return deref<caf::stateful_actor<session_log_state>>(s).state.requests;
+  }
+
+  std::vector<std::pair<std::string, json>>& published() {
+    return deref<caf::stateful_actor<hub_log_state>>(hub).state.events;
+  }
+
+  std::vector<std::string> asked_files(const caf::actor& s) {
+    std::vector<std::string> out;
+    for (auto& r : asked(s))
+      out.push_back(r.at("filename").get<std::string>());
+    return out;
+  }
+
+  void stored(std::int64_t id, const std::string& request_id) {
+    self->send(coordinator, atom::upload_stored_v, id, request_id, std::string("2026-12-20T00:00:00Z"),
+               std::int64_t{1000});
+    drain();
+  }
+};
+
+using names = std::vector<std::string>;
+
+} // namespace
+
+CAF_TEST_FIXTURE_SCOPE(upload_coordinator_tests, fixture)
+
+CAF_TEST(three uploads run per daemon and the rest follow with high priority first) {
+  online(session);
+  std::vector<std::string> ids;
+  for (std::int64_t id = 1; id <= 4; ++id)
+    ids.push_back(ask(id).body.at("requestId").get<std::string>());
+  auto urgent = ask(5, true);
+  CAF_CHECK_EQUAL(urgent.status, 202);
+  CAF_CHECK_EQUAL(asked_files(session), (names{"os_1.pdf", "os_2.pdf", "os_3.pdf"}));
+  stored(1, ids[0]);
+  CAF_CHECK_EQUAL(asked_files(session), (names{"os_1.pdf", "os_2.pdf", "os_3.pdf", "os_5.pdf"}));
+  CAF_CHECK_EQUAL(asked(session).back().at("priority"), "high");
+  stored(2, ids[1]);
+  CAF_CHECK_EQUAL(asked(session).back().at("filename"), "os_4.pdf");
+  // The first is ready for the clients, with where to download it.
+  auto& events = published();
+  auto ready = std::find_if(events.begin(), events.end(), [](auto& e) { return e.first == "pdf:ready"; });
+  CAF_REQUIRE(ready != events.end());
+  CAF_CHECK_EQUAL(ready->second.at("pdfUrl"), "/api/pdfs/1/download");
+  CAF_CHECK_EQUAL(ready->second.at("requestId"), ids[0]);
+}
+
+CAF_TEST(requests for a PDF on its way join it and the daemon is asked once) {
+  online(session);
+  auto first = ask(7);
+  for (int i = 0; i < 9; ++i) {
+    auto again = ask(7);
+    CAF_CHECK_EQUAL(again.status, 202);
+    CAF_CHECK_EQUAL(again.body.at("requestId"), first.body.at("requestId"));
+    CAF_CHECK_EQUAL(again.body.at("coalesced"), true);
+  }
+  CAF_CHECK_EQUAL(asked(session).size(), 1u);
+  CAF_CHECK_EQUAL(ask(999).status, 404);
+}
+
+CAF_TEST(a request waits while the daemon is offline and is sent when it connects) {
+  auto waiting = ask(3);
+  CAF_CHECK_EQUAL(waiting.body.at("status"), "daemon_offline");
+  self->send(coordinator, atom::transfer_status_v, std::int64_t{3});
+  drain();
+  self->receive([](const actors::json_reply& r) { CAF_CHECK_EQUAL(r.value.at("state"), "daemon_offline"); });
+  online(session);
+  CAF_CHECK_EQUAL(asked_files(session), names{"os_3.pdf"});
+  // It drops mid-upload: the transfer waits and is asked of the new session.
+  self->send(coordinator, atom::daemon_down_v, std::string("office"));
+  drain();
+  auto second = sys.spawn(session_log);
+  online(second);
+  CAF_CHECK_EQUAL(asked_files(second), names{"os_3.pdf"});
+  CAF_CHECK_EQUAL(asked(second)[0].at("requestId"), waiting.body.at("requestId"));
+}
+
+CAF_TEST(a stalled upload is asked for again and fails after the last attempt) {
+  online(session);
+  auto rid = ask(4).body.at("requestId").get<std::string>();
+  CAF_CHECK_EQUAL(asked(session).size(), 1u);
+  sched.trigger_timeouts();
+  drain();
+  CAF_CHECK_EQUAL(asked(session).size(), 2u);
+  CAF_CHECK_EQUAL(asked(session)[1].at("attempt"), 2);
+  sched.trigger_timeouts();
+  drain();
+  CAF_CHECK_EQUAL(asked(session).size(), 3u);
+  sched.trigger_timeouts();
+  drain();
+  CAF_CHECK_EQUAL(asked(session).size(), 3u);
+  auto& cancels = deref<caf::stateful_actor<session_log_state>>(session).state.cancels;
+  CAF_REQUIRE_EQUAL(cancels.size(), 1u);
+  CAF_CHECK_EQUAL(cancels[0].at("requestId"), rid);
+  auto& events = published();
+  CAF_REQUIRE(!events.empty());
+  CAF_CHECK_EQUAL(events.back().first, "pdf:failed");
+  CAF_CHECK_EQUAL(events.back().second.at("code"), "stalled");
+  auto& ended = deref<caf::stateful_actor<db_log_state>>(db).state.ended;
+  CAF_REQUIRE_EQUAL(ended.size(), 1u);
+  CAF_CHECK(ended[0].second == storage::transfer_end::failed);
+  // Over: a new request starts a new transfer.
+  CAF_CHECK_NOT_EQUAL(ask(4).body.at("requestId"), rid);
+}
+
+CAF_TEST(a daemon that no longer has the file ends the transfer as missing) {
+  online(session);
+  auto rid = ask(9).body.at("requestId").get<std::string>();
+  self->send(coordinator, atom::upload_refused_v, std::string("office"), rid, std::string("file_missing"),
+             std::string("no file with this hash"));
+  drain();
+  auto& ended = deref<caf::stateful_actor<db_log_state>>(db).state.ended;
+  CAF_REQUIRE_EQUAL(ended.size(), 1u);
+  CAF_CHECK(ended[0].second == storage::transfer_end::missing);
+  CAF_CHECK_EQUAL(published().back().second.at("code"), "file_missing");
+}
+
+CAF_TEST(past the rate limit a daemon gets no more new transfers for a while) {
+  for (std::int64_t id = 1; id <= 5; ++id)
+    CAF_CHECK_EQUAL(ask(id).status, 202);
+  auto limited = ask(6);
+  CAF_CHECK_EQUAL(limited.status, 429);
+  CAF_CHECK_GREATER(limited.retry_after, 0);
+  CAF_CHECK_EQUAL(ask(1).status, 202); // joining one under way is not new
+}
+
+CAF_TEST(a cancel ends the transfer and a request meanwhile is told to wait) {
+  online(session);
+  auto rid = ask(2).body.at("requestId").get<std::string>();
+  self->send(coordinator, atom::cancel_request_v, std::int64_t{2}, std::string("admin"));
+  // Before the transfer has ended: a new request is not joined to it.
+  sched.run_once(); // the coordinator takes the cancel and answers
+  self->receive([](const request_answer& a) { CAF_CHECK_EQUAL(a.status, 200); });
+  auto during = ask(2);
+  CAF_CHECK_EQUAL(during.status, 409);
+  CAF_CHECK_EQUAL(during.body.at("code"), "cancelling");
+  CAF_CHECK_EQUAL(during.retry_after, 1);
+  drain();
+  auto& cancels = deref<caf::stateful_actor<session_log_state>>(session).state.cancels;
+  CAF_REQUIRE_GREATER_OR_EQUAL(cancels.size(), 1u);
+  CAF_CHECK_EQUAL(cancels[0].at("requestId"), rid);
+  CAF_CHECK_EQUAL(published().back().second.at("code"), "cancelled");
+  // Once it has ended, a request starts a new transfer.
+  auto after = ask(2);
+  CAF_CHECK_EQUAL(after.status, 202);
+  CAF_CHECK_NOT_EQUAL(after.body.at("requestId"), rid);
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()
