@@ -25,24 +25,9 @@ for bin in "$SERVER_BIN" "$DAEMON_BIN" "$EXTRACT_BIN"; do
 done
 [ -d "$CORPUS" ] || { echo "no corpus folder $CORPUS (set CORPUS)" >&2; exit 2; }
 
-# shellcheck source=../scripts/lib/pg.sh
-source "$ROOT/scripts/lib/pg.sh"
-
-WORK=$(mktemp -d /tmp/siberius-daemon-index.XXXXXX)
-cleanup() {
-  local rc=$?
-  siberius_pg_stop "$WORK"
-  if [ "${KEEP:-0}" = 1 ] || [ $rc -ne 0 ]; then
-    echo "work folder kept: $WORK" >&2
-  else
-    rm -rf "$WORK"
-  fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-PG_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
-siberius_pg_start "$WORK" "$PG_PORT" throwaway
+# shellcheck source=lib.sh
+source "$ROOT/bench/lib.sh"
+bench_work_with_pg daemon-index
 
 python3 "$ROOT/bench/daemon_index.py" --work "$WORK" --pg "$SIBERIUS_PG" --psql "$SIBERIUS_PG_BIN/psql" \
   --server "$SERVER_BIN" --daemon "$DAEMON_BIN" --bench-extract "$EXTRACT_BIN" \

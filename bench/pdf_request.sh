@@ -13,17 +13,8 @@ for bin in actors/siberius-server daemon/siberius-daemon; do
   [ -x "$BUILD/$bin" ] || { echo "missing $BUILD/$bin: build it first" >&2; exit 2; }
 done
 [ -d "$ROOT/tests/e2e/node_modules/socket.io-client" ] || (cd "$ROOT/tests/e2e" && npm ci --no-audit --no-fund --loglevel=error)
-# shellcheck source=../scripts/lib/pg.sh
-source "$ROOT/scripts/lib/pg.sh"
-WORK=$(mktemp -d /tmp/siberius-request.XXXXXX)
-cleanup() {
-  local rc=$?
-  siberius_pg_stop "$WORK"
-  if [ "${KEEP:-0}" = 1 ] || [ $rc -ne 0 ]; then echo "work folder kept: $WORK" >&2; else rm -rf "$WORK"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-PG_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
-siberius_pg_start "$WORK" "$PG_PORT" throwaway
+# shellcheck source=lib.sh
+source "$ROOT/bench/lib.sh"
+bench_work_with_pg request
 SIBERIUS_PG="$SIBERIUS_PG" SIBERIUS_SOURCE_DIR="$ROOT" SIBERIUS_SERVER="$BUILD/actors/siberius-server" \
   SIBERIUS_DAEMON="$BUILD/daemon/siberius-daemon" node "$ROOT/bench/pdf_request.mjs" --work "$WORK" "$@"

@@ -1,14 +1,26 @@
 // SHA-256 over bytes that arrive in pieces (OpenSSL EVP), as lowercase hex.
-// Used where a file is hashed while it is read or received.
+// Used where a file is hashed while it is read or received; and the one
+// check of such a digest's text form.
 #pragma once
 
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 #include <openssl/evp.h>
 
 namespace siberius::daemon {
+
+/// True for a SHA-256 as this project writes it: 64 lowercase hex digits.
+inline bool is_sha256_hex(std::string_view s) {
+  if (s.size() != 64)
+    return false;
+  for (char c : s)
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+      return false;
+  return true;
+}
 
 class sha256_stream {
 public:

@@ -16,15 +16,6 @@ namespace {
 
 using json = nlohmann::json;
 
-bool hex64(const std::string& s) {
-  if (s.size() != 64)
-    return false;
-  for (char c : s)
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
-      return false;
-  return true;
-}
-
 /// The file's SHA-256, or "" when it cannot be read.
 std::string hash_of(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -152,7 +143,7 @@ std::variant<upload_job, std::string> parse_upload_request(const json& p) {
   auto priority = p.value("priority", json("normal"));
   if (!rid.is_string() || rid.get<std::string>().empty() || rid.get<std::string>().size() > 128)
     return std::string("requestId: expected 1 to 128 characters");
-  if (!hash.is_string() || !hex64(hash.get<std::string>()))
+  if (!hash.is_string() || !is_sha256_hex(hash.get<std::string>()))
     return std::string("fileHash: expected 64 lowercase hex digits");
   if (!name.is_string() || name.get<std::string>().empty() || name.get<std::string>().size() > 255)
     return std::string("filename: expected 1 to 255 characters");

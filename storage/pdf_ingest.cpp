@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "daemon/sha256_stream.hpp"
 #include "storage/store_impl.hpp"
 
 namespace siberius::storage {
@@ -80,15 +81,6 @@ SELECT i.ord,
 FROM input i LEFT JOIN upsert u ON u.file_hash = i.file_hash
 )SQL";
 
-bool is_lower_hex64(const std::string& s) {
-  if (s.size() != 64)
-    return false;
-  for (char c : s)
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
-      return false;
-  return true;
-}
-
 bool nul_free(const std::string& s) {
   return s.find('\0') == std::string::npos;
 }
@@ -102,7 +94,7 @@ bool nul_free(const std::optional<std::string>& s) {
 std::optional<std::string> unfit_for_ingest(const std::string& client_id, const pdf_document& d) {
   if (client_id.empty() || client_id.size() > 100 || !nul_free(client_id))
     return std::string("clientId: expected 1 to 100 characters");
-  if (!is_lower_hex64(d.file_hash))
+  if (!daemon::is_sha256_hex(d.file_hash))
     return std::string("fileHash: expected 64 lowercase hex digits");
   if (d.filename.empty() || d.filename.size() > 255 || !nul_free(d.filename))
     return std::string("filename: expected 1 to 255 characters");
@@ -333,7 +325,7 @@ std::vector<std::string> metadata_store::sync_needed(const std::string& client_i
     std::string h = f.file_hash;
     std::transform(h.begin(), h.end(), h.begin(), [](unsigned char ch) { return std::tolower(ch); });
     // A malformed hash cannot be ingested either: nothing to ask for.
-    if (!is_lower_hex64(h) || !seen.insert(h).second)
+    if (!daemon::is_sha256_hex(h) || !seen.insert(h).second)
       continue;
     append_array_element(hashes, h);
     if (f.file_path.size() <= 1024 && nul_free(f.file_path))
@@ -359,7 +351,7 @@ std::int64_t metadata_store::sync_mark_missing(const std::string& client_id,
   std::string present = "{";
   for (auto h : all_hashes) {
     std::transform(h.begin(), h.end(), h.begin(), [](unsigned char ch) { return std::tolower(ch); });
-    if (is_lower_hex64(h))
+    if (daemon::is_sha256_hex(h))
       append_array_element(present, h);
   }
   close_array(present);

@@ -75,6 +75,15 @@ async function download(id) {
   return Buffer.from(await res.arrayBuffer());
 }
 
+/** Stops the daemon and waits until the server has seen it leave. */
+async function stopDaemon() {
+  await daemon.stop();
+  await until('the daemon offline', async () => {
+    const list = await api(server, 'GET', '/api/admin/daemons');
+    return list.json.daemons.every((d) => d.status === 'offline');
+  });
+}
+
 function daemonRequests(requestId) {
   return daemon.logs.filter((l) => l.event === 'upload:request' && l.requestId === requestId).length;
 }
@@ -173,11 +182,7 @@ test('an upload cut midway is retried and completes', async () => {
 
 test('a request while the daemon is offline waits, then is served when it reconnects', async () => {
   const id = await pdfIdOf('orcamento_9785.pdf');
-  await daemon.stop();
-  await until('the daemon offline', async () => {
-    const list = await api(server, 'GET', '/api/admin/daemons');
-    return list.json.daemons.every((d) => d.status === 'offline');
-  });
+  await stopDaemon();
   const res = await api(server, 'POST', `/api/pdfs/${id}/request`);
   assert.equal(res.status, 202);
   assert.equal(res.json.status, 'daemon_offline');
@@ -193,11 +198,7 @@ test('a request while the daemon is offline waits, then is served when it reconn
 
 test('a file deleted in the office while the daemon was away ends missing', async () => {
   const id = await pdfIdOf('os_6380.pdf');
-  await daemon.stop();
-  await until('the daemon offline', async () => {
-    const list = await api(server, 'GET', '/api/admin/daemons');
-    return list.json.daemons.every((d) => d.status === 'offline');
-  });
+  await stopDaemon();
   unlinkSync(join(folder, 'os_6380.pdf'));
   const res = await api(server, 'POST', `/api/pdfs/${id}/request`);
   assert.equal(res.status, 202);
