@@ -82,6 +82,18 @@ caf::behavior hub_log(caf::stateful_actor<hub_log_state>* self) {
           }};
 }
 
+/// What the upload coordinator hears from a session.
+struct refusal_log_state {
+  std::vector<std::vector<std::string>> refused; // client id, request id, code, reason
+};
+
+caf::behavior refusal_log(caf::stateful_actor<refusal_log_state>* self) {
+  return {[=](atom::upload_refused, const std::string& client_id, const std::string& request_id,
+              const std::string& code, const std::string& reason) {
+    self->state.refused.push_back({client_id, request_id, code, reason});
+  }};
+}
+
 struct fixture : test_coordinator_fixture<> {
   std::shared_ptr<test::fake_connection> conn = std::make_shared<test::fake_connection>();
   caf::actor db = sys.spawn(mock_db);
@@ -89,11 +101,12 @@ struct fixture : test_coordinator_fixture<> {
     return {[](atom::heartbeat, const storage::daemon_heartbeat&) {}};
   });
   caf::actor hub = sys.spawn(hub_log);
+  caf::actor uploads = sys.spawn(refusal_log);
   caf::actor session;
 
   fixture() {
     session = sys.spawn(actors::daemon_session, conn, registry, db, hub,
-                        actors::session_info{"office-1", "Office", "203.0.113.7", 100});
+                        actors::session_info{"office-1", "Office", "203.0.113.7", 100, nullptr, uploads});
     run();
   }
 
@@ -143,7 +156,7 @@ CAF_TEST(the same document twice is a duplicate and announced once) {
 CAF_TEST(with no client listening nothing is announced but the ack is the same) {
   auto nobody = std::make_shared<std::atomic<std::size_t>>(0);
   auto quiet = sys.spawn(actors::daemon_session, conn, registry, db, hub,
-                         actors::session_info{"office-2", "Office", "203.0.113.7", 100, nobody});
+                         actors::session_info{"office-2", "Office", "203.0.113.7", 100, nobody, uploads});
   self->send(quiet, atom::sio_event_v, std::string("daemon:pdf_indexed"), json::array({document(hash_b)}),
              std::optional<std::uint64_t>{4});
   run();
@@ -223,6 +236,34 @@ CAF_TEST(a heartbeat is acked at once) {
 CAF_TEST(an unknown event gets an error ack) {
   auto ack = send_event("daemon:teleport", json::object(), 5);
   CAF_CHECK_EQUAL(ack["error"], "unknown event: daemon:teleport");
+}
+
+CAF_TEST(upload requests and cancels from the server reach the daemon) {
+  json request = {{"requestId", "req-1"}, {"fileHash", hash_a}, {"filename", "a.pdf"}, {"priority", "high"}};
+  self->send(session, atom::upload_request_v, request);
+  self->send(session, atom::cancel_upload_v, json{{"requestId", "req-1"}, {"reason", "cancelled"}});
+  run();
+  CAF_REQUIRE_EQUAL(conn->emitted.size(), 2u);
+  CAF_CHECK_EQUAL(conn->emitted[0].nsp, "/daemon");
+  CAF_CHECK_EQUAL(conn->emitted[0].event, "daemon:upload_request");
+  CAF_CHECK_EQUAL(conn->emitted[0].args, json::array({request}));
+  CAF_CHECK_EQUAL(conn->emitted[1].event, "daemon:cancel_upload");
+}
+
+CAF_TEST(a daemon error that answers an upload request goes to the coordinator) {
+  auto ack = send_event("daemon:error",
+                        {{"message", "no file with this hash"}, {"code", "file_missing"}, {"requestId", "req-7"},
+                         {"fileHash", hash_a}},
+                        11);
+  CAF_CHECK_EQUAL(ack["ok"], true);
+  auto& refused = deref<caf::stateful_actor<refusal_log_state>>(uploads).state.refused;
+  CAF_REQUIRE_EQUAL(refused.size(), 1u);
+  CAF_CHECK_EQUAL(refused[0], (std::vector<std::string>{"office-1", "req-7", "file_missing", "no file with this hash"}));
+  // A report about a file, not a request, is only stored; a code that is not a string is upload_failed.
+  send_event("daemon:error", {{"message", "cannot parse"}, {"filePath", "/x.pdf"}}, 12);
+  send_event("daemon:error", {{"message", "gave up"}, {"code", 5}, {"requestId", "req-8"}}, 13);
+  CAF_REQUIRE_EQUAL(refused.size(), 2u);
+  CAF_CHECK_EQUAL(refused[1][2], "upload_failed");
 }
 
 CAF_TEST(being replaced disconnects the namespace with a reason) {
