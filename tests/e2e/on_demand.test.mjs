@@ -27,16 +27,21 @@ const events = [];
 
 /** A TCP proxy to the server that can cut the next upload after some bytes. */
 function startProxy(port) {
-  const state = { cutNext: 0, cutAfter: 0, cuts: 0 };
+  const state = { cutNext: 0, cutAfter: 0, cuts: 0, stallNext: 0, stalls: 0 };
   const srv = createServer((inbound) => {
     const outbound = connect(port, '127.0.0.1');
     let seen = 0;
     let cutting = null;
+    let stalling = false;
     inbound.on('data', (chunk) => {
       if (cutting === null) {
-        cutting = chunk.toString('latin1').startsWith('POST /api/daemon/upload') && state.cutNext > 0;
+        const upload = chunk.toString('latin1').startsWith('POST /api/daemon/upload');
+        cutting = upload && state.cutNext > 0;
         if (cutting) state.cutNext -= 1;
+        stalling = upload && !cutting && state.stallNext > 0;
+        if (stalling) { state.stallNext -= 1; state.stalls += 1; }
       }
+      if (stalling) return; // swallowed: the upload hangs
       seen += chunk.length;
       if (cutting && seen > state.cutAfter) {
         state.cuts += 1;
@@ -178,6 +183,40 @@ test('an upload cut midway is retried and completes', async () => {
   assert.ok((await download(id)).equals(readFileSync(join(folder, 'montagem_4490.pdf'))));
   const left = psql(db.conninfo, `SELECT count(*) FROM pdf_cache WHERE status = 'uploading'`);
   assert.equal(left, '0');
+});
+
+test('a stalled upload is asked for again, the daemon restarts it, and it completes', async () => {
+  const id = await pdfIdOf('montagem_2478.pdf');
+  proxy.state.stallNext = 1;
+  const res = await api(server, 'POST', `/api/pdfs/${id}/request`);
+  assert.equal(res.status, 202);
+  const { requestId } = res.json;
+  // The server's stall timer (5 s here) asks again; the daemon drops the hung upload and starts over.
+  await waitFor('pdf:ready', (p) => p.requestId === requestId, 30000);
+  assert.equal(proxy.state.stalls, 1);
+  assert.ok(server.logs.some((l) => l.event === 'pdf:upload:stalled' && l.requestId === requestId));
+  assert.ok((await download(id)).equals(readFileSync(join(folder, 'montagem_2478.pdf'))));
+});
+
+test('a cancel stops the upload on the daemon and puts the PDF back', async () => {
+  const id = await pdfIdOf('orcamento_9785.pdf');
+  proxy.state.stallNext = 1;
+  const res = await api(server, 'POST', `/api/pdfs/${id}/request`);
+  assert.equal(res.status, 202);
+  const { requestId } = res.json;
+  await until('the daemon uploading', () => proxy.state.stalls === 2);
+  const cancel = await api(server, 'DELETE', `/api/pdfs/${id}/request`);
+  assert.equal(cancel.status, 200);
+  const failed = await waitFor('pdf:failed', (p) => p.requestId === requestId);
+  assert.equal(failed.payload.code, 'cancelled');
+  await until('the daemon stopping the upload',
+    () => daemon.logs.some((l) => l.event === 'upload:cancelled' && l.requestId === requestId));
+  const status = await until('the PDF back in the office', async () => {
+    const s = await api(server, 'GET', `/api/pdfs/${id}/status`);
+    return s.json.status === 'available_local' && s.json;
+  });
+  assert.equal(status.lastTransfer.status, 'cancelled');
+  assert.ok(!events.some((e) => e.name === 'pdf:ready' && e.payload.requestId === requestId));
 });
 
 test('a request while the daemon is offline waits, then is served when it reconnects', async () => {
