@@ -4,6 +4,7 @@
 
 #include "actors/log.hpp"
 #include "actors/messages.hpp"
+#include "daemon/sha256_stream.hpp"
 #include "storage/pdf_document.hpp"
 
 namespace siberius::actors {
@@ -15,18 +16,6 @@ constexpr std::size_t max_sync_chunk = 2000;
 constexpr std::size_t max_heartbeat_bytes = 16 * 1024;
 
 using json = nlohmann::json;
-
-bool is_hash(const json& j) {
-  if (!j.is_string())
-    return false;
-  auto& s = j.get_ref<const std::string&>();
-  if (s.size() != 64)
-    return false;
-  for (char c : s)
-    if (!std::isxdigit(static_cast<unsigned char>(c)))
-      return false;
-  return true;
-}
 
 std::string lower(std::string s) {
   for (auto& c : s)
@@ -201,9 +190,12 @@ void daemon_session_state::on_sync(const json& payload, std::optional<std::uint6
   chunk.reserve(files.size());
   for (std::size_t i = 0; i < files.size(); ++i) {
     auto& f = files[i];
-    if (!f.is_object() || !is_hash(f.value("fileHash", json())) || !f.value("filePath", json()).is_string())
+    // Hashes are accepted in either case and kept in lowercase.
+    auto hash = f.is_object() ? f.value("fileHash", json()) : json();
+    auto h = hash.is_string() ? lower(hash.get<std::string>()) : std::string();
+    if (!daemon::is_sha256_hex(h) || !f.value("filePath", json()).is_string())
       return ack(ack_id, {{"error", "files[" + std::to_string(i) + "]: expected {fileHash: 64 hex, filePath}"}});
-    chunk.push_back({lower(f["fileHash"].get<std::string>()), f["filePath"].get<std::string>()});
+    chunk.push_back({std::move(h), f["filePath"].get<std::string>()});
     sync_hashes.insert(chunk.back().file_hash);
   }
   if (sync_hashes.size() > info.max_sync_files) {

@@ -28,17 +28,6 @@ using json = nlohmann::json;
 
 namespace {
 
-bool is_hex64(std::string& s) {
-  if (s.size() != 64)
-    return false;
-  for (auto& c : s) {
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (!std::isxdigit(static_cast<unsigned char>(c)))
-      return false;
-  }
-  return true;
-}
-
 bool plain_id(const std::string& s) {
   if (s.empty() || s.size() > 128)
     return false;
@@ -415,7 +404,9 @@ net::streaming_handler make_upload_handler(caf::actor_system& sys, caf::actor db
     if (!plain_id(job->request_id))
       return respond(error_response(req, http::status::bad_request, "bad_request",
                              "X-Request-Id: expected 1 to 128 letters, digits or . _ : -"));
-    if (!is_hex64(job->file_hash))
+    for (auto& c : job->file_hash) // either case is accepted; kept in lowercase
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (!daemon::is_sha256_hex(job->file_hash))
       return respond(error_response(req, http::status::bad_request, "bad_request", "X-File-Hash: expected 64 hex digits"));
     if (!boundary)
       return respond(error_response(req, http::status::unsupported_media_type, "bad_request",

@@ -272,7 +272,7 @@ void upload_coordinator_state::on_target(std::int64_t pdf_id, const std::optiona
   if (!t)
     first = {404, {{"error", "no PDF with id " + std::to_string(pdf_id)}, {"code", "not_found"}}};
   else
-    first = admit(*t, waiting.high, static_cast<int>(waiting.promises.size()));
+    first = admit(*t, waiting.high);
   waiting.promises.front().deliver(first);
   for (std::size_t i = 1; i < waiting.promises.size(); ++i) {
     auto e = transfers.find(pdf_id);
@@ -280,7 +280,7 @@ void upload_coordinator_state::on_target(std::int64_t pdf_id, const std::optiona
   }
 }
 
-request_answer upload_coordinator_state::admit(const storage::request_target& t, bool high, int requesters) {
+request_answer upload_coordinator_state::admit(const storage::request_target& t, bool high) {
   std::error_code ec;
   if (t.status == "cached" && t.file_path && std::filesystem::exists(*t.file_path, ec))
     return {200, {{"status", "cached"}, {"pdfId", t.pdf_id}, {"pdfUrl", pdf_download_url(t.pdf_id)},
@@ -305,7 +305,6 @@ request_answer upload_coordinator_state::admit(const storage::request_target& t,
   e.info.filename = t.filename;
   e.info.file_size = t.file_size;
   e.info.priority = high ? upload_priority::high : upload_priority::normal;
-  e.requesters = requesters;
   // Linked: transfers end with the coordinator (at shutdown). Monitored: one
   // that fails is forgotten in the down handler.
   e.transfer = self->spawn<caf::monitored + caf::linked>(upload_transfer, caf::actor_cast<caf::actor>(self), db, hub, options, e.info);
@@ -324,7 +323,6 @@ request_answer upload_coordinator_state::admit(const storage::request_target& t,
 }
 
 request_answer upload_coordinator_state::join(entry& e, bool high) {
-  ++e.requesters;
   if (high && e.info.priority != upload_priority::high) {
     e.info.priority = upload_priority::high;
     scheduler.raise(e.info.client_id, e.info.pdf_id);

@@ -58,7 +58,6 @@ struct upload_coordinator_state {
     transfer_info info;
     std::string state;      // daemon_offline | queued | requested | uploading
     std::int64_t bytes = 0; // received so far
-    int requesters = 1;
     bool cancelling = false; // cancel sent; the transfer is ending
   };
   struct pending_lookup {
@@ -82,7 +81,7 @@ struct upload_coordinator_state {
   upload_coordinator_state();
   caf::result<request_answer> on_request(std::int64_t pdf_id, bool high, const std::string& who);
   void on_target(std::int64_t pdf_id, const std::optional<storage::request_target>& target);
-  request_answer admit(const storage::request_target& t, bool high, int requesters);
+  request_answer admit(const storage::request_target& t, bool high);
   request_answer join(entry& e, bool high);
   request_answer cancel(std::int64_t pdf_id, const std::string& who);
   void pump(const std::string& client_id);

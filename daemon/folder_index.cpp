@@ -50,30 +50,19 @@ nlohmann::json error_payload(const folder_entry& e) {
 }
 
 caf::behavior pdf_parse_job(caf::event_based_actor* self, parse_job_options options) {
-  auto reader = std::make_shared<reader_process>(options.reader_exe, options.time_limit);
-  auto generation = std::make_shared<std::uint64_t>(0);
+  auto reader = std::make_shared<resident_reader>(options.reader_exe, options.time_limit);
   self->attach_functor([reader] { reader->stop(); });
   return {
       [=](atom::parse, const std::string& path) -> pdf_facts {
-        auto my_turn = ++*generation;
-        self->delayed_send(self, options.idle_exit, atom::reader_idle_v, my_turn);
-        try {
-          auto facts = reader->read(path);
-          if (facts.problem == pdf_problem::reader_crashed || (!reader->running() && facts.problem == pdf_problem::too_slow))
-            log_event(log_level::warn, "pdf:reader:restarted", {{"path", path}, {"reason", facts.reason}});
-          return facts;
-        } catch (const std::exception& e) {
-          // reader_process promises not to throw; a bad_alloc must still not stop the pool.
-          pdf_facts f;
-          f.problem = pdf_problem::io_error;
-          f.reason = std::string("cannot read: ") + e.what();
-          return f;
-        }
+        std::uint64_t turn = 0;
+        bool restarted = false;
+        auto facts = reader->read(path, turn, restarted);
+        self->delayed_send(self, options.idle_exit, atom::reader_idle_v, turn);
+        if (restarted)
+          log_event(log_level::warn, "pdf:reader:restarted", {{"path", path}, {"reason", facts.reason}});
+        return facts;
       },
-      [=](atom::reader_idle, std::uint64_t turn) {
-        if (turn == *generation && reader->running())
-          reader->stop();
-      },
+      [=](atom::reader_idle, std::uint64_t turn) { reader->end_if_idle(turn); },
   };
 }
 

@@ -222,4 +222,21 @@ pdf_facts reader_process::read(const std::string& path) {
   }
 }
 
+pdf_facts resident_reader::read(const std::string& path, std::uint64_t& turn, bool& restarted) {
+  turn = ++turn_;
+  try {
+    auto facts = reader_.read(path);
+    restarted = facts.problem == pdf_problem::reader_crashed ||
+                (!reader_.running() && facts.problem == pdf_problem::too_slow);
+    return facts;
+  } catch (const std::exception& e) {
+    // reader_process promises not to throw; a bad_alloc must still not stop the caller.
+    restarted = false;
+    pdf_facts f;
+    f.problem = pdf_problem::io_error;
+    f.reason = std::string("cannot read: ") + e.what();
+    return f;
+  }
+}
+
 } // namespace siberius::daemon

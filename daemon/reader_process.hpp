@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -48,6 +49,32 @@ private:
   pid_t pid_ = -1;
   int to_child_ = -1;
   int from_child_ = -1;
+};
+
+/// A reader_process kept for the next file and ended after a quiet spell,
+/// for an actor that reads files one at a time (the daemon's pdf_parse_job,
+/// the server's upload checks). Each read() returns a turn; the actor sends
+/// itself that turn after the idle time, and end_if_idle(turn) stops the
+/// process when no read came since.
+class resident_reader {
+public:
+  resident_reader(std::string exe, std::chrono::milliseconds time_limit, std::vector<std::string> extra_args = {})
+    : reader_(std::move(exe), time_limit, std::chrono::seconds(5), std::move(extra_args)) {}
+
+  /// The facts of `path` (never throws: anything unexpected is io_error) and
+  /// this read's turn. `restarted` tells whether the reader process died with it.
+  pdf_facts read(const std::string& path, std::uint64_t& turn, bool& restarted);
+
+  void end_if_idle(std::uint64_t turn) {
+    if (turn == turn_ && reader_.running())
+      reader_.stop();
+  }
+
+  void stop() { reader_.stop(); }
+
+private:
+  reader_process reader_;
+  std::uint64_t turn_ = 0;
 };
 
 } // namespace siberius::daemon
