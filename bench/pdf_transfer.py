@@ -44,6 +44,13 @@ def make_pdf(path, megabytes):
         f.write(out)
 
 
+def cpu_seconds(pid):
+    """User + system CPU the process has used, its ended threads included."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def memory(pid):
     out = {}
     with open(f"/proc/{pid}/status") as f:
@@ -189,6 +196,7 @@ def main():
             size = os.path.getsize(pdf)
             before = memory(server.pid)
             ups, downs, ref_ups, ref_downs = [], [], [], []
+            upload_cpu = 0.0
             ref_pid, ref_port = plain_server(pdf)
             for r in range(a.rounds):
                 # A fresh row each round: the upload is for a PDF not yet cached.
@@ -198,7 +206,9 @@ def main():
                               % (digest, size, creds["clientId"])).splitlines()[0]
                 hdrs = {"Authorization": "Bearer " + creds["daemonToken"], "X-Request-Id": f"bench-{label}-{r}",
                         "X-File-Hash": digest}
+                cpu0 = cpu_seconds(server.pid)
                 secs, status, reply = post_file(port, pdf, hdrs, "benchBoundary7", "bench.pdf")
+                upload_cpu += cpu_seconds(server.pid) - cpu0
                 if status != 200:
                     sys.exit(f"upload failed: {status} {reply[:300]!r}")
                 ups.append(secs)
@@ -224,6 +234,7 @@ def main():
             mbps = lambda xs: size / statistics.median(xs) / 1e6
             results[label] = dict(bytes=size, upload_mb_s=mbps(ups), upload_plain_mb_s=mbps(ref_ups),
                                   upload_ratio=statistics.median(ref_ups) / statistics.median(ups),
+                                  upload_server_cpu_ms_per_mb=upload_cpu * 1e3 / (a.rounds * size / 1e6),
                                   download_mb_s=mbps(downs), download_plain_mb_s=mbps(ref_downs),
                                   download_ratio=statistics.median(ref_downs) / statistics.median(downs),
                                   server_rss_before_mb=before["VmRSS"], server_rss_after_mb=after["VmRSS"],
@@ -241,6 +252,8 @@ def main():
     large = results["large"]
     print(f"target: upload >= 0.5x the plain transfer: {'met' if large['upload_ratio'] >= 0.5 else 'MISSED'}")
     print(f"target: download >= 0.8x the plain transfer: {'met' if large['download_ratio'] >= 0.8 else 'MISSED'}")
+    print(f"server CPU per uploaded MB (hash, write, checks, database): "
+          f"{large['upload_server_cpu_ms_per_mb']:.2f} ms (small file {results['small']['upload_server_cpu_ms_per_mb']:.2f})")
     grew = results["large"]["server_hwm_after_mb"] - results["small"]["server_hwm_after_mb"]
     print(f"server peak RSS grew {grew:.1f} MB from the {a.small_mb} MB file to the {a.size_mb} MB one "
           f"(the file is not held in memory)")
