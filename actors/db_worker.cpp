@@ -122,7 +122,10 @@ caf::behavior db_worker(caf::stateful_actor<db_worker_state>* self, storage::sto
       return guarded(self->state, [&](auto& s) { s.store_daemon_event(client_id, level, event); return true; });
     },
     [=](atom::api_auth, const std::string& token) -> caf::result<std::optional<storage::api_principal>> {
-      return guarded(self->state, [&](auto& s) { return s.authenticate_api_token(token); });
+      return guarded(self->state, [&](auto& s) { return s.authenticate(token); });
+    },
+    [=](atom::db_run, const db_job& job) -> caf::result<json_reply> {
+      return guarded(self->state, [&](auto& s) { return json_reply{job.run(s)}; });
     },
     [=](atom::create_token, const std::string& name,
         const std::optional<std::string>& client_id) -> caf::result<storage::issued_token> {

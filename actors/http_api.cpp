@@ -9,6 +9,7 @@
 #include <optional>
 #include <string_view>
 
+#include "actors/api_support.hpp"
 #include "actors/log.hpp"
 #include "actors/messages.hpp"
 #include "actors/upload_scheduler.hpp"
@@ -25,30 +26,11 @@ double uptime_seconds(const api_context& ctx) {
   return duration_cast<duration<double>>(steady_clock::now() - ctx.started).count();
 }
 
-/// One admin request: checks the bearer token, then runs `then` in the actor.
-using admin_step = std::function<void(caf::event_based_actor*, const storage::api_principal&)>;
+using admin_step = caller_step;
 
 void with_admin(const api_context& ctx, const net::http_request& req, const std::string& remote,
                 const net::http_responder& respond, admin_step then) {
-  auto token = bearer_token(req);
-  if (token.empty() || token.size() > 200)
-    return respond(error_response(req, http::status::unauthorized, "unauthorized", "a bearer token is required"));
-  auto db = ctx.db;
-  ctx.sys->spawn([=](caf::event_based_actor* self) {
-    self->request(db, db_timeout, atom::api_auth_v, token)
-      .then(
-        [=](const std::optional<storage::api_principal>& who) {
-          if (!who || who->role != "admin") {
-            log_event(log_level::warn, "api:auth:failed", {{"ip", remote}, {"path", std::string(req.target())}});
-            return respond(error_response(req, http::status::unauthorized, "unauthorized", "invalid token"));
-          }
-          then(self, *who);
-        },
-        [=](const caf::error&) {
-          respond(error_response(req, http::status::service_unavailable, "database_unavailable",
-                                 "database unavailable, retry later"));
-        });
-  });
+  with_caller(ctx, req, remote, respond, access::admin, std::move(then));
 }
 
 void health(const api_context& ctx, const net::http_request& req, const net::http_responder& respond) {
@@ -160,48 +142,51 @@ void list_pdfs(const api_context& ctx, const net::http_request& req, const std::
   if (auto err = std::get_if<std::string>(&parsed))
     return respond(error_response(req, http::status::bad_request, "bad_request", *err));
   auto filter = std::get<storage::pdf_filter>(parsed);
-  with_admin(ctx, req, remote, respond, [=](caf::event_based_actor* self, auto&) {
-    self->request(ctx.db, db_timeout, atom::list_pdfs_v, filter)
+  with_caller(ctx, req, remote, respond, access::user, [=](caf::event_based_actor* self, const auto& who) {
+    auto mine = filter;
+    if (!who.admin())
+      mine.visible_to = who.user_id; // an API token without a user sees none
+    self->request(ctx.db, db_timeout, atom::list_pdfs_v, mine)
       .then([=](const json_reply& reply) { respond(json_response(req, http::status::ok, reply.value)); },
             [=](const caf::error&) { db_unavailable_response(req, respond); });
   });
 }
 
-std::string_view path_of_target(std::string_view target) {
-  return target.substr(0, target.find('?'));
-}
-
-std::optional<std::int64_t> parse_id(std::string_view digits) {
-  if (digits.empty() || digits.size() > 18)
-    return std::nullopt;
-  std::int64_t id = 0;
-  for (char c : digits) {
-    if (c < '0' || c > '9')
-      return std::nullopt;
-    id = id * 10 + (c - '0');
-  }
-  return id;
-}
-
 /// Runs `then` with the PDF id the path names: itself, or the one linked to
-/// the atendimento (404 when there is none).
+/// the atendimento (404 when there is none), once `who` may see it (403).
 void resolve_pdf(const api_context& ctx, caf::event_based_actor* self, const net::http_request& req,
-                 const pdf_path& where, const net::http_responder& respond, std::function<void(std::int64_t)> then) {
-  if (!where.atendimento)
-    return then(where.id);
+                 const pdf_path& where, const storage::api_principal& who, const net::http_responder& respond,
+                 std::function<void(std::int64_t)> then) {
   auto id = where.id;
-  self->request(ctx.db, db_timeout, atom::atendimento_pdf_v, id)
-    .then(
-      [=](const storage::atendimento_pdf& a) {
-        if (!a.atendimento_exists)
-          return respond(error_response(req, http::status::not_found, "not_found",
-                                        "no atendimento with id " + std::to_string(id)));
-        if (!a.pdf_id)
-          return respond(error_response(req, http::status::not_found, "no_pdf",
-                                        "atendimento " + std::to_string(id) + " has no linked PDF"));
-        then(*a.pdf_id);
-      },
-      [=](const caf::error&) { db_unavailable_response(req, respond); });
+  if (!where.atendimento) {
+    if (who.admin())
+      return then(id);
+    return ask_db(self, ctx, req, respond, [who, id](storage::metadata_store& s) { return s.can_access_pdf(who, id); },
+                  [=](json allowed) {
+                    if (!allowed.get<bool>())
+                      return respond(forbidden(req, "PDF " + std::to_string(id) +
+                                                        " is not linked to an atendimento you are scheduled on"));
+                    then(id);
+                  });
+  }
+  ask_db(self, ctx, req, respond,
+         [who, id](storage::metadata_store& s) {
+           auto a = s.pdf_of_atendimento(id);
+           return json{{"exists", a.atendimento_exists},
+                       {"pdf", a.pdf_id ? json(*a.pdf_id) : json()},
+                       {"allowed", a.atendimento_exists && s.can_access_atendimento(who, id)}};
+         },
+         [=](json a) {
+           if (!a["exists"].get<bool>())
+             return respond(error_response(req, http::status::not_found, "not_found",
+                                           "no atendimento with id " + std::to_string(id)));
+           if (!a["allowed"].get<bool>())
+             return respond(forbidden(req, "you are not scheduled on atendimento " + std::to_string(id)));
+           if (a["pdf"].is_null())
+             return respond(error_response(req, http::status::not_found, "no_pdf",
+                                           "atendimento " + std::to_string(id) + " has no linked PDF"));
+           then(a["pdf"].get<std::int64_t>());
+         });
 }
 
 net::http_response answer_response(const net::http_request& req, const request_answer& a) {
@@ -213,8 +198,8 @@ net::http_response answer_response(const net::http_request& req, const request_a
 
 void pdf_status(const api_context& ctx, const net::http_request& req, const std::string& remote, pdf_path where,
                 const net::http_responder& respond) {
-  with_admin(ctx, req, remote, respond, [=](caf::event_based_actor* self, auto&) {
-    resolve_pdf(ctx, self, req, where, respond, [=](std::int64_t id) {
+  with_caller(ctx, req, remote, respond, access::user, [=](caf::event_based_actor* self, const auto& who) {
+    resolve_pdf(ctx, self, req, where, who, respond, [=](std::int64_t id) {
       self->request(ctx.db, db_timeout, atom::pdf_status_v, id)
         .then(
           [=](const json_reply& reply) {
@@ -274,8 +259,8 @@ void pdf_request(const api_context& ctx, const net::http_request& req, const std
     }
     high = priority == "high";
   }
-  with_admin(ctx, req, remote, respond, [=](caf::event_based_actor* self, const storage::api_principal& who) {
-    resolve_pdf(ctx, self, req, where, respond, [=](std::int64_t id) {
+  with_caller(ctx, req, remote, respond, access::user, [=](caf::event_based_actor* self, const auto& who) {
+    resolve_pdf(ctx, self, req, where, who, respond, [=](std::int64_t id) {
       auto answer = [=](const request_answer& a) { respond(answer_response(req, a)); };
       auto failed = [=](const caf::error&) {
         respond(error_response(req, http::status::service_unavailable, "unavailable", "try again"));
@@ -418,8 +403,8 @@ bool is_pdf_download_path(std::string_view path) {
 net::file_handler make_pdf_download(api_context ctx) {
   return [ctx](net::http_request req, std::string remote, net::http_responder respond, net::file_responder send) {
     auto where = *parse_pdf_path(path_of_target(req.target()));
-    with_admin(ctx, req, remote, respond, [=](caf::event_based_actor* self, const storage::api_principal& who) {
-      resolve_pdf(ctx, self, req, where, respond, [=](std::int64_t id) {
+    with_caller(ctx, req, remote, respond, access::user, [=](caf::event_based_actor* self, const auto& who) {
+      resolve_pdf(ctx, self, req, where, who, respond, [=](std::int64_t id) {
       self->request(ctx.db, db_timeout, atom::download_target_v, id)
         .then(
           [=](const std::optional<storage::download_target>& t) {
@@ -514,6 +499,8 @@ net::http_handler make_http_api(api_context ctx) {
       {http::verb::post, "/api/admin/daemon-tokens", create_daemon_token},
       {http::verb::get, "/api/pdfs", list_pdfs},
     };
+    if (serve_account_api(ctx, req, remote, respond) || serve_atendimento_api(ctx, req, remote, respond))
+      return;
     if (auto where = parse_pdf_path(path)) {
       bool allowed = where->action == "status" ? method == http::verb::get
                                                : method == http::verb::post || method == http::verb::delete_;

@@ -17,11 +17,22 @@ struct api_context {
   caf::actor_system* sys = nullptr;
   caf::actor db;
   caf::actor registry;
-  caf::actor uploads; // upload_coordinator
+  caf::actor uploads;   // upload_coordinator
+  caf::actor auth;      // auth_service (logins)
+  caf::actor passwords; // password_worker (Argon2id off the scheduler)
+  caf::actor hub;       // client_hub (events to /client)
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
 
 net::http_handler make_http_api(api_context ctx);
+
+/// The account routes (/api/auth/*, /api/me, /api/admin/users*, /api/admin/audit)
+/// and the atendimento routes (/api/atendimentos*, /api/pdfs/:id/escalar):
+/// each answers and returns true when the path is one of its own.
+bool serve_account_api(const api_context& ctx, const net::http_request& req, const std::string& remote,
+                       const net::http_responder& respond);
+bool serve_atendimento_api(const api_context& ctx, const net::http_request& req, const std::string& remote,
+                           const net::http_responder& respond);
 
 /// A JSON answer (no-store), keeping the request's keep-alive.
 net::http_response json_response(const net::http_request& req, net::http::status status, const nlohmann::json& body);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -42,7 +43,8 @@ CAF_BEGIN_TYPE_ID_BLOCK(siberius, caf::first_custom_type_id)
   CAF_ADD_ATOM(siberius, siberius::atom, sync_done, "syncdone")
   // session -> db_worker: (daemon_event, client id, level, json) -> ok
   CAF_ADD_ATOM(siberius, siberius::atom, daemon_event, "daemonevt")
-  // http api -> db_worker: (api_auth, token) -> optional<api_principal>
+  // http api, /client front -> db_worker: (api_auth, token) -> optional<api_principal>
+  // (a user's session or an API token)
   CAF_ADD_ATOM(siberius, siberius::atom, api_auth, "apiauth")
   // http api -> db_worker: (create_token, name, client id?) -> issued_token
   CAF_ADD_ATOM(siberius, siberius::atom, create_token, "newtoken")
@@ -119,6 +121,23 @@ CAF_BEGIN_TYPE_ID_BLOCK(siberius, caf::first_custom_type_id)
   // pdf_parse_job -> itself: (reader_idle, generation) end the idle reader process.
   CAF_ADD_ATOM(siberius, siberius::atom, check_pdf, "checkpdf")
   CAF_ADD_ATOM(siberius, siberius::atom, reader_idle, "readeridle")
+  // anyone -> db_worker: (db_run, db_job) -> json_reply: one request/answer call on the
+  // store, for the REST API's account, atendimento and audit endpoints.
+  CAF_ADD_ATOM(siberius, siberius::atom, db_run, "dbrun")
+  // auth_service -> password_worker: (hash_password, password) -> std::string;
+  // (verify_password, encoded, password) -> bool (an empty encoded hash spends
+  // the time of a verification and answers false).
+  CAF_ADD_ATOM(siberius, siberius::atom, hash_password, "pwhash")
+  CAF_ADD_ATOM(siberius, siberius::atom, verify_password, "pwverify")
+  // http api -> auth_service: (login, login, password, ip, user agent) -> request_answer.
+  CAF_ADD_ATOM(siberius, siberius::atom, login, "login")
+  // http api -> client_hub: (publish_to, event, payload, user ids) to admins and those
+  // users; (audience_changed) who may see which PDF changed (forget the cache);
+  // (drop_session, session id) / (drop_user, user id) close their /client sockets.
+  CAF_ADD_ATOM(siberius, siberius::atom, publish_to, "publishto")
+  CAF_ADD_ATOM(siberius, siberius::atom, audience_changed, "audchanged")
+  CAF_ADD_ATOM(siberius, siberius::atom, drop_session, "dropsess")
+  CAF_ADD_ATOM(siberius, siberius::atom, drop_user, "dropuser")
 
 CAF_END_TYPE_ID_BLOCK(siberius)
 
@@ -131,6 +150,12 @@ using heartbeat_batch = std::vector<storage::daemon_heartbeat>;
 /// wrapper keeps the document as it is.
 struct json_reply {
   nlohmann::json value;
+};
+
+/// A call on the store run by a db_worker (atom::db_run). The function runs on
+/// the worker's thread and must only touch the store and its own captures.
+struct db_job {
+  std::function<nlohmann::json(storage::metadata_store&)> run;
 };
 
 /// An HTTP answer decided by an actor (the upload coordinator): status, JSON
@@ -168,6 +193,9 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(siberius::storage::transfer_end)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<siberius::storage::expired_copy>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(siberius::storage::issued_token)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::optional<siberius::storage::api_principal>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(siberius::storage::api_principal)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(siberius::actors::db_job)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<std::int64_t>)
 
 namespace siberius::actors {
 

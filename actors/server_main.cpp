@@ -17,7 +17,9 @@
 #include <caf/all.hpp>
 
 #include "actors/cache_janitor.hpp"
+#include "actors/auth_service.hpp"
 #include "actors/client_hub.hpp"
+#include "storage/passwords.hpp"
 #include "actors/daemon_registry.hpp"
 #include "actors/daemon_session.hpp"
 #include "actors/db_worker.hpp"
@@ -68,6 +70,7 @@ struct server_config {
   std::size_t upload_rate_limit = 100;
   int upload_rate_window_s = 900;
   int janitor_interval_s = 600;
+  int session_ttl_h = 12;
   std::string log_level = "info";
 };
 
@@ -93,7 +96,8 @@ bool migrate(const server_config& cfg) {
   }
 }
 
-/// First start: issues an admin API token and a demo daemon token, and writes
+/// First start: issues an admin API token, a demo daemon token and (on an
+/// empty database) the first admin account's password, and writes
 /// them (mode 0600) where the operator was told to look. Never overwrites.
 void write_credentials(const server_config& cfg, std::uint16_t port, storage::metadata_store& store) {
   if (cfg.credentials.empty() || fs::exists(cfg.credentials))
@@ -115,6 +119,13 @@ void write_credentials(const server_config& cfg, std::uint16_t port, storage::me
   auto url = cfg.public_url.empty() ? "http://" + cfg.host + ":" + std::to_string(port) : cfg.public_url;
   nlohmann::json creds = {
     {"url", url}, {"adminToken", admin.token}, {"daemonToken", daemon.token}, {"clientId", daemon.client_id}};
+  // The first admin account, for the web monitor and siberius-admin login.
+  if (store.count_users() == 0) {
+    auto password = storage::generate_password();
+    store.create_user({"admin", "Administrator", "admin", storage::hash_password(password)});
+    creds["adminUser"] = "admin";
+    creds["adminPassword"] = password;
+  }
   auto tmp = cfg.credentials + ".tmp";
   {
     std::ofstream out(tmp, std::ios::trunc);
@@ -171,6 +182,8 @@ int main(int argc, char** argv) {
   app.add_option("--janitor-interval-s", cfg.janitor_interval_s,
                  "How often expired cached PDFs are deleted, in seconds")
     ->check(CLI::Range(1, 86400))->capture_default_str();
+  app.add_option("--session-ttl-h", cfg.session_ttl_h, "How long a login session lasts, in hours")
+    ->check(CLI::Range(1, 24 * 90))->capture_default_str();
   CLI11_PARSE(app, argc, argv);
 
   actors::log_level level;
@@ -203,7 +216,11 @@ int main(int argc, char** argv) {
   caf::actor_system sys{caf_cfg};
   auto db = actors::spawn_db_pool(sys, store_opts, cfg.db_workers);
   auto audience = std::make_shared<std::atomic<std::size_t>>(0);
-  auto hub = sys.spawn(actors::client_hub, audience);
+  auto hub = sys.spawn(actors::client_hub, audience, db);
+  auto passwords = sys.spawn<caf::detached>(actors::password_worker);
+  actors::auth_options auth_opts;
+  auth_opts.session_ttl = std::chrono::hours(cfg.session_ttl_h);
+  auto auth = sys.spawn(actors::auth_service, db, passwords, auth_opts);
   actors::transfer_options transfer_opts;
   transfer_opts.stall_timeout = std::chrono::milliseconds(cfg.upload_stall_ms);
   transfer_opts.attempts = cfg.upload_attempts;
@@ -236,8 +253,9 @@ int main(int argc, char** argv) {
   net::server front{ioc, net_opts};
   front.add_namespace(actors::daemon_nsp, actors::make_daemon_namespace(registry));
   front.add_namespace(actors::client_nsp, actors::make_client_namespace(sys, db, hub));
-  front.set_http_handler(actors::make_http_api({&sys, db, registry, uploads_actor}));
-  front.add_file_route(actors::is_pdf_download_path, actors::make_pdf_download({&sys, db, registry, uploads_actor}));
+  actors::api_context api{&sys, db, registry, uploads_actor, auth, passwords, hub};
+  front.set_http_handler(actors::make_http_api(api));
+  front.add_file_route(actors::is_pdf_download_path, actors::make_pdf_download(api));
   actors::upload_options uploads;
   uploads.storage_dir = cfg.storage_dir;
   uploads.max_file_bytes = cfg.max_upload_mb * 1024 * 1024;
@@ -255,7 +273,7 @@ int main(int argc, char** argv) {
   } catch (const std::exception& e) {
     actors::log_event(actors::log_level::error, "server:listen:failed",
                       {{"host", cfg.host}, {"port", cfg.port}, {"reason", e.what()}});
-    for (auto& a : {registry, uploads_actor, janitor, checker, hub, db})
+    for (auto& a : {registry, uploads_actor, janitor, checker, auth, passwords, hub, db})
       caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
     return 1;
   }
@@ -265,7 +283,7 @@ int main(int argc, char** argv) {
   } catch (const std::exception& e) {
     actors::log_event(actors::log_level::error, "server:credentials:failed", {{"reason", e.what()}});
     front.stop();
-    for (auto& a : {registry, uploads_actor, janitor, checker, hub, db})
+    for (auto& a : {registry, uploads_actor, janitor, checker, auth, passwords, hub, db})
       caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
     return 1;
   }
@@ -306,7 +324,7 @@ int main(int argc, char** argv) {
   ioc.run();
   for (auto& t : threads)
     t.join();
-  for (auto& a : {registry, uploads_actor, janitor, checker, hub, db})
+  for (auto& a : {registry, uploads_actor, janitor, checker, auth, passwords, hub, db})
     caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
   try {
     storage::metadata_store(store_opts).reset_online_daemons();

@@ -59,7 +59,7 @@ public:
               return;
             }
             // Join before accepting: the hub then sees the leave after the join.
-            self->send(hub, atom::join_v, conn, who->role);
+            self->send(hub, atom::join_v, conn, *who);
             conn->accept(nsp, {{"role", who->role}});
           },
           [=](const caf::error&) { conn->reject(nsp, "database unavailable, retry later", 503); });

@@ -401,17 +401,24 @@ net::streaming_handler make_upload_handler(caf::actor_system& sys, caf::actor db
     const auto& req = job->header;
     if (token.empty() || token.size() > 200)
       return respond(error_response(req, http::status::unauthorized, "unauthorized", "a daemon bearer token is required"));
-    if (!plain_id(job->request_id))
-      return respond(error_response(req, http::status::bad_request, "bad_request",
-                             "X-Request-Id: expected 1 to 128 letters, digits or . _ : -"));
     for (auto& c : job->file_hash) // either case is accepted; kept in lowercase
       c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (!daemon::is_sha256_hex(job->file_hash))
-      return respond(error_response(req, http::status::bad_request, "bad_request", "X-File-Hash: expected 64 hex digits"));
-    if (!boundary)
-      return respond(error_response(req, http::status::unsupported_media_type, "bad_request",
-                             "Content-Type: expected multipart/form-data with a boundary"));
-    sys.spawn([job, token, remote, respond, admit, boundary = *boundary](caf::event_based_actor* self) {
+    // Who is asking comes first: a caller without a daemon token learns
+    // nothing about what the endpoint expects.
+    auto header_problem = [job, boundary]() -> std::optional<net::http_response> {
+      const auto& req = job->header;
+      if (!plain_id(job->request_id))
+        return error_response(req, http::status::bad_request, "bad_request",
+                              "X-Request-Id: expected 1 to 128 letters, digits or . _ : -");
+      if (!daemon::is_sha256_hex(job->file_hash))
+        return error_response(req, http::status::bad_request, "bad_request", "X-File-Hash: expected 64 hex digits");
+      if (!boundary)
+        return error_response(req, http::status::unsupported_media_type, "bad_request",
+                              "Content-Type: expected multipart/form-data with a boundary");
+      return std::nullopt;
+    };
+    sys.spawn([job, token, remote, respond, admit, header_problem, boundary = boundary.value_or(std::string())](
+                caf::event_based_actor* self) {
       auto unavailable = [=](const caf::error&) {
         respond(error_response(job->header, http::status::service_unavailable, "database_unavailable",
                         "database unavailable, retry later"));
@@ -423,6 +430,8 @@ net::streaming_handler make_upload_handler(caf::actor_system& sys, caf::actor db
               log_event(log_level::warn, "daemon:auth:failed", {{"ip", remote}, {"path", "/api/daemon/upload"}});
               return respond(error_response(job->header, http::status::unauthorized, "unauthorized", "invalid daemon token"));
             }
+            if (auto problem = header_problem())
+              return respond(std::move(*problem));
             job->daemon = *who;
             self->request(job->db, db_timeout, atom::upload_target_v, who->client_id, job->file_hash)
               .then(

@@ -17,6 +17,8 @@ namespace siberius::storage {
 void prepare_ingest_statements(pqxx::connection& c);    // pdf_ingest.cpp
 void prepare_pdf_query_statements(pqxx::connection& c); // pdf_query.cpp
 void prepare_upload_statements(pqxx::connection& c);    // pdf_upload.cpp
+void prepare_account_statements(pqxx::connection& c);   // accounts.cpp
+void prepare_atendimento_statements(pqxx::connection& c); // atendimentos.cpp
 
 namespace {
 
@@ -94,6 +96,8 @@ void prepare_statements(pqxx::connection& c) {
   prepare_ingest_statements(c);
   prepare_pdf_query_statements(c);
   prepare_upload_statements(c);
+  prepare_account_statements(c);
+  prepare_atendimento_statements(c);
 }
 
 bool valid_client_id(const std::string& id) {
@@ -477,25 +481,6 @@ issued_token metadata_store::create_api_token(const std::string& name, const std
           throw;
       }
     }
-  });
-}
-
-std::optional<api_principal> metadata_store::authenticate_api_token(const std::string& token) {
-  auto parts = split_token(token);
-  if (!parts)
-    return std::nullopt;
-  auto digest = sha256_hex(token);
-  return impl_->run([&](pqxx::connection& c) -> std::optional<api_principal> {
-    pqxx::nontransaction n(c);
-    auto rows = n.exec_prepared("api_token_lookup", parts->public_id);
-    if (rows.empty() || !same_digest(rows[0][3].as<std::string>(), digest))
-      return std::nullopt;
-    api_principal p;
-    p.token_id = rows[0][0].as<std::int64_t>();
-    p.name = rows[0][1].as<std::string>();
-    p.role = rows[0][2].as<std::string>();
-    n.exec_prepared("api_token_used", p.token_id);
-    return p;
   });
 }
 

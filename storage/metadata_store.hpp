@@ -15,6 +15,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "storage/accounts.hpp"
+#include "storage/atendimentos.hpp"
 #include "storage/pdf_document.hpp"
 #include "storage/pdf_query.hpp"
 #include "storage/pdf_upload.hpp"
@@ -97,11 +99,6 @@ struct issued_token {
   std::string token;     // shown once, never stored
 };
 
-struct api_principal {
-  std::int64_t token_id = 0;
-  std::string name;
-  std::string role; // "admin"
-};
 
 /// Tokens look like "<16 hex public id>.<64 hex secret>"; the database keeps
 /// the public id and SHA-256 of the whole token, and compares in constant time.
@@ -186,7 +183,52 @@ public:
 
   issued_token create_daemon_token(const std::string& name, const std::optional<std::string>& client_id);
   issued_token create_api_token(const std::string& name, const std::string& role);
-  std::optional<api_principal> authenticate_api_token(const std::string& token);
+  /// A bearer token of either kind: a user's session (not expired, revoked,
+  /// or of a disabled account) or an API token. nullopt for anything else.
+  std::optional<api_principal> authenticate(const std::string& token);
+
+  // --- users and sessions (accounts.cpp) ---
+  std::optional<login_account> account_for_login(const std::string& login);
+  issued_session open_session(const session_request& r);
+  /// Revokes one session; false when it was not open.
+  bool close_session(std::int64_t session_id);
+  /// {users: [{id, login, nome, role, disabled, createdAt}]}.
+  nlohmann::json list_users();
+  /// The user as listed; nullopt when there is none.
+  std::optional<nlohmann::json> user(std::int64_t id);
+  /// Creates an account; throws conflict when the login is taken (any case).
+  nlohmann::json create_user(const new_user& u);
+  /// Replaces the password hash and revokes the user's sessions; false when no such user.
+  bool set_password(std::int64_t id, const std::string& password_hash);
+  /// Disables (revoking every session) or enables an account; nullopt when no such user.
+  std::optional<nlohmann::json> set_disabled(std::int64_t id, bool disabled);
+  std::int64_t count_users();
+  void audit(const audit_entry& e);
+  /// The newest audit lines, before id `before` when given: {items: [...]}.
+  nlohmann::json list_audit(int limit, std::optional<std::int64_t> before);
+
+  // --- atendimentos and who may see what (atendimentos.cpp) ---
+  /// {items: [atendimento]} starting in [from, to] (dates, inclusive), all of
+  /// them for an admin, only the ones `viewer` is scheduled on otherwise.
+  nlohmann::json list_atendimentos(const std::optional<std::string>& from, const std::optional<std::string>& to,
+                                   const api_principal& viewer);
+  std::optional<nlohmann::json> atendimento(std::int64_t id);
+  /// Creates one; throws std::invalid_argument naming an unknown technician or PDF.
+  nlohmann::json create_atendimento(const atendimento_input& in, std::optional<std::int64_t> by);
+  /// Changes the fields given; nullopt when there is no such atendimento.
+  std::optional<nlohmann::json> update_atendimento(std::int64_t id, const atendimento_input& in,
+                                                   std::optional<std::int64_t> by);
+  /// "Escalar equipe" on an indexed PDF: a new atendimento from the PDF's
+  /// cliente and event date, linked to it, with `in`'s technicians (and
+  /// titulo/dataInicio when given). nullopt when there is no such PDF.
+  std::optional<nlohmann::json> escalar(std::int64_t pdf_id, const atendimento_input& in,
+                                        std::optional<std::int64_t> by);
+  /// The design's userCanAccessPDF: an admin, or a technician scheduled on
+  /// the atendimento the PDF is linked to.
+  bool can_access_pdf(const api_principal& who, std::int64_t pdf_id);
+  bool can_access_atendimento(const api_principal& who, std::int64_t atendimento_id);
+  /// The technicians who may see PDF `pdf_id` (for socket events).
+  std::vector<std::int64_t> users_for_pdf(std::int64_t pdf_id);
 
   /// Daemons as the admin views list them (JSON array of objects).
   nlohmann::json list_daemons();

@@ -136,14 +136,16 @@ void prepare_pdf_query_statements(pqxx::connection& c) {
             "  WHERE ($1::text IS NULL OR tipo = $1) AND ($2::text IS NULL OR numero = $2)"
             "    AND ($3::text IS NULL OR cliente ILIKE '%' || $3 || '%')"
             "    AND ($4::text IS NULL OR status = $4) AND ($5::text IS NULL OR client_id = $5)"
-            "    AND ($6::date IS NULL OR data_evento >= $6) AND ($7::date IS NULL OR data_evento <= $7)),"
+            "    AND ($6::date IS NULL OR data_evento >= $6) AND ($7::date IS NULL OR data_evento <= $7)"
+            "    AND ($10::bigint IS NULL OR atendimento_id IN"
+            "         (SELECT atendimento_id FROM atendimento_tecnicos WHERE usuario_id = $10))),"
             " page AS (SELECT * FROM f ORDER BY data_evento DESC NULLS LAST, id DESC LIMIT $8 OFFSET $9)"
             " SELECT (SELECT count(*) FROM f),"
             "  coalesce((SELECT json_agg(json_build_object("
             "   'id', id, 'tipo', tipo, 'numero', numero, 'cliente', cliente,"
             "   'dataEvento', to_char(data_evento, 'YYYY-MM-DD'), 'valorTotal', valor_total,"
             "   'filename', filename, 'fileSize', file_size, 'fileHash', file_hash, 'status', status,"
-            "   'clientId', client_id, 'localPresent', local_present,"
+            "   'clientId', client_id, 'localPresent', local_present, 'atendimentoId', atendimento_id,"
             "   'indexedAt', siberius_iso_utc(indexed_at), 'cachedAt', siberius_iso_utc(cached_at),"
             "   'expiresAt', siberius_iso_utc(expires_at), 'lastAccessed', siberius_iso_utc(last_accessed))"
             "   ORDER BY data_evento DESC NULLS LAST, id DESC) FROM page), '[]'::json)::text");
@@ -172,7 +174,7 @@ nlohmann::json metadata_store::list_pdfs(const pdf_filter& f) {
     auto row = n.exec_prepared1("pdf_list", opt_param(f.tipo), opt_param(f.numero), opt_param(cliente),
                                 opt_param(f.status), opt_param(f.client_id), opt_param(f.date_from),
                                 opt_param(f.date_to), f.page_size,
-                                static_cast<long long>(f.page - 1) * f.page_size);
+                                static_cast<long long>(f.page - 1) * f.page_size, f.visible_to);
     return nlohmann::json{{"total", row[0].as<long long>()},
                           {"page", f.page},
                           {"pageSize", f.page_size},

@@ -3,6 +3,7 @@
 // and its SQL (pdf_query.cpp, run by metadata_store).
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,6 +19,7 @@ struct pdf_filter {
   std::optional<std::string> client_id; // the daemon that has the file
   std::optional<std::string> date_from; // data_evento >= (YYYY-MM-DD)
   std::optional<std::string> date_to;   // data_evento <= (YYYY-MM-DD)
+  std::optional<std::int64_t> visible_to; // a technician: only PDFs of their atendimentos
   int page = 1;                         // 1-based
   int page_size = 25;                   // at most max_page_size
   static constexpr int max_page_size = 100;

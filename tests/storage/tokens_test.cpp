@@ -135,19 +135,19 @@ CAF_TEST(api tokens authenticate until revoked) {
   auto t = store.create_api_token("automation", "admin");
   CAF_CHECK(t.id > 0);
   CAF_CHECK_EQUAL(db.scalar("SELECT last_used_at IS NULL FROM api_tokens"), "t");
-  auto p = store.authenticate_api_token(t.token);
+  auto p = store.authenticate(t.token);
   CAF_REQUIRE(p.has_value());
   CAF_CHECK_EQUAL(p->token_id, t.id);
   CAF_CHECK_EQUAL(p->name, "automation");
   CAF_CHECK_EQUAL(p->role, "admin");
   CAF_CHECK_EQUAL(db.scalar("SELECT last_used_at IS NOT NULL FROM api_tokens"), "t");
-  CAF_CHECK(!store.authenticate_api_token(tampered(t.token)));
-  CAF_CHECK(!store.authenticate_api_token("nonsense"));
+  CAF_CHECK(!store.authenticate(tampered(t.token)));
+  CAF_CHECK(!store.authenticate("nonsense"));
   db.sql("UPDATE api_tokens SET revoked_at = now()");
-  CAF_CHECK(!store.authenticate_api_token(t.token));
+  CAF_CHECK(!store.authenticate(t.token));
   // a daemon token is not an API token
   auto d = store.create_daemon_token("A", std::nullopt);
-  CAF_CHECK(!store.authenticate_api_token(d.token));
+  CAF_CHECK(!store.authenticate(d.token));
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

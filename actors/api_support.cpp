@@ -1,0 +1,130 @@
+#include "actors/api_support.hpp"
+
+#include "actors/log.hpp"
+#include "storage/pdf_query.hpp"
+
+namespace siberius::actors {
+
+namespace http = net::http;
+using json = nlohmann::json;
+
+void with_caller(const api_context& ctx, const net::http_request& req, const std::string& remote,
+                 const net::http_responder& respond, access need, caller_step then) {
+  auto token = bearer_token(req);
+  if (token.empty() || token.size() > 200)
+    return respond(error_response(req, http::status::unauthorized, "unauthorized", "a bearer token is required"));
+  ctx.sys->spawn([=](caf::event_based_actor* self) {
+    self->request(ctx.db, db_timeout, atom::api_auth_v, token)
+      .then(
+        [=](const std::optional<storage::api_principal>& who) {
+          auto path = std::string(path_of_target(req.target()));
+          if (!who) {
+            log_event(log_level::warn, "api:auth:failed", {{"ip", remote}, {"path", path}});
+            audit(ctx, std::nullopt, remote, "auth.token_rejected", path, "denied");
+            return respond(error_response(req, http::status::unauthorized, "unauthorized",
+                                          "invalid or expired token"));
+          }
+          if (need == access::admin && !who->admin()) {
+            audit(ctx, who, remote, "auth.forbidden", path, "denied");
+            return respond(forbidden(req, "this needs an admin"));
+          }
+          then(self, *who);
+        },
+        [=](const caf::error&) {
+          respond(error_response(req, http::status::service_unavailable, "database_unavailable",
+                                 "database unavailable, retry later"));
+        });
+  });
+}
+
+void ask_db(caf::event_based_actor* self, const api_context& ctx, const net::http_request& req,
+            const net::http_responder& respond, std::function<json(storage::metadata_store&)> job,
+            std::function<void(json)> then) {
+  self->request(ctx.db, db_timeout, atom::db_run_v, db_job{std::move(job)})
+    .then([=](const json_reply& reply) { then(reply.value); },
+          [=](const caf::error& err) {
+            if (is(err, db_errc::invalid))
+              return respond(error_response(req, http::status::bad_request, "bad_request", reason_of(*ctx.sys, err)));
+            if (is(err, db_errc::conflict))
+              return respond(error_response(req, http::status::conflict, "conflict", reason_of(*ctx.sys, err)));
+            log_event(log_level::warn, "api:db:failed",
+                      {{"path", std::string(path_of_target(req.target()))}, {"reason", reason_of(*ctx.sys, err)}});
+            respond(error_response(req, http::status::service_unavailable, "database_unavailable",
+                                   "database unavailable, retry later"));
+          });
+}
+
+void audit(const api_context& ctx, const std::optional<storage::api_principal>& who, const std::string& ip,
+           std::string action, std::optional<std::string> target, std::string outcome, json details) {
+  storage::audit_entry e;
+  if (who) {
+    e.actor = who->name;
+    e.actor_role = who->role;
+    if (who->via == "api_token")
+      details["via"] = "api_token";
+  }
+  e.ip = ip;
+  e.action = std::move(action);
+  e.target = std::move(target);
+  e.outcome = std::move(outcome);
+  e.details = std::move(details);
+  caf::anon_send(ctx.db, atom::db_run_v, db_job{[e](storage::metadata_store& s) {
+                   s.audit(e);
+                   return json();
+                 }});
+}
+
+std::optional<json> json_body(const net::http_request& req, const net::http_responder& respond, bool empty_ok) {
+  if (empty_ok && req.body().empty())
+    return json::object();
+  auto body = json::parse(req.body(), nullptr, false);
+  if (body.is_discarded() || !body.is_object()) {
+    respond(error_response(req, http::status::bad_request, "bad_request", "body must be a JSON object"));
+    return std::nullopt;
+  }
+  return body;
+}
+
+net::http_response forbidden(const net::http_request& req, const std::string& why) {
+  return error_response(req, http::status::forbidden, "forbidden", why);
+}
+
+std::optional<std::int64_t> parse_id(std::string_view digits) {
+  if (digits.empty() || digits.size() > 18)
+    return std::nullopt;
+  std::int64_t id = 0;
+  for (char c : digits) {
+    if (c < '0' || c > '9')
+      return std::nullopt;
+    id = id * 10 + (c - '0');
+  }
+  return id;
+}
+
+std::string_view path_of_target(std::string_view target) {
+  return target.substr(0, target.find('?'));
+}
+
+std::optional<std::string> query_param(std::string_view target, std::string_view name, bool& bad) {
+  auto q = target.find('?');
+  if (q == std::string_view::npos)
+    return std::nullopt;
+  auto query = target.substr(q + 1);
+  while (!query.empty()) {
+    auto amp = query.find('&');
+    auto pair = query.substr(0, amp);
+    auto eq = pair.find('=');
+    if (pair.substr(0, eq) == name) {
+      auto value = storage::percent_decode(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1));
+      if (!value)
+        bad = true;
+      return value;
+    }
+    if (amp == std::string_view::npos)
+      break;
+    query.remove_prefix(amp + 1);
+  }
+  return std::nullopt;
+}
+
+} // namespace siberius::actors

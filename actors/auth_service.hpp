@@ -1,0 +1,37 @@
+// Logins. auth_service (one per server) checks a login against the
+// login_guard, the account and its Argon2id hash, then opens a session; the
+// hashing runs on password_worker, a detached actor, because one hash costs
+// tens of milliseconds of CPU and ~19 MiB that no scheduler thread should
+// spend. Both are children of the server's root.
+#pragma once
+
+#include <chrono>
+
+#include <caf/all.hpp>
+
+#include "actors/login_guard.hpp"
+
+namespace siberius::actors {
+
+/// (hash_password, password) -> std::string; (verify_password, encoded, password) -> bool.
+caf::behavior password_worker(caf::event_based_actor* self);
+
+struct auth_options {
+  std::chrono::seconds session_ttl{std::chrono::hours(12)};
+  login_guard::config guard;
+  int max_in_flight_per_address = 8;
+};
+
+struct auth_service_state {
+  login_guard guard;
+  std::unordered_map<std::string, int> in_flight; // "a:<login>" / "i:<address>" -> logins under way
+  static inline const char* name = "auth_service";
+};
+
+/// (login, login, password, ip, user agent) -> request_answer:
+/// 200 {token, expiresAt, user}, 401 invalid_credentials, 403 account_disabled,
+/// 429 too_many_attempts (Retry-After), 503 when the database is away.
+caf::behavior auth_service(caf::stateful_actor<auth_service_state>* self, caf::actor db, caf::actor passwords,
+                           auth_options options);
+
+} // namespace siberius::actors
