@@ -96,12 +96,50 @@ bool migrate(const server_config& cfg) {
   }
 }
 
-/// First start: issues an admin API token, a demo daemon token and (on an
-/// empty database) the first admin account's password, and writes
-/// them (mode 0600) where the operator was told to look. Never overwrites.
-void write_credentials(const server_config& cfg, std::uint16_t port, storage::metadata_store& store) {
-  if (cfg.credentials.empty() || fs::exists(cfg.credentials))
+/// Writes `creds` to `path` (mode 0600) through a temporary file and a rename.
+void save_credentials(const std::string& path, const nlohmann::json& creds) {
+  auto tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    fs::permissions(tmp, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace);
+    out << creds.dump(2) << '\n';
+    if (!out)
+      throw std::runtime_error("cannot write " + tmp);
+  }
+  fs::rename(tmp, path);
+}
+
+/// On a database without accounts: the first admin account, "admin" with a
+/// random password, added to `creds` as adminUser/adminPassword.
+void add_first_admin(storage::metadata_store& store, nlohmann::json& creds) {
+  if (store.count_users() != 0)
     return;
+  auto password = storage::generate_password();
+  store.create_user({"admin", "Administrator", "admin", storage::hash_password(password)});
+  creds["adminUser"] = "admin";
+  creds["adminPassword"] = password;
+  actors::log_event(actors::log_level::info, "server:first_admin:created", {{"login", "admin"}});
+}
+
+/// First start: issues an admin API token, a demo daemon token and (on a
+/// database without accounts) the first admin account, and writes them
+/// (mode 0600) where the operator was told to look. Never overwrites a
+/// credentials file, except to add the first admin account to one written
+/// before accounts existed.
+void write_credentials(const server_config& cfg, std::uint16_t port, storage::metadata_store& store) {
+  if (cfg.credentials.empty())
+    return;
+  if (fs::exists(cfg.credentials)) {
+    if (store.count_users() != 0)
+      return;
+    std::ifstream in(cfg.credentials);
+    auto creds = nlohmann::json::parse(in, nullptr, false);
+    if (creds.is_discarded() || !creds.is_object())
+      throw std::runtime_error(cfg.credentials + " is not a JSON object");
+    add_first_admin(store, creds);
+    save_credentials(cfg.credentials, creds);
+    return;
+  }
   auto admin = store.create_api_token("bootstrap admin", "admin");
   // The data may outlive a deleted credentials file: then the demo daemon's
   // clientId is taken, and a fresh one gets a numbered id.
@@ -119,22 +157,8 @@ void write_credentials(const server_config& cfg, std::uint16_t port, storage::me
   auto url = cfg.public_url.empty() ? "http://" + cfg.host + ":" + std::to_string(port) : cfg.public_url;
   nlohmann::json creds = {
     {"url", url}, {"adminToken", admin.token}, {"daemonToken", daemon.token}, {"clientId", daemon.client_id}};
-  // The first admin account, for the web monitor and siberius-admin login.
-  if (store.count_users() == 0) {
-    auto password = storage::generate_password();
-    store.create_user({"admin", "Administrator", "admin", storage::hash_password(password)});
-    creds["adminUser"] = "admin";
-    creds["adminPassword"] = password;
-  }
-  auto tmp = cfg.credentials + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    fs::permissions(tmp, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace);
-    out << creds.dump(2) << '\n';
-    if (!out)
-      throw std::runtime_error("cannot write " + tmp);
-  }
-  fs::rename(tmp, cfg.credentials);
+  add_first_admin(store, creds);
+  save_credentials(cfg.credentials, creds);
   actors::log_event(actors::log_level::info, "server:credentials:written", {{"path", cfg.credentials}});
 }
 
