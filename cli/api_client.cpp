@@ -20,24 +20,64 @@ server_url checked_url(const std::string& text) {
 } // namespace
 
 api_client::api_client(const resolved_settings& settings)
-    : http_(checked_url(settings.server_url), settings.timeout), token_(settings.token) {}
+    : http_(checked_url(settings.server_url), settings.timeout), token_(settings.token),
+      token_source_(settings.token_source), session_file_(settings.session_file),
+      expired_session_(settings.expired_session) {}
 
-http_reply api_client::call(const std::string& method, const std::string& path,
-                            const std::optional<nlohmann::json>& body) const {
-  if (!token_)
-    throw missing_token_error(
-        "no admin token: pass --token, set SIBERIUS_TOKEN, or point --credentials (or "
-        "SIBERIUS_CREDENTIALS) at the credentials.json written by scripts/run");
+http_call api_client::request(const std::string& method, const std::string& path,
+                              const std::optional<nlohmann::json>& body, bool with_token) const {
   http_call req;
   req.method = method;
   req.path = path;
-  req.headers["Authorization"] = "Bearer " + *token_;
+  if (with_token) {
+    if (!token_) {
+      std::string why = expired_session_ ? "no token (the session from `login` ended at " + *expired_session_ + ")"
+                                         : std::string("no token");
+      throw missing_token_error(why + ": run `siberius-admin login`, pass --token, set SIBERIUS_TOKEN, or point "
+                                      "--credentials (or SIBERIUS_CREDENTIALS) at the credentials.json written "
+                                      "by scripts/run");
+    }
+    req.headers["Authorization"] = "Bearer " + *token_;
+  }
   req.headers["Accept"] = "application/json";
   if (body) {
     req.headers["Content-Type"] = "application/json";
     req.body = body->dump();
   }
-  return http_.perform(req);
+  return req;
+}
+
+http_reply api_client::call(const std::string& method, const std::string& path,
+                            const std::optional<nlohmann::json>& body) const {
+  return http_.perform(request(method, path, body, true));
+}
+
+api_error api_client::error_from(const http_reply& reply, bool sent_token) const {
+  auto e = api_error_from_reply(reply);
+  // A session ends on the server too (expiry, logout elsewhere, a disabled
+  // user); say what to do about it rather than only "unauthorized".
+  if (reply.status == 401 && sent_token && token_source_ == setting_source::session_file)
+    return api_error(e.status,
+                     std::string(e.what()) + "; the session in " + session_file_.value_or("the session file") +
+                         " is no longer valid: run `siberius-admin login` again",
+                     e.code);
+  return e;
+}
+
+http_reply api_client::download(const std::string& path, body_sink& sink) const {
+  auto req = request("GET", path, std::nullopt, true);
+  req.headers["Accept"] = "application/pdf, application/json";
+  auto reply = http_.perform_download(req, sink);
+  if (reply.status < 200 || reply.status >= 300)
+    throw error_from(reply, true);
+  return reply;
+}
+
+api_error api_error_from_reply(const http_reply& reply) {
+  auto e = api_error_from_response(reply.status, reply.body);
+  if (auto it = reply.headers.find("retry-after"); it != reply.headers.end())
+    e.retry_after = it->second;
+  return e;
 }
 
 nlohmann::json api_client::parse_body(const http_reply& reply) {
@@ -49,10 +89,10 @@ nlohmann::json api_client::parse_body(const http_reply& reply) {
 }
 
 nlohmann::json api_client::expect_success(const std::string& method, const std::string& path,
-                                          const std::optional<nlohmann::json>& body) const {
-  auto reply = call(method, path, body);
+                                          const std::optional<nlohmann::json>& body, bool with_token) const {
+  auto reply = http_.perform(request(method, path, body, with_token));
   if (reply.status < 200 || reply.status >= 300)
-    throw api_error_from_response(reply.status, reply.body);
+    throw error_from(reply, with_token);
   if (reply.status == 204 || reply.body.empty())
     return nlohmann::json::object();
   return parse_body(reply);
@@ -62,10 +102,14 @@ nlohmann::json api_client::get(const std::string& path) const { return expect_su
 nlohmann::json api_client::post(const std::string& path, const nlohmann::json& body) const {
   return expect_success("POST", path, body);
 }
+nlohmann::json api_client::post(const std::string& path) const { return expect_success("POST", path, std::nullopt); }
 nlohmann::json api_client::put(const std::string& path, const nlohmann::json& body) const {
   return expect_success("PUT", path, body);
 }
 nlohmann::json api_client::del(const std::string& path) const { return expect_success("DELETE", path, std::nullopt); }
+nlohmann::json api_client::post_without_token(const std::string& path, const nlohmann::json& body) const {
+  return expect_success("POST", path, body, false);
+}
 
 std::string encode_path_segment(const std::string& segment) {
   std::string out;
@@ -79,6 +123,19 @@ std::string encode_path_segment(const std::string& segment) {
       std::snprintf(buf, sizeof buf, "%%%02X", c);
       out += buf;
     }
+  }
+  return out;
+}
+
+std::string with_query(const std::string& path,
+                       const std::vector<std::pair<std::string, std::optional<std::string>>>& parameters) {
+  std::string out = path;
+  char separator = '?';
+  for (const auto& [name, value] : parameters) {
+    if (!value)
+      continue;
+    out += separator + encode_path_segment(name) + "=" + encode_path_segment(*value);
+    separator = '&';
   }
   return out;
 }

@@ -12,23 +12,44 @@ namespace {
 constexpr const char* footer =
     "Settings, first found wins:\n"
     "  server  --server, $SIBERIUS_SERVER, \"url\" in the credentials file, http://127.0.0.1:8080\n"
-    "  token   --token, $SIBERIUS_TOKEN, \"adminToken\" in the credentials file\n"
+    "  token   --token, $SIBERIUS_TOKEN, the session `login` stored (for that server, until it\n"
+    "          ends), \"adminToken\" in the credentials file\n"
     "  credentials file  --credentials, $SIBERIUS_CREDENTIALS, ./var/credentials.json if present\n"
+    "  session file      --session-file, $SIBERIUS_SESSION_FILE, $XDG_CONFIG_HOME/siberius/session.json,\n"
+    "                    $HOME/.config/siberius/session.json\n"
+    "Dates and times on the command line and in tables are local time (TZ); --json shows the\n"
+    "server's UTC.\n"
     "\n"
     "Exit codes: 0 ok, 1 other error, 2 usage, 3 authentication or authorization (HTTP 401/403,\n"
-    "no token), 4 not found (HTTP 404), 5 server or connection error (HTTP 5xx, unreachable, timeout).";
+    "no token), 4 not found (HTTP 404, or no such user), 5 server or connection error (HTTP 5xx,\n"
+    "unreachable, timeout), 6 conflict (HTTP 409: exists already, or not in the needed state),\n"
+    "7 rate limited (HTTP 429: retry after the time given).";
 
 void report(std::ostream& err, const std::string& message) { err << "siberius-admin: " << message << '\n'; }
+
+// "HTTP 429, retry after 30 s" from the status and a Retry-After of seconds
+// or an HTTP date.
+std::string http_note(const api_error& e) {
+  std::string note = "HTTP " + std::to_string(e.status);
+  if (!e.retry_after.empty()) {
+    bool seconds = e.retry_after.find_first_not_of("0123456789") == std::string::npos;
+    note += ", retry after " + e.retry_after + (seconds ? " s" : "");
+  }
+  return note;
+}
 
 int run_action(const command_action& action, std::ostream& err) {
   try {
     return action();
   } catch (const api_error& e) {
-    report(err, std::string(e.what()) + " (HTTP " + std::to_string(e.status) + ")");
+    report(err, std::string(e.what()) + " (" + http_note(e) + ")");
     return exit_code_for_status(e.status);
   } catch (const missing_token_error& e) {
     report(err, e.what());
     return exit_auth;
+  } catch (const not_found_error& e) {
+    report(err, e.what());
+    return exit_not_found;
   } catch (const usage_error& e) {
     report(err, e.what());
     return exit_usage;
@@ -45,6 +66,11 @@ int run_action(const command_action& action, std::ostream& err) {
 
 int run_admin_cli(const std::vector<std::string>& args, const env_lookup& env, std::ostream& out,
                   std::ostream& err) {
+  return run_admin_cli(args, env, out, err, process_console(err));
+}
+
+int run_admin_cli(const std::vector<std::string>& args, const env_lookup& env, std::ostream& out, std::ostream& err,
+                  const console_input& console) {
   CLI::App app{"siberius-admin: administer a Siberius server over its REST API", "siberius-admin"};
   app.footer(footer);
   // Global options are accepted after the subcommand too: `daemons --json`.
@@ -56,10 +82,12 @@ int run_admin_cli(const std::vector<std::string>& args, const env_lookup& env, s
   ctx.env = env;
   ctx.out = &out;
   ctx.err = &err;
-  std::string server, token, credentials;
+  ctx.console = console;
+  std::string server, token, credentials, session_file;
   auto* server_opt = app.add_option("--server", server, "Server base URL, http://HOST:PORT or https://HOST:PORT");
-  auto* token_opt = app.add_option("--token", token, "Admin API token (Authorization: Bearer)");
+  auto* token_opt = app.add_option("--token", token, "API token or session token (Authorization: Bearer)");
   auto* cred_opt = app.add_option("--credentials", credentials, "credentials.json written by scripts/run");
+  auto* session_opt = app.add_option("--session-file", session_file, "Where `login` keeps the session");
   app.add_flag("--json", ctx.flags.json, "Print the server's JSON instead of tables");
   app.add_option("--timeout", ctx.flags.timeout_seconds, "Seconds allowed for each request")
       ->capture_default_str();
@@ -68,6 +96,10 @@ int run_admin_cli(const std::vector<std::string>& args, const env_lookup& env, s
   add_daemon_token_commands(app, ctx, chosen);
   add_daemons_commands(app, ctx, chosen);
   add_health_command(app, ctx, chosen);
+  add_session_commands(app, ctx, chosen);
+  add_users_commands(app, ctx, chosen);
+  add_pdf_commands(app, ctx, chosen);
+  add_atendimentos_commands(app, ctx, chosen);
 
   try {
     std::vector<std::string> reversed(args.rbegin(), args.rend()); // CLI11 consumes from the back
@@ -90,6 +122,8 @@ int run_admin_cli(const std::vector<std::string>& args, const env_lookup& env, s
     ctx.flags.token = token;
   if (cred_opt->count() > 0)
     ctx.flags.credentials_file = credentials;
+  if (session_opt->count() > 0)
+    ctx.flags.session_file = session_file;
   if (!chosen) {
     report(err, "no command given; see --help");
     return exit_usage;

@@ -11,6 +11,10 @@ exit_code exit_code_for_status(int status) {
     return exit_auth;
   if (status == 404)
     return exit_not_found;
+  if (status == 409)
+    return exit_conflict;
+  if (status == 429)
+    return exit_rate_limited;
   if (status >= 500 && status < 600)
     return exit_server;
   return exit_other;

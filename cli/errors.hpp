@@ -11,9 +11,11 @@ enum exit_code : int {
   exit_ok = 0,
   exit_other = 1,
   exit_usage = 2,
-  exit_auth = 3,       // 401/403, or no token available
-  exit_not_found = 4,  // 404
-  exit_server = 5,     // 5xx, connection refused, timeout, TLS failure
+  exit_auth = 3,         // 401/403, or no token available
+  exit_not_found = 4,    // 404, or a user named on the command line that does not exist
+  exit_server = 5,       // 5xx, connection refused, timeout, TLS failure
+  exit_conflict = 6,     // 409: exists already, or not in the state the call needs
+  exit_rate_limited = 7, // 429: try again after Retry-After
 };
 
 /// Exit code for a non-2xx HTTP status from the server.
@@ -26,6 +28,7 @@ struct api_error : std::runtime_error {
       : std::runtime_error(std::move(message)), status(status), code(std::move(code)) {}
   int status;
   std::string code; // the body's "code", "" when absent
+  std::string retry_after; // the Retry-After header, "" when absent
 };
 
 /// The server could not be reached or did not answer a complete HTTP response.
@@ -41,6 +44,12 @@ struct usage_error : std::runtime_error {
 
 /// No credential to send: the user must supply one before retrying.
 struct missing_token_error : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+/// Something named on the command line does not exist, found out by the CLI
+/// itself (a login missing from the user list), not by a 404 from the server.
+struct not_found_error : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 

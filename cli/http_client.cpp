@@ -1,6 +1,7 @@
 #include "cli/http_client.hpp"
 
 #include <functional>
+#include <vector>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
@@ -38,9 +39,16 @@ public:
   // aborts the pending operation when the deadline passes.
   void step(const std::string& what, const std::function<void(std::function<void(error_code)>)>& start,
             const std::function<void()>& cancel) {
-    if (auto ec = run(start, cancel); ec)
+    fail_on(what, run(start, cancel));
+  }
+
+  void fail_on(const std::string& what, const error_code& ec) const {
+    if (ec)
       throw connection_error(what + " " + where_ + ": " + describe(ec));
   }
+
+  /// Moves the deadline: a download allows each piece its own timeout.
+  void restart_deadline(steady::time_point deadline) { deadline_ = deadline; }
 
   // Same, but failures are only reported back (TLS close_notify, say).
   error_code try_step(const std::function<void(std::function<void(error_code)>)>& start,
@@ -102,9 +110,59 @@ http::verb verb_for(const std::string& method) {
   return v;
 }
 
+template <class Fields>
+void copy_head(const http::response_header<Fields>& res, http_reply& reply) {
+  reply.status = static_cast<int>(res.result_int());
+  for (const auto& field : res) {
+    std::string name(field.name_string());
+    for (auto& c : name)
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    reply.headers[name] = std::string(field.value());
+  }
+  reply.content_type = std::string(res[http::field::content_type]);
+}
+
+// Reads the reply after its headers in pieces: a 2xx body into the sink,
+// any other into the reply (bounded as perform's are).
+template <class Stream>
+http_reply read_streamed(call_runner& run, Stream& stream, beast::flat_buffer& buffer,
+                         std::chrono::milliseconds timeout, body_sink& sink, const std::function<void()>& cancel) {
+  http::response_parser<http::buffer_body> parser;
+  parser.body_limit(boost::none);
+  run.step("no complete response from", [&](auto done) {
+    http::async_read_header(stream, buffer, parser, [done](error_code ec, std::size_t) { done(ec); });
+  }, cancel);
+  http_reply reply;
+  copy_head(parser.get(), reply);
+  bool success = reply.status >= 200 && reply.status < 300;
+  if (success)
+    sink.begin(reply);
+  std::vector<char> piece(64 * 1024);
+  while (!parser.is_done()) {
+    parser.get().body().data = piece.data();
+    parser.get().body().size = piece.size();
+    run.restart_deadline(steady::now() + timeout);
+    auto ec = run.try_step([&](auto done) {
+      http::async_read(stream, buffer, parser, [done](error_code e, std::size_t) { done(e); });
+    }, cancel);
+    if (ec == http::error::need_buffer)
+      ec = {}; // the piece is full
+    run.fail_on("the reply was cut short by", ec);
+    auto got = piece.size() - parser.get().body().size;
+    if (success) {
+      sink.write(piece.data(), got);
+    } else {
+      reply.body.append(piece.data(), got);
+      if (reply.body.size() > http_client::max_body_bytes)
+        run.fail_on("no complete response from", http::error::body_limit);
+    }
+  }
+  return reply;
+}
+
 template <class Stream>
 http_reply exchange(call_runner& run, Stream& stream, const server_url& url, const http_call& call,
-                    const std::function<void()>& cancel) {
+                    std::chrono::milliseconds timeout, body_sink* sink, const std::function<void()>& cancel) {
   http::request<http::string_body> req{verb_for(call.method), url.target(call.path), 11};
   req.set(http::field::host, url.host_header());
   req.set(http::field::user_agent, std::string("siberius-admin/") + SIBERIUS_VERSION);
@@ -121,6 +179,8 @@ http_reply exchange(call_runner& run, Stream& stream, const server_url& url, con
   }, cancel);
 
   beast::flat_buffer buffer;
+  if (sink != nullptr)
+    return read_streamed(run, stream, buffer, timeout, *sink, cancel);
   http::response_parser<http::string_body> parser;
   parser.body_limit(http_client::max_body_bytes);
   run.step("no complete response from", [&](auto done) {
@@ -129,14 +189,7 @@ http_reply exchange(call_runner& run, Stream& stream, const server_url& url, con
 
   auto res = parser.release();
   http_reply reply;
-  reply.status = static_cast<int>(res.result_int());
-  for (const auto& field : res) {
-    std::string name(field.name_string());
-    for (auto& c : name)
-      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    reply.headers[name] = std::string(field.value());
-  }
-  reply.content_type = std::string(res[http::field::content_type]);
+  copy_head(res, reply);
   reply.body = std::move(res.body());
   return reply;
 }
@@ -146,7 +199,13 @@ http_reply exchange(call_runner& run, Stream& stream, const server_url& url, con
 http_client::http_client(server_url url, std::chrono::milliseconds timeout)
     : url_(std::move(url)), timeout_(timeout) {}
 
-http_reply http_client::perform(const http_call& call) const {
+http_reply http_client::perform(const http_call& call) const { return run_call(call, nullptr); }
+
+http_reply http_client::perform_download(const http_call& call, body_sink& sink) const {
+  return run_call(call, &sink);
+}
+
+http_reply http_client::run_call(const http_call& call, body_sink* sink) const {
   asio::io_context ioc;
   std::string where = url_.scheme + "://" + url_.host_header();
   call_runner run(ioc, steady::now() + timeout_, where);
@@ -167,7 +226,7 @@ http_reply http_client::perform(const http_call& call) const {
     run.step("cannot connect to", [&](auto done) {
       stream.async_connect(endpoints, [done](error_code ec, const tcp::endpoint&) { done(ec); });
     }, cancel);
-    auto reply = exchange(run, stream, url_, call, cancel);
+    auto reply = exchange(run, stream, url_, call, timeout_, sink, cancel);
     error_code ignored;
     stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
     return reply;
@@ -188,7 +247,7 @@ http_reply http_client::perform(const http_call& call) const {
   run.step("TLS handshake failed with", [&](auto done) {
     stream.async_handshake(ssl::stream_base::client, [done](error_code ec) { done(ec); });
   }, cancel);
-  auto reply = exchange(run, stream, url_, call, cancel);
+  auto reply = exchange(run, stream, url_, call, timeout_, sink, cancel);
   // The reply is complete; a peer that skips close_notify changes nothing.
   run.try_step([&](auto done) { stream.async_shutdown([done](error_code ec) { done(ec); }); }, cancel);
   return reply;

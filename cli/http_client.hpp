@@ -26,6 +26,16 @@ struct http_call {
   std::optional<std::string> body;           // sent with Content-Length when set
 };
 
+/// Receives the body of a 2xx reply as it arrives (see perform_download).
+class body_sink {
+public:
+  virtual ~body_sink() = default;
+  /// The status and headers, once, before any byte of the body; throwing
+  /// here abandons the call.
+  virtual void begin(const http_reply& head) = 0;
+  virtual void write(const char* data, std::size_t size) = 0;
+};
+
 class http_client {
 public:
   /// `timeout` bounds each call as a whole: resolve, connect, TLS, write, read.
@@ -36,12 +46,21 @@ public:
   /// Any HTTP status is returned, not thrown.
   http_reply perform(const http_call& call) const;
 
+  /// Like perform, but a 2xx body goes to `sink` piece by piece, never held
+  /// in memory and of any size; once the headers are in, the timeout bounds
+  /// each wait for more bytes instead of the whole call. Any other reply
+  /// comes back whole, as from perform. The returned reply of a 2xx has an
+  /// empty body.
+  http_reply perform_download(const http_call& call, body_sink& sink) const;
+
   const server_url& url() const { return url_; }
 
   /// Largest response body read into memory.
   static constexpr std::size_t max_body_bytes = 64 * 1024 * 1024;
 
 private:
+  http_reply run_call(const http_call& call, body_sink* sink) const;
+
   server_url url_;
   std::chrono::milliseconds timeout_;
 };

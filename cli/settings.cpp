@@ -1,5 +1,6 @@
 #include "cli/settings.hpp"
 
+#include <cctype>
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
@@ -9,6 +10,8 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/errors.hpp"
+#include "cli/session_file.hpp"
+#include "cli/url.hpp"
 
 namespace siberius::cli {
 
@@ -16,6 +19,7 @@ const char* to_string(setting_source s) {
   switch (s) {
     case setting_source::flag: return "command line";
     case setting_source::environment: return "environment";
+    case setting_source::session_file: return "session file";
     case setting_source::credentials_file: return "credentials file";
     case setting_source::default_value: return "default";
     case setting_source::none: return "none";
@@ -58,9 +62,57 @@ std::optional<std::string> non_empty_string(const nlohmann::json& j, const char*
   return it->get<std::string>();
 }
 
+// A session is used until it ends; one whose end cannot be read is left for
+// the server to judge.
+bool session_ended(const stored_session& s, wall_clock::time_point now) {
+  auto ends = parse_iso8601(s.expires_at);
+  return ends && *ends <= now;
+}
+
+// The session login stored for the resolved server, if it is still usable.
+// One for another server is ignored: its token must never travel elsewhere.
+std::optional<stored_session> logged_in_session(resolved_settings& out, wall_clock::time_point now) {
+  if (!out.session_file)
+    return std::nullopt;
+  auto session = read_session_file(*out.session_file);
+  if (!session || !same_server(session->server, out.server_url))
+    return std::nullopt;
+  if (session_ended(*session, now)) {
+    out.expired_session = session->expires_at;
+    return std::nullopt;
+  }
+  return session;
+}
+
 } // namespace
 
-resolved_settings resolve_settings(const global_flags& flags, const env_lookup& env) {
+std::optional<std::string> session_file_path(const global_flags& flags, const env_lookup& env) {
+  if (flags.session_file)
+    return flags.session_file;
+  if (auto v = env("SIBERIUS_SESSION_FILE"))
+    return v;
+  if (auto v = env("XDG_CONFIG_HOME"))
+    return *v + "/siberius/session.json";
+  if (auto v = env("HOME"))
+    return *v + "/.config/siberius/session.json";
+  return std::nullopt;
+}
+
+bool same_server(const std::string& a, const std::string& b) {
+  auto lower = [](std::string s) {
+    for (auto& c : s)
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+  };
+  try {
+    auto x = parse_server_url(a), y = parse_server_url(b);
+    return x.scheme == y.scheme && lower(x.host) == lower(y.host) && x.port == y.port && x.base_path == y.base_path;
+  } catch (const std::invalid_argument&) {
+    return a == b;
+  }
+}
+
+resolved_settings resolve_settings(const global_flags& flags, const env_lookup& env, wall_clock::time_point now) {
   resolved_settings out;
   out.json = flags.json;
   if (!std::isfinite(flags.timeout_seconds) || flags.timeout_seconds <= 0 || flags.timeout_seconds > 86400)
@@ -100,12 +152,17 @@ resolved_settings resolve_settings(const global_flags& flags, const env_lookup& 
     out.server_source = setting_source::default_value;
   }
 
+  out.session_file = session_file_path(flags, env);
+
   if (flags.token) {
     out.token = *flags.token;
     out.token_source = setting_source::flag;
   } else if (auto v = env("SIBERIUS_TOKEN")) {
     out.token = *v;
     out.token_source = setting_source::environment;
+  } else if (auto session = logged_in_session(out, now)) {
+    out.token = session->token;
+    out.token_source = setting_source::session_file;
   } else if (auto c = credentials(); c && non_empty_string(*c, "adminToken")) {
     out.token = *non_empty_string(*c, "adminToken");
     out.token_source = setting_source::credentials_file;

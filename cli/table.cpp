@@ -163,4 +163,18 @@ std::string text_table::render() const {
   return out;
 }
 
+std::string render_fields(const std::vector<std::pair<std::string, std::string>>& fields) {
+  std::size_t width = 0;
+  for (const auto& [label, value] : fields)
+    width = std::max(width, display_width(label));
+  std::string out;
+  for (const auto& [label, value] : fields) {
+    out += label;
+    out.append(width - display_width(label) + 2, ' ');
+    out += printable(value);
+    out += '\n';
+  }
+  return out;
+}
+
 } // namespace siberius::cli

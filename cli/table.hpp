@@ -4,6 +4,7 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace siberius::cli {
@@ -40,5 +41,9 @@ private:
   std::vector<table_column> columns_;
   std::vector<std::vector<std::string>> rows_;
 };
+
+/// One record as "label  value" lines, values aligned, sanitised like table
+/// cells; for `show`-style views of a single object.
+std::string render_fields(const std::vector<std::pair<std::string, std::string>>& fields);
 
 } // namespace siberius::cli

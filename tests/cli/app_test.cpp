@@ -7,45 +7,18 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/app.hpp"
+#include "cli_runner.hpp"
 #include "fake_server.hpp"
 #include "../support/temp_dir.hpp"
 
 using namespace siberius::cli;
 using siberius::testing::canned_reply;
+using siberius::testing::closed_port;
 using siberius::testing::fake_http_server;
+using siberius::testing::run;
 using siberius::testing::temp_dir;
 
 namespace {
-
-struct outcome {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
-
-outcome run(std::vector<std::string> args, std::map<std::string, std::string> env = {}) {
-  std::ostringstream out, err;
-  outcome o;
-  o.code = run_admin_cli(
-      args,
-      [env](const std::string& name) -> std::optional<std::string> {
-        auto it = env.find(name);
-        if (it == env.end())
-          return std::nullopt;
-        return it->second;
-      },
-      out, err);
-  o.out = out.str();
-  o.err = err.str();
-  return o;
-}
-
-// A port nothing listens on: bound and closed again at once.
-unsigned short closed_port() {
-  boost::asio::io_context ioc;
-  boost::asio::ip::tcp::acceptor a(ioc, {boost::asio::ip::make_address("127.0.0.1"), 0});
-  return a.local_endpoint().port();
-}
 
 const std::string daemons_body = R"({"daemons":[{"id":1,"clientId":"office-sp","name":"Construtora São João",
   "status":"online","blocked":false,"lastSeen":null,"remoteAddr":"127.0.0.1","version":"1.0.0","pdfsIndexed":3}]})";
@@ -55,13 +28,22 @@ const std::string daemons_body = R"({"daemons":[{"id":1,"clientId":"office-sp","
 CAF_TEST(help on every command exits 0) {
   for (auto args : std::vector<std::vector<std::string>>{
            {"--help"}, {"daemons", "--help"}, {"daemons", "list", "--help"}, {"daemon-token", "--help"},
-           {"daemon-token", "create", "--help"}, {"health", "--help"}}) {
+           {"daemon-token", "create", "--help"}, {"health", "--help"}, {"login", "--help"}, {"logout", "--help"},
+           {"whoami", "--help"}, {"users", "--help"}, {"users", "list", "--help"}, {"users", "add", "--help"},
+           {"users", "passwd", "--help"}, {"users", "disable", "--help"}, {"users", "enable", "--help"},
+           {"pdf", "--help"}, {"pdf", "search", "--help"}, {"pdf", "status", "--help"}, {"pdf", "request", "--help"},
+           {"pdf", "download", "--help"}, {"atendimentos", "--help"}, {"atendimentos", "list", "--help"},
+           {"atendimentos", "show", "--help"}, {"atendimentos", "create", "--help"},
+           {"atendimentos", "assign", "--help"}, {"atendimentos", "escalar", "--help"}}) {
     auto o = run(args);
     CAF_CHECK_EQUAL(o.code, 0);
     CAF_CHECK(o.out.find("Usage: siberius-admin") != std::string::npos);
   }
   auto top = run({"--help"});
   CAF_CHECK(top.out.find("Exit codes: 0 ok") != std::string::npos);
+  CAF_CHECK(top.out.find("6 conflict (HTTP 409") != std::string::npos);
+  CAF_CHECK(top.out.find("7 rate limited (HTTP 429") != std::string::npos);
+  CAF_CHECK(top.out.find("--session-file") != std::string::npos);
   CAF_CHECK(run({"daemon-token", "create", "--help"}).out.find("--client-id") != std::string::npos);
 }
 
@@ -91,7 +73,7 @@ CAF_TEST(no token exits 3 before any request) {
   auto o = run({"daemons", "--server", "http://127.0.0.1:1", "--credentials",
                 dir.write("c.json", R"({"url":"http://127.0.0.1:1"})")});
   CAF_CHECK_EQUAL(o.code, 3);
-  CAF_CHECK(o.err.find("siberius-admin: no admin token") == 0);
+  CAF_CHECK(o.err.find("siberius-admin: no token: run `siberius-admin login`") == 0);
 }
 
 CAF_TEST(unreachable server exits 5) {

@@ -7,6 +7,8 @@
 #include <memory>
 #include <regex>
 
+#include <sys/stat.h>
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
@@ -162,9 +164,9 @@ CAF_TEST(daemon token is shown once with its env lines) {
   CAF_CHECK(r.out.find("shown only this once") != std::string::npos);
   CAF_CHECK(r.out.find("Daemon token created for \"" + office_name + "\"") == 0);
 
-  // The same client id again: a conflict, exit 1, the server's reason.
+  // The same client id again: a conflict, exit 6, the server's reason.
   auto again = w.admin({"--credentials", w.credentials, "daemon-token", "create", "other", "--client-id", "office-e2e"});
-  CAF_CHECK_EQUAL(again.code, 1);
+  CAF_CHECK_EQUAL(again.code, 6);
   CAF_CHECK(again.err.find("(HTTP 409)\n") != std::string::npos);
   CAF_CHECK_EQUAL(again.out, "");
 
@@ -212,7 +214,7 @@ CAF_TEST(a wrong token exits 3 with the reason from the server) {
   auto r = w.admin({"--server", w.url(), "--token", "0000000000000000." + std::string(64, '0'), "daemons"});
   CAF_CHECK_EQUAL(r.code, 3);
   CAF_CHECK_EQUAL(r.out, "");
-  CAF_CHECK_EQUAL(r.err, "siberius-admin: invalid token (HTTP 401)\n");
+  CAF_CHECK_EQUAL(r.err, "siberius-admin: invalid or expired token (HTTP 401)\n");
   // The flag wins over a valid token in the environment and the file.
   auto flag_wins = w.admin({"--token", "nope", "health"},
                            {"SIBERIUS_TOKEN=" + w.creds["adminToken"].get<std::string>(),
@@ -220,7 +222,7 @@ CAF_TEST(a wrong token exits 3 with the reason from the server) {
   CAF_CHECK_EQUAL(flag_wins.code, 3);
   auto none = w.admin({"--server", w.url(), "daemons"});
   CAF_CHECK_EQUAL(none.code, 3);
-  CAF_CHECK(none.err.find("siberius-admin: no admin token") == 0);
+  CAF_CHECK(none.err.find("siberius-admin: no token") == 0);
 }
 
 CAF_TEST(usage and not found) {
@@ -231,4 +233,96 @@ CAF_TEST(usage and not found) {
   auto r = w.admin({"--server", w.url() + "/nowhere", "--credentials", w.credentials, "daemons"});
   CAF_CHECK_EQUAL(r.code, 4);
   CAF_CHECK_EQUAL(r.err, "siberius-admin: no such endpoint: /nowhere/api/admin/daemons (HTTP 404)\n");
+}
+
+CAF_TEST(a person logs in and schedules a new technician then logs out) {
+  auto& w = world();
+  auto home = w.dir.path() + "/home";
+  auto session = home + "/.config/siberius/session.json"; // the default place, under HOME
+  std::vector<std::string> env{"SIBERIUS_SERVER=" + w.url(), "HOME=" + home, "TZ=UTC0"};
+
+  // The first person account comes from the admin API token scripts/run wrote.
+  auto chefe = w.admin({"--credentials", w.credentials, "users", "add", "chefe", "--role", "admin", "--nome",
+                        "Chefe do Escritório", "--password", "chefe-senha-e2e"});
+  CAF_REQUIRE_EQUAL(chefe.code, 0);
+  CAF_CHECK(chefe.out.find("Created user chefe (admin, id ") == 0);
+  CAF_CHECK(chefe.out.find("shown only this once") == std::string::npos); // a chosen password is not printed
+
+  auto login = w.admin({"login", "--user", "chefe", "--password", "chefe-senha-e2e"}, env);
+  CAF_REQUIRE_EQUAL(login.code, 0);
+  CAF_CHECK_EQUAL(login.err, "");
+  CAF_CHECK(login.out.find("logged in as chefe (admin) until ") == 0);
+  struct stat st {};
+  CAF_REQUIRE_EQUAL(::stat(session.c_str(), &st), 0);
+  CAF_CHECK_EQUAL(st.st_mode & 0777, 0600u);
+  auto stored = json::parse(read_file(session));
+  CAF_CHECK_EQUAL(stored.at("server"), w.url());
+  CAF_CHECK_EQUAL(stored.at("login"), "chefe");
+  CAF_CHECK_EQUAL(stored.at("role"), "admin");
+  auto token = stored.at("token").get<std::string>();
+  CAF_CHECK(!token.empty());
+
+  auto me = w.admin({"whoami", "--json"}, env);
+  CAF_REQUIRE_EQUAL(me.code, 0);
+  auto who = json::parse(me.out);
+  CAF_CHECK_EQUAL(who.at("login"), "chefe");
+  CAF_CHECK_EQUAL(who.at("nome"), "Chefe do Escritório");
+  CAF_CHECK_EQUAL(who.at("role"), "admin");
+  CAF_CHECK_EQUAL(who.at("via"), "session");
+  CAF_CHECK(w.admin({"whoami"}, env).out.find("via    session\n") != std::string::npos);
+
+  // A technician with a password the server makes up, shown once.
+  auto tec = w.admin({"users", "add", "tec-e2e", "--role", "tecnico", "--nome", "Técnico E2E"}, env);
+  CAF_REQUIRE_EQUAL(tec.code, 0);
+  std::smatch m;
+  CAF_CHECK(std::regex_search(tec.out, m, std::regex("Its password is shown only this once:\n\n  (\\S{8,})\n")));
+  CAF_CHECK_EQUAL(w.admin({"users", "add", "tec-e2e", "--role", "tecnico"}, env).code, 6);
+  auto users = json::parse(w.admin({"users", "list", "--json"}, env).out).at("users");
+  bool listed = false;
+  for (const auto& u : users)
+    listed = listed || (u.at("login") == "tec-e2e" && u.at("role") == "tecnico" && u.at("disabled") == false);
+  CAF_CHECK(listed);
+
+  auto created = w.admin({"--json", "atendimentos", "create", "--titulo", "Montagem palco", "--inicio",
+                          "2030-05-10T08:00", "--fim", "2030-05-10T18:00", "--cliente", office_name, "--local",
+                          "Pavilhão 3", "--tecnico", "tec-e2e"},
+                         env);
+  CAF_REQUIRE_EQUAL(created.code, 0);
+  auto a = json::parse(created.out);
+  CAF_CHECK_EQUAL(a.at("titulo"), "Montagem palco");
+  CAF_CHECK_EQUAL(a.at("cliente"), office_name);
+  CAF_CHECK_EQUAL(a.at("dataInicio").get<std::string>().rfind("2030-05-10T08:00", 0), 0u);
+  CAF_CHECK_EQUAL(a.at("dataFim").get<std::string>().rfind("2030-05-10T18:00", 0), 0u);
+  CAF_REQUIRE_EQUAL(a.at("tecnicos").size(), 1u);
+  CAF_CHECK_EQUAL(a.at("tecnicos")[0].at("login"), "tec-e2e");
+
+  auto list = w.admin({"atendimentos", "list", "--from", "2030-05-01", "--to", "2030-05-31"}, env);
+  CAF_REQUIRE_EQUAL(list.code, 0);
+  auto header = line_starting(list.out, "ID");
+  std::string row;
+  std::istringstream lines(list.out);
+  for (std::string line; std::getline(lines, line);)
+    if (line.find("Montagem palco") != std::string::npos)
+      row = line;
+  CAF_REQUIRE(!row.empty());
+  CAF_CHECK_EQUAL(column_of(row, "2030-05-10 08:00"), column_of(header, "START"));
+  CAF_CHECK_EQUAL(column_of(row, "2030-05-10 18:00"), column_of(header, "END"));
+  CAF_CHECK_EQUAL(column_of(row, office_name), column_of(header, "CLIENT"));
+  CAF_CHECK_EQUAL(column_of(row, "tec-e2e"), column_of(header, "TECHNICIANS"));
+  auto listed_json =
+      json::parse(w.admin({"atendimentos", "list", "--from", "2030-05-01", "--to", "2030-05-31", "--json"}, env).out);
+  bool found = false;
+  for (const auto& item : listed_json.at("items"))
+    found = found || item.at("id") == a.at("id");
+  CAF_CHECK(found);
+
+  auto out = w.admin({"logout"}, env);
+  CAF_CHECK_EQUAL(out.code, 0);
+  CAF_CHECK_EQUAL(out.out, "logged out chefe from " + w.url() + "\n");
+  CAF_CHECK(::stat(session.c_str(), &st) != 0);
+  // No session left, and the old token is closed on the server.
+  auto after = w.admin({"whoami"}, env);
+  CAF_CHECK_EQUAL(after.code, 3);
+  CAF_CHECK(after.err.find("siberius-admin: no token") == 0);
+  CAF_CHECK_EQUAL(w.admin({"whoami", "--token", token}, env).code, 3);
 }

@@ -1,6 +1,7 @@
 #define CAF_SUITE cli_exit_codes
 #include "caf/test/unit_test.hpp"
 
+#include "cli/api_client.hpp"
 #include "cli/errors.hpp"
 
 using namespace siberius::cli;
@@ -16,9 +17,9 @@ CAF_TEST(http status to exit code) {
   CAF_CHECK_EQUAL(exit_code_for_status(502), 5);
   CAF_CHECK_EQUAL(exit_code_for_status(503), 5);
   CAF_CHECK_EQUAL(exit_code_for_status(400), 1);
-  CAF_CHECK_EQUAL(exit_code_for_status(409), 1);
+  CAF_CHECK_EQUAL(exit_code_for_status(409), 6);
   CAF_CHECK_EQUAL(exit_code_for_status(413), 1);
-  CAF_CHECK_EQUAL(exit_code_for_status(429), 1);
+  CAF_CHECK_EQUAL(exit_code_for_status(429), 7);
   CAF_CHECK_EQUAL(exit_code_for_status(302), 1);
 }
 
@@ -35,4 +36,17 @@ CAF_TEST(a body without error falls back to the status) {
   CAF_CHECK_EQUAL(std::string(api_error_from_response(418, R"({"error":42})").what()), "unexpected response");
   CAF_CHECK_EQUAL(api_error_from_response(418, R"({"error":42})").code, "");
   CAF_CHECK_EQUAL(std::string(api_error_from_response(413, "[1,2]").what()), "request body too large");
+}
+
+CAF_TEST(a reply carries its Retry-After into the error) {
+  http_reply reply;
+  reply.status = 429;
+  reply.body = R"({"error":"too many login attempts","code":"too_many_attempts"})";
+  reply.headers["retry-after"] = "30";
+  auto e = api_error_from_reply(reply);
+  CAF_CHECK_EQUAL(e.status, 429);
+  CAF_CHECK_EQUAL(e.code, "too_many_attempts");
+  CAF_CHECK_EQUAL(e.retry_after, "30");
+  reply.headers.clear();
+  CAF_CHECK_EQUAL(api_error_from_reply(reply).retry_after, "");
 }

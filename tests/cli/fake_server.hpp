@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <map>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -16,9 +17,14 @@
 namespace siberius::testing {
 
 struct canned_reply {
-  int status = 200;
+  canned_reply(int status = 200, std::string body = {}, std::string content_type = "application/json",
+               std::map<std::string, std::string> headers = {})
+      : status(status), body(std::move(body)), content_type(std::move(content_type)), headers(std::move(headers)) {}
+
+  int status;
   std::string body;
-  std::string content_type = "application/json";
+  std::string content_type;
+  std::map<std::string, std::string> headers; // Retry-After, Content-Disposition, ETag…
 };
 
 struct recorded_request {
@@ -82,6 +88,8 @@ private:
       res.set(http::field::content_type, reply.content_type);
       if (reply.status == 401)
         res.set(http::field::www_authenticate, "Bearer");
+      for (const auto& [name, value] : reply.headers)
+        res.set(name, value);
       res.body() = reply.body;
       res.prepare_payload();
       http::write(socket, res, ec);
