@@ -71,12 +71,14 @@ void daemon_registry_state::on_authenticated(const net::connection_ptr& conn, co
     log_event(log_level::info, "daemon:replaced", {{"clientId", client_id}, {"ip", conn->remote_address()}});
     self->send(old->second, atom::replace_v);
   }
-  session_info info{client_id, outcome.daemon.name, conn->remote_address(), options.max_sync_files,
-                    options.audience, options.uploads};
+  session_info info{client_id, outcome.daemon.name, conn->remote_address(), outcome.daemon.config,
+                    options.max_sync_files, options.audience, options.uploads};
   // Linked: the registry going down takes its sessions with it. Monitored:
   // a session ending, for whatever reason, is cleaned up in on_session_down.
   auto session = self->spawn<caf::monitored + caf::linked>(daemon_session, conn, caf::actor_cast<caf::actor>(self), db, hub, info);
   sessions[client_id] = session;
+  token_of[client_id] = outcome.daemon.token_id;
+  connected_at_of[client_id] = outcome.daemon.connected_at;
   client_of[session.address()] = client_id;
   conn->attach(daemon_nsp, std::make_shared<caf::actor>(session));
   nlohmann::json extra = {{"lastSync", outcome.daemon.last_sync ? nlohmann::json(*outcome.daemon.last_sync)
@@ -103,12 +105,15 @@ void daemon_registry_state::on_session_down(const caf::down_msg& msg) {
   if (s == sessions.end() || s->second.address() != msg.source)
     return;
   sessions.erase(s);
+  token_of.erase(client_id);
+  auto connected_at = std::move(connected_at_of[client_id]);
+  connected_at_of.erase(client_id);
   heartbeats.erase(client_id);
   if (options.uploads)
     self->send(options.uploads, atom::daemon_down_v, client_id);
   self->send(hub, atom::broadcast_v, std::string("daemon:status_changed"),
              nlohmann::json{{"clientId", client_id}, {"status", "offline"}, {"at", now_iso8601()}});
-  self->request(db, db_timeout, atom::offline_v, client_id)
+  self->request(db, db_timeout, atom::offline_v, client_id, connected_at)
     .then([](bool) {},
           [=](const caf::error&) {
             // The next server start marks every daemon offline anyway.
@@ -166,6 +171,35 @@ caf::behavior daemon_registry(caf::stateful_actor<daemon_registry_state>* self, 
     },
     [=](atom::flush) { self->state.flush_heartbeats(); },
     [=](atom::online_count) { return self->state.sessions.size(); },
+    [=](atom::daemon_command, const std::string& client_id, const std::string& event,
+        const nlohmann::json& payload) {
+      auto rp = self->make_response_promise();
+      auto s = self->state.sessions.find(client_id);
+      if (s == self->state.sessions.end())
+        rp.deliver(json_reply{{{"connected", false}}});
+      else
+        rp.delegate(s->second, atom::daemon_command_v, event, payload);
+      return rp;
+    },
+    [=](atom::kick, const std::string& client_id, const std::string& reason) {
+      auto s = self->state.sessions.find(client_id);
+      if (s == self->state.sessions.end())
+        return false;
+      self->send(s->second, atom::kick_v, reason);
+      return true;
+    },
+    [=](atom::kick_token, std::int64_t token_id, const std::string& reason) {
+      bool any = false;
+      for (auto& [client_id, token] : self->state.token_of) {
+        if (token != token_id)
+          continue;
+        if (auto s = self->state.sessions.find(client_id); s != self->state.sessions.end()) {
+          self->send(s->second, atom::kick_v, reason);
+          any = true;
+        }
+      }
+      return any;
+    },
   };
 }
 

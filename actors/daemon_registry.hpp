@@ -36,6 +36,10 @@ struct daemon_registry_state {
   registry_options options;
   std::unordered_map<std::string, caf::actor> sessions;           // by clientId
   std::unordered_map<caf::actor_addr, std::string> client_of;      // session -> clientId
+  std::unordered_map<std::string, std::int64_t> token_of;          // clientId -> token it connected with
+  // clientId -> connected_at of its session's connection: a late "offline"
+  // from a previous connection must not mark a reconnected daemon offline.
+  std::unordered_map<std::string, std::string> connected_at_of;
   std::unordered_map<std::string, storage::daemon_heartbeat> heartbeats; // latest, not yet written
   bool flush_scheduled = false;
 

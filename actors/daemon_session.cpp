@@ -56,6 +56,8 @@ void daemon_session_state::on_event(const std::string& event, json& args, std::o
     on_sync(payload, ack_id);
   else if (event == "daemon:error")
     on_error_report(payload, ack_id);
+  else if (event == "daemon:log")
+    on_log_lines(payload, ack_id);
   else {
     log_event(log_level::warn, "daemon:event:unknown", {{"clientId", info.client_id}, {"name", event}});
     ack(ack_id, {{"error", "unknown event: " + event}});
@@ -249,6 +251,50 @@ void daemon_session_state::on_error_report(const json& payload, std::optional<st
           });
 }
 
+void daemon_session_state::on_log_lines(const json& payload, std::optional<std::uint64_t> ack_id) {
+  // {lines: [{ts, level, event, ...}]}: the daemon's own warnings and errors,
+  // kept (newest 200 per daemon) for the admin's detail view.
+  if (!payload.is_object() || !payload.value("lines", json()).is_array() || payload["lines"].size() > 50)
+    return ack(ack_id, {{"ok", false}, {"error", "expected {lines: [at most 50 objects]}"}});
+  auto lines = payload["lines"];
+  auto stored = std::make_shared<int>(0);
+  auto left = std::make_shared<std::size_t>(0);
+  for (auto& line : lines)
+    if (line.is_object())
+      ++*left;
+  if (*left == 0)
+    return ack(ack_id, {{"ok", true}, {"stored", 0}});
+  auto failed = std::make_shared<bool>(false);
+  for (auto& line : lines) {
+    if (!line.is_object())
+      continue;
+    auto level = line.value("level", json("warn"));
+    auto level_text = level.is_string() && level.get<std::string>().size() <= 16 ? level.get<std::string>()
+                                                                                 : std::string("warn");
+    json entry = line;
+    entry["source"] = "daemon:log";
+    self->request(db, db_timeout, atom::daemon_event_v, info.client_id, level_text, entry)
+      .then(
+        [=](bool) {
+          ++*stored;
+          if (--*left == 0)
+            ack(ack_id, {{"ok", !*failed}, {"stored", *stored}});
+        },
+        [=](const caf::error&) {
+          *failed = true;
+          if (--*left == 0)
+            ack(ack_id, {{"ok", false}, {"stored", *stored}, {"error", "database unavailable, retry later"}});
+        });
+  }
+}
+
+void daemon_session_state::command(const std::string& event, const json& payload, caf::response_promise rp) {
+  auto id = next_ack_id++;
+  waiting_acks.emplace(id, std::move(rp));
+  conn->emit_with_ack(daemon_nsp, event, json::array({payload}), id);
+  self->delayed_send(self, std::chrono::seconds(10), atom::ack_timeout_v, id);
+}
+
 caf::behavior daemon_session(caf::stateful_actor<daemon_session_state>* self, net::connection_ptr conn,
                              caf::actor registry, caf::actor db, caf::actor hub, session_info info) {
   auto& st = self->state;
@@ -258,6 +304,13 @@ caf::behavior daemon_session(caf::stateful_actor<daemon_session_state>* self, ne
   st.db = std::move(db);
   st.hub = std::move(hub);
   st.info = std::move(info);
+  // Settings an admin set while the daemon was away (or before a restart:
+  // the daemon keeps none) go out as soon as it is connected.
+  auto config = json::parse(st.info.config, nullptr, false);
+  if (config.is_object() && !config.empty()) {
+    auto rp = self->make_response_promise();
+    st.command("daemon:config_update", config, rp);
+  }
   return {
     [=](atom::sio_event, const std::string& event, json& args, std::optional<std::uint64_t> ack_id) {
       self->state.on_event(event, args, ack_id);
@@ -272,6 +325,36 @@ caf::behavior daemon_session(caf::stateful_actor<daemon_session_state>* self, ne
     },
     [=](atom::cancel_upload, const json& payload) {
       self->state.conn->emit(daemon_nsp, "daemon:cancel_upload", json::array({payload}));
+    },
+    [=](atom::daemon_command, const std::string& event, const json& payload) {
+      auto rp = self->make_response_promise();
+      self->state.command(event, payload, rp);
+      return rp;
+    },
+    [=](atom::sio_ack, std::uint64_t id, const json& args) {
+      auto i = self->state.waiting_acks.find(id);
+      if (i == self->state.waiting_acks.end())
+        return;
+      auto payload = args.is_array() && !args.empty() ? args[0] : json();
+      if (i->second.pending())
+        i->second.deliver(json_reply{{{"connected", true}, {"ack", payload}}});
+      else
+        log_event(log_level::info, "daemon:ack", {{"clientId", self->state.info.client_id}, {"ack", payload}});
+      self->state.waiting_acks.erase(i);
+    },
+    [=](atom::ack_timeout, std::uint64_t id) {
+      auto i = self->state.waiting_acks.find(id);
+      if (i == self->state.waiting_acks.end())
+        return;
+      log_event(log_level::warn, "daemon:ack:timeout", {{"clientId", self->state.info.client_id}});
+      if (i->second.pending())
+        i->second.deliver(json_reply{{{"connected", true}, {"timeout", true}}});
+      self->state.waiting_acks.erase(i);
+    },
+    [=](atom::kick, const std::string& reason) {
+      log_event(log_level::info, "daemon:kicked", {{"clientId", self->state.info.client_id}, {"reason", reason}});
+      self->state.conn->disconnect(daemon_nsp, reason);
+      self->quit();
     },
     [=](atom::replace) {
       self->state.conn->disconnect(daemon_nsp, "replaced by a new connection");

@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 
 #include <caf/all.hpp>
@@ -21,6 +22,9 @@ struct session_info {
   std::string client_id;
   std::string name;
   std::string remote_address;
+  /// Settings an admin set for this daemon (JSON object text), sent as
+  /// daemon:config_update when the session starts.
+  std::string config = "{}";
   std::size_t max_sync_files = 500000;
   /// /client connections listening (client_hub); null = always announce.
   std::shared_ptr<const std::atomic<std::size_t>> audience;
@@ -38,6 +42,9 @@ struct daemon_session_state {
   // The hashes of the sync in progress, so its last chunk can mark the rest missing.
   std::string sync_id;
   std::unordered_set<std::string> sync_hashes;
+  // Server -> daemon events waiting for the daemon's ack.
+  std::uint64_t next_ack_id = 1;
+  std::unordered_map<std::uint64_t, caf::response_promise> waiting_acks;
 
   static inline const char* name = "daemon_session";
 
@@ -52,6 +59,9 @@ struct daemon_session_state {
   /// Tells the clients about documents the server had not seen before.
   void announce(const std::vector<storage::pdf_document>& docs, const std::vector<storage::ingest_result>& results);
   void on_error_report(const nlohmann::json& payload, std::optional<std::uint64_t> ack_id);
+  void on_log_lines(const nlohmann::json& payload, std::optional<std::uint64_t> ack_id);
+  /// Emits `event` asking for an ack; the promise gets {connected, ack} or {connected, timeout}.
+  void command(const std::string& event, const nlohmann::json& payload, caf::response_promise rp);
 };
 
 caf::behavior daemon_session(caf::stateful_actor<daemon_session_state>* self, net::connection_ptr conn,

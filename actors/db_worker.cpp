@@ -103,8 +103,8 @@ caf::behavior db_worker(caf::stateful_actor<db_worker_state>* self, storage::sto
         const std::string& version, const std::string& remote) -> caf::result<storage::auth_outcome> {
       return guarded(self->state, [&](auto& s) { return s.authenticate_daemon(token, client_id, version, remote); });
     },
-    [=](atom::offline, const std::string& client_id) -> caf::result<bool> {
-      return guarded(self->state, [&](auto& s) { s.mark_offline(client_id); return true; });
+    [=](atom::offline, const std::string& client_id, const std::string& connected_at) -> caf::result<bool> {
+      return guarded(self->state, [&](auto& s) { s.mark_offline(client_id, connected_at); return true; });
     },
     [=](atom::heartbeat, const heartbeat_batch& beats) -> caf::result<bool> {
       return guarded(self->state, [&](auto& s) { s.store_heartbeats(beats); return true; });

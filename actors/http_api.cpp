@@ -499,7 +499,8 @@ net::http_handler make_http_api(api_context ctx) {
       {http::verb::post, "/api/admin/daemon-tokens", create_daemon_token},
       {http::verb::get, "/api/pdfs", list_pdfs},
     };
-    if (serve_account_api(ctx, req, remote, respond) || serve_atendimento_api(ctx, req, remote, respond))
+    if (serve_account_api(ctx, req, remote, respond) || serve_daemon_admin_api(ctx, req, remote, respond) ||
+        serve_atendimento_api(ctx, req, remote, respond))
       return;
     if (auto where = parse_pdf_path(path)) {
       bool allowed = where->action == "status" ? method == http::verb::get

@@ -31,6 +31,8 @@ net::http_handler make_http_api(api_context ctx);
 /// each answers and returns true when the path is one of its own.
 bool serve_account_api(const api_context& ctx, const net::http_request& req, const std::string& remote,
                        const net::http_responder& respond);
+bool serve_daemon_admin_api(const api_context& ctx, const net::http_request& req, const std::string& remote,
+                            const net::http_responder& respond);
 bool serve_atendimento_api(const api_context& ctx, const net::http_request& req, const std::string& remote,
                            const net::http_responder& respond);
 

@@ -138,6 +138,17 @@ CAF_BEGIN_TYPE_ID_BLOCK(siberius, caf::first_custom_type_id)
   CAF_ADD_ATOM(siberius, siberius::atom, audience_changed, "audchanged")
   CAF_ADD_ATOM(siberius, siberius::atom, drop_session, "dropsess")
   CAF_ADD_ATOM(siberius, siberius::atom, drop_user, "dropuser")
+  // http api -> daemon_registry: (daemon_command, client id, event, payload) -> json_reply
+  // {connected, ack | timeout}; the registry delegates to the session, which emits the event
+  // with an ack id. (kick, client id, reason) / (kick_token, token id, reason) -> bool: the
+  // session (or the sessions connected with that token) disconnect(s) the daemon.
+  CAF_ADD_ATOM(siberius, siberius::atom, daemon_command, "dmncmd")
+  CAF_ADD_ATOM(siberius, siberius::atom, kick, "kick")
+  CAF_ADD_ATOM(siberius, siberius::atom, kick_token, "kicktoken")
+  // front -> daemon_session: (sio_ack, ack id, args) the daemon acknowledged an event;
+  // daemon_session -> itself: (ack_timeout, ack id).
+  CAF_ADD_ATOM(siberius, siberius::atom, sio_ack, "sioack")
+  CAF_ADD_ATOM(siberius, siberius::atom, ack_timeout, "acktimeout")
 
 CAF_END_TYPE_ID_BLOCK(siberius)
 

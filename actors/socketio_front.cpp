@@ -30,6 +30,12 @@ public:
       caf::anon_send(*session, atom::disconnect_v, reason);
   }
 
+  void on_ack(const net::connection_ptr& conn, const std::string& nsp, std::uint64_t ack_id,
+              nlohmann::json args) override {
+    if (auto session = attached_actor(conn, nsp))
+      caf::anon_send(*session, atom::sio_ack_v, ack_id, std::move(args));
+  }
+
 private:
   caf::actor registry_;
 };

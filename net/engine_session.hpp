@@ -50,6 +50,8 @@ public:
   void reject(const std::string& nsp, std::string message, int code) override;
   void emit(const std::string& nsp, const std::string& event, nlohmann::json args) override;
   void ack(const std::string& nsp, std::uint64_t ack_id, nlohmann::json args) override;
+  void emit_with_ack(const std::string& nsp, const std::string& event, nlohmann::json args,
+                     std::uint64_t ack_id) override;
   void disconnect(const std::string& nsp, std::string reason) override;
   void close(std::string reason) override;
   void send_message(std::string text) override;

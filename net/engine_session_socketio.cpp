@@ -70,9 +70,13 @@ void engine_session::on_socketio_packet(std::string_view payload) {
         do_close("event on a namespace not joined");
         return;
       }
-      if (packet.type == sio_type::ack)
-        return; // the server never asks for acks, so a stray one is ignored
       auto handler = link->handler;
+      if (packet.type == sio_type::ack) {
+        // An answer to emit_with_ack; one without an id is meaningless.
+        if (packet.id)
+          handler->on_ack(shared_from_this(), packet.nsp, *packet.id, std::move(packet.data));
+        return;
+      }
       auto event = packet.data.front().get<std::string>();
       packet.data.erase(packet.data.begin());
       handler->on_event(shared_from_this(), packet.nsp, std::move(event), std::move(packet.data),
@@ -164,6 +168,14 @@ void engine_session::emit(const std::string& nsp, const std::string& event, nloh
   asio::post(socket_.get_executor(), [self = shared_from_this(), nsp, event, args = std::move(args)] {
     if (self->joined(nsp))
       self->send(encode_event(nsp, event, args));
+  });
+}
+
+void engine_session::emit_with_ack(const std::string& nsp, const std::string& event, nlohmann::json args,
+                                   std::uint64_t ack_id) {
+  asio::post(socket_.get_executor(), [self = shared_from_this(), nsp, event, args = std::move(args), ack_id] {
+    if (self->joined(nsp))
+      self->send(encode_event(nsp, event, args, ack_id));
   });
 }
 

@@ -67,6 +67,11 @@ public:
   virtual void emit(const std::string& nsp, const std::string& event, nlohmann::json args) = 0;
   /// ACK for a client EVENT that carried `ack_id`; `args` is a JSON array.
   virtual void ack(const std::string& nsp, std::uint64_t ack_id, nlohmann::json args) = 0;
+  /// Server-to-client EVENT asking for an acknowledgement with `ack_id`
+  /// (chosen by the caller); the client's ACK reaches the namespace handler's
+  /// on_ack with the same id.
+  virtual void emit_with_ack(const std::string& nsp, const std::string& event, nlohmann::json args,
+                             std::uint64_t ack_id) = 0;
   /// Server-side DISCONNECT of one namespace (the transport stays open).
   virtual void disconnect(const std::string& nsp, std::string reason) = 0;
   /// Closes the whole connection; every connected namespace sees on_disconnect.
@@ -95,6 +100,9 @@ public:
   /// The namespace was left: client DISCONNECT, transport closed, ping
   /// timeout, or server disconnect/close. Called once per accepted namespace.
   virtual void on_disconnect(const connection_ptr& conn, const std::string& nsp, const std::string& reason) = 0;
+  /// The client acknowledged an emit_with_ack; `args` is a JSON array.
+  virtual void on_ack(const connection_ptr&, const std::string& /*nsp*/, std::uint64_t /*ack_id*/,
+                      nlohmann::json /*args*/) {}
 };
 
 namespace http = boost::beast::http;

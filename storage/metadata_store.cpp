@@ -19,6 +19,7 @@ void prepare_pdf_query_statements(pqxx::connection& c); // pdf_query.cpp
 void prepare_upload_statements(pqxx::connection& c);    // pdf_upload.cpp
 void prepare_account_statements(pqxx::connection& c);   // accounts.cpp
 void prepare_atendimento_statements(pqxx::connection& c); // atendimentos.cpp
+void prepare_daemon_admin_statements(pqxx::connection& c); // daemon_admin.cpp
 
 namespace {
 
@@ -32,7 +33,7 @@ constexpr std::size_t heartbeats_per_statement = 250;
 
 void prepare_statements(pqxx::connection& c) {
   c.prepare("daemon_token_lookup",
-            "SELECT t.token_hash, d.id, d.client_id, d.client_name, d.blocked"
+            "SELECT t.token_hash, d.id, d.client_id, d.client_name, d.blocked, t.id"
             " FROM daemon_tokens t JOIN daemon_clients d ON d.id = t.daemon_id"
             " WHERE t.public_id = $1 AND t.revoked_at IS NULL"
             " AND (t.expires_at IS NULL OR t.expires_at > now())");
@@ -43,10 +44,11 @@ void prepare_statements(pqxx::connection& c) {
   c.prepare("daemon_online",
             "UPDATE daemon_clients SET status = 'online', connected_at = now(), last_seen = now(),"
             " remote_addr = $2, daemon_version = $3, updated_at = now() WHERE id = $1"
-            " RETURNING id, client_id, client_name, siberius_iso_utc(greatest(last_sync_at, last_pdf_indexed))");
+            " RETURNING id, client_id, client_name, siberius_iso_utc(greatest(last_sync_at, last_pdf_indexed)),"
+            " config::text, connected_at::text");
   c.prepare("daemon_offline",
             "UPDATE daemon_clients SET status = 'offline', disconnected_at = now(), updated_at = now()"
-            " WHERE client_id = $1 AND status = 'online'");
+            " WHERE client_id = $1 AND status = 'online' AND ($2::timestamptz IS NULL OR connected_at = $2)");
   c.prepare("daemons_reset_online",
             "UPDATE daemon_clients SET status = 'offline', disconnected_at = now(), updated_at = now()"
             " WHERE status = 'online'");
@@ -98,6 +100,7 @@ void prepare_statements(pqxx::connection& c) {
   prepare_upload_statements(c);
   prepare_account_statements(c);
   prepare_atendimento_statements(c);
+  prepare_daemon_admin_statements(c);
 }
 
 bool valid_client_id(const std::string& id) {
@@ -328,14 +331,18 @@ auth_outcome metadata_store::authenticate_daemon(const std::string& token, const
     out.daemon.name = online[2].as<std::string>();
     if (!online[3].is_null())
       out.daemon.last_sync = online[3].as<std::string>();
+    out.daemon.token_id = rows[0][5].as<std::int64_t>();
+    out.daemon.config = online[4].as<std::string>();
+    out.daemon.connected_at = online[5].as<std::string>();
     return out;
   });
 }
 
-void metadata_store::mark_offline(const std::string& client_id) {
+void metadata_store::mark_offline(const std::string& client_id, const std::string& connected_at) {
   impl_->run([&](pqxx::connection& c) {
     pqxx::nontransaction n(c);
-    n.exec_prepared("daemon_offline", client_id);
+    n.exec_prepared("daemon_offline", client_id,
+                    connected_at.empty() ? std::optional<std::string>() : std::optional<std::string>(connected_at));
   });
 }
 

@@ -71,6 +71,9 @@ struct daemon_identity {
   std::string client_id;
   std::string name;
   std::optional<std::string> last_sync; // ISO 8601 UTC, when it last indexed or synced
+  std::int64_t token_id = 0;            // the daemon_tokens row it connected with
+  std::string config = "{}";            // settings an admin set (daemon:config_update), JSON text
+  std::string connected_at;             // this connection's connected_at, exactly as stored
 };
 
 struct auth_outcome {
@@ -116,7 +119,9 @@ public:
   /// (connected_at, remote_addr, daemon_version).
   auth_outcome authenticate_daemon(const std::string& token, const std::string& client_id,
                                    const std::string& version, const std::string& remote_addr);
-  void mark_offline(const std::string& client_id);
+  /// Marks the daemon offline, unless it connected again since `connected_at`
+  /// (the connection this is about; empty: whatever connection).
+  void mark_offline(const std::string& client_id, const std::string& connected_at = {});
   /// Stores the latest heartbeat of each daemon in `beats` (a later entry for
   /// the same client id wins), a few hundred daemons per statement.
   void store_heartbeats(const std::vector<daemon_heartbeat>& beats);
@@ -232,6 +237,24 @@ public:
 
   /// Daemons as the admin views list them (JSON array of objects).
   nlohmann::json list_daemons();
+
+  // --- daemon administration (daemon_admin.cpp) ---
+  /// Everything about one daemon: its row, the latest heartbeat, the admin's
+  /// config, its tokens, its PDFs by status and its recent reports and log
+  /// lines. nullopt when there is no such daemon.
+  std::optional<nlohmann::json> daemon_detail(std::int64_t daemon_id);
+  /// {tokens: [{id, daemonId, clientId, name, publicId, state, createdAt, expiresAt, revokedAt}]}.
+  nlohmann::json list_daemon_tokens();
+  /// A new token for the daemon; its other live tokens expire after `overlap`
+  /// (at once for zero). nullopt when there is no such daemon.
+  std::optional<nlohmann::json> rotate_daemon_token(std::int64_t daemon_id, std::chrono::seconds overlap);
+  /// Revokes one token: {tokenId, daemonId, clientId}; nullopt when it does
+  /// not exist or was revoked already.
+  std::optional<nlohmann::json> revoke_daemon_token(std::int64_t token_id);
+  /// Blocks or unblocks a daemon: its row as listed; nullopt when there is none.
+  std::optional<nlohmann::json> set_daemon_blocked(std::int64_t daemon_id, bool blocked);
+  /// Merges `changes` into the daemon's stored config: {clientId, config}; nullopt when there is none.
+  std::optional<nlohmann::json> update_daemon_config(std::int64_t daemon_id, const nlohmann::json& changes);
   /// {"connected": true, "pdfs_cached": n, "pdfs_total": n}
   nlohmann::json database_stats();
 

@@ -44,6 +44,7 @@ before(async () => {
   for (const i of [1, 2, 3]) {
     ids[`pdf${i}`] = Number(psql(db.conninfo, `SELECT id FROM pdf_cache WHERE numero = '${100 + i}'`));
   }
+  ids.daemon = Number(psql(db.conninfo, `SELECT id FROM daemon_clients WHERE client_id = '${server.creds.clientId}'`));
   assert.equal(server.creds.adminUser, 'admin');
   tokens.admin = (await login('admin', server.creds.adminPassword)).token;
   tokens.apiToken = server.creds.adminToken;
@@ -114,6 +115,12 @@ const matrix = () => [
   ['GET', '/api/admin/audit', undefined, [401, 403, 403, 200, 200, 401]],
   ['GET', '/api/admin/daemons', undefined, [401, 403, 403, 200, 200, 401]],
   ['POST', '/api/admin/daemon-tokens', { name: 'Filial' }, [401, 403, 403, 201, 201, 401]],
+  ['GET', '/api/admin/daemon-tokens', undefined, [401, 403, 403, 200, 200, 401]],
+  ['DELETE', '/api/admin/daemon-tokens/987654', undefined, [401, 403, 403, 404, 404, 401]],
+  ['GET', `/api/admin/daemons/${ids.daemon}`, undefined, [401, 403, 403, 200, 200, 401]],
+  ['PUT', `/api/admin/daemons/${ids.daemon}/config`, { logLevel: 'info' }, [401, 403, 403, 202, 202, 401]],
+  ['POST', `/api/admin/daemons/${ids.daemon}/resync`, undefined, [401, 403, 403, 409, 409, 401]],
+  ['POST', `/api/admin/daemons/${ids.daemon}/disconnect`, undefined, [401, 403, 403, 409, 409, 401]],
   ['POST', '/api/daemon/upload', undefined, [401, 401, 401, 401, 401, 400]],
 ];
 

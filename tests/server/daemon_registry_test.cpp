@@ -35,7 +35,7 @@ caf::behavior auth_db(caf::stateful_actor<auth_db_state>* self) {
       out.daemon = {1, client_id, "Office", std::string("2026-01-03T10:00:00Z")};
       return out;
     },
-    [=](atom::offline, const std::string& client_id) {
+    [=](atom::offline, const std::string& client_id, const std::string&) {
       self->state.offline.push_back(client_id);
       return true;
     },

@@ -106,7 +106,7 @@ struct fixture : test_coordinator_fixture<> {
 
   fixture() {
     session = sys.spawn(actors::daemon_session, conn, registry, db, hub,
-                        actors::session_info{"office-1", "Office", "203.0.113.7", 100, nullptr, uploads});
+                        actors::session_info{"office-1", "Office", "203.0.113.7", "{}", 100, nullptr, uploads});
     run();
   }
 
@@ -156,7 +156,7 @@ CAF_TEST(the same document twice is a duplicate and announced once) {
 CAF_TEST(with no client listening nothing is announced but the ack is the same) {
   auto nobody = std::make_shared<std::atomic<std::size_t>>(0);
   auto quiet = sys.spawn(actors::daemon_session, conn, registry, db, hub,
-                         actors::session_info{"office-2", "Office", "203.0.113.7", 100, nobody, uploads});
+                         actors::session_info{"office-2", "Office", "203.0.113.7", "{}", 100, nobody, uploads});
   self->send(quiet, atom::sio_event_v, std::string("daemon:pdf_indexed"), json::array({document(hash_b)}),
              std::optional<std::uint64_t>{4});
   run();

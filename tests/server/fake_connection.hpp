@@ -33,6 +33,10 @@ public:
   void ack(const std::string& nsp, std::uint64_t id, nlohmann::json args) override {
     acks.push_back({nsp, id, std::move(args)});
   }
+  void emit_with_ack(const std::string& nsp, const std::string& event, nlohmann::json args,
+                     std::uint64_t id) override {
+    emitted.push_back({nsp, event, args, id});
+  }
   void disconnect(const std::string& nsp, std::string reason) override { disconnected.push_back({nsp, reason}); }
   void close(std::string reason) override { closed.push_back(reason); }
   void send_message(std::string) override {}
@@ -52,7 +56,7 @@ public:
 
   struct accept_call { std::string nsp; nlohmann::json extra; };
   struct reject_call { std::string nsp; std::string message; int code; };
-  struct emit_call { std::string nsp; std::string event; nlohmann::json args; };
+  struct emit_call { std::string nsp; std::string event; nlohmann::json args; std::uint64_t ack_id = 0; };
   struct disconnect_call { std::string nsp; std::string reason; };
   std::vector<accept_call> accepted;
   std::vector<reject_call> rejected;

@@ -179,6 +179,20 @@ CAF_TEST(offline marking and the restart reset) {
   CAF_CHECK_EQUAL(office("disconnected_at >= connected_at"), "t");
 }
 
+CAF_TEST(a late offline from an earlier connection leaves a reconnected daemon online) {
+  auto first = store.authenticate_daemon(token, "office", "1", "::1");
+  CAF_REQUIRE(first.status == auth_status::ok);
+  CAF_CHECK(!first.daemon.connected_at.empty());
+  CAF_CHECK(first.daemon.token_id > 0);
+  auto second = store.authenticate_daemon(token, "office", "1", "::1");
+  CAF_REQUIRE(second.status == auth_status::ok);
+  CAF_REQUIRE_NOT_EQUAL(first.daemon.connected_at, second.daemon.connected_at);
+  store.mark_offline("office", first.daemon.connected_at);
+  CAF_CHECK_EQUAL(office("status"), "online");
+  store.mark_offline("office", second.daemon.connected_at);
+  CAF_CHECK_EQUAL(office("status"), "offline");
+}
+
 CAF_TEST(database stats count cached and total pdfs) {
   auto stats = store.database_stats();
   CAF_CHECK_EQUAL(stats, (json{{"connected", true}, {"pdfs_cached", 0}, {"pdfs_total", 0}}));
