@@ -226,6 +226,51 @@ void list_audit(const api_context& ctx, const net::http_request& req, const std:
   });
 }
 
+void list_api_tokens(const api_context& ctx, const net::http_request& req, const std::string& remote,
+                     const net::http_responder& respond) {
+  with_caller(ctx, req, remote, respond, access::admin, [=](caf::event_based_actor* self, const auto&) {
+    ask_db(self, ctx, req, respond, [](storage::metadata_store& s) { return s.list_api_tokens(); },
+           [=](json tokens) { respond(json_response(req, http::status::ok, tokens)); });
+  });
+}
+
+void create_api_token(const api_context& ctx, const net::http_request& req, const std::string& remote,
+                      const net::http_responder& respond) {
+  auto body = json_body(req, respond);
+  if (!body)
+    return;
+  auto name = body->value("name", json()), role = body->value("role", json("admin"));
+  if (!name.is_string() || name.get<std::string>().empty() || name.get<std::string>().size() > 255)
+    return respond(error_response(req, http::status::bad_request, "bad_request", "name is required (1-255 characters)"));
+  if (!role.is_string() || (role != "admin" && role != "tecnico"))
+    return respond(error_response(req, http::status::bad_request, "bad_request", "role: admin or tecnico"));
+  with_caller(ctx, req, remote, respond, access::admin, [=](caf::event_based_actor* self, const auto& who) {
+    ask_db(self, ctx, req, respond,
+           [name, role](storage::metadata_store& s) {
+             auto t = s.create_api_token(name.get<std::string>(), role.get<std::string>());
+             return json{{"id", t.id}, {"name", name}, {"role", role}, {"token", t.token}};
+           },
+           [=](json issued) {
+             audit(ctx, who, remote, "api_token.create", "api token " + issued["id"].dump(), "ok", {{"name", name}});
+             respond(json_response(req, http::status::created, issued));
+           });
+  });
+}
+
+void revoke_api_token(const api_context& ctx, const net::http_request& req, const std::string& remote,
+                      std::int64_t id, const net::http_responder& respond) {
+  with_caller(ctx, req, remote, respond, access::admin, [=](caf::event_based_actor* self, const auto& who) {
+    ask_db(self, ctx, req, respond, [id](storage::metadata_store& s) { return s.revoke_api_token(id); },
+           [=](json revoked) {
+             if (!revoked.get<bool>())
+               return respond(error_response(req, http::status::not_found, "not_found",
+                                             "no live API token with id " + std::to_string(id)));
+             audit(ctx, who, remote, "api_token.revoke", "api token " + std::to_string(id));
+             respond(json_response(req, http::status::ok, {{"id", id}, {"revoked", true}}));
+           });
+  });
+}
+
 net::http_response not_allowed(const net::http_request& req) {
   return error_response(req, http::status::method_not_allowed, "method_not_allowed",
                         "method not allowed on " + std::string(path_of_target(req.target())));
@@ -260,6 +305,24 @@ bool serve_account_api(const api_context& ctx, const net::http_request& req, con
     else
       respond(not_allowed(req));
     return true;
+  }
+  if (path == "/api/admin/api-tokens") {
+    if (method == http::verb::get)
+      list_api_tokens(ctx, req, remote, respond);
+    else if (method == http::verb::post)
+      create_api_token(ctx, req, remote, respond);
+    else
+      respond(not_allowed(req));
+    return true;
+  }
+  constexpr std::string_view api_tokens = "/api/admin/api-tokens/";
+  if (path.substr(0, api_tokens.size()) == api_tokens) {
+    auto id = parse_id(path.substr(api_tokens.size()));
+    if (!id) {
+      respond(error_response(req, http::status::not_found, "not_found", "no such endpoint: " + std::string(path)));
+      return true;
+    }
+    return only(http::verb::delete_, [&] { revoke_api_token(ctx, req, remote, *id, respond); });
   }
   constexpr std::string_view users = "/api/admin/users/";
   if (path.substr(0, users.size()) != users)

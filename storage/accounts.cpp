@@ -45,6 +45,11 @@ void prepare_account_statements(pqxx::connection& c) {
   c.prepare("user_set_disabled", "UPDATE usuarios SET disabled = $2 WHERE id = $1 RETURNING " +
                                      std::string(user_json_sql) + "::text");
   c.prepare("users_count", "SELECT count(*) FROM usuarios");
+  c.prepare("api_tokens_list",
+            "SELECT coalesce(json_agg(json_build_object('id', id, 'name', name, 'role', role, 'publicId', public_id,"
+            " 'createdAt', siberius_iso_utc(created_at), 'lastUsedAt', siberius_iso_utc(last_used_at),"
+            " 'revokedAt', siberius_iso_utc(revoked_at)) ORDER BY id), '[]'::json)::text FROM api_tokens");
+  c.prepare("api_token_revoke", "UPDATE api_tokens SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL");
   c.prepare("audit_insert", "INSERT INTO audit_log (actor, actor_role, action, target, outcome, ip, details)"
                             " VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)");
   c.prepare("audit_list",
@@ -210,6 +215,21 @@ std::int64_t metadata_store::count_users() {
   return impl_->run([&](pqxx::connection& c) {
     pqxx::nontransaction n(c);
     return n.exec_prepared1("users_count")[0].as<std::int64_t>();
+  });
+}
+
+nlohmann::json metadata_store::list_api_tokens() {
+  auto text = impl_->run([&](pqxx::connection& c) {
+    pqxx::nontransaction n(c);
+    return n.exec_prepared1("api_tokens_list")[0].as<std::string>();
+  });
+  return {{"tokens", nlohmann::json::parse(text)}};
+}
+
+bool metadata_store::revoke_api_token(std::int64_t id) {
+  return impl_->run([&](pqxx::connection& c) {
+    pqxx::nontransaction n(c);
+    return n.exec_prepared("api_token_revoke", id).affected_rows() > 0;
   });
 }
 

@@ -208,6 +208,10 @@ public:
   /// Disables (revoking every session) or enables an account; nullopt when no such user.
   std::optional<nlohmann::json> set_disabled(std::int64_t id, bool disabled);
   std::int64_t count_users();
+  /// {tokens: [{id, name, role, publicId, createdAt, lastUsedAt, revokedAt}]}.
+  nlohmann::json list_api_tokens();
+  /// Revokes an API token; false when it does not exist or was revoked already.
+  bool revoke_api_token(std::int64_t id);
   void audit(const audit_entry& e);
   /// The newest audit lines, before id `before` when given: {items: [...]}.
   nlohmann::json list_audit(int limit, std::optional<std::int64_t> before);

@@ -121,6 +121,9 @@ const matrix = () => [
   ['PUT', `/api/admin/daemons/${ids.daemon}/config`, { logLevel: 'info' }, [401, 403, 403, 202, 202, 401]],
   ['POST', `/api/admin/daemons/${ids.daemon}/resync`, undefined, [401, 403, 403, 409, 409, 401]],
   ['POST', `/api/admin/daemons/${ids.daemon}/disconnect`, undefined, [401, 403, 403, 409, 409, 401]],
+  ['GET', '/api/admin/api-tokens', undefined, [401, 403, 403, 200, 200, 401]],
+  ['POST', '/api/admin/api-tokens', { name: 'ci' }, [401, 403, 403, 201, 201, 401]],
+  ['DELETE', '/api/admin/api-tokens/987654', undefined, [401, 403, 403, 404, 404, 401]],
   ['POST', '/api/daemon/upload', undefined, [401, 401, 401, 401, 401, 400]],
 ];
 
@@ -203,6 +206,22 @@ test('logout ends the session and its socket; a disabled account cannot log in',
   const refused = await api(server, 'POST', '/api/auth/login', { token: null, body: { login: 'spare', password: 'another-pass' } });
   assert.equal(refused.status, 403);
   assert.equal(refused.json.code, 'account_disabled');
+});
+
+test('API tokens for automation are created once, listed without secrets, and revocable', async () => {
+  const made = await api(server, 'POST', '/api/admin/api-tokens', { token: tokens.admin, body: { name: 'backup job', role: 'admin' } });
+  assert.equal(made.status, 201);
+  assert.equal((await api(server, 'GET', '/api/me', { token: made.json.token })).json.via, 'api_token');
+  const list = await api(server, 'GET', '/api/admin/api-tokens', { token: tokens.admin });
+  const row = list.json.tokens.find((t) => t.id === made.json.id);
+  assert.equal(row.name, 'backup job');
+  assert.equal(row.token, undefined);
+  assert.ok(!list.text.includes(made.json.token.split('.')[1]));
+  assert.ok(row.lastUsedAt, 'last use is recorded');
+  assert.equal((await api(server, 'DELETE', `/api/admin/api-tokens/${made.json.id}`, { token: tokens.admin })).status, 200);
+  assert.equal((await api(server, 'GET', '/api/me', { token: made.json.token })).status, 401);
+  assert.equal((await api(server, 'DELETE', `/api/admin/api-tokens/${made.json.id}`, { token: tokens.admin })).status, 404);
+  assert.equal((await api(server, 'POST', '/api/admin/api-tokens', { token: tokens.admin, body: { name: '' } })).status, 400);
 });
 
 test('wrong passwords get one answer, then a growing wait with Retry-After', async () => {
