@@ -402,6 +402,8 @@ bool is_pdf_download_path(std::string_view path) {
 
 net::file_handler make_pdf_download(api_context ctx) {
   return [ctx](net::http_request req, std::string remote, net::http_responder respond, net::file_responder send) {
+    if (auto refused = over_rate(ctx, req, remote))
+      return respond(std::move(*refused));
     auto where = *parse_pdf_path(path_of_target(req.target()));
     with_caller(ctx, req, remote, respond, access::user, [=](caf::event_based_actor* self, const auto& who) {
       resolve_pdf(ctx, self, req, where, who, respond, [=](std::int64_t id) {
@@ -467,6 +469,19 @@ net::file_handler make_pdf_download(api_context ctx) {
   };
 }
 
+std::optional<net::http_response> over_rate(const api_context& ctx, const net::http_request& req,
+                                           const std::string& remote) {
+  if (!ctx.limiter)
+    return std::nullopt;
+  auto wait = ctx.limiter->take(remote, rate_limiter::clock::now());
+  if (wait.count() == 0)
+    return std::nullopt;
+  auto res = error_response(req, http::status::too_many_requests, "rate_limited",
+                            "too many requests from " + remote + "; retry in " + std::to_string(wait.count()) + " s");
+  res.set(http::field::retry_after, std::to_string(wait.count()));
+  return res;
+}
+
 std::size_t resident_bytes() {
   std::ifstream in("/proc/self/status");
   std::string line;
@@ -486,6 +501,10 @@ net::http_handler make_http_api(api_context ctx) {
   return [ctx](net::http_request req, std::string remote, net::http_responder respond) {
     auto path = path_of_target(req.target());
     auto method = req.method();
+    if (path != "/health") {
+      if (auto refused = over_rate(ctx, req, remote))
+        return respond(std::move(*refused));
+    }
     struct route {
       http::verb verb;
       std::string_view path;

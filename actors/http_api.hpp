@@ -9,6 +9,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/rate_limiter.hpp"
 #include "net/server.hpp"
 
 namespace siberius::actors {
@@ -21,6 +22,7 @@ struct api_context {
   caf::actor auth;      // auth_service (logins)
   caf::actor passwords; // password_worker (Argon2id off the scheduler)
   caf::actor hub;       // client_hub (events to /client)
+  std::shared_ptr<rate_limiter> limiter; // per-address request rate; null: none
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
 
@@ -70,6 +72,10 @@ std::optional<byte_range> requested_range(std::string_view header, std::uint64_t
 /// Content-Disposition for a download of `name` (RFC 6266: an ASCII fallback
 /// and the UTF-8 name).
 std::string attachment_disposition(const std::string& name);
+
+/// 429 rate_limited (with Retry-After) when `remote` is over its request rate.
+std::optional<net::http_response> over_rate(const api_context& ctx, const net::http_request& req,
+                                           const std::string& remote);
 
 /// Resident memory of this process in bytes (VmRSS), 0 when unknown.
 std::size_t resident_bytes();

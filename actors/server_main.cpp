@@ -71,6 +71,8 @@ struct server_config {
   int upload_rate_window_s = 900;
   int janitor_interval_s = 600;
   int session_ttl_h = 12;
+  double rate_per_s = 20;
+  double rate_burst = 200;
   std::string log_level = "info";
 };
 
@@ -208,6 +210,11 @@ int main(int argc, char** argv) {
     ->check(CLI::Range(1, 86400))->capture_default_str();
   app.add_option("--session-ttl-h", cfg.session_ttl_h, "How long a login session lasts, in hours")
     ->check(CLI::Range(1, 24 * 90))->capture_default_str();
+  app.add_option("--rate-limit-per-s", cfg.rate_per_s,
+                 "REST requests a second one client address may make, after its burst (0: no limit)")
+    ->check(CLI::Range(0.0, 1e6))->capture_default_str()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  app.add_option("--rate-burst", cfg.rate_burst, "REST requests one client address may make at once")
+    ->check(CLI::Range(1.0, 1e6))->capture_default_str();
   CLI11_PARSE(app, argc, argv);
 
   actors::log_level level;
@@ -265,6 +272,9 @@ int main(int argc, char** argv) {
   net_opts.engine.ping_interval = std::chrono::milliseconds(cfg.ping_interval_ms);
   net_opts.engine.ping_timeout = std::chrono::milliseconds(cfg.ping_timeout_ms);
   net_opts.max_connections = cfg.max_connections;
+  // REST bodies are small JSON documents; PDFs arrive on the streaming upload
+  // route, which has its own limit (--max-upload-mb).
+  net_opts.max_http_body = 64 * 1024;
   // The front's lines (malformed frames, overflows) join the server's log
   // with the same ts/level shape; they are all worth a warning.
   net_opts.log = [](const nlohmann::json& line) {
@@ -278,6 +288,8 @@ int main(int argc, char** argv) {
   front.add_namespace(actors::daemon_nsp, actors::make_daemon_namespace(registry));
   front.add_namespace(actors::client_nsp, actors::make_client_namespace(sys, db, hub));
   actors::api_context api{&sys, db, registry, uploads_actor, auth, passwords, hub};
+  if (cfg.rate_per_s > 0)
+    api.limiter = std::make_shared<actors::rate_limiter>(actors::rate_limiter::config{cfg.rate_per_s, cfg.rate_burst});
   front.set_http_handler(actors::make_http_api(api));
   front.add_file_route(actors::is_pdf_download_path, actors::make_pdf_download(api));
   actors::upload_options uploads;
