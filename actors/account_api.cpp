@@ -109,10 +109,7 @@ void hash_then(caf::event_based_actor* self, const api_context& ctx, const net::
 
 void list_users(const api_context& ctx, const net::http_request& req, const std::string& remote,
                 const net::http_responder& respond) {
-  with_caller(ctx, req, remote, respond, access::admin, [=](caf::event_based_actor* self, const auto&) {
-    ask_db(self, ctx, req, respond, [](storage::metadata_store& s) { return s.list_users(); },
-           [=](json users) { respond(json_response(req, http::status::ok, users)); });
-  });
+  admin_read(ctx, req, remote, respond, [](storage::metadata_store& s) { return s.list_users(); });
 }
 
 void create_user(const api_context& ctx, const net::http_request& req, const std::string& remote,
@@ -220,18 +217,13 @@ void list_audit(const api_context& ctx, const net::http_request& req, const std:
   if (bad)
     return respond(error_response(req, http::status::bad_request, "bad_request",
                                   "limit: 1 to 1000; before: an audit line id"));
-  with_caller(ctx, req, remote, respond, access::admin, [=](caf::event_based_actor* self, const auto&) {
-    ask_db(self, ctx, req, respond, [limit, before](storage::metadata_store& s) { return s.list_audit(limit, before); },
-           [=](json page) { respond(json_response(req, http::status::ok, page)); });
-  });
+  admin_read(ctx, req, remote, respond,
+             [limit, before](storage::metadata_store& s) { return s.list_audit(limit, before); });
 }
 
 void list_api_tokens(const api_context& ctx, const net::http_request& req, const std::string& remote,
                      const net::http_responder& respond) {
-  with_caller(ctx, req, remote, respond, access::admin, [=](caf::event_based_actor* self, const auto&) {
-    ask_db(self, ctx, req, respond, [](storage::metadata_store& s) { return s.list_api_tokens(); },
-           [=](json tokens) { respond(json_response(req, http::status::ok, tokens)); });
-  });
+  admin_read(ctx, req, remote, respond, [](storage::metadata_store& s) { return s.list_api_tokens(); });
 }
 
 void create_api_token(const api_context& ctx, const net::http_request& req, const std::string& remote,
@@ -269,11 +261,6 @@ void revoke_api_token(const api_context& ctx, const net::http_request& req, cons
              respond(json_response(req, http::status::ok, {{"id", id}, {"revoked", true}}));
            });
   });
-}
-
-net::http_response not_allowed(const net::http_request& req) {
-  return error_response(req, http::status::method_not_allowed, "method_not_allowed",
-                        "method not allowed on " + std::string(path_of_target(req.target())));
 }
 
 } // namespace

@@ -102,29 +102,29 @@ std::optional<std::int64_t> parse_id(std::string_view digits) {
 }
 
 std::string_view path_of_target(std::string_view target) {
-  return target.substr(0, target.find('?'));
+  return net::path_of(target);
 }
 
 std::optional<std::string> query_param(std::string_view target, std::string_view name, bool& bad) {
-  auto q = target.find('?');
-  if (q == std::string_view::npos)
+  auto raw = net::query_param(target, name);
+  if (!raw)
     return std::nullopt;
-  auto query = target.substr(q + 1);
-  while (!query.empty()) {
-    auto amp = query.find('&');
-    auto pair = query.substr(0, amp);
-    auto eq = pair.find('=');
-    if (pair.substr(0, eq) == name) {
-      auto value = storage::percent_decode(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1));
-      if (!value)
-        bad = true;
-      return value;
-    }
-    if (amp == std::string_view::npos)
-      break;
-    query.remove_prefix(amp + 1);
-  }
-  return std::nullopt;
+  auto value = storage::percent_decode(*raw);
+  if (!value)
+    bad = true;
+  return value;
+}
+
+net::http_response not_allowed(const net::http_request& req) {
+  return error_response(req, http::status::method_not_allowed, "method_not_allowed",
+                        "method not allowed on " + std::string(path_of_target(req.target())));
+}
+
+void admin_read(const api_context& ctx, const net::http_request& req, const std::string& remote,
+                const net::http_responder& respond, std::function<json(storage::metadata_store&)> job) {
+  with_caller(ctx, req, remote, respond, access::admin, [=](caf::event_based_actor* self, const auto&) {
+    ask_db(self, ctx, req, respond, job, [=](json page) { respond(json_response(req, http::status::ok, page)); });
+  });
 }
 
 } // namespace siberius::actors

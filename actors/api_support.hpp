@@ -43,6 +43,13 @@ void audit(const api_context& ctx, const std::optional<storage::api_principal>& 
 std::optional<nlohmann::json> json_body(const net::http_request& req, const net::http_responder& respond,
                                         bool empty_ok = false);
 
+/// An admin-only read: the job's JSON as a 200.
+void admin_read(const api_context& ctx, const net::http_request& req, const std::string& remote,
+                const net::http_responder& respond, std::function<nlohmann::json(storage::metadata_store&)> job);
+
+/// 405 {code: method_not_allowed} naming the path.
+net::http_response not_allowed(const net::http_request& req);
+
 /// 403 {code: forbidden}.
 net::http_response forbidden(const net::http_request& req, const std::string& why);
 

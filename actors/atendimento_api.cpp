@@ -13,11 +13,6 @@ namespace {
 namespace http = net::http;
 using json = nlohmann::json;
 
-net::http_response not_allowed(const net::http_request& req) {
-  return error_response(req, http::status::method_not_allowed, "method_not_allowed",
-                        "method not allowed on " + std::string(path_of_target(req.target())));
-}
-
 std::vector<std::int64_t> tecnico_ids(const json& a) {
   std::vector<std::int64_t> ids;
   if (a.is_object() && a.contains("tecnicos"))

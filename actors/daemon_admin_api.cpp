@@ -12,11 +12,6 @@ namespace {
 namespace http = net::http;
 using json = nlohmann::json;
 
-net::http_response not_allowed(const net::http_request& req) {
-  return error_response(req, http::status::method_not_allowed, "method_not_allowed",
-                        "method not allowed on " + std::string(path_of_target(req.target())));
-}
-
 net::http_response no_daemon(const net::http_request& req, std::int64_t id) {
   return error_response(req, http::status::not_found, "not_found", "no daemon with id " + std::to_string(id));
 }
@@ -38,10 +33,7 @@ void with_client_id(caf::event_based_actor* self, const api_context& ctx, const 
 
 void list_tokens(const api_context& ctx, const net::http_request& req, const std::string& remote,
                  const net::http_responder& respond) {
-  with_caller(ctx, req, remote, respond, access::admin, [=](caf::event_based_actor* self, const auto&) {
-    ask_db(self, ctx, req, respond, [](storage::metadata_store& s) { return s.list_daemon_tokens(); },
-           [=](json tokens) { respond(json_response(req, http::status::ok, tokens)); });
-  });
+  admin_read(ctx, req, remote, respond, [](storage::metadata_store& s) { return s.list_daemon_tokens(); });
 }
 
 void revoke_token(const api_context& ctx, const net::http_request& req, const std::string& remote,

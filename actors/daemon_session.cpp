@@ -253,39 +253,31 @@ void daemon_session_state::on_error_report(const json& payload, std::optional<st
 
 void daemon_session_state::on_log_lines(const json& payload, std::optional<std::uint64_t> ack_id) {
   // {lines: [{ts, level, event, ...}]}: the daemon's own warnings and errors,
-  // kept (newest 200 per daemon) for the admin's detail view.
+  // kept (newest 200 per daemon) for the admin's detail view. One database
+  // call for the batch, so the lines keep their order.
   if (!payload.is_object() || !payload.value("lines", json()).is_array() || payload["lines"].size() > 50)
     return ack(ack_id, {{"ok", false}, {"error", "expected {lines: [at most 50 objects]}"}});
-  auto lines = payload["lines"];
-  auto stored = std::make_shared<int>(0);
-  auto left = std::make_shared<std::size_t>(0);
-  for (auto& line : lines)
-    if (line.is_object())
-      ++*left;
-  if (*left == 0)
-    return ack(ack_id, {{"ok", true}, {"stored", 0}});
-  auto failed = std::make_shared<bool>(false);
-  for (auto& line : lines) {
+  std::vector<std::pair<std::string, json>> lines;
+  for (auto& line : payload["lines"]) {
     if (!line.is_object())
       continue;
     auto level = line.value("level", json("warn"));
-    auto level_text = level.is_string() && level.get<std::string>().size() <= 16 ? level.get<std::string>()
-                                                                                 : std::string("warn");
     json entry = line;
     entry["source"] = "daemon:log";
-    self->request(db, db_timeout, atom::daemon_event_v, info.client_id, level_text, entry)
-      .then(
-        [=](bool) {
-          ++*stored;
-          if (--*left == 0)
-            ack(ack_id, {{"ok", !*failed}, {"stored", *stored}});
-        },
-        [=](const caf::error&) {
-          *failed = true;
-          if (--*left == 0)
-            ack(ack_id, {{"ok", false}, {"stored", *stored}, {"error", "database unavailable, retry later"}});
-        });
+    lines.emplace_back(level.is_string() && level.get<std::string>().size() <= 16 ? level.get<std::string>()
+                                                                                  : std::string("warn"),
+                       std::move(entry));
   }
+  auto client_id = info.client_id;
+  self->request(db, db_timeout, atom::db_run_v, db_job{[client_id, lines](storage::metadata_store& s) {
+                  for (auto& [level, entry] : lines)
+                    s.store_daemon_event(client_id, level, entry);
+                  return json(lines.size());
+                }})
+    .then([=](const json_reply& stored) { ack(ack_id, {{"ok", true}, {"stored", stored.value}}); },
+          [=](const caf::error&) {
+            ack(ack_id, {{"ok", false}, {"error", "database unavailable, retry later"}, {"retryable", true}});
+          });
 }
 
 void daemon_session_state::command(const std::string& event, const json& payload, caf::response_promise rp) {
