@@ -157,6 +157,8 @@ int main(int argc, char** argv) {
   link_opts.auth_retry = cfg.auth_retry;
   link_opts.sync_debounce = cfg.sync_debounce;
   auto link = sys.spawn(server_link, link_opts);
+  // From here on the daemon's own warn and error lines also go to the server (daemon:log).
+  set_log_tap([link](nlohmann::json line) { caf::anon_send(link, atom::log_line_v, std::move(line)); });
 
   parse_job_options parse_opts;
   parse_opts.reader_exe = cfg.pdf_reader;
@@ -182,6 +184,7 @@ int main(int argc, char** argv) {
   watch_opts.poll_interval = cfg.poll_interval;
   watch_opts.force_poll = cfg.force_poll;
   auto watcher = sys.spawn(folder_watcher, index, watch_opts);
+  caf::anon_send(link, atom::watcher_v, watcher);
 
   int sig = 0;
   sigwait(&stop_signals, &sig);
@@ -191,6 +194,7 @@ int main(int argc, char** argv) {
   for (auto& w : workers)
     caf::anon_send_exit(w, caf::exit_reason::user_shutdown);
   sys.await_all_actors_done();
+  set_log_tap(nullptr); // it holds the link's handle, which must go before the actor system
   log_event(log_level::info, "daemon:stopped");
   return 0;
 }

@@ -83,7 +83,22 @@ void folder_watcher_state::start() {
   scan(options.root, true);
   scan_done_at = std::chrono::steady_clock::now() + options.stable_interval;
   schedule_tick();
-  self->delayed_send(self, polling ? options.poll_interval : options.safety_rescan, atom::rescan_v, true);
+  arm_rescan();
+}
+
+std::chrono::milliseconds folder_watcher_state::rescan_interval() const {
+  return polling ? options.poll_interval : options.safety_rescan;
+}
+
+void folder_watcher_state::set_rescan_interval(std::chrono::milliseconds interval) {
+  (polling ? options.poll_interval : options.safety_rescan) = interval;
+  log_event(log_level::info, "watcher:rescan:interval",
+            {{"intervalMs", interval.count()}, {"mode", polling ? "polling" : "inotify"}});
+  arm_rescan();
+}
+
+void folder_watcher_state::arm_rescan() {
+  self->delayed_send(self, rescan_interval(), atom::rescan_v, ++rescan_generation);
 }
 
 void folder_watcher_state::scan(const std::string& folder, bool full) {
@@ -186,11 +201,16 @@ caf::behavior folder_watcher(caf::stateful_actor<folder_watcher_state>* self, ca
       // inotify lost events: walk the tree now.
       [self](atom::rescan) { self->state.scan(self->state.options.root, true); },
       // The periodic rescan (safety net, or the polling itself), rearmed each time.
-      [self](atom::rescan, bool) {
+      [self](atom::rescan, std::uint64_t generation) {
         auto& st = self->state;
+        if (generation != st.rescan_generation)
+          return; // superseded by a new interval
         st.scan(st.options.root, true);
-        self->delayed_send(self, st.polling ? st.options.poll_interval : st.options.safety_rescan, atom::rescan_v,
-                           true);
+        st.arm_rescan();
+      },
+      [self](atom::scan_interval) { return static_cast<std::int64_t>(self->state.rescan_interval().count()); },
+      [self](atom::set_scan, std::int64_t ms) {
+        self->state.set_rescan_interval(std::chrono::milliseconds(ms));
       },
   };
 }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -42,6 +43,7 @@ struct folder_watcher_state {
   bool tick_scheduled = false;
   bool scan_done_sent = false;
   std::chrono::steady_clock::time_point scan_done_at{};
+  std::uint64_t rescan_generation = 0; // the periodic rescan armed last; older timers are ignored
 
   static inline const char* name = "folder_watcher";
 
@@ -52,6 +54,11 @@ struct folder_watcher_state {
   void forget(const std::string& path);
   void on_tick();
   void schedule_tick();
+  /// The periodic full rescan: the polling period when polling, else the safety rescan.
+  std::chrono::milliseconds rescan_interval() const;
+  /// Changes it (daemon:config_update) and counts the next rescan from now.
+  void set_rescan_interval(std::chrono::milliseconds interval);
+  void arm_rescan();
 };
 
 caf::behavior folder_watcher(caf::stateful_actor<folder_watcher_state>* self, caf::actor index,

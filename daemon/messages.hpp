@@ -9,6 +9,8 @@
 //   server_link --upload_request/cancel_upload--> uploader --locate--> folder_index
 //   uploader --> upload worker (detached, at most 3) --HTTP POST--> siberius-server /api/daemon/upload
 //   uploader --upload_report--> server_link (daemon:error when a file cannot be sent; counters)
+//   server_link --scan_interval/set_scan--> folder_watcher (the rescan interval: asked, changed)
+//   any thread's warn/error log line --log_line--> server_link --daemon:log--> siberius-server
 #pragma once
 
 #include <cstdint>
@@ -29,7 +31,8 @@ CAF_BEGIN_TYPE_ID_BLOCK(siberius_daemon, caf::first_custom_type_id)
   CAF_ADD_ATOM(siberius_daemon, siberius::daemon::atom, vanished, "vanished")
   // inotify reader -> folder_watcher: (scan_folder, path) a new sub-folder, now watched, to scan once.
   CAF_ADD_ATOM(siberius_daemon, siberius::daemon::atom, scan_folder, "scanfolder")
-  // timer or inotify overflow -> folder_watcher: (rescan) walk the whole folder again.
+  // inotify overflow -> folder_watcher: (rescan) walk the whole folder again now;
+  // folder_watcher timer -> itself: (rescan, generation) the periodic one (stale generations are ignored).
   CAF_ADD_ATOM(siberius_daemon, siberius::daemon::atom, rescan, "rescan")
   // folder_watcher -> itself: (tick) look again at files not yet stable.
   CAF_ADD_ATOM(siberius_daemon, siberius::daemon::atom, tick, "tick")
@@ -81,6 +84,22 @@ CAF_BEGIN_TYPE_ID_BLOCK(siberius_daemon, caf::first_custom_type_id)
   // uploader -> server_link: (upload_report, stored?, daemon:error payload or null).
   CAF_ADD_ATOM(siberius_daemon, siberius::daemon::atom, upload_report, "upreport")
 
+  // main -> server_link: (watcher, actor) the folder_watcher, whose rescan interval the server may change.
+  CAF_ADD_ATOM(siberius_daemon, siberius::daemon::atom, watcher, "watcher")
+  // server_link -> folder_watcher: (scan_interval) -> std::int64_t ms of the periodic full rescan now in force.
+  CAF_ADD_ATOM(siberius_daemon, siberius::daemon::atom, scan_interval, "scaninterv")
+  // server_link -> folder_watcher: (set_scan, std::int64_t ms) rescan this often from now on (no answer).
+  CAF_ADD_ATOM(siberius_daemon, siberius::daemon::atom, set_scan, "setscan")
+  // sio_client callback -> server_link: (resync, attempt, reason) daemon:resync, already acked.
+  CAF_ADD_ATOM(siberius_daemon, siberius::daemon::atom, resync, "resync")
+  // sio_client callback -> server_link: (config_update, payload, ack_responder) daemon:config_update;
+  // server_link applies it and answers through the responder.
+  CAF_ADD_ATOM(siberius_daemon, siberius::daemon::atom, config_update, "configupd")
+  // log tap (any thread) -> server_link: (log_line, line) a warn/error line to forward.
+  CAF_ADD_ATOM(siberius_daemon, siberius::daemon::atom, log_line, "logline")
+  // server_link timer: (log_flush) the next daemon:log batch may go.
+  CAF_ADD_ATOM(siberius_daemon, siberius::daemon::atom, log_flush, "logflush")
+
 CAF_END_TYPE_ID_BLOCK(siberius_daemon)
 
 namespace siberius::daemon {
@@ -108,3 +127,4 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(siberius::daemon::pdf_facts)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(siberius::daemon::folder_entry)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(siberius::daemon::folder_inventory)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(siberius::net::ack_result)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(siberius::net::ack_responder)

@@ -61,7 +61,19 @@ void server_link_state::connect() {
         ack(nlohmann::json::array({{{"ok", true}}}));
       return;
     }
-    // Other server -> daemon events (resync, config) are not served by this version yet.
+    auto payload = args.is_array() && !args.empty() ? args[0] : nlohmann::json();
+    if (event == "daemon:resync") {
+      // Acked at once: the sync that follows is the answer.
+      if (ack)
+        ack(nlohmann::json::array({{{"ok", true}}}));
+      caf::anon_send(me, atom::resync_v, att, std::move(payload));
+      return;
+    }
+    if (event == "daemon:config_update") {
+      // Acked by server_link once applied: the ack says what was.
+      caf::anon_send(me, atom::config_update_v, std::move(payload), std::move(ack));
+      return;
+    }
     if (ack)
       ack(nlohmann::json::array({{{"ok", false}, {"error", "not supported by this daemon: " + event}}}));
   });
@@ -81,6 +93,7 @@ void server_link_state::on_link_up(std::uint64_t att, const nlohmann::json& data
   // At every connect: the folder may have changed while we were away.
   queue->set_resync_needed();
   drain();
+  forward_logs(); // what was logged while disconnected
 }
 
 void server_link_state::on_link_refused(std::uint64_t att, const std::string& message, const nlohmann::json& data) {
@@ -170,7 +183,14 @@ nlohmann::json server_link_state::heartbeat_payload() const {
           {"uptimeSeconds",
            std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started).count()},
           {"memoryBytes", resident_bytes()},
-          {"counters", {{"indexed", stored}, {"uploaded", uploaded}, {"errors", errors}, {"queued", queue->size()}}}};
+          {"counters", {{"indexed", stored}, {"uploaded", uploaded}, {"errors", errors}, {"queued", queue->size()}}},
+          {"config", to_json(live_settings())}};
+}
+
+runtime_config server_link_state::live_settings() const {
+  auto now = settings;
+  now.level = current_log_level();
+  return now;
 }
 
 void server_link_state::send_heartbeat() {
@@ -208,6 +228,111 @@ void server_link_state::on_upload_report(bool ok, const nlohmann::json& error) {
       if (!r)
         log_event(log_level::debug, "daemon:error:unanswered", {{"status", net::to_string(r.status)}});
     });
+}
+
+// ---- resync and runtime settings asked for by the server ------------------
+
+void server_link_state::on_resync(std::uint64_t att, const nlohmann::json& payload) {
+  if (att != attempt || !online)
+    return; // the next connection runs a full reconciliation anyway
+  auto reason = payload.is_object() && payload.contains("reason") ? payload["reason"] : nlohmann::json();
+  scrub_log_line(reason, {}, 500);
+  // One already running or owed covers this request: join it.
+  bool joined = reconciling || queue->resync_needed();
+  log_event(log_level::info, "server:resync", {{"reason", reason}, {"joined", joined}});
+  if (joined)
+    return;
+  queue->set_resync_needed();
+  drain();
+}
+
+void server_link_state::on_config_update(const nlohmann::json& payload, net::ack_responder& ack) {
+  auto update = parse_config_update(payload);
+  auto applied = nlohmann::json::object();
+  auto rejected = update.rejected;
+  if (update.scan_interval_seconds) {
+    if (watcher) {
+      self->send(watcher, atom::set_scan_v, static_cast<std::int64_t>(*update.scan_interval_seconds * 1000));
+      settings.scan_interval_seconds = update.scan_interval_seconds;
+      scan_interval_set = true;
+      applied["scanIntervalSeconds"] = *update.scan_interval_seconds;
+    } else {
+      rejected["scanIntervalSeconds"] = "the folder watcher has not started yet";
+    }
+  }
+  if (update.auto_upload) {
+    settings.auto_upload = *update.auto_upload;
+    applied["autoUpload"] = *update.auto_upload;
+  }
+  if (update.level)
+    applied["logLevel"] = to_string(*update.level);
+  // Logged before the level changes, so that the change itself is seen at the old level.
+  nlohmann::json fields = {{"applied", applied}, {"rejected", rejected}};
+  if (!update.error.empty())
+    fields["error"] = update.error;
+  log_event(log_level::info, "server:config_update", std::move(fields));
+  if (update.level)
+    set_log_level(*update.level);
+  if (ack)
+    ack(nlohmann::json::array({config_update_ack(applied, rejected, update.error)}));
+}
+
+void server_link_state::on_watcher(caf::actor w) {
+  watcher = std::move(w);
+  // The watcher knows which rescan it runs (safety rescan or polling); it
+  // answers once its first scan is done.
+  self->request(watcher, caf::infinite, atom::scan_interval_v)
+      .then(
+          [this](std::int64_t ms) {
+            if (!scan_interval_set)
+              settings.scan_interval_seconds = (ms + 500) / 1000;
+          },
+          [](caf::error& err) {
+            log_event(log_level::debug, "watcher:unanswered", {{"reason", caf::to_string(err)}});
+          });
+}
+
+// ---- the daemon's own warn/error lines, forwarded as daemon:log ------------
+
+void server_link_state::on_log_line(nlohmann::json line) {
+  logs->push(std::move(line));
+  forward_logs();
+}
+
+void server_link_state::forward_logs() {
+  if (!online || log_in_flight || log_timer_armed || logs->empty())
+    return;
+  auto now = std::chrono::steady_clock::now();
+  auto at = logs->next_send_at();
+  if (at > now) {
+    log_timer_armed = true;
+    self->delayed_send(self, std::chrono::ceil<std::chrono::milliseconds>(at - now), atom::log_flush_v);
+    return;
+  }
+  auto batch = logs->take_batch(now);
+  log_in_flight = true;
+  emit("daemon:log", {{"lines", batch}}, [this, batch](net::ack_result& r) { on_log_ack(batch, r); });
+}
+
+void server_link_state::on_log_ack(const nlohmann::json& batch, net::ack_result& r) {
+  log_in_flight = false;
+  // Lines about the forwarding are "log:" events at debug: never forwarded themselves.
+  if (!r) {
+    if (r.status == net::ack_status::disconnected || r.status == net::ack_status::queue_full)
+      logs->put_back(batch); // not sent: they go with the next batch (the ring stays bounded)
+    else
+      log_event(log_level::debug, "log:unanswered", {{"status", net::to_string(r.status)}, {"lines", batch.size()}});
+  } else {
+    // A server without daemon:log answers {error: "unknown event: daemon:log"}:
+    // drop the batch, do not retry it.
+    auto ack = r.args.empty() ? nlohmann::json() : r.args.at(0);
+    bool ok = ack.is_object() && ack.contains("ok") && ack["ok"] == true;
+    if (!ok)
+      log_event(log_level::debug, "log:refused",
+                {{"error", ack.is_object() && ack.contains("error") ? ack["error"] : nlohmann::json()},
+                 {"lines", batch.size()}});
+  }
+  forward_logs();
 }
 
 // ---- what folder_index learns ----------------------------------------------
@@ -504,6 +629,14 @@ caf::behavior server_link(caf::stateful_actor<server_link_state>* self, link_opt
   st.options = std::move(options);
   st.backoff = std::make_unique<reconnect_backoff>(st.options.reconnect_base);
   st.queue = std::make_unique<outbound_queue>(st.options.queue_limit);
+  // The token never leaves in a forwarded line, whole or its secret part alone.
+  std::vector<std::string> secrets;
+  auto& token = st.options.token;
+  if (token.size() >= 8)
+    secrets.push_back(token);
+  if (auto dot = token.rfind('.'); dot != std::string::npos && token.size() - dot > 16)
+    secrets.push_back(token.substr(dot + 1));
+  st.logs = std::make_unique<log_ring>(std::move(secrets), st.options.log_limits);
   st.io = std::make_unique<io_thread>();
   return {
       [self](atom::inventory, caf::actor index) {
@@ -549,6 +682,16 @@ caf::behavior server_link(caf::stateful_actor<server_link_state>* self, link_opt
       [self](atom::drain) {
         self->state.drain_timer_armed = false;
         self->state.drain();
+      },
+      [self](atom::watcher, caf::actor w) { self->state.on_watcher(std::move(w)); },
+      [self](atom::resync, std::uint64_t att, const nlohmann::json& payload) { self->state.on_resync(att, payload); },
+      [self](atom::config_update, const nlohmann::json& payload, net::ack_responder& ack) {
+        self->state.on_config_update(payload, ack);
+      },
+      [self](atom::log_line, nlohmann::json& line) { self->state.on_log_line(std::move(line)); },
+      [self](atom::log_flush) {
+        self->state.log_timer_armed = false;
+        self->state.forward_logs();
       },
   };
 }

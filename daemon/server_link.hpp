@@ -3,6 +3,10 @@
 // full reconciliation after every connect and whenever one is owed (queue
 // overflow, deleted files), and sends what folder_index learns through the
 // bounded outbound_queue, in batches of 10, dropping an event only once acked.
+// It serves the server's daemon:resync (a full reconciliation, joined when one
+// runs) and daemon:config_update (applied in memory), reports the effective
+// runtime settings in each heartbeat, and forwards the daemon's own warn and
+// error lines as daemon:log through a bounded log_ring.
 #pragma once
 
 #include <chrono>
@@ -17,9 +21,11 @@
 #include <boost/asio/io_context.hpp>
 #include <caf/all.hpp>
 
+#include "daemon/log_forwarding.hpp"
 #include "daemon/messages.hpp"
 #include "daemon/outbound_queue.hpp"
 #include "daemon/reconnect_backoff.hpp"
+#include "daemon/runtime_config.hpp"
 #include "net/client/sio_client.hpp"
 
 namespace siberius::daemon {
@@ -35,6 +41,7 @@ struct link_options {
   std::chrono::milliseconds auth_retry{600000};
   std::chrono::milliseconds sync_debounce{2000};
   std::chrono::milliseconds ack_timeout{30000};
+  log_ring_limits log_limits; // daemon:log: ring of 50, 20 lines per emit, one emit per 5 s
 };
 
 /// The thread the Socket.IO client's I/O runs on (the client owns no thread).
@@ -55,6 +62,7 @@ struct server_link_state {
   caf::event_based_actor* self = nullptr;
   caf::actor index;
   caf::actor uploads; // uploader: serves daemon:upload_request
+  caf::actor watcher; // folder_watcher: its rescan interval is a runtime setting
   link_options options;
   // Declared before client: the client (closed by its destructor) goes first,
   // then the I/O thread stops.
@@ -74,6 +82,11 @@ struct server_link_state {
   std::unordered_set<std::string> reported_errors; // report keys the server acked
   std::uint64_t stored = 0, errors = 0, sync_count = 0, uploaded = 0;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  runtime_config settings;           // what the heartbeat reports (the log level is read live)
+  bool scan_interval_set = false;    // by the server: the watcher's first answer no longer counts
+  std::unique_ptr<log_ring> logs;    // warn/error lines waiting for daemon:log
+  bool log_in_flight = false;
+  bool log_timer_armed = false;
 
   static inline const char* name = "server_link";
 
@@ -89,6 +102,13 @@ struct server_link_state {
   void send_heartbeat();
   void on_server_event(const std::string& event, nlohmann::json& args);
   void on_upload_report(bool stored, const nlohmann::json& error);
+  void on_resync(std::uint64_t att, const nlohmann::json& payload);
+  void on_config_update(const nlohmann::json& payload, net::ack_responder& ack);
+  void on_watcher(caf::actor w);
+
+  void on_log_line(nlohmann::json line);
+  void forward_logs();
+  void on_log_ack(const nlohmann::json& batch, net::ack_result& result);
   void on_document(folder_entry entry);
   void on_broken(folder_entry entry);
   void push(outbound_event ev);
@@ -104,6 +124,7 @@ struct server_link_state {
   void finish_reconciliation(std::shared_ptr<sync_run> run, bool complete);
 
   nlohmann::json heartbeat_payload() const;
+  runtime_config live_settings() const;
 };
 
 /// Starts connecting once told where folder_index is: (inventory, index actor),

@@ -1,0 +1,385 @@
+// The real siberius-daemon against a scripted /daemon peer (scripted_peer.hpp):
+// the server's daemon:resync and daemon:config_update, and the daemon's
+// daemon:log, which the real server cannot exercise yet.
+#define CAF_SUITE daemon_peer
+#include "caf/test/unit_test.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include <openssl/evp.h>
+
+#include "../support/child_process.hpp"
+#include "../support/temp_dir.hpp"
+#include "scripted_peer.hpp"
+
+using namespace siberius::testing;
+using nlohmann::json;
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string corpus_dir() {
+  const char* v = std::getenv("SIBERIUS_SOURCE_DIR");
+  std::string src = v != nullptr && *v != '\0' ? v : SIBERIUS_TEST_SOURCE_DIR;
+  return src + "/../shared/corpus/pdfs";
+}
+
+std::string sha256_of(const std::string& path) {
+  auto bytes = read_file(path);
+  unsigned char d[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  EVP_Digest(bytes.data(), bytes.size(), d, &n, EVP_sha256(), nullptr);
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  for (unsigned i = 0; i < n; ++i) {
+    out += hex[d[i] >> 4];
+    out += hex[d[i] & 15];
+  }
+  return out;
+}
+
+template <class Check>
+bool eventually(Check check, std::chrono::milliseconds limit = 20s) {
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (check())
+      return true;
+    std::this_thread::sleep_for(50ms);
+  }
+  return check();
+}
+
+std::size_t count_in(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (auto p = text.find(what); p != std::string::npos; p = text.find(what, p + 1))
+    ++n;
+  return n;
+}
+
+// The daemon token's secret part: it must never reach the peer in a log line.
+const std::string secret = "5ec2e75ec2e75ec2e75ec2e75ec2e75ec2e75ec2e75ec2e75ec2e75ec2e7abcd";
+
+// One office: a folder, the scripted peer, the daemon.
+struct office {
+  temp_dir dir;
+  std::shared_ptr<scripted_peer> peer = scripted_peer::start();
+  std::unique_ptr<child_process> daemon;
+
+  office() { fs::create_directories(folder()); }
+  ~office() {
+    daemon.reset();
+    peer->stop();
+  }
+
+  std::string folder() const { return dir.path() + "/pdfs"; }
+  std::string daemon_log() const { return read_file(dir.path() + "/daemon.log"); }
+
+  void start_daemon(std::vector<std::string> extra = {}) {
+    std::vector<std::string> env{"PATH=/usr/bin:/bin",
+                                 "SERVER_URL=http://127.0.0.1:" + std::to_string(peer->port()),
+                                 "DAEMON_TOKEN=0123456789abcdef." + secret,
+                                 "CLIENT_ID=peer-test",
+                                 "PDF_DIRECTORY=" + folder(),
+                                 "STABLE_MS=200",
+                                 "SETTLE_MS=2500",
+                                 "RECONNECT_BASE_MS=200",
+                                 "SYNC_DEBOUNCE_MS=300",
+                                 "HEARTBEAT_SECONDS=1",
+                                 "PARSE_WORKERS=2"};
+    for (auto& x : extra) {
+      auto key = x.substr(0, x.find('=') + 1);
+      env.erase(std::remove_if(env.begin(), env.end(), [&](const std::string& e) { return e.rfind(key, 0) == 0; }),
+                env.end());
+      env.push_back(x);
+    }
+    auto log = dir.path() + "/daemon.log";
+    daemon = std::make_unique<child_process>(std::vector<std::string>{SIBERIUS_DAEMON_BIN, "--config", "/dev/null"},
+                                             env, log, log);
+  }
+
+  void copy_good_pdfs(int n) {
+    int i = 0;
+    for (auto& e : fs::directory_iterator(corpus_dir()))
+      if (e.path().extension() == ".pdf" && e.path().filename().string().rfind("bad_", 0) != 0 && i++ < n)
+        fs::copy_file(e.path(), folder() + "/" + e.path().filename().string());
+  }
+
+  /// Files that are not PDFs: each one is a pdf:broken line at warn.
+  void write_broken(int n, const std::string& prefix = "broken") {
+    for (int i = 0; i < n; ++i)
+      std::ofstream(folder() + "/" + prefix + std::to_string(i) + ".pdf") << "not a pdf " << prefix << i << "\n%%EOF\n";
+  }
+
+  std::set<std::string> folder_hashes() {
+    std::set<std::string> out;
+    for (auto& e : fs::directory_iterator(folder()))
+      if (e.path().extension() == ".pdf")
+        out.insert(sha256_of(e.path().string()));
+    return out;
+  }
+
+  /// The last chunk of each daemon:sync, in order.
+  std::vector<json> finished_syncs() {
+    std::vector<json> out;
+    for (auto& e : peer->events("daemon:sync"))
+      if (e.payload.value("done", true))
+        out.push_back(e.payload);
+    return out;
+  }
+
+  std::vector<json> heartbeat_configs() {
+    std::vector<json> out;
+    for (auto& e : peer->events("daemon:heartbeat"))
+      out.push_back(e.payload.value("config", json()));
+    return out;
+  }
+
+  /// The daemon's own stderr lines at warn or error (what it may forward).
+  std::size_t warn_lines() {
+    std::istringstream in(daemon_log());
+    std::size_t n = 0;
+    for (std::string l; std::getline(in, l);) {
+      auto j = json::parse(l, nullptr, false);
+      if (!j.is_object())
+        continue;
+      auto level = j.value("level", "");
+      if ((level == "warn" || level == "error") && j.value("event", "").rfind("log:", 0) != 0)
+        ++n;
+    }
+    return n;
+  }
+
+  /// Every line of every daemon:log the peer received, in order.
+  std::vector<json> forwarded_lines() {
+    std::vector<json> out;
+    for (auto& e : peer->events("daemon:log"))
+      for (auto& l : e.payload.value("lines", json::array()))
+        out.push_back(l);
+    return out;
+  }
+
+  /// Lines forwarded plus lines reported lost (log:dropped counts).
+  std::size_t accounted_lines() {
+    std::size_t n = 0;
+    for (auto& l : forwarded_lines())
+      n += l.value("event", "") == "log:dropped" ? l.value("count", std::size_t{0}) : 1;
+    return n;
+  }
+};
+
+} // namespace
+
+CAF_TEST(resync from the server runs one full sync and a second one joins it) {
+  office o;
+  o.copy_good_pdfs(3);
+  o.start_daemon();
+  CAF_REQUIRE(eventually([&] { return o.daemon_log().find("\"sync:done\"") != std::string::npos; }));
+  CAF_REQUIRE_EQUAL(o.finished_syncs().size(), 1u);
+  auto first = o.finished_syncs().front();
+  auto first_id = first.value("syncId", "");
+
+  // The peer holds its sync acks, so the second resync arrives while the first one's sync runs.
+  o.peer->hold_syncs(true);
+  auto id1 = o.peer->send("daemon:resync", {{"reason", "admin asked"}});
+  CAF_REQUIRE(id1 != 0);
+  CAF_REQUIRE(eventually([&] { return o.peer->events("daemon:sync").size() == 2; }));
+  auto id2 = o.peer->send("daemon:resync", {{"reason", "admin asked twice"}});
+  CAF_REQUIRE(id2 != 0);
+  for (auto id : {id1, id2}) {
+    auto ack = o.peer->wait_ack(id, 10s);
+    CAF_REQUIRE(ack.has_value());
+    auto a = *ack;
+    CAF_CHECK_EQUAL(a.dump(), R"({"ok":true})");
+  }
+  CAF_REQUIRE(eventually([&] { return count_in(o.daemon_log(), "\"joined\":true") == 1; }, 10s));
+  o.peer->release_syncs();
+  CAF_REQUIRE(eventually([&] { return o.finished_syncs().size() == 2; }));
+  std::this_thread::sleep_for(2s); // the joined request must not bring a third
+  CAF_CHECK_EQUAL(o.finished_syncs().size(), 2u);
+
+  auto second = o.finished_syncs().back();
+  CAF_CHECK_NOT_EQUAL(second.value("syncId", ""), first_id);
+  std::set<std::string> hashes;
+  for (auto& f : second.value("files", json::array()))
+    hashes.insert(f.value("fileHash", ""));
+  CAF_CHECK_EQUAL(hashes.size(), 3u);
+  CAF_CHECK(hashes == o.folder_hashes());
+  auto log = o.daemon_log();
+  CAF_CHECK_EQUAL(count_in(log, "\"server:resync\""), 2u);
+  CAF_CHECK_EQUAL(count_in(log, "\"reason\":\"admin asked\""), 1u);
+  CAF_CHECK_EQUAL(count_in(log, "\"joined\":true"), 1u);
+  CAF_CHECK_EQUAL(count_in(log, "\"sync:done\""), 2u);
+  CAF_CHECK_EQUAL(o.daemon->stop(10s), 0);
+}
+
+CAF_TEST(config update is applied and acked and shows in the next heartbeat) {
+  office o;
+  o.copy_good_pdfs(2);
+  o.start_daemon({"CHECK_INTERVAL_MINUTES=7"});
+  CAF_REQUIRE(eventually([&] {
+    auto c = o.heartbeat_configs();
+    return !c.empty() && c.back().value("scanIntervalSeconds", json()).is_number();
+  }));
+  auto before = o.heartbeat_configs().back();
+  // inotify: the safety rescan (CHECK_INTERVAL_MINUTES); were the folder polled, POLL_INTERVAL_MS.
+  auto scan_before = before.value("scanIntervalSeconds", 0);
+  CAF_CHECK(scan_before == 420 || scan_before == 5);
+  CAF_CHECK_EQUAL(before.value("logLevel", ""), "info");
+  CAF_CHECK_EQUAL(before.value("autoUpload", true), false);
+
+  // Some fields valid, one unknown: ok, with both lists.
+  auto id = o.peer->send("daemon:config_update", {{"scanIntervalSeconds", 60}, {"autoUpload", true}, {"colour", "blue"}});
+  auto ack = o.peer->wait_ack(id, 10s);
+  CAF_REQUIRE(ack.has_value());
+  auto a = *ack;
+  CAF_CHECK_EQUAL(a.dump(),
+                  R"({"applied":{"autoUpload":true,"scanIntervalSeconds":60},"ok":true,)"
+                  R"("rejected":{"colour":"not a setting the server can change"}})");
+  CAF_CHECK(eventually([&] {
+    return o.daemon_log().find("\"watcher:rescan:interval\"") != std::string::npos &&
+           o.daemon_log().find("\"intervalMs\":60000") != std::string::npos;
+  }));
+
+  // The log level: applied at once (info lines such as server:resync stop).
+  id = o.peer->send("daemon:config_update", {{"logLevel", "warn"}});
+  ack = o.peer->wait_ack(id, 10s);
+  CAF_REQUIRE(ack.has_value());
+  a = *ack;
+  CAF_CHECK_EQUAL(a.dump(), R"({"applied":{"logLevel":"warn"},"ok":true,"rejected":{}})");
+  auto syncs = o.finished_syncs().size();
+  o.peer->send("daemon:resync", {{"reason", "after the level change"}});
+  CAF_CHECK(eventually([&] { return o.finished_syncs().size() == syncs + 1; }));
+  std::this_thread::sleep_for(300ms);
+  CAF_CHECK_EQUAL(count_in(o.daemon_log(), "after the level change"), 0u);
+
+  // Nothing valid: ok false, every reason, nothing changed.
+  id = o.peer->send("daemon:config_update", {{"scanIntervalSeconds", 2}, {"logLevel", "loud"}, {"autoUpload", "yes"}});
+  ack = o.peer->wait_ack(id, 10s);
+  CAF_REQUIRE(ack.has_value());
+  a = *ack;
+  CAF_CHECK_EQUAL(a.value("ok", true), false);
+  auto applied = a.value("applied", json());
+  CAF_CHECK_EQUAL(applied.dump(), "{}");
+  auto rejected = a.value("rejected", json());
+  CAF_CHECK_EQUAL(rejected.size(), 3u);
+  CAF_CHECK_EQUAL(rejected.value("scanIntervalSeconds", ""), "expected an integer number of seconds from 5 to 86400");
+
+  // Not an object at all.
+  id = o.peer->send("daemon:config_update", "x");
+  ack = o.peer->wait_ack(id, 10s);
+  CAF_REQUIRE(ack.has_value());
+  a = *ack;
+  CAF_CHECK_EQUAL(a.value("ok", true), false);
+  CAF_CHECK(a.value("error", "").find("expected") == 0);
+
+  // The next heartbeat reports the effective settings.
+  auto seen = o.heartbeat_configs().size();
+  CAF_REQUIRE(eventually([&] { return o.heartbeat_configs().size() > seen; }, 5s));
+  auto after = o.heartbeat_configs().back();
+  CAF_CHECK_EQUAL(after.dump(), R"({"autoUpload":true,"logLevel":"warn","scanIntervalSeconds":60})");
+  CAF_CHECK_EQUAL(o.daemon->stop(10s), 0);
+}
+
+CAF_TEST(warn lines reach the server in batches with the count lost while offline) {
+  office o;
+  o.peer->refuse_connects(true);
+  o.write_broken(70);
+  o.start_daemon({"POLL=true", "POLL_INTERVAL_MS=7000"});
+  CAF_REQUIRE(eventually([&] { return count_in(o.daemon_log(), "\"pdf:broken\"") == 70; }));
+  CAF_REQUIRE(eventually([&] { return count_in(o.daemon_log(), "\"daemon:connect:failed\"") >= 1; }));
+  o.peer->refuse_connects(false);
+  CAF_REQUIRE(eventually([&] { return !o.peer->events("daemon:log").empty(); }));
+  // A broken file named after the token's secret: its line travels, the secret does not.
+  std::ofstream(o.folder() + "/" + secret + ".pdf") << "not a pdf either\n%%EOF\n";
+  CAF_REQUIRE(eventually([&] { return count_in(o.daemon_log(), "\"pdf:broken\"") == 71; }));
+  // Everything logged at warn is either forwarded or counted as lost.
+  CAF_REQUIRE(eventually([&] { return o.accounted_lines() >= 71 && o.accounted_lines() == o.warn_lines(); }, 30s));
+
+  auto batches = o.peer->events("daemon:log");
+  for (auto& b : batches) {
+    auto lines = b.payload.value("lines", json::array());
+    auto head = lines.empty() ? json() : lines[0];
+    CAF_MESSAGE("daemon:log with " << lines.size() << " lines, first " << head.dump());
+  }
+  CAF_REQUIRE_GREATER_OR_EQUAL(batches.size(), 3u);
+  auto first = batches.front().payload.value("lines", json::array());
+  CAF_REQUIRE(!first.empty());
+  auto lost = first[0];
+  CAF_CHECK_EQUAL(lost.value("event", ""), "log:dropped");
+  CAF_CHECK_EQUAL(lost.value("level", ""), "warn");
+  CAF_CHECK_GREATER_OR_EQUAL(lost.value("count", 0), 20);
+  for (std::size_t i = 0; i < batches.size(); ++i) {
+    auto lines = batches[i].payload.value("lines", json::array());
+    CAF_CHECK_LESS_OR_EQUAL(lines.size(), 20u);
+    if (i > 0) {
+      auto gap = std::chrono::duration_cast<std::chrono::milliseconds>(batches[i].at - batches[i - 1].at).count();
+      CAF_CHECK_GREATER_OR_EQUAL(gap, 4500);
+    }
+  }
+  std::size_t broken = 0, redacted = 0;
+  for (auto& l : o.forwarded_lines()) {
+    auto event = l.value("event", "");
+    auto level = l.value("level", "");
+    CAF_CHECK(level == "warn" || level == "error");
+    CAF_CHECK(l.contains("ts"));
+    CAF_CHECK(event.rfind("log:", 0) != 0 || event == "log:dropped");
+    if (event == "pdf:broken") {
+      ++broken;
+      if (l.value("path", "").find("[redacted].pdf") != std::string::npos)
+        ++redacted;
+    }
+  }
+  CAF_CHECK_GREATER_OR_EQUAL(broken, 40u);
+  CAF_CHECK_EQUAL(redacted, 1u);
+  // The token's secret never travels in a log line (it does as a file path in daemon:error, which is data).
+  for (auto& b : batches)
+    CAF_CHECK_EQUAL(b.payload.dump().find(secret), std::string::npos);
+  // Polling: the scan interval the heartbeat reports is the polling period.
+  auto configs = o.heartbeat_configs();
+  CAF_REQUIRE(!configs.empty());
+  auto last = configs.back();
+  CAF_CHECK_EQUAL(last.value("scanIntervalSeconds", 0), 7);
+  CAF_CHECK_EQUAL(o.daemon->stop(10s), 0);
+}
+
+CAF_TEST(a server without daemon log gets each line once and no retry storm) {
+  office o;
+  o.peer->answer_logs(log_answer::unknown_event);
+  o.write_broken(30);
+  o.start_daemon({"LOG_LEVEL=debug"});
+  CAF_REQUIRE(eventually([&] { return count_in(o.daemon_log(), "\"pdf:broken\"") == 30; }));
+  CAF_REQUIRE(eventually([&] { return o.accounted_lines() >= 30 && o.accounted_lines() == o.warn_lines(); }, 30s));
+  auto refused = o.peer->events("daemon:log");
+  CAF_CHECK_GREATER_OR_EQUAL(refused.size(), 2u);
+  for (std::size_t i = 1; i < refused.size(); ++i) {
+    auto gap = std::chrono::duration_cast<std::chrono::milliseconds>(refused[i].at - refused[i - 1].at).count();
+    CAF_CHECK_GREATER_OR_EQUAL(gap, 4500);
+  }
+  // Refused batches are dropped, not sent again; the refusal is logged at debug and not forwarded.
+  std::set<std::string> seen;
+  for (auto& l : o.forwarded_lines()) {
+    auto key = l.value("event", "") + " " + l.value("path", "");
+    if (l.value("event", "") == "pdf:broken")
+      CAF_CHECK(seen.insert(key).second);
+    CAF_CHECK(l.value("event", "") != "log:refused");
+  }
+  CAF_CHECK_GREATER_OR_EQUAL(count_in(o.daemon_log(), "\"log:refused\""), 1u);
+  CAF_CHECK(o.peer->connected());
+
+  // A server that does not answer at all: one batch waits for its ack (30 s), nothing more goes.
+  o.peer->answer_logs(log_answer::none);
+  auto before = o.peer->events("daemon:log").size();
+  o.write_broken(10, "late");
+  CAF_REQUIRE(eventually([&] { return count_in(o.daemon_log(), "\"pdf:broken\"") == 40; }));
+  std::this_thread::sleep_for(8s);
+  CAF_CHECK_EQUAL(o.peer->events("daemon:log").size(), before + 1);
+  CAF_CHECK(o.peer->connected());
+  CAF_CHECK(o.daemon->running());
+}
