@@ -21,9 +21,9 @@ constexpr const char* footer =
     "server's UTC.\n"
     "\n"
     "Exit codes: 0 ok, 1 other error, 2 usage, 3 authentication or authorization (HTTP 401/403,\n"
-    "no token), 4 not found (HTTP 404, or no such user), 5 server or connection error (HTTP 5xx,\n"
-    "unreachable, timeout), 6 conflict (HTTP 409: exists already, or not in the needed state),\n"
-    "7 rate limited (HTTP 429: retry after the time given).";
+    "no token), 4 not found (HTTP 404, or no such user or daemon), 5 server or connection error\n"
+    "(HTTP 5xx, unreachable, timeout), 6 conflict (HTTP 409: exists already, or not in the needed\n"
+    "state, e.g. a daemon not connected), 7 rate limited (HTTP 429: retry after the time given).";
 
 void report(std::ostream& err, const std::string& message) { err << "siberius-admin: " << message << '\n'; }
 
@@ -89,12 +89,13 @@ int run_admin_cli(const std::vector<std::string>& args, const env_lookup& env, s
   auto* cred_opt = app.add_option("--credentials", credentials, "credentials.json written by scripts/run");
   auto* session_opt = app.add_option("--session-file", session_file, "Where `login` keeps the session");
   app.add_flag("--json", ctx.flags.json, "Print the server's JSON instead of tables");
-  app.add_option("--timeout", ctx.flags.timeout_seconds, "Seconds allowed for each request")
-      ->capture_default_str();
+  auto* timeout_opt = app.add_option("--timeout", ctx.flags.timeout_seconds, "Seconds allowed for each request")
+                          ->capture_default_str();
 
   command_action chosen;
   add_daemon_token_commands(app, ctx, chosen);
   add_daemons_commands(app, ctx, chosen);
+  add_api_token_commands(app, ctx, chosen);
   add_health_command(app, ctx, chosen);
   add_session_commands(app, ctx, chosen);
   add_users_commands(app, ctx, chosen);
@@ -124,6 +125,7 @@ int run_admin_cli(const std::vector<std::string>& args, const env_lookup& env, s
     ctx.flags.credentials_file = credentials;
   if (session_opt->count() > 0)
     ctx.flags.session_file = session_file;
+  ctx.flags.timeout_given = timeout_opt->count() > 0;
   if (!chosen) {
     report(err, "no command given; see --help");
     return exit_usage;

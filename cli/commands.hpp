@@ -1,8 +1,8 @@
 // How a command group plugs into siberius-admin. Each group (daemon-token,
-// daemons, health, login/logout/whoami, users, pdf, atendimentos) lives in
-// its own commands_*.cpp and registers its subcommands here; a leaf command's CLI11
-// callback only chooses the action, which runs after parsing so that its
-// errors map to exit codes in one place (app.cpp).
+// daemons, api-token, health, login/logout/whoami, users, pdf, atendimentos)
+// lives in its own commands_*.cpp and registers its subcommands here; a leaf
+// command's CLI11 callback only chooses the action, which runs after parsing
+// so that its errors map to exit codes in one place (app.cpp).
 #pragma once
 
 #include <functional>
@@ -35,6 +35,7 @@ using command_action = std::function<int()>;
 
 void add_daemon_token_commands(CLI::App& app, command_context& ctx, command_action& chosen);
 void add_daemons_commands(CLI::App& app, command_context& ctx, command_action& chosen);
+void add_api_token_commands(CLI::App& app, command_context& ctx, command_action& chosen);
 void add_health_command(CLI::App& app, command_context& ctx, command_action& chosen);
 void add_session_commands(CLI::App& app, command_context& ctx, command_action& chosen);
 void add_users_commands(CLI::App& app, command_context& ctx, command_action& chosen);

@@ -25,7 +25,8 @@ std::optional<std::string> last_seen(const nlohmann::json& d) {
 }
 
 std::string daemons_table(const nlohmann::json& list, wall_clock::time_point now) {
-  text_table table({{"NAME"},
+  text_table table({{"ID", alignment::right},
+                    {"NAME"},
                     {"CLIENT ID"},
                     {"STATUS"},
                     {"REMOTE ADDR"},
@@ -38,8 +39,9 @@ std::string daemons_table(const nlohmann::json& list, wall_clock::time_point now
     if (!d.is_object())
       throw std::runtime_error("unexpected reply from the server: daemon " + std::to_string(i) +
                                " is not an object");
-    table.add_row({cell_text(d, "name"), cell_text(d, "clientId"), status_cell(d), cell_text(d, "remoteAddr"),
-                   cell_text(d, "version"), describe_time_ago(last_seen(d), now), cell_text(d, "pdfsIndexed")});
+    table.add_row({cell_text(d, "id"), cell_text(d, "name"), cell_text(d, "clientId"), status_cell(d),
+                   cell_text(d, "remoteAddr"), cell_text(d, "version"), describe_time_ago(last_seen(d), now),
+                   cell_text(d, "pdfsIndexed")});
   }
   return table.render();
 }
@@ -60,24 +62,56 @@ std::string render_daemons(const nlohmann::json& reply, wall_clock::time_point n
   return daemons_table(list, now);
 }
 
-std::string render_created_daemon_token(const nlohmann::json& reply) {
-  auto token = string_field(reply, "token");
-  if (!token || token->empty())
-    throw std::runtime_error("unexpected reply from the server: no token in it");
-  auto client_id = string_field(reply, "clientId");
-  bool bound = client_id && !client_id->empty();
-  std::string out;
-  out += "Daemon token created for \"" + printable(cell_text(reply, "name")) + "\" (id " + cell_text(reply, "id") +
-         ").\n";
-  out += "It is shown only this once: the server keeps only its hash.\n\n";
-  out += "  " + printable(*token) + "\n\n";
-  out += "Put it in the daemon's .env file:\n\n";
-  out += "  DAEMON_TOKEN=" + printable(*token) + "\n";
-  if (bound)
-    out += "  CLIENT_ID=" + printable(*client_id) + "\n";
-  else
-    out += "\nThe token is bound to the CLIENT_ID of the first daemon that connects with it.\n";
+std::string describe_daemon(const nlohmann::json& reply) {
+  std::string out = "daemon " + cell_text(reply, "id");
+  if (auto client_id = string_field(reply, "clientId"); client_id && !client_id->empty())
+    out += " (" + printable(*client_id) + ")";
   return out;
+}
+
+std::string compact_settings(const nlohmann::json& settings) {
+  if (!settings.is_object() || settings.empty())
+    return "-";
+  std::string out;
+  for (const auto& [key, value] : settings.items()) {
+    if (!out.empty())
+      out += " ";
+    out += key + "=" + (value.is_string() ? value.get<std::string>() : value.dump());
+  }
+  return printable(out);
+}
+
+std::string render_resync_started(const nlohmann::json& reply) {
+  return "Resync acknowledged by " + describe_daemon(reply) +
+         ": it sends the server the list of every PDF in its folder now.\n";
+}
+
+std::string render_daemon_disconnected(const nlohmann::json& reply) {
+  return "Disconnected " + describe_daemon(reply) +
+         ". It connects again by itself unless its token is revoked or the daemon is blocked.\n";
+}
+
+std::string render_daemon_blocked(const nlohmann::json& daemon) {
+  if (json_member(daemon, "blocked") == true)
+    return "Blocked " + describe_daemon(daemon) + ": it is disconnected and cannot connect until `siberius-admin "
+           "daemons unblock " + cell_text(daemon, "id") + "`.\n";
+  return "Unblocked " + describe_daemon(daemon) + ": it may connect again.\n";
+}
+
+std::string render_daemon_config(const nlohmann::json& reply) {
+  std::string out;
+  if (json_member(reply, "delivered") == true) {
+    const auto& ack = json_member(reply, "ack");
+    out = "Sent to " + describe_daemon(reply) + ". It applied: " + compact_settings(json_member(ack, "applied")) +
+          "\n";
+    if (const auto& rejected = json_member(ack, "rejected"); rejected.is_object() && !rejected.empty())
+      out += "It rejected: " + compact_settings(rejected) + "\n";
+  } else {
+    out = "Stored for " + describe_daemon(reply) +
+          ", which is not connected: it gets the settings when it connects.\n";
+  }
+  return out + "Settings the server sends it on connecting: " + compact_settings(json_member(reply, "config")) +
+         "\n";
 }
 
 bool health_is_ok(const nlohmann::json& reply) {

@@ -10,14 +10,29 @@
 
 namespace siberius::cli {
 
-/// GET /api/admin/daemons → aligned table (NAME, CLIENT ID, STATUS, REMOTE
-/// ADDR, VERSION, LAST SEEN, PDFS), or a hint when there are none. Throws
-/// std::runtime_error when the reply lacks the "daemons" array.
+/// GET /api/admin/daemons → aligned table (ID, NAME, CLIENT ID, STATUS,
+/// REMOTE ADDR, VERSION, LAST SEEN, PDFS), or a hint when there are none.
+/// Throws std::runtime_error when the reply lacks the "daemons" array.
 std::string render_daemons(const nlohmann::json& reply, wall_clock::time_point now);
 
-/// POST /api/admin/daemon-tokens → the token once, with the .env lines.
-/// Throws std::runtime_error when the reply has no token.
-std::string render_created_daemon_token(const nlohmann::json& reply);
+/// "daemon 3 (office-sp)" from a reply's id and clientId.
+std::string describe_daemon(const nlohmann::json& reply);
+
+/// Settings as "key=value key=value" ("-" when none): a daemon's config.
+std::string compact_settings(const nlohmann::json& settings);
+
+/// POST /api/admin/daemons/:id/resync → what the daemon does now.
+std::string render_resync_started(const nlohmann::json& reply);
+
+/// POST /api/admin/daemons/:id/disconnect → a confirmation.
+std::string render_daemon_disconnected(const nlohmann::json& reply);
+
+/// POST /api/admin/daemons/:id/block or /unblock (the daemon) → its state now.
+std::string render_daemon_blocked(const nlohmann::json& daemon);
+
+/// PUT /api/admin/daemons/:id/config → applied by the daemon (200), or
+/// stored until it connects (202); and the settings the server keeps for it.
+std::string render_daemon_config(const nlohmann::json& reply);
 
 /// GET /health/detailed → a short summary and the daemons table.
 std::string render_health(const nlohmann::json& reply, wall_clock::time_point now);

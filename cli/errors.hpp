@@ -12,7 +12,7 @@ enum exit_code : int {
   exit_other = 1,
   exit_usage = 2,
   exit_auth = 3,         // 401/403, or no token available
-  exit_not_found = 4,    // 404, or a user named on the command line that does not exist
+  exit_not_found = 4,    // 404, or a user or daemon named on the command line that does not exist
   exit_server = 5,       // 5xx, connection refused, timeout, TLS failure
   exit_conflict = 6,     // 409: exists already, or not in the state the call needs
   exit_rate_limited = 7, // 429: try again after Retry-After

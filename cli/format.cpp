@@ -53,6 +53,14 @@ std::string cell_text(const nlohmann::json& object, const char* key) {
   return it->dump();
 }
 
+const nlohmann::json& json_member(const nlohmann::json& object, const char* key) {
+  static const nlohmann::json none;
+  if (!object.is_object())
+    return none;
+  auto it = object.find(key);
+  return it == object.end() ? none : *it;
+}
+
 std::optional<std::string> string_field(const nlohmann::json& object, const char* key) {
   if (!object.is_object())
     return std::nullopt;

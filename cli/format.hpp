@@ -20,6 +20,9 @@ std::string format_bytes(double bytes);
 /// "-" when missing or null.
 std::string cell_text(const nlohmann::json& object, const char* key);
 
+/// object[key]; null when the object is not one or lacks the key.
+const nlohmann::json& json_member(const nlohmann::json& object, const char* key);
+
 /// A string field, nullopt when missing, null or not a string.
 std::optional<std::string> string_field(const nlohmann::json& object, const char* key);
 

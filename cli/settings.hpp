@@ -21,6 +21,7 @@ struct global_flags {
   std::optional<std::string> session_file;
   bool json = false;
   double timeout_seconds = 10.0;
+  bool timeout_given = false; // --timeout on the command line, not its default
 };
 
 /// Where a value came from, for messages that tell the user what to fix.

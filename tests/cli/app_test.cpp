@@ -34,7 +34,12 @@ CAF_TEST(help on every command exits 0) {
            {"pdf", "--help"}, {"pdf", "search", "--help"}, {"pdf", "status", "--help"}, {"pdf", "request", "--help"},
            {"pdf", "download", "--help"}, {"atendimentos", "--help"}, {"atendimentos", "list", "--help"},
            {"atendimentos", "show", "--help"}, {"atendimentos", "create", "--help"},
-           {"atendimentos", "assign", "--help"}, {"atendimentos", "escalar", "--help"}}) {
+           {"atendimentos", "assign", "--help"}, {"atendimentos", "escalar", "--help"},
+           {"daemon-token", "list", "--help"}, {"daemon-token", "rotate", "--help"},
+           {"daemon-token", "revoke", "--help"}, {"daemons", "show", "--help"}, {"daemons", "resync", "--help"},
+           {"daemons", "disconnect", "--help"}, {"daemons", "block", "--help"}, {"daemons", "unblock", "--help"},
+           {"daemons", "config", "--help"}, {"api-token", "--help"}, {"api-token", "list", "--help"},
+           {"api-token", "create", "--help"}, {"api-token", "revoke", "--help"}}) {
     auto o = run(args);
     CAF_CHECK_EQUAL(o.code, 0);
     CAF_CHECK(o.out.find("Usage: siberius-admin") != std::string::npos);

@@ -138,6 +138,16 @@ std::string line_starting(const std::string& text, const std::string& prefix) {
   return "";
 }
 
+// The first line of `text` that holds `needle`.
+std::string line_with(const std::string& text, const std::string& needle) {
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line))
+    if (line.find(needle) != std::string::npos)
+      return line;
+  return "";
+}
+
 const std::string office_name = "Construtora São João";
 
 } // namespace
@@ -180,8 +190,8 @@ CAF_TEST(daemon token is shown once with its env lines) {
 
   auto list = w.admin({"daemons"}, {"SIBERIUS_SERVER=" + w.url(), "SIBERIUS_TOKEN=" + w.creds["adminToken"].get<std::string>()});
   CAF_CHECK_EQUAL(list.code, 0);
-  auto header = line_starting(list.out, "NAME");
-  auto row = line_starting(list.out, office_name);
+  auto header = line_starting(list.out, "ID");
+  auto row = line_with(list.out, office_name);
   CAF_REQUIRE(!row.empty());
   // Columns line up in display columns despite the UTF-8 name.
   CAF_CHECK_EQUAL(column_of(row, "office-e2e"), column_of(header, "CLIENT ID"));
@@ -189,7 +199,8 @@ CAF_TEST(daemon token is shown once with its env lines) {
   CAF_CHECK_EQUAL(column_of(row, "127.0.0.1"), column_of(header, "REMOTE ADDR"));
   CAF_CHECK_EQUAL(column_of(row, "9.9.9-e2e"), column_of(header, "VERSION"));
   CAF_CHECK(row.find("s ago") != std::string::npos || row.find("just now") != std::string::npos);
-  CAF_CHECK(!line_starting(list.out, "demo office daemon").empty());
+  CAF_CHECK_EQUAL(column_of(row, office_name), column_of(header, "NAME"));
+  CAF_CHECK(!line_with(list.out, "demo office daemon").empty());
 
   auto as_json = w.admin({"--credentials", w.credentials, "daemons", "list", "--json"});
   CAF_CHECK_EQUAL(as_json.code, 0);
@@ -299,11 +310,7 @@ CAF_TEST(a person logs in and schedules a new technician then logs out) {
   auto list = w.admin({"atendimentos", "list", "--from", "2030-05-01", "--to", "2030-05-31"}, env);
   CAF_REQUIRE_EQUAL(list.code, 0);
   auto header = line_starting(list.out, "ID");
-  std::string row;
-  std::istringstream lines(list.out);
-  for (std::string line; std::getline(lines, line);)
-    if (line.find("Montagem palco") != std::string::npos)
-      row = line;
+  auto row = line_with(list.out, "Montagem palco");
   CAF_REQUIRE(!row.empty());
   CAF_CHECK_EQUAL(column_of(row, "2030-05-10 08:00"), column_of(header, "START"));
   CAF_CHECK_EQUAL(column_of(row, "2030-05-10 18:00"), column_of(header, "END"));
@@ -325,4 +332,186 @@ CAF_TEST(a person logs in and schedules a new technician then logs out) {
   CAF_CHECK_EQUAL(after.code, 3);
   CAF_CHECK(after.err.find("siberius-admin: no token") == 0);
   CAF_CHECK_EQUAL(w.admin({"whoami", "--token", token}, env).code, 3);
+}
+
+namespace {
+
+// The token printed on a line of its own after "shown only this once".
+std::string printed_token(const std::string& out) {
+  std::smatch m;
+  if (!std::regex_search(out, m, std::regex("shown only this once[^\n]*\n\n  (\\S+)\n")))
+    return "";
+  return m[1].str();
+}
+
+json token_with_id(const json& tokens, const json& id) {
+  for (const auto& t : tokens)
+    if (t.at("id") == id)
+      return t;
+  return json();
+}
+
+} // namespace
+
+CAF_TEST(daemons show of the demo daemon) {
+  auto& w = world();
+  auto client_id = w.creds.at("clientId").get<std::string>();
+  auto r = w.admin({"--credentials", w.credentials, "daemons", "show", client_id});
+  CAF_CHECK_EQUAL(r.code, 0);
+  CAF_CHECK_EQUAL(r.err, "");
+  CAF_CHECK(r.out.find("client id              " + client_id + "\n") != std::string::npos);
+  CAF_CHECK(r.out.find("name                   demo office daemon\n") != std::string::npos);
+  CAF_CHECK(r.out.find("status                 offline\n") != std::string::npos);
+  CAF_CHECK(r.out.find("\nPDFs: 0 in all: 0 only in the office") != std::string::npos);
+  CAF_CHECK(r.out.find("\nTokens:\nTOKEN ID  PUBLIC ID") != std::string::npos);
+  CAF_CHECK(r.out.find("Recent events: none.\n") != std::string::npos);
+
+  auto as_json = w.admin({"--credentials", w.credentials, "--json", "daemons", "show", client_id});
+  CAF_REQUIRE_EQUAL(as_json.code, 0);
+  auto d = json::parse(as_json.out);
+  CAF_CHECK_EQUAL(d.at("clientId"), client_id);
+  CAF_REQUIRE_EQUAL(d.at("tokens").size(), 1u);
+  auto token = d.at("tokens")[0];
+  CAF_CHECK_EQUAL(token.at("state"), "active");
+  // The numeric id means the same daemon.
+  auto by_id = w.admin({"--credentials", w.credentials, "--json", "daemons", "show", d.at("id").dump()});
+  CAF_REQUIRE_EQUAL(by_id.code, 0);
+  auto same = json::parse(by_id.out);
+  CAF_CHECK_EQUAL(same.at("clientId"), client_id);
+
+  auto unknown = w.admin({"--credentials", w.credentials, "daemons", "show", "no-such-office"});
+  CAF_CHECK_EQUAL(unknown.code, 4);
+  CAF_CHECK(unknown.err.find("no daemon with client id \"no-such-office\"") != std::string::npos);
+  CAF_CHECK_EQUAL(w.admin({"--credentials", w.credentials, "daemons", "show", "999999"}).code, 4);
+}
+
+CAF_TEST(resync and disconnect of an offline daemon exit 6) {
+  auto& w = world();
+  auto client_id = w.creds.at("clientId").get<std::string>();
+  auto resync = w.admin({"--credentials", w.credentials, "daemons", "resync", client_id, "--reason", "e2e"});
+  CAF_CHECK_EQUAL(resync.code, 6);
+  CAF_CHECK_EQUAL(resync.out, "");
+  CAF_CHECK(resync.err.find("not connected") != std::string::npos);
+  CAF_CHECK(resync.err.find("(HTTP 409)\n") != std::string::npos);
+  auto disconnect = w.admin({"--credentials", w.credentials, "daemons", "disconnect", client_id});
+  CAF_CHECK_EQUAL(disconnect.code, 6);
+  CAF_CHECK(disconnect.err.find("not connected") != std::string::npos);
+}
+
+CAF_TEST(config of an offline daemon is stored until it connects) {
+  auto& w = world();
+  auto client_id = w.creds.at("clientId").get<std::string>();
+  auto r = w.admin({"--credentials", w.credentials, "daemons", "config", client_id, "--log-level", "debug"});
+  CAF_CHECK_EQUAL(r.code, 0);
+  CAF_CHECK_EQUAL(r.err, "");
+  CAF_CHECK(r.out.find("which is not connected: it gets the settings when it connects.\n") != std::string::npos);
+  auto j = w.admin({"--credentials", w.credentials, "--json", "daemons", "config", client_id, "--scan-interval",
+                    "600"});
+  CAF_REQUIRE_EQUAL(j.code, 0);
+  auto stored = json::parse(j.out);
+  CAF_CHECK_EQUAL(stored.at("delivered"), false);
+  CAF_CHECK_EQUAL(stored.at("config"), (json{{"logLevel", "debug"}, {"scanIntervalSeconds", 600}}));
+  auto show = w.admin({"--credentials", w.credentials, "daemons", "show", client_id});
+  CAF_CHECK(show.out.find("settings set by admin  logLevel=debug scanIntervalSeconds=600\n") != std::string::npos);
+  CAF_CHECK_EQUAL(w.admin({"--credentials", w.credentials, "daemons", "config", client_id}).code, 2);
+}
+
+CAF_TEST(block and unblock a daemon) {
+  auto& w = world();
+  auto client_id = w.creds.at("clientId").get<std::string>();
+  auto block = w.admin({"--credentials", w.credentials, "daemons", "block", client_id});
+  CAF_CHECK_EQUAL(block.code, 0);
+  CAF_CHECK(block.out.find("Blocked daemon ") == 0);
+  auto list = w.admin({"--credentials", w.credentials, "daemons"});
+  CAF_CHECK_EQUAL(list.out.rfind("ID  NAME", 0), 0u); // the id DAEMON may be given as
+  CAF_CHECK(line_with(list.out, client_id).find(client_id + "  blocked  ") != std::string::npos);
+  auto unblock = w.admin({"--credentials", w.credentials, "--json", "daemons", "unblock", client_id});
+  CAF_REQUIRE_EQUAL(unblock.code, 0);
+  auto d = json::parse(unblock.out);
+  CAF_CHECK_EQUAL(d.at("blocked"), false);
+}
+
+CAF_TEST(daemon token list rotate and revoke) {
+  auto& w = world();
+  auto client_id = w.creds.at("clientId").get<std::string>();
+  auto list = w.admin({"--credentials", w.credentials, "daemon-token", "list"});
+  CAF_CHECK_EQUAL(list.code, 0);
+  auto header = line_starting(list.out, "ID");
+  CAF_CHECK(header.find("DAEMON  CLIENT ID") != std::string::npos);
+  CAF_CHECK(list.out.find(client_id) != std::string::npos);
+
+  auto rotated = w.admin({"--credentials", w.credentials, "daemon-token", "rotate", client_id, "--overlap-hours", "2"});
+  CAF_REQUIRE_EQUAL(rotated.code, 0);
+  CAF_CHECK_EQUAL(rotated.err, "");
+  auto token = printed_token(rotated.out);
+  CAF_CHECK(std::regex_match(token, std::regex("[0-9a-f]{16}\\.[0-9a-f]{64}")));
+  CAF_CHECK(rotated.out.find("  DAEMON_TOKEN=" + token + "\n  CLIENT_ID=" + client_id + "\n") != std::string::npos);
+  CAF_CHECK(rotated.out.find("Its previous tokens stop working at ") != std::string::npos);
+  std::smatch m;
+  CAF_REQUIRE(std::regex_search(rotated.out, m, std::regex("\\(token id (\\d+)\\)")));
+  auto new_id = std::stoll(m[1].str());
+
+  auto tokens = json::parse(w.admin({"--credentials", w.credentials, "--json", "daemon-token", "list"}).out).at("tokens");
+  auto fresh = token_with_id(tokens, json(new_id));
+  CAF_REQUIRE(fresh.is_object());
+  CAF_CHECK_EQUAL(fresh.at("state"), "active");
+  CAF_CHECK_EQUAL(fresh.at("clientId"), client_id);
+  std::vector<std::string> others; // the daemon's earlier tokens: they end after the overlap
+  for (const auto& t : tokens)
+    if (t.at("clientId") == client_id && t.at("id") != json(new_id))
+      others.push_back(t.at("state").get<std::string>());
+  CAF_CHECK_EQUAL(others, std::vector<std::string>{"expiring"});
+
+  // The new token is the one the daemon connects with; revoking it
+  // disconnects that daemon.
+  raw_daemon daemon(w.port, {{"token", token}, {"clientId", client_id}, {"version", "9.9.9-e2e"}});
+  CAF_REQUIRE(daemon.connect_reply.rfind("40/daemon,", 0) == 0);
+  auto revoked = w.admin({"--credentials", w.credentials, "daemon-token", "revoke", std::to_string(new_id)});
+  CAF_CHECK_EQUAL(revoked.code, 0);
+  CAF_CHECK_EQUAL(revoked.out, "Revoked daemon token " + std::to_string(new_id) + " of daemon " +
+                                   fresh.at("daemonId").dump() + " (" + client_id +
+                                   "); the daemon connected with it was disconnected.\n");
+  auto again = w.admin({"--credentials", w.credentials, "daemon-token", "revoke", std::to_string(new_id)});
+  CAF_CHECK_EQUAL(again.code, 4);
+  CAF_CHECK(again.err.find("(HTTP 404)\n") != std::string::npos);
+  CAF_CHECK_EQUAL(w.admin({"--credentials", w.credentials, "daemon-token", "rotate", "no-such-office"}).code, 4);
+}
+
+CAF_TEST(api token create list revoke and the revoked token refused) {
+  auto& w = world();
+  auto created = w.admin({"--credentials", w.credentials, "api-token", "create", "e2e script"});
+  CAF_REQUIRE_EQUAL(created.code, 0);
+  CAF_CHECK_EQUAL(created.err, "");
+  CAF_CHECK(created.out.find("API token created: \"e2e script\" (admin, id ") == 0);
+  auto token = printed_token(created.out);
+  CAF_REQUIRE(!token.empty());
+  std::smatch m;
+  CAF_REQUIRE(std::regex_search(created.out, m, std::regex("id (\\d+)\\)")));
+  auto id = m[1].str();
+
+  auto used = w.admin({"--server", w.url(), "--token", token, "daemons"});
+  CAF_CHECK_EQUAL(used.code, 0);
+  auto list = w.admin({"--credentials", w.credentials, "api-token", "list"});
+  CAF_CHECK_EQUAL(list.code, 0);
+  auto mine = line_with(list.out, "e2e script");
+  CAF_CHECK(mine.find("  admin  ") != std::string::npos);
+  CAF_CHECK(mine.find("  active  ") != std::string::npos);
+
+  auto revoked = w.admin({"--credentials", w.credentials, "api-token", "revoke", id});
+  CAF_CHECK_EQUAL(revoked.code, 0);
+  CAF_CHECK_EQUAL(revoked.out, "Revoked API token " + id + ": requests with it are refused from now on.\n");
+  auto refused = w.admin({"--server", w.url(), "--token", token, "daemons"});
+  CAF_CHECK_EQUAL(refused.code, 3);
+  CAF_CHECK(refused.err.find("(HTTP 401)\n") != std::string::npos);
+  CAF_CHECK_EQUAL(w.admin({"--credentials", w.credentials, "api-token", "revoke", id}).code, 4);
+  auto tokens = json::parse(w.admin({"--credentials", w.credentials, "--json", "api-token", "list"}).out).at("tokens");
+  auto listed = token_with_id(tokens, json(std::stoll(id)));
+  CAF_REQUIRE(listed.is_object());
+  CAF_CHECK(listed.at("revokedAt").is_string());
+
+  // A technician's token may not administer daemons.
+  auto tecnico = w.admin({"--credentials", w.credentials, "api-token", "create", "e2e agenda", "--role", "tecnico"});
+  CAF_REQUIRE_EQUAL(tecnico.code, 0);
+  auto forbidden = w.admin({"--server", w.url(), "--token", printed_token(tecnico.out), "daemon-token", "list"});
+  CAF_CHECK_EQUAL(forbidden.code, 3);
 }

@@ -25,10 +25,10 @@ json two_daemons() {
 
 CAF_TEST(daemons table) {
   std::string expected =
-      "NAME                  CLIENT ID  STATUS   REMOTE ADDR  VERSION  LAST SEEN  PDFS\n"
-      "Construtora São João  office-sp  online   203.0.113.7  1.2.0    5s ago     1234\n"
-      "Loja Centro           office-rj  blocked  -            -        2h ago        0\n"
-      "Nova                  -          offline  -            -        never         -\n";
+      "ID  NAME                  CLIENT ID  STATUS   REMOTE ADDR  VERSION  LAST SEEN  PDFS\n"
+      " 1  Construtora São João  office-sp  online   203.0.113.7  1.2.0    5s ago     1234\n"
+      " 2  Loja Centro           office-rj  blocked  -            -        2h ago        0\n"
+      " 3  Nova                  -          offline  -            -        never         -\n";
   CAF_CHECK_EQUAL(render_daemons(two_daemons(), now()), expected);
 }
 
@@ -62,34 +62,6 @@ CAF_TEST(a daemon entry that is not an object is an error) {
   CAF_CHECK(thrown);
 }
 
-CAF_TEST(created token bound to a client id) {
-  auto out = render_created_daemon_token(
-      json::parse(R"({"id":7,"name":"Escritório","clientId":"office-sp","token":"0123456789abcdef.)" +
-                  std::string(64, 'a') + R"("})"));
-  std::string token = "0123456789abcdef." + std::string(64, 'a');
-  std::string expected = "Daemon token created for \"Escritório\" (id 7).\n"
-                         "It is shown only this once: the server keeps only its hash.\n\n"
-                         "  " + token + "\n\n"
-                         "Put it in the daemon's .env file:\n\n"
-                         "  DAEMON_TOKEN=" + token + "\n"
-                         "  CLIENT_ID=office-sp\n";
-  CAF_CHECK_EQUAL(out, expected);
-}
-
-CAF_TEST(created token not yet bound) {
-  auto out = render_created_daemon_token(json::parse(R"({"id":8,"name":"x","clientId":null,"token":"t.s"})"));
-  CAF_CHECK(out.find("  DAEMON_TOKEN=t.s\n") != std::string::npos);
-  CAF_CHECK(out.find("CLIENT_ID=") == std::string::npos);
-  CAF_CHECK(out.find("bound to the CLIENT_ID of the first daemon that connects") != std::string::npos);
-  bool thrown = false;
-  try {
-    render_created_daemon_token(json::parse(R"({"id":8,"name":"x"})"));
-  } catch (const std::runtime_error&) {
-    thrown = true;
-  }
-  CAF_CHECK(thrown);
-}
-
 CAF_TEST(health summary) {
   auto reply = json::parse(R"({
     "server":{"status":"ok","version":"0.1.0","uptime":7380,"memory":{"rssBytes":12897484},"timestamp":"2024-05-01T12:00:00Z"},
@@ -103,8 +75,8 @@ CAF_TEST(health summary) {
       "database  connected, 120 PDFs indexed, 3 cached on the server\n"
       "daemons   1 online, 0 offline, 1 total\n"
       "\n"
-      "NAME  CLIENT ID  STATUS  REMOTE ADDR  VERSION  LAST SEEN  PDFS\n"
-      "Sede  office-sp  online  127.0.0.1    1.0.0    1m ago      120\n";
+      "ID  NAME  CLIENT ID  STATUS  REMOTE ADDR  VERSION  LAST SEEN  PDFS\n"
+      " 1  Sede  office-sp  online  127.0.0.1    1.0.0    1m ago      120\n";
   CAF_CHECK_EQUAL(render_health(reply, now()), expected);
   CAF_CHECK(health_is_ok(reply));
   reply["server"]["status"] = "healthy";
@@ -116,4 +88,40 @@ CAF_TEST(health summary) {
   CAF_CHECK(!health_is_ok(reply));
   CAF_CHECK(render_health(reply, now()).find("database  NOT CONNECTED\n") != std::string::npos);
   CAF_CHECK(!health_is_ok(json::parse("{}")));
+}
+
+CAF_TEST(daemon named by id and client id) {
+  CAF_CHECK_EQUAL(describe_daemon(json::parse(R"({"id":3,"clientId":"office-sp"})")), "daemon 3 (office-sp)");
+  CAF_CHECK_EQUAL(describe_daemon(json::parse(R"({"id":4,"clientId":null})")), "daemon 4");
+  CAF_CHECK_EQUAL(compact_settings(json::parse(R"({"autoUpload":false,"logLevel":"debug","scanIntervalSeconds":60})")),
+                  "autoUpload=false logLevel=debug scanIntervalSeconds=60");
+  CAF_CHECK_EQUAL(compact_settings(json::object()), "-");
+  CAF_CHECK_EQUAL(compact_settings(json()), "-");
+}
+
+CAF_TEST(resync disconnect block and unblock confirmations) {
+  CAF_CHECK_EQUAL(render_resync_started(json::parse(R"({"id":3,"clientId":"office-sp","ack":{"ok":true}})")),
+                  "Resync acknowledged by daemon 3 (office-sp): it sends the server the list of every PDF in its "
+                  "folder now.\n");
+  CAF_CHECK_EQUAL(render_daemon_disconnected(json::parse(R"({"id":3,"clientId":"office-sp","disconnected":true})")),
+                  "Disconnected daemon 3 (office-sp). It connects again by itself unless its token is revoked or the "
+                  "daemon is blocked.\n");
+  CAF_CHECK_EQUAL(render_daemon_blocked(json::parse(R"({"id":3,"clientId":"office-sp","blocked":true})")),
+                  "Blocked daemon 3 (office-sp): it is disconnected and cannot connect until `siberius-admin daemons "
+                  "unblock 3`.\n");
+  CAF_CHECK_EQUAL(render_daemon_blocked(json::parse(R"({"id":3,"clientId":"office-sp","blocked":false})")),
+                  "Unblocked daemon 3 (office-sp): it may connect again.\n");
+}
+
+CAF_TEST(config applied by the daemon or stored until it connects) {
+  auto applied = json::parse(R"({"id":3,"clientId":"office-sp","config":{"logLevel":"debug","scanIntervalSeconds":60},
+    "delivered":true,"ack":{"ok":true,"applied":{"logLevel":"debug"},"rejected":{"autoUpload":"expected true or false"}}})");
+  CAF_CHECK_EQUAL(render_daemon_config(applied),
+                  "Sent to daemon 3 (office-sp). It applied: logLevel=debug\n"
+                  "It rejected: autoUpload=expected true or false\n"
+                  "Settings the server sends it on connecting: logLevel=debug scanIntervalSeconds=60\n");
+  auto stored = json::parse(R"({"id":3,"clientId":"office-sp","config":{"logLevel":"debug"},"delivered":false})");
+  CAF_CHECK_EQUAL(render_daemon_config(stored),
+                  "Stored for daemon 3 (office-sp), which is not connected: it gets the settings when it connects.\n"
+                  "Settings the server sends it on connecting: logLevel=debug\n");
 }
