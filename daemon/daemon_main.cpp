@@ -151,6 +151,7 @@ int main(int argc, char** argv) {
   link_opts.token = cfg.daemon_token;
   link_opts.client_id = cfg.client_id;
   link_opts.ca_file = cfg.ca_file;
+  link_opts.pdf_directory = cfg.pdf_directory;
   link_opts.queue_limit = cfg.queue_limit;
   link_opts.heartbeat = cfg.heartbeat;
   link_opts.reconnect_base = cfg.reconnect_base;

@@ -184,7 +184,13 @@ nlohmann::json server_link_state::heartbeat_payload() const {
            std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started).count()},
           {"memoryBytes", resident_bytes()},
           {"counters", {{"indexed", stored}, {"uploaded", uploaded}, {"errors", errors}, {"queued", queue->size()}}},
-          {"config", to_json(live_settings())}};
+          {"config", config_json()}};
+}
+
+nlohmann::json server_link_state::config_json() const {
+  auto config = to_json(live_settings());
+  config["pdfDirectory"] = options.pdf_directory;
+  return config;
 }
 
 runtime_config server_link_state::live_settings() const {

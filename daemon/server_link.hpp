@@ -35,6 +35,7 @@ struct link_options {
   std::string token;
   std::string client_id;
   std::string ca_file;
+  std::string pdf_directory; // reported in the heartbeat's config (the admin's detail view)
   std::size_t queue_limit = 100;
   std::chrono::milliseconds heartbeat{30000};
   std::chrono::milliseconds reconnect_base{5000};
@@ -124,6 +125,8 @@ struct server_link_state {
   void finish_reconciliation(std::shared_ptr<sync_run> run, bool complete);
 
   nlohmann::json heartbeat_payload() const;
+  /// The heartbeat's config object: the runtime settings plus the watched folder.
+  nlohmann::json config_json() const;
   runtime_config live_settings() const;
 };
 

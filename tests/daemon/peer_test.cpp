@@ -283,6 +283,9 @@ CAF_TEST(config update is applied and acked and shows in the next heartbeat) {
   auto seen = o.heartbeat_configs().size();
   CAF_REQUIRE(eventually([&] { return o.heartbeat_configs().size() > seen; }, 5s));
   auto after = o.heartbeat_configs().back();
+  auto folder = after.value("pdfDirectory", std::string());
+  CAF_CHECK_EQUAL(folder, o.folder()); // the watched folder, for the admin's detail view
+  after.erase("pdfDirectory");
   CAF_CHECK_EQUAL(after.dump(), R"({"autoUpload":true,"logLevel":"warn","scanIntervalSeconds":60})");
   CAF_CHECK_EQUAL(o.daemon->stop(10s), 0);
 }

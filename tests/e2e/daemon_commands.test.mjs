@@ -55,6 +55,7 @@ test('a config update is applied at once and reported in the heartbeat', async (
     const d = await detail();
     return d.heartbeat?.config?.logLevel === 'warn' && d.heartbeat.config.scanIntervalSeconds === 120;
   }, { timeout: 15000 });
+  assert.equal((await detail()).heartbeat.config.pdfDirectory, folder, 'the detail view names the watched folder');
   const bad = await api(server, 'PUT', `/api/admin/daemons/${daemonId}/config`, { body: { logLevel: 'loud' } });
   assert.equal(bad.status, 400);
 });
