@@ -66,14 +66,7 @@ void log_event(log_level level, const std::string& event, nlohmann::json fields)
     siberius::log_event(shared_level(level), event, std::move(fields));
     return;
   }
-  nlohmann::json line = nlohmann::json::object();
-  line["ts"] = now_iso8601();
-  line["level"] = to_string(level);
-  line["event"] = event;
-  if (fields.is_object())
-    for (auto& [k, v] : fields.items())
-      if (k != "ts" && k != "level" && k != "event")
-        line[k] = v;
+  auto line = siberius::log_line(shared_level(level), event, fields);
   siberius::log_event(shared_level(level), event, std::move(fields));
   std::lock_guard<std::mutex> lock(tap_mutex);
   if (current_tap)

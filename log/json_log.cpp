@@ -49,16 +49,22 @@ std::string now_iso8601() {
   return buf;
 }
 
-void log_event(log_level level, const std::string& event, nlohmann::json fields) {
-  if (static_cast<int>(level) < min_level.load(std::memory_order_relaxed))
-    return;
+nlohmann::json log_line(log_level level, const std::string& event, nlohmann::json fields) {
   nlohmann::json line = nlohmann::json::object();
   line["ts"] = now_iso8601();
   line["level"] = name_of(level);
   line["event"] = event;
   if (fields.is_object())
     for (auto& [k, v] : fields.items())
-      line[k] = std::move(v);
+      if (k != "ts" && k != "level" && k != "event")
+        line[k] = std::move(v);
+  return line;
+}
+
+void log_event(log_level level, const std::string& event, nlohmann::json fields) {
+  if (static_cast<int>(level) < min_level.load(std::memory_order_relaxed))
+    return;
+  auto line = log_line(level, event, std::move(fields));
   // One fputs per line: stdio locks the stream, so lines never interleave.
   auto text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   text += '\n';

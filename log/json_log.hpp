@@ -20,6 +20,9 @@ bool parse_log_level(const std::string& text, log_level& out);
 /// Writes {"ts", "level", "event", ...fields} as one line, atomically with
 /// respect to other threads of this process.
 void log_event(log_level level, const std::string& event, nlohmann::json fields = nlohmann::json::object());
+/// The line log_event writes: {ts, level, event, ...fields} (a field cannot
+/// replace ts, level or event).
+nlohmann::json log_line(log_level level, const std::string& event, nlohmann::json fields);
 
 /// Current UTC time as ISO 8601 with milliseconds ("2026-01-03T10:00:00.123Z").
 std::string now_iso8601();

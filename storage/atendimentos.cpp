@@ -263,8 +263,12 @@ void apply_links(pqxx::work& w, std::int64_t id, const atendimento_input& in) {
     w.exec_prepared("pdfs_link", id, param_list(resolve_pdfs(w, *in.pdfs)));
 }
 
-json fetch(pqxx::transaction_base& t, std::int64_t id) {
-  return json::parse(t.exec_prepared1("atendimento_get", id)[0].as<std::string>());
+/// The end of a create or an edit: links, the atendimento as it now is, commit.
+json link_fetch_commit(pqxx::work& w, std::int64_t id, const atendimento_input& in) {
+  apply_links(w, id, in);
+  auto out = json::parse(w.exec_prepared1("atendimento_get", id)[0].as<std::string>());
+  w.commit();
+  return out;
 }
 
 /// Runs `f` in a transaction; a date PostgreSQL cannot read, or a date range
@@ -314,10 +318,7 @@ json metadata_store::create_atendimento(const atendimento_input& in, std::option
       auto id = w.exec_prepared1("atendimento_insert", *in.titulo, in.cliente.value_or(none), *in.data_inicio,
                                  in.data_fim.value_or(none), in.local.value_or(none), by)[0]
                     .as<std::int64_t>();
-      apply_links(w, id, in);
-      auto out = fetch(w, id);
-      w.commit();
-      return out;
+      return link_fetch_commit(w, id, in);
     });
   });
 }
@@ -334,10 +335,7 @@ std::optional<json> metadata_store::update_atendimento(std::int64_t id, const at
                                in.local.has_value(), in.local.value_or(none), by);
       if (r.affected_rows() == 0)
         return std::nullopt;
-      apply_links(w, id, in);
-      auto out = fetch(w, id);
-      w.commit();
-      return out;
+      return link_fetch_commit(w, id, in);
     });
   });
 }

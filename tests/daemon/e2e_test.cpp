@@ -13,7 +13,6 @@
 
 #include <boost/asio/ip/tcp.hpp>
 #include <nlohmann/json.hpp>
-#include <openssl/evp.h>
 #include <pqxx/pqxx>
 
 #include "../support/child_process.hpp"
@@ -26,34 +25,6 @@ using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string corpus_dir() { return source_dir() + "/../shared/corpus/pdfs"; }
-
-std::string sha256_of(const std::string& path) {
-  auto bytes = read_file(path);
-  unsigned char d[EVP_MAX_MD_SIZE];
-  unsigned int n = 0;
-  EVP_Digest(bytes.data(), bytes.size(), d, &n, EVP_sha256(), nullptr);
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned i = 0; i < n; ++i) {
-    out += hex[d[i] >> 4];
-    out += hex[d[i] & 15];
-  }
-  return out;
-}
-
-
-template <class Check>
-bool eventually(Check check, std::chrono::milliseconds limit = 20s) {
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (check())
-      return true;
-    std::this_thread::sleep_for(100ms);
-  }
-  return check();
-}
 
 // One database, one server on a fixed port (so it can be restarted), one folder.
 class world {

@@ -12,10 +12,10 @@
 #include <sstream>
 #include <thread>
 
-#include <openssl/evp.h>
 
 #include "../support/child_process.hpp"
 #include "../support/temp_dir.hpp"
+#include "../support/test_files.hpp"
 #include "scripted_peer.hpp"
 
 using namespace siberius::testing;
@@ -24,44 +24,6 @@ using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string corpus_dir() {
-  const char* v = std::getenv("SIBERIUS_SOURCE_DIR");
-  std::string src = v != nullptr && *v != '\0' ? v : SIBERIUS_TEST_SOURCE_DIR;
-  return src + "/../shared/corpus/pdfs";
-}
-
-std::string sha256_of(const std::string& path) {
-  auto bytes = read_file(path);
-  unsigned char d[EVP_MAX_MD_SIZE];
-  unsigned int n = 0;
-  EVP_Digest(bytes.data(), bytes.size(), d, &n, EVP_sha256(), nullptr);
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned i = 0; i < n; ++i) {
-    out += hex[d[i] >> 4];
-    out += hex[d[i] & 15];
-  }
-  return out;
-}
-
-template <class Check>
-bool eventually(Check check, std::chrono::milliseconds limit = 20s) {
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (check())
-      return true;
-    std::this_thread::sleep_for(50ms);
-  }
-  return check();
-}
-
-std::size_t count_in(const std::string& text, const std::string& what) {
-  std::size_t n = 0;
-  for (auto p = text.find(what); p != std::string::npos; p = text.find(what, p + 1))
-    ++n;
-  return n;
-}
 
 // The daemon token's secret part: it must never reach the peer in a log line.
 const std::string secret = "5ec2e75ec2e75ec2e75ec2e75ec2e75ec2e75ec2e75ec2e75ec2e75ec2e7abcd";

@@ -18,27 +18,14 @@
 #include <pqxx/pqxx>
 
 #include "child_process.hpp"
+#include "test_files.hpp"
 
 namespace siberius::testing {
-
-/// SIBERIUS_SOURCE_DIR (set by ctest), else the folder the test was built from.
-inline std::string source_dir() {
-  const char* v = std::getenv("SIBERIUS_SOURCE_DIR");
-  return v != nullptr && *v != '\0' ? v : SIBERIUS_TEST_SOURCE_DIR;
-}
 
 inline unsigned short free_port() {
   boost::asio::io_context ioc;
   boost::asio::ip::tcp::acceptor a(ioc, {boost::asio::ip::make_address("127.0.0.1"), 0});
   return a.local_endpoint().port();
-}
-
-/// How often `what` occurs in `text` (log lines, say).
-inline std::size_t count_in(const std::string& text, const std::string& what) {
-  std::size_t n = 0;
-  for (auto p = text.find(what); p != std::string::npos; p = text.find(what, p + 1))
-    ++n;
-  return n;
 }
 
 /// A database of its own, created at construction and dropped at the end.
