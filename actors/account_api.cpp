@@ -30,10 +30,35 @@ void login(const api_context& ctx, const net::http_request& req, const std::stri
     return respond(error_response(req, http::status::bad_request, "bad_request", "login and password are required"));
   if (l.get<std::string>().size() > 100 || p.get<std::string>().size() > 256)
     return respond(error_response(req, http::status::unauthorized, "invalid_credentials", "invalid login or password"));
+  // {"cookie": true}: a browser's login. The token goes into an HttpOnly
+  // cookie instead of the body, and only a page of ours may ask for it (a
+  // login forged by another site would sign the browser into our account).
+  auto c = body->value("cookie", json(false));
+  if (!c.is_boolean())
+    return respond(error_response(req, http::status::bad_request, "bad_request", "cookie: expected true or false"));
+  bool cookie = c.get<bool>();
+  if (cookie) {
+    auto why = cross_site_refusal(req.method(), req[http::field::origin], req["Sec-Fetch-Site"],
+                                  req[http::field::host], over_tls(req), *ctx.origins);
+    if (!why.empty()) {
+      audit(ctx, std::nullopt, remote, "auth.cross_site", std::string("/api/auth/login"), "denied",
+            {{"origin", std::string(req[http::field::origin])}});
+      return respond(error_response(req, http::status::forbidden, "cross_site", why));
+    }
+  }
   auto agent = std::string(req[http::field::user_agent]);
   ctx.sys->spawn([=](caf::event_based_actor* self) {
     self->request(ctx.auth, db_timeout, atom::login_v, l.get<std::string>(), p.get<std::string>(), remote, agent)
-      .then([=](const request_answer& a) { respond(answer_of(req, a)); },
+      .then([=](const request_answer& a) {
+              if (!cookie || a.status != 200)
+                return respond(answer_of(req, a));
+              auto browser = a;
+              auto token = browser.body["token"].get<std::string>();
+              browser.body.erase("token");
+              auto res = answer_of(req, browser);
+              res.set(http::field::set_cookie, session_set_cookie(token, ctx.session_ttl, over_tls(req)));
+              respond(std::move(res));
+            },
             [=](const caf::error&) {
               respond(error_response(req, http::status::service_unavailable, "unavailable", "try again"));
             });
@@ -53,6 +78,8 @@ void logout(const api_context& ctx, const net::http_request& req, const std::str
              audit(ctx, who, remote, "auth.logout", std::nullopt);
              net::http_response res{http::status::no_content, req.version()};
              res.keep_alive(req.keep_alive());
+             if (!cookie_value(req[http::field::cookie], session_cookie_name).empty())
+               res.set(http::field::set_cookie, session_clear_cookie(over_tls(req)));
              res.prepare_payload();
              respond(std::move(res));
            });
@@ -72,6 +99,7 @@ void me(const api_context& ctx, const net::http_request& req, const std::string&
              if (u.is_null())
                return respond(error_response(req, http::status::unauthorized, "unauthorized", "no such user"));
              u["via"] = who.via;
+             u["sessionExpiresAt"] = who.expires_at.empty() ? json() : json(who.expires_at);
              respond(json_response(req, http::status::ok, u));
            });
   });

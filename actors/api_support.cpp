@@ -11,18 +11,44 @@ using json = nlohmann::json;
 void with_caller(const api_context& ctx, const net::http_request& req, const std::string& remote,
                  const net::http_responder& respond, access need, caller_step then) {
   auto token = bearer_token(req);
+  // A browser sends its session in the cookie; a header, even a broken one, wins.
+  bool by_cookie = false;
+  if (token.empty() && req[http::field::authorization].empty()) {
+    token = cookie_value(req[http::field::cookie], session_cookie_name);
+    by_cookie = !token.empty();
+  }
   if (token.empty() || token.size() > 200)
-    return respond(error_response(req, http::status::unauthorized, "unauthorized", "a bearer token is required"));
+    return respond(error_response(req, http::status::unauthorized, "unauthorized",
+                                  "sign in first (a session or a bearer token is required)"));
+  if (by_cookie) {
+    auto why = cross_site_refusal(req.method(), req[http::field::origin], req["Sec-Fetch-Site"],
+                                  req[http::field::host], over_tls(req), *ctx.origins);
+    if (!why.empty()) {
+      auto path = std::string(path_of_target(req.target()));
+      log_event(log_level::warn, "api:cross_site:refused",
+                {{"ip", remote}, {"path", path}, {"origin", std::string(req[http::field::origin])}});
+      audit(ctx, std::nullopt, remote, "auth.cross_site", path, "denied",
+            {{"origin", std::string(req[http::field::origin])}});
+      return respond(error_response(req, http::status::forbidden, "cross_site", why));
+    }
+  }
   ctx.sys->spawn([=](caf::event_based_actor* self) {
     self->request(ctx.db, db_timeout, atom::api_auth_v, token)
       .then(
         [=](const std::optional<storage::api_principal>& who) {
           auto path = std::string(path_of_target(req.target()));
-          if (!who) {
+          // The cookie only ever holds a session: an API token put there is refused.
+          if (!who || (by_cookie && who->via != "session")) {
             log_event(log_level::warn, "api:auth:failed", {{"ip", remote}, {"path", path}});
             audit(ctx, std::nullopt, remote, "auth.token_rejected", path, "denied");
-            return respond(error_response(req, http::status::unauthorized, "unauthorized",
-                                          "invalid or expired token"));
+            if (!by_cookie)
+              return respond(error_response(req, http::status::unauthorized, "unauthorized",
+                                            "invalid or expired token"));
+            // A browser whose session ended forgets the cookie with the answer.
+            auto res = error_response(req, http::status::unauthorized, "unauthorized",
+                                      "your session ended; sign in again");
+            res.set(http::field::set_cookie, session_clear_cookie(over_tls(req)));
+            return respond(std::move(res));
           }
           if (need == access::admin && !who->admin()) {
             audit(ctx, who, remote, "auth.forbidden", path, "denied");

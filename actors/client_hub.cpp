@@ -34,6 +34,12 @@ caf::behavior client_hub(caf::stateful_actor<client_hub_state>* self, audience_c
     [=](atom::join, const net::connection_ptr& conn, const storage::api_principal& who) {
       self->state.clients.emplace(conn.get(), client_hub_state::client{conn, who});
       count();
+      // A session's sockets end with it, even if nobody logs out.
+      if (who.via == "session" && who.expires_epoch > 0) {
+        auto now = std::chrono::system_clock::now().time_since_epoch();
+        auto left = std::chrono::seconds(who.expires_epoch) - std::chrono::duration_cast<std::chrono::seconds>(now);
+        self->delayed_send(self, std::max(left, std::chrono::seconds(0)), atom::drop_session_v, who.token_id);
+      }
     },
     [=](atom::leave, const net::connection_ptr& conn) {
       self->state.clients.erase(conn.get());

@@ -1,19 +1,18 @@
 #include "actors/daemon_registry.hpp"
 
-#include <regex>
 
 #include "actors/daemon_session.hpp"
 #include "actors/log.hpp"
 #include "actors/messages.hpp"
 
+#include "net/client_id.hpp"
+
 namespace siberius::actors {
+
+using net::valid_client_id;
 
 namespace {
 
-bool valid_client_id(const std::string& id) {
-  static const std::regex pattern("[A-Za-z0-9._:@-]{1,100}");
-  return std::regex_match(id, pattern);
-}
 
 std::string string_field(const nlohmann::json& j, const char* key) {
   auto i = j.find(key);
@@ -72,13 +71,15 @@ void daemon_registry_state::on_authenticated(const net::connection_ptr& conn, co
     self->send(old->second, atom::replace_v);
   }
   session_info info{client_id, outcome.daemon.name, conn->remote_address(), outcome.daemon.config,
-                    options.max_sync_files, options.audience, options.uploads};
+                    options.max_sync_files, options.audience, options.uploads, outcome.daemon.id};
   // Linked: the registry going down takes its sessions with it. Monitored:
   // a session ending, for whatever reason, is cleaned up in on_session_down.
   auto session = self->spawn<caf::monitored + caf::linked>(daemon_session, conn, caf::actor_cast<caf::actor>(self), db, hub, info);
   sessions[client_id] = session;
   token_of[client_id] = outcome.daemon.token_id;
   connected_at_of[client_id] = outcome.daemon.connected_at;
+  daemon_id_of[client_id] = outcome.daemon.id;
+  ending_reason_of.erase(client_id);
   client_of[session.address()] = client_id;
   conn->attach(daemon_nsp, std::make_shared<caf::actor>(session));
   nlohmann::json extra = {{"lastSync", outcome.daemon.last_sync ? nlohmann::json(*outcome.daemon.last_sync)
@@ -90,8 +91,8 @@ void daemon_registry_state::on_authenticated(const net::connection_ptr& conn, co
   log_event(log_level::info, "daemon:connected",
             {{"clientId", client_id}, {"name", outcome.daemon.name}, {"ip", conn->remote_address()}});
   self->send(hub, atom::broadcast_v, std::string("daemon:status_changed"),
-             nlohmann::json{{"clientId", client_id}, {"name", outcome.daemon.name}, {"status", "online"},
-                            {"remoteAddr", conn->remote_address()}, {"at", now_iso8601()}});
+             nlohmann::json{{"id", outcome.daemon.id}, {"clientId", client_id}, {"name", outcome.daemon.name},
+                            {"status", "online"}, {"remoteAddr", conn->remote_address()}, {"at", now_iso8601()}});
 }
 
 void daemon_registry_state::on_session_down(const caf::down_msg& msg) {
@@ -108,17 +109,35 @@ void daemon_registry_state::on_session_down(const caf::down_msg& msg) {
   token_of.erase(client_id);
   auto connected_at = std::move(connected_at_of[client_id]);
   connected_at_of.erase(client_id);
+  auto daemon_id = daemon_id_of[client_id];
+  daemon_id_of.erase(client_id);
+  auto reason = std::string("session ended");
+  if (auto r = ending_reason_of.find(client_id); r != ending_reason_of.end()) {
+    reason = std::move(r->second);
+    ending_reason_of.erase(r);
+  }
   heartbeats.erase(client_id);
   if (options.uploads)
     self->send(options.uploads, atom::daemon_down_v, client_id);
   self->send(hub, atom::broadcast_v, std::string("daemon:status_changed"),
-             nlohmann::json{{"clientId", client_id}, {"status", "offline"}, {"at", now_iso8601()}});
-  self->request(db, db_timeout, atom::offline_v, client_id, connected_at)
+             nlohmann::json{{"id", daemon_id}, {"clientId", client_id}, {"status", "offline"}, {"reason", reason},
+                            {"at", now_iso8601()}});
+  self->request(db, db_timeout, atom::offline_v, client_id, connected_at, reason)
     .then([](bool) {},
           [=](const caf::error&) {
             // The next server start marks every daemon offline anyway.
             log_event(log_level::warn, "daemon:offline:unrecorded", {{"clientId", client_id}});
           });
+}
+
+void daemon_registry_state::on_session_ending(const caf::actor_addr& session, const std::string& reason) {
+  // Sent just before the session quits, so it arrives before its down message.
+  auto i = client_of.find(session);
+  if (i == client_of.end())
+    return;
+  auto s = sessions.find(i->second);
+  if (s != sessions.end() && s->second.address() == session)
+    ending_reason_of[i->second] = reason;
 }
 
 void daemon_registry_state::remember_heartbeat(storage::daemon_heartbeat beat) {
@@ -170,6 +189,9 @@ caf::behavior daemon_registry(caf::stateful_actor<daemon_registry_state>* self, 
       self->state.remember_heartbeat(std::move(beat));
     },
     [=](atom::flush) { self->state.flush_heartbeats(); },
+    [=](atom::disconnect, const std::string& reason) {
+      self->state.on_session_ending(caf::actor_cast<caf::actor_addr>(self->current_sender()), reason);
+    },
     [=](atom::online_count) { return self->state.sessions.size(); },
     [=](atom::daemon_command, const std::string& client_id, const std::string& event,
         const nlohmann::json& payload) {

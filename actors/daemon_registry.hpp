@@ -40,6 +40,9 @@ struct daemon_registry_state {
   // clientId -> connected_at of its session's connection: a late "offline"
   // from a previous connection must not mark a reconnected daemon offline.
   std::unordered_map<std::string, std::string> connected_at_of;
+  std::unordered_map<std::string, std::int64_t> daemon_id_of; // clientId -> daemon_clients.id
+  // clientId -> why its session said it ends (the front's or an admin's reason).
+  std::unordered_map<std::string, std::string> ending_reason_of;
   std::unordered_map<std::string, storage::daemon_heartbeat> heartbeats; // latest, not yet written
   bool flush_scheduled = false;
 
@@ -49,6 +52,8 @@ struct daemon_registry_state {
   void on_authenticated(const net::connection_ptr& conn, const std::string& client_id,
                         const storage::auth_outcome& outcome);
   void on_session_down(const caf::down_msg& msg);
+  /// A session says why it is about to end.
+  void on_session_ending(const caf::actor_addr& session, const std::string& reason);
   void remember_heartbeat(storage::daemon_heartbeat beat);
   void flush_heartbeats();
 };

@@ -1,5 +1,6 @@
 #include "actors/daemon_session.hpp"
 
+#include <cmath>
 #include <unordered_map>
 
 #include "actors/log.hpp"
@@ -72,8 +73,42 @@ void daemon_session_state::on_heartbeat(json& payload, std::optional<std::uint64
     return ack(ack_id, {{"ok", false}, {"error", "heartbeat larger than 16 KiB"}});
   // Acknowledged at once: a heartbeat says "alive", and its fields are written
   // in bulk with the other daemons' within a couple of seconds.
-  self->send(registry, atom::heartbeat_v, storage::daemon_heartbeat::from(info.client_id, payload, std::move(text)));
+  auto beat = storage::daemon_heartbeat::from(info.client_id, payload, std::move(text));
+  if (auto rtt = conn->round_trip())
+    beat.rtt_ms = std::round(static_cast<double>(rtt->count()) / 10.0) / 100.0;
+  if (audience_listening())
+    self->send(hub, atom::broadcast_v, std::string("daemon:heartbeat"), compact_heartbeat(beat, payload));
+  self->send(registry, atom::heartbeat_v, std::move(beat));
   ack(ack_id, {{"ok", true}, {"serverTime", now_iso8601()}});
+}
+
+json daemon_session_state::compact_heartbeat(const storage::daemon_heartbeat& beat, const json& payload) const {
+  auto opt = [](const auto& v) { return v ? json(*v) : json(nullptr); };
+  // The daemon's own counters since it started (counters.indexed/uploaded).
+  auto counter = [&](const char* key) {
+    auto counters = payload.find("counters");
+    if (counters == payload.end() || !counters->is_object())
+      return json(nullptr);
+    auto v = counters->find(key);
+    if (v == counters->end() || !v->is_number() || v->get<double>() < 0 || v->get<double>() > 1e15)
+      return json(nullptr);
+    return json(static_cast<std::int64_t>(v->get<double>()));
+  };
+  return {{"id", info.daemon_id != 0 ? json(info.daemon_id) : json(nullptr)},
+          {"clientId", info.client_id},
+          {"at", now_iso8601()},
+          {"rttMs", opt(beat.rtt_ms)},
+          {"uptimeSeconds", opt(beat.uptime_seconds)},
+          {"memoryBytes", opt(beat.memory_bytes)},
+          {"pdfsIndexed", counter("indexed")},
+          {"pdfsUploaded", counter("uploaded")},
+          {"localAddr", opt(beat.local_addr)},
+          {"version", opt(beat.daemon_version)}};
+}
+
+void daemon_session_state::end(const std::string& reason) {
+  self->send(registry, atom::disconnect_v, reason);
+  self->quit();
 }
 
 void daemon_session_state::on_pdf_indexed(const json& payload, std::optional<std::uint64_t> ack_id) {
@@ -310,7 +345,7 @@ caf::behavior daemon_session(caf::stateful_actor<daemon_session_state>* self, ne
     [=](atom::disconnect, const std::string& reason) {
       log_event(log_level::info, "daemon:disconnected",
                 {{"clientId", self->state.info.client_id}, {"reason", reason}});
-      self->quit();
+      self->state.end(reason);
     },
     [=](atom::upload_request, const json& payload) {
       self->state.conn->emit(daemon_nsp, "daemon:upload_request", json::array({payload}));
@@ -346,7 +381,7 @@ caf::behavior daemon_session(caf::stateful_actor<daemon_session_state>* self, ne
     [=](atom::kick, const std::string& reason) {
       log_event(log_level::info, "daemon:kicked", {{"clientId", self->state.info.client_id}, {"reason", reason}});
       self->state.conn->disconnect(daemon_nsp, reason);
-      self->quit();
+      self->state.end(reason);
     },
     [=](atom::replace) {
       self->state.conn->disconnect(daemon_nsp, "replaced by a new connection");

@@ -30,6 +30,8 @@ struct session_info {
   std::shared_ptr<const std::atomic<std::size_t>> audience;
   /// upload_coordinator: told when the daemon cannot serve an upload request.
   caf::actor uploads;
+  /// The daemon's row id (daemon_clients.id), named in the events to clients.
+  std::int64_t daemon_id = 0;
 };
 
 struct daemon_session_state {
@@ -51,6 +53,11 @@ struct daemon_session_state {
   void on_event(const std::string& event, nlohmann::json& args, std::optional<std::uint64_t> ack_id);
   void ack(std::optional<std::uint64_t> ack_id, nlohmann::json payload);
   void on_heartbeat(nlohmann::json& payload, std::optional<std::uint64_t> ack_id);
+  /// The daemon:heartbeat admins' screens get: the beat's live fields and the
+  /// round trip the server measured.
+  nlohmann::json compact_heartbeat(const storage::daemon_heartbeat& beat, const nlohmann::json& payload) const;
+  /// Tells the registry why the session ends (for the offline event), then ends it.
+  void end(const std::string& reason);
   void on_pdf_indexed(const nlohmann::json& payload, std::optional<std::uint64_t> ack_id);
   void on_pdf_indexed_batch(const nlohmann::json& payload, std::optional<std::uint64_t> ack_id);
   void on_sync(const nlohmann::json& payload, std::optional<std::uint64_t> ack_id);

@@ -103,8 +103,9 @@ caf::behavior db_worker(caf::stateful_actor<db_worker_state>* self, storage::sto
         const std::string& version, const std::string& remote) -> caf::result<storage::auth_outcome> {
       return guarded(self->state, [&](auto& s) { return s.authenticate_daemon(token, client_id, version, remote); });
     },
-    [=](atom::offline, const std::string& client_id, const std::string& connected_at) -> caf::result<bool> {
-      return guarded(self->state, [&](auto& s) { s.mark_offline(client_id, connected_at); return true; });
+    [=](atom::offline, const std::string& client_id, const std::string& connected_at,
+        const std::string& reason) -> caf::result<bool> {
+      return guarded(self->state, [&](auto& s) { s.mark_offline(client_id, connected_at, reason); return true; });
     },
     [=](atom::heartbeat, const heartbeat_batch& beats) -> caf::result<bool> {
       return guarded(self->state, [&](auto& s) { s.store_heartbeats(beats); return true; });
@@ -184,6 +185,12 @@ caf::behavior db_worker(caf::stateful_actor<db_worker_state>* self, storage::sto
         s.record_download(id, bytes, who);
         return true;
       });
+    },
+    [=](atom::sample) -> caf::result<json_reply> {
+      return guarded(self->state, [&](auto& s) { return json_reply{s.sample_cache_usage()}; });
+    },
+    [=](atom::prune, const storage::monitor_retention& keep) -> caf::result<json_reply> {
+      return guarded(self->state, [&](auto& s) { return json_reply{s.prune_monitor(keep)}; });
     },
     [=](atom::db_stats) -> caf::result<json_reply> {
       return guarded(self->state, [&](auto& s) { return json_reply{s.database_stats()}; });

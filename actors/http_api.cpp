@@ -13,6 +13,7 @@
 #include "actors/log.hpp"
 #include "actors/messages.hpp"
 #include "actors/upload_scheduler.hpp"
+#include "net/client_id.hpp"
 
 namespace siberius::actors {
 
@@ -105,8 +106,10 @@ void create_daemon_token(const api_context& ctx, const net::http_request& req, c
                                   "name is required (1-255 characters)"));
   std::optional<std::string> client_id;
   if (auto c = body.value("clientId", json()); c.is_string() && !c.get<std::string>().empty()) {
-    if (c.get<std::string>().size() > 100)
-      return respond(error_response(req, http::status::bad_request, "bad_request", "clientId is too long"));
+    if (!net::valid_client_id(c.get<std::string>()))
+      return respond(error_response(req, http::status::bad_request, "bad_request",
+                                    "clientId: 1 to 100 characters among A-Z a-z 0-9 . _ : @ - "
+                                    "(the daemon's CLIENT_ID)"));
     client_id = c.get<std::string>();
   } else if (!c.is_null()) {
     return respond(error_response(req, http::status::bad_request, "bad_request", "clientId must be a string"));
@@ -117,6 +120,8 @@ void create_daemon_token(const api_context& ctx, const net::http_request& req, c
         [=](const storage::issued_token& t) {
           log_event(log_level::info, "admin:daemon_token:created",
                     {{"by", who.name}, {"daemonId", t.id}, {"name", name}, {"clientId", t.client_id}});
+          audit(ctx, who, remote, "daemon_token.create", "daemon " + std::to_string(t.id), "ok",
+                {{"name", name}, {"clientId", t.client_id}});
           respond(json_response(req, http::status::created,
                                 {{"id", t.id}, {"name", name}, {"clientId", t.client_id}, {"token", t.token}}));
         },
@@ -299,6 +304,10 @@ std::string bearer_token(const net::http_request& req) {
   if (h.size() <= prefix.size() || h.substr(0, prefix.size()) != prefix)
     return {};
   return std::string(h.substr(prefix.size()));
+}
+
+bool over_tls(const net::http_request& req) {
+  return boost::beast::iequals(req["X-Forwarded-Proto"], "https");
 }
 
 std::optional<byte_range> requested_range(std::string_view header, std::uint64_t size, bool& unsatisfiable) {
@@ -519,6 +528,7 @@ net::http_handler make_http_api(api_context ctx) {
       {http::verb::get, "/api/pdfs", list_pdfs},
     };
     if (serve_account_api(ctx, req, remote, respond) || serve_daemon_admin_api(ctx, req, remote, respond) ||
+        serve_monitor_api(ctx, req, remote, respond) ||
         serve_atendimento_api(ctx, req, remote, respond))
       return;
     if (auto where = parse_pdf_path(path)) {

@@ -10,6 +10,7 @@
 #include <caf/all.hpp>
 
 #include "actors/rate_limiter.hpp"
+#include "actors/web_session.hpp"
 #include "net/server.hpp"
 
 namespace siberius::actors {
@@ -23,7 +24,13 @@ struct api_context {
   caf::actor passwords; // password_worker (Argon2id off the scheduler)
   caf::actor hub;       // client_hub (events to /client)
   std::shared_ptr<rate_limiter> limiter; // per-address request rate; null: none
+  /// Which pages may act with a browser session (the session cookie).
+  std::shared_ptr<const origin_policy> origins = std::make_shared<origin_policy>();
+  /// How long a login session lasts (the cookie's Max-Age).
+  std::chrono::seconds session_ttl{std::chrono::hours(12)};
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  std::optional<std::uint64_t> cache_capacity_bytes; // --cache-capacity-gb; none: null in the monitor
+  std::string time_zone = "America/Sao_Paulo";       // --timezone: where the monitor's "today" begins
 };
 
 net::http_handler make_http_api(api_context ctx);
@@ -37,6 +44,9 @@ bool serve_daemon_admin_api(const api_context& ctx, const net::http_request& req
                             const net::http_responder& respond);
 bool serve_atendimento_api(const api_context& ctx, const net::http_request& req, const std::string& remote,
                            const net::http_responder& respond);
+/// The admin's system monitor: /api/admin/monitor/{summary,connections,pdfs-indexed,cache,latency}.
+bool serve_monitor_api(const api_context& ctx, const net::http_request& req, const std::string& remote,
+                       const net::http_responder& respond);
 
 /// A JSON answer (no-store), keeping the request's keep-alive.
 net::http_response json_response(const net::http_request& req, net::http::status status, const nlohmann::json& body);
@@ -45,6 +55,9 @@ net::http_response error_response(const net::http_request& req, net::http::statu
                                   const std::string& message);
 /// The token of "Authorization: Bearer <token>", or "" without one.
 std::string bearer_token(const net::http_request& req);
+/// Whether the browser reached us over TLS (X-Forwarded-Proto: https, which
+/// the front keeps only from a trusted proxy).
+bool over_tls(const net::http_request& req);
 
 /// A path naming one PDF: /api/pdfs/<id>/<action>, or
 /// /api/atendimentos/<id>/pdf/<action> for the PDF linked to an atendimento.

@@ -33,7 +33,8 @@ CAF_BEGIN_TYPE_ID_BLOCK(siberius, caf::first_custom_type_id)
   CAF_ADD_ATOM(siberius, siberius::atom, flush, "flush")
   // registry -> db_worker: (auth_daemon, token, client id, version, remote) -> auth_outcome
   CAF_ADD_ATOM(siberius, siberius::atom, auth_daemon, "authdaemon")
-  // registry -> db_worker: (offline, client id)
+  // registry -> db_worker: (offline, client id, connected_at, reason) -> bool;
+  // daemon_session -> registry: (disconnect, reason) why the session is about to end.
   CAF_ADD_ATOM(siberius, siberius::atom, offline, "offline")
   // session -> db_worker: (ingest, client id, docs) -> std::vector<ingest_result>; batched with others.
   CAF_ADD_ATOM(siberius, siberius::atom, ingest, "ingest")
@@ -149,6 +150,10 @@ CAF_BEGIN_TYPE_ID_BLOCK(siberius, caf::first_custom_type_id)
   // daemon_session -> itself: (ack_timeout, ack id).
   CAF_ADD_ATOM(siberius, siberius::atom, sio_ack, "sioack")
   CAF_ADD_ATOM(siberius, siberius::atom, ack_timeout, "acktimeout")
+  // metrics_sampler -> itself, then -> db_worker: (sample) -> json_reply {bytes, files}, a cache
+  // usage sample; (prune, monitor_retention) -> json_reply, rows deleted per monitor series.
+  CAF_ADD_ATOM(siberius, siberius::atom, sample, "sample")
+  CAF_ADD_ATOM(siberius, siberius::atom, prune, "prune")
 
 CAF_END_TYPE_ID_BLOCK(siberius)
 
@@ -207,6 +212,7 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::optional<siberius::storage::api_principal>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(siberius::storage::api_principal)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(siberius::actors::db_job)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<std::int64_t>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(siberius::storage::monitor_retention)
 
 namespace siberius::actors {
 

@@ -26,11 +26,13 @@
 #include "actors/http_api.hpp"
 #include "actors/log.hpp"
 #include "actors/messages.hpp"
+#include "actors/metrics_sampler.hpp"
 #include "actors/pdf_parse_job.hpp"
 #include "actors/socketio_front.hpp"
 #include "actors/upload_api.hpp"
 #include "actors/upload_transfer.hpp"
 #include "net/server.hpp"
+#include "net/static_files.hpp"
 #include "storage/metadata_store.hpp"
 
 #ifdef SIBERIUS_JEMALLOC
@@ -71,9 +73,13 @@ struct server_config {
   int upload_rate_window_s = 900;
   int janitor_interval_s = 600;
   int session_ttl_h = 12;
+  double cache_capacity_gb = 0; // 0: no configured capacity
+  std::string timezone = "America/Sao_Paulo";
   double rate_per_s = 20;
   double rate_burst = 200;
   std::string log_level = "info";
+  std::string ui_dir = SIBERIUS_DEFAULT_UI_DIR;
+  std::vector<std::string> allowed_origins;
 };
 
 /// Applies the migrations, waiting for PostgreSQL to come up if it is still starting.
@@ -215,6 +221,16 @@ int main(int argc, char** argv) {
     ->check(CLI::Range(0.0, 1e6))->capture_default_str()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   app.add_option("--rate-burst", cfg.rate_burst, "REST requests one client address may make at once")
     ->check(CLI::Range(1.0, 1e6))->capture_default_str();
+  app.add_option("--cache-capacity-gb", cfg.cache_capacity_gb,
+                 "Disk set aside for cached PDFs, in GiB, shown by the system monitor (0: not configured)")
+    ->check(CLI::Range(0.0, 1e6))->capture_default_str();
+  app.add_option("--timezone", cfg.timezone, "Time zone where the system monitor's \"today\" begins")
+    ->capture_default_str();
+  app.add_option("--ui-dir", cfg.ui_dir, "Folder of the built web app (ui/dist), served on this port")
+    ->capture_default_str();
+  app.add_option("--allowed-origin", cfg.allowed_origins,
+                 "Another origin whose pages may use browser sessions, e.g. https://siberius.example.com "
+                 "(repeatable; the server's own origin is always allowed)");
   CLI11_PARSE(app, argc, argv);
 
   actors::log_level level;
@@ -233,6 +249,7 @@ int main(int argc, char** argv) {
   storage::store_options store_opts{cfg.db, cfg.retention_days};
   try {
     storage::metadata_store boot(store_opts);
+    boot.check_time_zone(cfg.timezone);
     boot.reset_online_daemons();
     if (auto n = boot.reset_interrupted_transfers())
       actors::log_event(actors::log_level::info, "server:transfers:reset", {{"pdfs", n}});
@@ -266,6 +283,7 @@ int main(int argc, char** argv) {
   janitor_opts.storage_dir = cfg.storage_dir;
   janitor_opts.interval = std::chrono::seconds(cfg.janitor_interval_s);
   auto janitor = sys.spawn<caf::detached>(actors::cache_janitor, db, hub, janitor_opts);
+  auto sampler = sys.spawn(actors::metrics_sampler, db, actors::sampler_options{});
 
   boost::asio::io_context ioc{static_cast<int>(cfg.io_threads)};
   net::server_options net_opts;
@@ -286,12 +304,23 @@ int main(int argc, char** argv) {
   };
   net::server front{ioc, net_opts};
   front.add_namespace(actors::daemon_nsp, actors::make_daemon_namespace(registry));
-  front.add_namespace(actors::client_nsp, actors::make_client_namespace(sys, db, hub));
+  auto origins = std::make_shared<actors::origin_policy>();
+  origins->allowed = cfg.allowed_origins;
+  front.add_namespace(actors::client_nsp, actors::make_client_namespace(sys, db, hub, origins));
   actors::api_context api{&sys, db, registry, uploads_actor, auth, passwords, hub};
+  if (cfg.cache_capacity_gb > 0)
+    api.cache_capacity_bytes = static_cast<std::uint64_t>(cfg.cache_capacity_gb * 1024 * 1024 * 1024);
+  api.time_zone = cfg.timezone;
+  api.origins = origins;
+  api.session_ttl = std::chrono::hours(cfg.session_ttl_h);
   if (cfg.rate_per_s > 0)
     api.limiter = std::make_shared<actors::rate_limiter>(actors::rate_limiter::config{cfg.rate_per_s, cfg.rate_burst});
   front.set_http_handler(actors::make_http_api(api));
   front.add_file_route(actors::is_pdf_download_path, actors::make_pdf_download(api));
+  if (!fs::exists(fs::path(cfg.ui_dir) / "index.html"))
+    actors::log_event(actors::log_level::warn, "server:ui:missing",
+                      {{"uiDir", cfg.ui_dir}, {"hint", "build it: cd ui && npm ci && npm run build"}});
+  front.add_file_route(net::is_web_app_path, net::make_static_site({cfg.ui_dir, "ui/dist sem index.html"}));
   actors::upload_options uploads;
   uploads.storage_dir = cfg.storage_dir;
   uploads.max_file_bytes = cfg.max_upload_mb * 1024 * 1024;
@@ -309,7 +338,7 @@ int main(int argc, char** argv) {
   } catch (const std::exception& e) {
     actors::log_event(actors::log_level::error, "server:listen:failed",
                       {{"host", cfg.host}, {"port", cfg.port}, {"reason", e.what()}});
-    for (auto& a : {registry, uploads_actor, janitor, checker, auth, passwords, hub, db})
+    for (auto& a : {registry, uploads_actor, janitor, sampler, checker, auth, passwords, hub, db})
       caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
     return 1;
   }
@@ -319,7 +348,7 @@ int main(int argc, char** argv) {
   } catch (const std::exception& e) {
     actors::log_event(actors::log_level::error, "server:credentials:failed", {{"reason", e.what()}});
     front.stop();
-    for (auto& a : {registry, uploads_actor, janitor, checker, auth, passwords, hub, db})
+    for (auto& a : {registry, uploads_actor, janitor, sampler, checker, auth, passwords, hub, db})
       caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
     return 1;
   }
@@ -360,7 +389,7 @@ int main(int argc, char** argv) {
   ioc.run();
   for (auto& t : threads)
     t.join();
-  for (auto& a : {registry, uploads_actor, janitor, checker, auth, passwords, hub, db})
+  for (auto& a : {registry, uploads_actor, janitor, sampler, checker, auth, passwords, hub, db})
     caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
   try {
     storage::metadata_store(store_opts).reset_online_daemons();

@@ -42,26 +42,39 @@ private:
 
 class client_namespace : public net::namespace_handler {
 public:
-  client_namespace(caf::actor_system& sys, caf::actor db, caf::actor hub)
-    : sys_(sys), db_(std::move(db)), hub_(std::move(hub)) {}
+  client_namespace(caf::actor_system& sys, caf::actor db, caf::actor hub, std::shared_ptr<const origin_policy> origins)
+    : sys_(sys), db_(std::move(db)), hub_(std::move(hub)), origins_(std::move(origins)) {}
 
   void on_connect(const net::connection_ptr& conn, const std::string& nsp, nlohmann::json auth) override {
     std::string token;
-    if (auth.is_object() && auth.contains("token") && auth["token"].is_string())
+    bool by_cookie = false;
+    if (auth.is_object() && auth.contains("token") && auth["token"].is_string()) {
       token = auth["token"].get<std::string>();
+    } else {
+      // A browser: its session is in the HttpOnly cookie of the upgrade
+      // request, and the page that opened the socket must be one of ours.
+      auto& hs = conn->handshake();
+      token = cookie_value(hs.cookie, session_cookie_name);
+      by_cookie = !token.empty();
+      if (by_cookie && !origins_->allows(hs.origin, hs.host, hs.secure)) {
+        log_event(log_level::warn, "client:origin:refused", {{"ip", conn->remote_address()}, {"origin", hs.origin}});
+        conn->reject(nsp, "origin not allowed: " + (hs.origin.empty() ? std::string("(none)") : hs.origin), 403);
+        return;
+      }
+    }
     if (token.empty() || token.size() > 200) {
-      conn->reject(nsp, "auth.token is required", 401);
+      conn->reject(nsp, "sign in first (auth.token or a session cookie is required)", 401);
       return;
     }
     auto db = db_;
     auto hub = hub_;
-    sys_.spawn([conn, nsp, token, db, hub](caf::event_based_actor* self) {
+    sys_.spawn([conn, nsp, token, by_cookie, db, hub](caf::event_based_actor* self) {
       self->request(db, db_timeout, atom::api_auth_v, token)
         .then(
           [=](const std::optional<storage::api_principal>& who) {
-            if (!who) {
+            if (!who || (by_cookie && who->via != "session")) {
               log_event(log_level::warn, "client:auth:failed", {{"ip", conn->remote_address()}});
-              conn->reject(nsp, "invalid token", 401);
+              conn->reject(nsp, by_cookie ? "your session ended; sign in again" : "invalid token", 401);
               return;
             }
             // Join before accepting: the hub then sees the leave after the join.
@@ -86,6 +99,7 @@ private:
   caf::actor_system& sys_;
   caf::actor db_;
   caf::actor hub_;
+  std::shared_ptr<const origin_policy> origins_;
 };
 
 } // namespace
@@ -94,8 +108,9 @@ std::shared_ptr<net::namespace_handler> make_daemon_namespace(caf::actor registr
   return std::make_shared<daemon_namespace>(std::move(registry));
 }
 
-std::shared_ptr<net::namespace_handler> make_client_namespace(caf::actor_system& sys, caf::actor db, caf::actor hub) {
-  return std::make_shared<client_namespace>(sys, std::move(db), std::move(hub));
+std::shared_ptr<net::namespace_handler> make_client_namespace(caf::actor_system& sys, caf::actor db, caf::actor hub,
+                                                              std::shared_ptr<const origin_policy> origins) {
+  return std::make_shared<client_namespace>(sys, std::move(db), std::move(hub), std::move(origins));
 }
 
 } // namespace siberius::actors

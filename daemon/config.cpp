@@ -16,7 +16,11 @@
 #include "daemon/reader_process.hpp"
 #include "net/client/sio_client.hpp"
 
+#include "net/client_id.hpp"
+
 namespace siberius::daemon {
+
+using net::valid_client_id;
 
 const std::vector<setting_info>& setting_table() {
   static const std::vector<setting_info> table = {
@@ -228,14 +232,6 @@ std::optional<config_error> number(const layered& s, const char* key, long long 
   return std::nullopt;
 }
 
-bool valid_client_id(const std::string& id) {
-  if (id.empty() || id.size() > 100)
-    return false;
-  for (char c : id)
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == ':' || c == '@' || c == '-'))
-      return false;
-  return true;
-}
 
 } // namespace
 

@@ -23,15 +23,24 @@ constexpr std::chrono::seconds close_grace{2};
 } // namespace
 
 engine_session::engine_session(asio::ip::tcp::socket socket, std::shared_ptr<server_state> state,
-                               connection_slot slot, engine_mode mode, std::string remote_address)
+                               connection_slot slot, engine_mode mode, std::string remote_address,
+                               handshake_info hs)
     : socket_(std::move(socket)),
       timer_(socket_.get_executor()),
       state_(std::move(state)),
       slot_(std::move(slot)),
       sid_(random_id()),
       remote_address_(std::move(remote_address)),
-      mode_(mode) {
+      mode_(mode),
+      handshake_(std::move(hs)) {
   ++state_->engine_connections;
+}
+
+std::optional<std::chrono::microseconds> engine_session::round_trip() const {
+  auto us = round_trip_us_.load(std::memory_order_relaxed);
+  if (us < 0)
+    return std::nullopt;
+  return std::chrono::microseconds(us);
 }
 
 engine_session::~engine_session() {
@@ -254,10 +263,17 @@ void engine_session::on_frame(std::string_view frame) {
       // v4 clients do not ping outside an upgrade probe; answering is harmless.
       send(std::string(1, static_cast<char>(eio_type::pong)) + packet->data);
       break;
-    case eio_type::pong:
+    case eio_type::pong: {
+      auto now = clock::now();
+      if (ping_sent_ != clock::time_point::max()) {
+        auto rtt = std::chrono::duration_cast<std::chrono::microseconds>(now - ping_sent_);
+        round_trip_us_.store(rtt.count(), std::memory_order_relaxed);
+        ping_sent_ = clock::time_point::max();
+      }
       pong_deadline_ = clock::time_point::max();
-      next_ping_ = clock::now() + state_->options().engine.ping_interval;
+      next_ping_ = now + state_->options().engine.ping_interval;
       break;
+    }
     case eio_type::message:
       if (mode_ == engine_mode::socketio) {
         on_socketio_packet(packet->data);
@@ -372,6 +388,7 @@ void engine_session::on_timer(beast::error_code) {
   } else if (next_ping_ <= now) {
     next_ping_ = clock::time_point::max();
     pong_deadline_ = now + state_->options().engine.ping_timeout;
+    ping_sent_ = now;
     send(std::string(1, static_cast<char>(eio_type::ping)));
   }
   arm_timer();

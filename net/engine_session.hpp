@@ -10,6 +10,7 @@
 // Beast's websocket::stream; the HTTP upgrade itself is Beast's.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <mutex>
@@ -37,7 +38,7 @@ class engine_session : public connection,
                        public std::enable_shared_from_this<engine_session> {
 public:
   engine_session(boost::asio::ip::tcp::socket socket, std::shared_ptr<server_state> state,
-                 connection_slot slot, engine_mode mode, std::string remote_address);
+                 connection_slot slot, engine_mode mode, std::string remote_address, handshake_info hs = {});
   ~engine_session() override;
 
   /// Starts the session on an upgraded socket (the 101 response is sent);
@@ -46,6 +47,8 @@ public:
 
   const std::string& sid() const override { return sid_; }
   const std::string& remote_address() const override { return remote_address_; }
+  const handshake_info& handshake() const override { return handshake_; }
+  std::optional<std::chrono::microseconds> round_trip() const override;
   void accept(const std::string& nsp, nlohmann::json extra) override;
   void reject(const std::string& nsp, std::string message, int code) override;
   void emit(const std::string& nsp, const std::string& event, nlohmann::json args) override;
@@ -110,6 +113,11 @@ private:
   const std::string sid_;
   const std::string remote_address_;
   const engine_mode mode_;
+  const handshake_info handshake_;
+  // When the ping in flight was queued, and the last round trip in
+  // microseconds (-1: none yet), read from application threads.
+  clock::time_point ping_sent_ = clock::time_point::max();
+  std::atomic<std::int64_t> round_trip_us_{-1};
   std::uint64_t registry_id_ = 0;
 
   // Write side: writing_frame_ is in flight, queue_[queue_head_..] waits.

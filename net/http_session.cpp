@@ -134,6 +134,7 @@ void http_session::on_header(beast::error_code ec, std::size_t bytes) {
 
 void http_session::start_streaming(std::shared_ptr<const server_state::streaming_route> route) {
   http_request header = parser_->get(); // the body is still unread: empty
+  drop_untrusted_forwarding(header);
   if (parser_->content_length() && *parser_->content_length() > route->max_body) {
     respond(make_response(header, http::status::payload_too_large,
                           "request body larger than " + std::to_string(route->max_body) + " bytes\n", "text/plain"),
@@ -311,6 +312,7 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
 
 void http_session::on_request(http_request req) {
   const auto& opts = state_->options();
+  drop_untrusted_forwarding(req);
   if (state_->stopping()) {
     respond(make_response(req, http::status::service_unavailable, "server shutting down\n", "text/plain"), false);
     return;
@@ -404,19 +406,32 @@ void http_session::upgrade(http_request req, bool bare_engine) {
   res->set(http::field::connection, "Upgrade");
   res->set(http::field::sec_websocket_accept, websocket_accept_key(key));
   auto remote = client_address(peer_address_, req, state_->options().trusted_proxies);
+  handshake_info hs;
+  hs.origin = std::string(req[http::field::origin]);
+  hs.cookie = std::string(req[http::field::cookie]);
+  hs.host = std::string(req[http::field::host]);
+  hs.secure = beast::iequals(req["X-Forwarded-Proto"], "https");
   stream_.expires_after(state_->options().http_read_timeout);
   http::async_write(stream_, *res,
-                    [self = shared_from_this(), res, remote = std::move(remote), bare_engine](
+                    [self = shared_from_this(), res, remote = std::move(remote), hs = std::move(hs), bare_engine](
                         beast::error_code ec, std::size_t) mutable {
                       if (ec) {
                         self->do_close();
                         return;
                       }
-                      self->start_engine(std::move(remote), bare_engine);
+                      self->start_engine(std::move(remote), std::move(hs), bare_engine);
                     });
 }
 
-void http_session::start_engine(std::string remote, bool bare_engine) {
+void http_session::drop_untrusted_forwarding(http_request& req) const {
+  // Only a trusted proxy may say the client came over TLS (Secure cookies,
+  // the origin a browser page has); anyone else's claim is removed.
+  const auto& trusted = state_->options().trusted_proxies;
+  if (std::find(trusted.begin(), trusted.end(), peer_address_) == trusted.end())
+    req.erase("X-Forwarded-Proto");
+}
+
+void http_session::start_engine(std::string remote, handshake_info hs, bool bare_engine) {
   stream_.expires_never();
   if (registry_id_ != 0) {
     state_->unregister_session(registry_id_);
@@ -426,7 +441,7 @@ void http_session::start_engine(std::string remote, bool bare_engine) {
   auto early_bytes = beast::buffers_to_string(buffer_.data());
   auto session = std::make_shared<engine_session>(stream_.release_socket(), state_, std::move(slot_),
                                                   bare_engine ? engine_mode::bare : engine_mode::socketio,
-                                                  std::move(remote));
+                                                  std::move(remote), std::move(hs));
   session->run(std::move(early_bytes));
 }
 

@@ -41,7 +41,8 @@ private:
   void on_raw_chunk(boost::beast::error_code ec, std::size_t bytes);
   void on_request(http_request req);
   void upgrade(http_request req, bool bare_engine);
-  void start_engine(std::string remote, bool bare_engine);
+  void start_engine(std::string remote, handshake_info hs, bool bare_engine);
+  void drop_untrusted_forwarding(http_request& req) const;
   void respond(http_response res, bool keep_alive);
   void on_write(bool keep_alive, boost::beast::error_code ec, std::size_t bytes);
   void do_close();

@@ -48,6 +48,16 @@ struct server_options {
   std::function<void(const nlohmann::json&)> log;
 };
 
+/// What the WebSocket upgrade request said that an application may need to
+/// authenticate a browser: its cookies and where the page came from.
+struct handshake_info {
+  std::string origin; // the Origin header ("" when absent)
+  std::string cookie; // the Cookie header ("" when absent)
+  std::string host;   // the Host header
+  /// The client reached us over TLS: X-Forwarded-Proto https from a trusted proxy.
+  bool secure = false;
+};
+
 /// One Engine.IO connection (one WebSocket). Every method is thread-safe and
 /// returns at once: the work is posted to the connection's strand.
 class connection {
@@ -57,6 +67,11 @@ public:
   virtual const std::string& sid() const = 0;
   /// The peer's address (the forwarded one when behind a trusted proxy).
   virtual const std::string& remote_address() const = 0;
+  /// The upgrade request's Origin, Cookie and Host.
+  virtual const handshake_info& handshake() const = 0;
+  /// The latest Engine.IO ping -> pong round trip, as this server measured
+  /// it; nullopt until the first pong.
+  virtual std::optional<std::chrono::microseconds> round_trip() const = 0;
   /// Answers a namespace CONNECT: `40<nsp>,{"sid":"…", …extra}`. When the
   /// connection closed before this runs, on_disconnect(nsp) follows at once, so
   /// an accepted namespace always ends with exactly one on_disconnect.

@@ -28,7 +28,8 @@ void prepare_account_statements(pqxx::connection& c) {
             " VALUES ($1, $2, $3, now() + make_interval(secs => $4), $5, $6)"
             " RETURNING id, siberius_iso_utc(expires_at)");
   c.prepare("session_lookup",
-            "SELECT s.id, s.token_hash, u.id, u.login, u.role FROM sessions s JOIN usuarios u ON u.id = s.usuario_id"
+            "SELECT s.id, s.token_hash, u.id, u.login, u.role, siberius_iso_utc(s.expires_at),"
+            " extract(epoch FROM s.expires_at)::bigint FROM sessions s JOIN usuarios u ON u.id = s.usuario_id"
             " WHERE s.public_id = $1 AND s.revoked_at IS NULL AND s.expires_at > now() AND NOT u.disabled");
   // Once a minute is enough to say when a session was last used.
   c.prepare("session_touch",
@@ -85,6 +86,8 @@ std::optional<api_principal> metadata_store::authenticate(const std::string& tok
       p.name = s[0][3].as<std::string>();
       p.role = s[0][4].as<std::string>();
       p.via = "session";
+      p.expires_at = s[0][5].as<std::string>();
+      p.expires_epoch = s[0][6].as<std::int64_t>();
       n.exec_prepared("session_touch", p.token_id);
       return p;
     }

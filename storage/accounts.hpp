@@ -20,6 +20,8 @@ struct api_principal {
   std::string name;          // the user's login, or the API token's name
   std::string role;          // admin | tecnico
   std::string via;           // session | api_token
+  std::string expires_at;    // a session's end, ISO 8601 UTC ("" for API tokens)
+  std::int64_t expires_epoch = 0; // the same in seconds since 1970 (0: never)
   bool admin() const { return role == "admin"; }
 };
 

@@ -19,7 +19,8 @@ constexpr const char* daemon_json_sql =
     " 'localAddr', d.local_addr, 'version', d.daemon_version, 'runtime', d.runtime, 'platform', d.platform,"
     " 'hostname', d.hostname, 'pdfsIndexed', d.pdfs_indexed, 'pdfsUploaded', d.pdfs_uploaded,"
     " 'lastPdfIndexed', siberius_iso_utc(d.last_pdf_indexed), 'lastSyncAt', siberius_iso_utc(d.last_sync_at),"
-    " 'uptimeSeconds', d.uptime_seconds, 'memoryBytes', d.memory_bytes, 'config', d.config,"
+    " 'uptimeSeconds', d.uptime_seconds, 'memoryBytes', d.memory_bytes, 'latencyMs', d.latency_ms,"
+    " 'config', d.config,"
     " 'createdAt', siberius_iso_utc(d.created_at))";
 
 constexpr const char* token_json_sql =

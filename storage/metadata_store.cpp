@@ -3,12 +3,14 @@
 #include "storage/metadata_store.hpp"
 
 #include <charconv>
+#include <cstdio>
 #include <cstdlib>
 #include <cmath>
 #include <map>
 #include <string_view>
 #include <unordered_map>
 
+#include "net/client_id.hpp"
 #include "storage/store_impl.hpp"
 #include "storage/tokens.hpp"
 
@@ -20,10 +22,11 @@ void prepare_upload_statements(pqxx::connection& c);    // pdf_upload.cpp
 void prepare_account_statements(pqxx::connection& c);   // accounts.cpp
 void prepare_atendimento_statements(pqxx::connection& c); // atendimentos.cpp
 void prepare_daemon_admin_statements(pqxx::connection& c); // daemon_admin.cpp
+void prepare_monitor_statements(pqxx::connection& c);     // monitor.cpp
 
 namespace {
 
-constexpr std::size_t max_client_id = 100;
+using net::valid_client_id;
 constexpr std::size_t max_name = 255;
 constexpr std::size_t max_events_per_daemon = 200;
 // jsonb rejects NUL characters; the dump shows them as this escape.
@@ -46,12 +49,18 @@ void prepare_statements(pqxx::connection& c) {
             " remote_addr = $2, daemon_version = $3, updated_at = now() WHERE id = $1"
             " RETURNING id, client_id, client_name, siberius_iso_utc(greatest(last_sync_at, last_pdf_indexed)),"
             " config::text, connected_at::text");
+  c.prepare("daemon_online_event",
+            "INSERT INTO daemon_connection_events (daemon_id, at, kind, remote_addr) VALUES ($1, now(), 'online', $2)");
   c.prepare("daemon_offline",
-            "UPDATE daemon_clients SET status = 'offline', disconnected_at = now(), updated_at = now()"
-            " WHERE client_id = $1 AND status = 'online' AND ($2::timestamptz IS NULL OR connected_at = $2)");
+            "WITH off AS (UPDATE daemon_clients SET status = 'offline', disconnected_at = now(), updated_at = now()"
+            " WHERE client_id = $1 AND status = 'online' AND ($2::timestamptz IS NULL OR connected_at = $2)"
+            " RETURNING id)"
+            " INSERT INTO daemon_connection_events (daemon_id, at, kind, reason) SELECT id, now(), 'offline', $3 FROM off");
   c.prepare("daemons_reset_online",
-            "UPDATE daemon_clients SET status = 'offline', disconnected_at = now(), updated_at = now()"
-            " WHERE status = 'online'");
+            "WITH off AS (UPDATE daemon_clients SET status = 'offline', disconnected_at = now(), updated_at = now()"
+            " WHERE status = 'online' RETURNING id)"
+            " INSERT INTO daemon_connection_events (daemon_id, at, kind, reason)"
+            " SELECT id, now(), 'offline', 'server stopped or restarted' FROM off");
   c.prepare("daemon_heartbeats",
             "UPDATE daemon_clients d SET"
             " remote_addr = coalesce(h.remote_addr, d.remote_addr),"
@@ -62,10 +71,11 @@ void prepare_statements(pqxx::connection& c) {
             " hostname = coalesce(h.hostname, d.hostname),"
             " uptime_seconds = coalesce(h.uptime_seconds, d.uptime_seconds),"
             " memory_bytes = coalesce(h.memory_bytes, d.memory_bytes),"
+            " latency_ms = coalesce(h.latency_ms, d.latency_ms),"
             " metadata = h.metadata, last_heartbeat = now(), last_seen = now(), updated_at = now()"
             " FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],"
-            " $8::bigint[], $9::bigint[], $10::jsonb[]) AS h(client_id, remote_addr, local_addr,"
-            " daemon_version, runtime, platform, hostname, uptime_seconds, memory_bytes, metadata)"
+            " $8::bigint[], $9::bigint[], $10::jsonb[], $11::real[]) AS h(client_id, remote_addr, local_addr,"
+            " daemon_version, runtime, platform, hostname, uptime_seconds, memory_bytes, metadata, latency_ms)"
             " WHERE d.client_id = h.client_id");
   c.prepare("daemon_event_insert",
             "INSERT INTO daemon_events (daemon_id, level, event)"
@@ -91,7 +101,8 @@ void prepare_statements(pqxx::connection& c) {
             " 'runtime', runtime, 'platform', platform, 'hostname', hostname,"
             " 'pdfsIndexed', pdfs_indexed, 'pdfsUploaded', pdfs_uploaded,"
             " 'lastPdfIndexed', siberius_iso_utc(last_pdf_indexed), 'lastSyncAt', siberius_iso_utc(last_sync_at),"
-            " 'uptimeSeconds', uptime_seconds, 'memoryBytes', memory_bytes) ORDER BY id), '[]'::json)::text"
+            " 'uptimeSeconds', uptime_seconds, 'memoryBytes', memory_bytes, 'latencyMs', latency_ms)"
+            " ORDER BY id), '[]'::json)::text"
             " FROM daemon_clients");
   c.prepare("database_stats",
             "SELECT count(*) FILTER (WHERE status = 'cached'), count(*) FROM pdf_cache");
@@ -101,11 +112,9 @@ void prepare_statements(pqxx::connection& c) {
   prepare_account_statements(c);
   prepare_atendimento_statements(c);
   prepare_daemon_admin_statements(c);
+  prepare_monitor_statements(c);
 }
 
-bool valid_client_id(const std::string& id) {
-  return !id.empty() && id.size() <= max_client_id && id.find('\0') == std::string::npos;
-}
 
 /// Text for a text column: bounded, NUL-free, or nullopt.
 std::optional<std::string> bounded_text(const std::string& s, std::size_t max) {
@@ -129,6 +138,15 @@ std::optional<std::int64_t> heartbeat_count(const nlohmann::json& beat, const ch
   if (!std::isfinite(v) || v < 0 || v > max)
     return std::nullopt;
   return static_cast<std::int64_t>(v);
+}
+
+/// A round trip as a real[] element: finite, 0 to 10 minutes, or nothing.
+std::optional<std::string> rtt_text(const std::optional<double>& ms) {
+  if (!ms || !std::isfinite(*ms) || *ms < 0 || *ms > 600000)
+    return std::nullopt;
+  char out[32];
+  std::snprintf(out, sizeof out, "%.3f", *ms);
+  return std::string(out);
 }
 
 std::string dump_json(const nlohmann::json& j) {
@@ -324,6 +342,7 @@ auth_outcome metadata_store::authenticate_daemon(const std::string& token, const
     auto version_text = bounded_text(version, 64);
     auto addr_text = bounded_text(remote_addr, 64);
     auto online = w.exec_prepared1("daemon_online", daemon_id, opt_param(addr_text), opt_param(version_text));
+    w.exec_prepared("daemon_online_event", daemon_id, opt_param(addr_text));
     w.commit();
     out.status = auth_status::ok;
     out.daemon.id = online[0].as<std::int64_t>();
@@ -338,11 +357,14 @@ auth_outcome metadata_store::authenticate_daemon(const std::string& token, const
   });
 }
 
-void metadata_store::mark_offline(const std::string& client_id, const std::string& connected_at) {
+void metadata_store::mark_offline(const std::string& client_id, const std::string& connected_at,
+                                  const std::string& reason) {
+  auto reason_text = bounded_text(reason, 200);
   impl_->run([&](pqxx::connection& c) {
     pqxx::nontransaction n(c);
     n.exec_prepared("daemon_offline", client_id,
-                    connected_at.empty() ? std::optional<std::string>() : std::optional<std::string>(connected_at));
+                    connected_at.empty() ? std::optional<std::string>() : std::optional<std::string>(connected_at),
+                    reason_text);
   });
 }
 
@@ -384,7 +406,7 @@ void metadata_store::store_heartbeats(const std::vector<daemon_heartbeat>& beats
   auto it = latest.begin();
   while (it != latest.end()) {
     std::string ids = "{", remote = "{", local = "{", version = "{", runtime = "{", platform = "{",
-                hostname = "{", uptime = "{", memory = "{", metadata = "{";
+                hostname = "{", uptime = "{", memory = "{", metadata = "{", latency = "{";
     auto put = [](std::string& literal, const std::optional<std::string>& v) {
       if (v)
         append_array_element(literal, *v);
@@ -409,15 +431,45 @@ void metadata_store::store_heartbeats(const std::vector<daemon_heartbeat>& beats
       put_count(uptime, h.uptime_seconds);
       put_count(memory, h.memory_bytes);
       append_array_element(metadata, h.metadata);
+      put(latency, rtt_text(h.rtt_ms));
     }
-    for (auto* a : {&ids, &remote, &local, &version, &runtime, &platform, &hostname, &uptime, &memory, &metadata})
+    for (auto* a : {&ids, &remote, &local, &version, &runtime, &platform, &hostname, &uptime, &memory, &metadata,
+                    &latency})
       close_array(*a);
     impl_->run([&](pqxx::connection& c) {
       pqxx::nontransaction n(c);
       n.exec_prepared("daemon_heartbeats", ids, remote, local, version, runtime, platform, hostname, uptime,
-                      memory, metadata);
+                      memory, metadata, latency);
     });
   }
+  store_latency_samples(beats);
+}
+
+void metadata_store::store_latency_samples(const std::vector<daemon_heartbeat>& beats) {
+  // Every beat that carries a round trip is a sample, not only the latest.
+  std::string ids = "{", rtts = "{";
+  std::size_t n = 0;
+  auto write = [&] {
+    close_array(ids);
+    close_array(rtts);
+    impl_->run([&](pqxx::connection& c) {
+      pqxx::nontransaction t(c);
+      t.exec_prepared("monitor_latency_record", ids, rtts);
+    });
+    ids = rtts = "{";
+    n = 0;
+  };
+  for (const auto& h : beats) {
+    auto rtt = rtt_text(h.rtt_ms);
+    if (!rtt || !valid_client_id(h.client_id))
+      continue;
+    append_array_element(ids, h.client_id);
+    append_array_element(rtts, *rtt);
+    if (++n == heartbeats_per_statement)
+      write();
+  }
+  if (n > 0)
+    write();
 }
 
 void metadata_store::store_daemon_event(const std::string& client_id, const std::string& level,

@@ -17,6 +17,7 @@
 
 #include "storage/accounts.hpp"
 #include "storage/atendimentos.hpp"
+#include "storage/monitor.hpp"
 #include "storage/pdf_document.hpp"
 #include "storage/pdf_query.hpp"
 #include "storage/pdf_upload.hpp"
@@ -32,6 +33,9 @@ struct daemon_heartbeat {
   std::optional<std::string> remote_addr, local_addr, daemon_version, runtime, platform, hostname;
   std::optional<std::int64_t> uptime_seconds, memory_bytes;
   std::string metadata = "{}"; // JSON object text
+  /// The connection's latest Engine.IO ping round trip, in milliseconds, as
+  /// the server measured it; absent before the first pong.
+  std::optional<double> rtt_ms;
 
   /// `payload` as sent; `text` is its dump when the caller has it already.
   static daemon_heartbeat from(std::string client_id, const nlohmann::json& payload, std::string text = {});
@@ -116,14 +120,18 @@ public:
 
   /// Checks the token of a connecting daemon. An unbound token is bound to
   /// `client_id`; a bound one must match it. On ok the daemon row goes online
-  /// (connected_at, remote_addr, daemon_version).
+  /// (connected_at, remote_addr, daemon_version) and an online connection
+  /// event is recorded.
   auth_outcome authenticate_daemon(const std::string& token, const std::string& client_id,
                                    const std::string& version, const std::string& remote_addr);
   /// Marks the daemon offline, unless it connected again since `connected_at`
-  /// (the connection this is about; empty: whatever connection).
-  void mark_offline(const std::string& client_id, const std::string& connected_at = {});
+  /// (the connection this is about; empty: whatever connection), and records
+  /// an offline connection event with `reason`.
+  void mark_offline(const std::string& client_id, const std::string& connected_at = {},
+                    const std::string& reason = {});
   /// Stores the latest heartbeat of each daemon in `beats` (a later entry for
-  /// the same client id wins), a few hundred daemons per statement.
+  /// the same client id wins), a few hundred daemons per statement, and a
+  /// latency sample for every beat that carries a round trip.
   void store_heartbeats(const std::vector<daemon_heartbeat>& beats);
 
   /// Ingests documents of several daemons in one transaction, deduplicated by
@@ -263,10 +271,32 @@ public:
   nlohmann::json database_stats();
 
   /// Marks every daemon online in the database offline (server start: no
-  /// session survives a restart).
+  /// session survives a restart), with an offline connection event each.
   void reset_online_daemons();
 
+  // --- the system monitor (monitor.cpp) ---
+  /// Throws std::invalid_argument when PostgreSQL does not know `time_zone`.
+  void check_time_zone(const std::string& time_zone);
+  /// {daemons: {online, total}, pdfs: {total, today}, cache: {bytes, files}};
+  /// "today" began at midnight in `time_zone`.
+  nlohmann::json monitor_summary(const std::string& time_zone);
+  /// {daemons: [{id, clientId, name, status, spans: [{start, end}]}]}: online
+  /// spans clipped to `r`, end null while still online.
+  nlohmann::json connection_spans(const time_range& r, std::optional<std::int64_t> daemon_id);
+  /// {bucketSeconds: 3600, points: [{t, count}]}: every hour of `r`, zeros too.
+  nlohmann::json pdfs_indexed_per_hour(const time_range& r);
+  /// {points: [{t, bytes, files}]}: the cache samples taken in `r`.
+  nlohmann::json cache_usage(const time_range& r);
+  /// {bucketSeconds, daemons: [{id, clientId, name, points: [{t, avgMs, maxMs, samples}]}]}.
+  nlohmann::json latency(const time_range& r, std::optional<std::int64_t> daemon_id);
+  /// Records the cached copies' total size now: {bytes, files}.
+  nlohmann::json sample_cache_usage();
+  /// Deletes what `keep` no longer covers: how many rows of each series.
+  nlohmann::json prune_monitor(const monitor_retention& keep);
+
 private:
+  void store_latency_samples(const std::vector<daemon_heartbeat>& beats);
+
   struct impl;
   std::unique_ptr<impl> impl_;
 };

@@ -163,7 +163,7 @@ test('HTTP: admin endpoints need the admin token; errors are JSON with a code', 
   assert.equal(ok.status, 200);
   assert.equal(ok.json.database.connected, true);
   assert.ok(ok.json.server.memory.rssBytes > 0);
-  assert.equal((await api(server, 'GET', '/nope')).status, 404);
+  assert.equal((await api(server, 'GET', '/api/nope')).status, 404);
   assert.equal((await api(server, 'DELETE', '/health')).status, 405);
   const badBody = await api(server, 'POST', '/api/admin/daemon-tokens', { body: '{not json' });
   assert.equal(badBody.status, 400);
@@ -175,4 +175,11 @@ test('HTTP: admin endpoints need the admin token; errors are JSON with a code', 
   assert.equal(psql(db.conninfo, `SELECT count(*) FROM daemon_tokens WHERE token_hash = '${created.json.token}'`), '0', 'the token is stored hashed');
   const dup = await api(server, 'POST', '/api/admin/daemon-tokens', { body: { name: 'again', clientId: 'filial-rj' } });
   assert.equal(dup.status, 409);
+  // An id no daemon could connect with is refused when the token is made, not at the office.
+  for (const clientId of ['filial rj', 'filial/rj', 'é', 'x'.repeat(101)]) {
+    const bad = await api(server, 'POST', '/api/admin/daemon-tokens', { body: { name: 'Filial', clientId } });
+    assert.equal(bad.status, 400, clientId);
+    assert.match(bad.json.error, /CLIENT_ID/);
+  }
+  assert.equal(psql(db.conninfo, "SELECT count(*) FROM audit_log WHERE action = 'daemon_token.create'"), '1', 'the creation is audited');
 });

@@ -17,6 +17,7 @@ namespace {
 /// The database as the registry sees it: one good token per clientId.
 struct auth_db_state {
   std::vector<std::string> offline;
+  std::vector<std::string> offline_reasons;
   std::vector<std::size_t> heartbeat_batches;
   std::map<std::string, std::string> versions; // client id -> daemon_version written
 };
@@ -35,8 +36,9 @@ caf::behavior auth_db(caf::stateful_actor<auth_db_state>* self) {
       out.daemon = {1, client_id, "Office", std::string("2026-01-03T10:00:00Z")};
       return out;
     },
-    [=](atom::offline, const std::string& client_id, const std::string&) {
+    [=](atom::offline, const std::string& client_id, const std::string&, const std::string& reason) {
       self->state.offline.push_back(client_id);
+      self->state.offline_reasons.push_back(reason);
       return true;
     },
     [=](atom::heartbeat, const actors::heartbeat_batch& beats) {
@@ -142,6 +144,41 @@ CAF_TEST(a second connection with the same clientId replaces the first) {
     if (event == "daemon:status_changed")
       statuses.push_back(payload["status"]);
   CAF_CHECK_EQUAL(statuses, (std::vector<std::string>{"online", "online", "offline"}));
+}
+
+CAF_TEST(clients and the database learn the daemon id and why it went offline) {
+  auto conn = connect(auth("good"));
+  self->send(session_of(*conn), atom::disconnect_v, std::string("ping timeout"));
+  run();
+  CAF_CHECK_EQUAL(db_state().offline_reasons, std::vector<std::string>{"ping timeout"});
+  CAF_REQUIRE_EQUAL(pushed().size(), 2u);
+  CAF_CHECK_EQUAL(pushed()[0].second["id"], 1);
+  CAF_CHECK_EQUAL(pushed()[0].second["status"], "online");
+  CAF_CHECK_EQUAL(pushed()[1].second["id"], 1);
+  CAF_CHECK_EQUAL(pushed()[1].second["status"], "offline");
+  CAF_CHECK_EQUAL(pushed()[1].second["reason"], "ping timeout");
+  // An admin's kick names itself as the reason.
+  auto again = connect(auth("good"));
+  self->send(registry, atom::kick_v, std::string("office-1"), std::string("disconnected by an admin"));
+  run();
+  CAF_CHECK_EQUAL(db_state().offline_reasons,
+                  (std::vector<std::string>{"ping timeout", "disconnected by an admin"}));
+}
+
+CAF_TEST(the reason of a replaced session does not stick to its successor) {
+  auto first = connect(auth("good"));
+  auto second = connect(auth("good"));
+  CAF_CHECK(db_state().offline.empty());
+  // The replaced session's last words arrive late; they are not the successor's.
+  caf::send_as(session_of(*first), registry, atom::disconnect_v, std::string("transport close"));
+  run();
+  CAF_CHECK_EQUAL(deref<caf::stateful_actor<actors::daemon_registry_state>>(registry).state.ending_reason_of.count(
+                    "office-1"),
+                  0u);
+  // The successor ends without a word (it fails): the generic reason.
+  self->send_exit(session_of(*second), caf::exit_reason::user_shutdown);
+  run();
+  CAF_CHECK_EQUAL(db_state().offline_reasons, std::vector<std::string>{"session ended"});
 }
 
 CAF_TEST(heartbeats of many daemons are written together) {

@@ -79,7 +79,21 @@ caf::behavior hub_log(caf::stateful_actor<hub_log_state>* self) {
             // Published for the PDF the payload is about.
             CAF_CHECK_EQUAL(payload.at("pdfId").get<std::int64_t>(), pdf_id);
             self->state.events.emplace_back(event, payload);
+          },
+          [=](atom::broadcast, const std::string& event, const json& payload) {
+            self->state.events.emplace_back("broadcast " + event, payload);
           }};
+}
+
+/// What the registry hears from a session: heartbeats, and why it ends.
+struct registry_log_state {
+  std::vector<storage::daemon_heartbeat> beats;
+  std::vector<std::string> endings;
+};
+
+caf::behavior registry_log(caf::stateful_actor<registry_log_state>* self) {
+  return {[=](atom::heartbeat, const storage::daemon_heartbeat& beat) { self->state.beats.push_back(beat); },
+          [=](atom::disconnect, const std::string& reason) { self->state.endings.push_back(reason); }};
 }
 
 /// What the upload coordinator hears from a session.
@@ -97,16 +111,14 @@ caf::behavior refusal_log(caf::stateful_actor<refusal_log_state>* self) {
 struct fixture : test_coordinator_fixture<> {
   std::shared_ptr<test::fake_connection> conn = std::make_shared<test::fake_connection>();
   caf::actor db = sys.spawn(mock_db);
-  caf::actor registry = sys.spawn([](caf::event_based_actor*) -> caf::behavior {
-    return {[](atom::heartbeat, const storage::daemon_heartbeat&) {}};
-  });
+  caf::actor registry = sys.spawn(registry_log);
   caf::actor hub = sys.spawn(hub_log);
   caf::actor uploads = sys.spawn(refusal_log);
   caf::actor session;
 
   fixture() {
     session = sys.spawn(actors::daemon_session, conn, registry, db, hub,
-                        actors::session_info{"office-1", "Office", "203.0.113.7", "{}", 100, nullptr, uploads});
+                        actors::session_info{"office-1", "Office", "203.0.113.7", "{}", 100, nullptr, uploads, 42});
     run();
   }
 
@@ -129,7 +141,26 @@ struct fixture : test_coordinator_fixture<> {
   mock_db_state& db_state() {
     return deref<caf::stateful_actor<mock_db_state>>(db).state;
   }
+
+  registry_log_state& registry_state() {
+    return deref<caf::stateful_actor<registry_log_state>>(registry).state;
+  }
+
+  /// The events of one name the admins' screens were sent.
+  std::vector<json> broadcasts(const std::string& event) {
+    std::vector<json> out;
+    for (auto& [name, payload] : pushed())
+      if (name == "broadcast " + event)
+        out.push_back(payload);
+    return out;
+  }
 };
+
+json full_heartbeat() {
+  return {{"localAddr", "192.168.0.10"}, {"version", "1.4.0"}, {"hostname", "office-pc"},
+          {"uptimeSeconds", 3600}, {"memoryBytes", 52428800},
+          {"counters", {{"indexed", 1520}, {"uploaded", 12}, {"errors", 3}}}};
+}
 
 } // namespace
 
@@ -231,6 +262,73 @@ CAF_TEST(a heartbeat is acked at once) {
   auto ack = send_event("daemon:heartbeat", {{"version", "0.1.0"}, {"hostname", "office-pc"}}, 9);
   CAF_CHECK_EQUAL(ack["ok"], true);
   CAF_CHECK(ack["serverTime"].is_string());
+}
+
+CAF_TEST(a heartbeat carries the measured round trip to the registry and to admins) {
+  conn->rtt = std::chrono::microseconds(12345);
+  auto ack = send_event("daemon:heartbeat", full_heartbeat(), 9);
+  CAF_CHECK_EQUAL(ack["ok"], true);
+  CAF_REQUIRE_EQUAL(registry_state().beats.size(), 1u);
+  auto& beat = registry_state().beats[0];
+  CAF_CHECK_EQUAL(beat.client_id, "office-1");
+  CAF_REQUIRE(beat.rtt_ms.has_value());
+  CAF_CHECK_EQUAL(*beat.rtt_ms, 12.35);
+  CAF_CHECK_EQUAL(beat.hostname.value_or(""), "office-pc");
+  auto live = broadcasts("daemon:heartbeat");
+  CAF_REQUIRE_EQUAL(live.size(), 1u);
+  CAF_CHECK_EQUAL(live[0]["clientId"], "office-1");
+  CAF_CHECK_EQUAL(live[0]["id"], 42);
+  CAF_CHECK_EQUAL(live[0]["rttMs"], 12.35);
+  CAF_CHECK_EQUAL(live[0]["uptimeSeconds"], 3600);
+  CAF_CHECK_EQUAL(live[0]["memoryBytes"], 52428800);
+  CAF_CHECK_EQUAL(live[0]["pdfsIndexed"], 1520);
+  CAF_CHECK_EQUAL(live[0]["pdfsUploaded"], 12);
+  CAF_CHECK_EQUAL(live[0]["localAddr"], "192.168.0.10");
+  CAF_CHECK_EQUAL(live[0]["version"], "1.4.0");
+  CAF_CHECK(live[0]["at"].is_string());
+  // Compact: nothing of the beat beyond what the monitor's table shows.
+  CAF_CHECK_EQUAL(live[0].size(), 10u);
+}
+
+CAF_TEST(a heartbeat before the first pong has no round trip and odd fields are null) {
+  send_event("daemon:heartbeat", {{"version", 7}, {"counters", {{"indexed", -1}, {"uploaded", "many"}}}}, 9);
+  CAF_REQUIRE_EQUAL(registry_state().beats.size(), 1u);
+  CAF_CHECK(!registry_state().beats[0].rtt_ms);
+  auto live = broadcasts("daemon:heartbeat");
+  CAF_REQUIRE_EQUAL(live.size(), 1u);
+  for (std::string key : {"rttMs", "version", "pdfsIndexed", "pdfsUploaded", "uptimeSeconds", "localAddr"})
+    CAF_CHECK_EQUAL(key + " = " + live[0][key].dump(), key + " = null");
+}
+
+CAF_TEST(with no admin listening a heartbeat is not relayed but still recorded) {
+  auto nobody = std::make_shared<std::atomic<std::size_t>>(0);
+  auto quiet = sys.spawn(actors::daemon_session, conn, registry, db, hub,
+                         actors::session_info{"office-2", "Office", "203.0.113.7", "{}", 100, nobody, uploads, 43});
+  conn->rtt = std::chrono::microseconds(800);
+  self->send(quiet, atom::sio_event_v, std::string("daemon:heartbeat"), json::array({full_heartbeat()}),
+             std::optional<std::uint64_t>{4});
+  run();
+  auto ack = conn->ack_payload(4);
+  CAF_CHECK_EQUAL(ack["ok"], true);
+  CAF_CHECK(broadcasts("daemon:heartbeat").empty());
+  CAF_REQUIRE_EQUAL(registry_state().beats.size(), 1u);
+  CAF_CHECK_EQUAL(registry_state().beats[0].rtt_ms.value_or(-1), 0.8);
+  self->send_exit(quiet, caf::exit_reason::user_shutdown);
+  run();
+}
+
+CAF_TEST(a session that ends tells the registry why) {
+  self->send(session, atom::disconnect_v, std::string("ping timeout"));
+  run();
+  CAF_CHECK_EQUAL(registry_state().endings, std::vector<std::string>{"ping timeout"});
+}
+
+CAF_TEST(a kick disconnects the daemon and gives the registry the reason of the admin) {
+  self->send(session, atom::kick_v, std::string("disconnected by an admin"));
+  run();
+  CAF_REQUIRE_EQUAL(conn->disconnected.size(), 1u);
+  CAF_CHECK_EQUAL(conn->disconnected[0].reason, "disconnected by an admin");
+  CAF_CHECK_EQUAL(registry_state().endings, std::vector<std::string>{"disconnected by an admin"});
 }
 
 CAF_TEST(an unknown event gets an error ack) {

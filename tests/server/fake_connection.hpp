@@ -23,6 +23,8 @@ public:
 
   const std::string& sid() const override { return sid_; }
   const std::string& remote_address() const override { return remote_; }
+  const net::handshake_info& handshake() const override { return handshake_info; }
+  std::optional<std::chrono::microseconds> round_trip() const override { return rtt; }
   void accept(const std::string& nsp, nlohmann::json extra) override { accepted.push_back({nsp, extra}); }
   void reject(const std::string& nsp, std::string message, int code) override {
     rejected.push_back({nsp, message, code});
@@ -65,6 +67,8 @@ public:
   std::vector<disconnect_call> disconnected;
   std::vector<std::string> closed;
   std::map<std::string, std::shared_ptr<void>> attached;
+  net::handshake_info handshake_info;
+  std::optional<std::chrono::microseconds> rtt;
 
 private:
   std::string sid_ = "fake-sid";

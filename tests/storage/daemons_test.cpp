@@ -143,7 +143,7 @@ CAF_TEST(list_daemons uses the admin views keys) {
   std::vector<std::string> keys = {"id", "clientId", "name", "status", "blocked", "lastSeen", "lastHeartbeat",
                                    "connectedAt", "disconnectedAt", "remoteAddr", "localAddr", "version",
                                    "runtime", "platform", "hostname", "pdfsIndexed", "pdfsUploaded",
-                                   "lastPdfIndexed", "lastSyncAt", "uptimeSeconds", "memoryBytes"};
+                                   "lastPdfIndexed", "lastSyncAt", "uptimeSeconds", "memoryBytes", "latencyMs"};
   for (const auto& d : list) {
     CAF_CHECK_EQUAL(d.size(), keys.size());
     for (const auto& k : keys)
