@@ -5,16 +5,23 @@ SIBERIUS_APT_PACKAGES=(
   build-essential cmake pkg-config
   libcaf-dev libboost1.81-dev libboost-program-options1.81-dev
   libpqxx-dev libpoppler-cpp-dev nlohmann-json3-dev libssl-dev libargon2-dev libcli11-dev libjemalloc-dev
-  postgresql poppler-utils curl jq
+  postgresql poppler-utils curl jq ccache
 )
 
+# What only the tests need: Debian's Chromium (the web app's browser tests
+# drive it; no browser is downloaded from elsewhere) and a font for it.
+SIBERIUS_TEST_APT_PACKAGES=(chromium fonts-dejavu-core)
+
+# siberius_install_deps [test]
 siberius_install_deps() {
   local missing=()
-  local p
-  for p in "${SIBERIUS_APT_PACKAGES[@]}"; do
+  local p wanted=("${SIBERIUS_APT_PACKAGES[@]}")
+  [ "${1:-}" = test ] && wanted+=("${SIBERIUS_TEST_APT_PACKAGES[@]}")
+  for p in "${wanted[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
   done
-  # Node.js and npm drive the interop tests with the stock socket.io-client.
+  # Node.js and npm build the web app (ui/) and drive the interop tests with
+  # the stock socket.io-client.
   if ! command -v node >/dev/null 2>&1; then missing+=(nodejs); fi
   if ! command -v npm >/dev/null 2>&1; then missing+=(npm); fi
   [ ${#missing[@]} -eq 0 ] && return 0
@@ -30,6 +37,10 @@ siberius_build() {
   local build_dir=$1 build_type=$2
   # Configuring again is cheap when nothing changed, and repairs a folder
   # whose last configure was interrupted.
-  cmake -S "$SIBERIUS_ROOT" -B "$build_dir" -DCMAKE_BUILD_TYPE="$build_type" >/dev/null
+  # ccache keeps compiled objects outside the clone (~/.cache/ccache), so a
+  # second build folder or a fresh clone does not compile everything again.
+  local launcher=()
+  command -v ccache >/dev/null 2>&1 && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+  cmake -S "$SIBERIUS_ROOT" -B "$build_dir" -DCMAKE_BUILD_TYPE="$build_type" "${launcher[@]}" >/dev/null
   cmake --build "$build_dir" -j "$(nproc)"
 }

@@ -1,0 +1,76 @@
+import { lazy, Suspense, useCallback, useMemo, useRef } from 'react';
+import { Loading } from '../../../components/Loading';
+import { navigate } from '../../../lib/router';
+import { useLiveDaemons } from '../hooks/use-live-daemons';
+import { useSummary } from '../hooks/use-summary';
+import { countOnline, daemonList, type DaemonsState } from '../state/daemon-store';
+import { monitorText as t } from '../strings';
+import type { Daemon } from '../types';
+import { DaemonDetailDialog } from './DaemonDetailDialog';
+import { DaemonsTable } from './DaemonsTable';
+import { LiveIndicator } from './LiveIndicator';
+import { LATENCY_TOP_N } from '../charts/limits';
+import { SummaryCards } from './SummaryCards';
+
+// uPlot and the charts come in their own chunk, after the table is on screen.
+const ChartsPanel = lazy(() => import('../charts/ChartsPanel'));
+
+export const MONITOR_PATH = '/admin/system-monitor';
+
+/** Up to this many daemons the latency chart asks for all of them at once. */
+const LATENCY_ALL_UP_TO = 12;
+
+/** The daemons with the highest latest round trip, for the latency chart. */
+export function latencyCandidates(state: DaemonsState, n: number): number[] | null {
+  if (state.ids.length <= LATENCY_ALL_UP_TO) return null;
+  return state.ids
+    .map((id) => state.byId[id]!)
+    .filter((d) => d.latencyMs !== null && d.latencyMs !== undefined)
+    .sort((a, b) => (b.latencyMs ?? 0) - (a.latencyMs ?? 0))
+    .slice(0, n)
+    .map((d) => d.id);
+}
+
+/** "Monitoramento de Sistema": cards, the live daemons table, charts; the detail route opens a dialog over it. */
+export function SystemMonitorPage({ detailId }: { detailId: number | null }) {
+  const live = useLiveDaemons();
+  const summary = useSummary(live.connection);
+  const daemons = useMemo(() => daemonList(live.state), [live.state]);
+  const counts = useMemo(() => countOnline(live.state), [live.state]);
+  const { dispatch } = live;
+  const onDaemonChanged = useCallback((d: Daemon) => dispatch({ type: 'daemon', daemon: d }), [dispatch]);
+  const closeDetail = useCallback(() => navigate(MONITOR_PATH), []);
+  // Read when the charts refresh (every minute), not on every heartbeat.
+  const stateRef = useRef(live.state);
+  stateRef.current = live.state;
+  const candidates = useCallback(() => latencyCandidates(stateRef.current, LATENCY_TOP_N), []);
+
+  return (
+    <div className="page monitor">
+      <div className="page-header">
+        <div>
+          <h1 tabIndex={-1} data-page-heading>
+            {t.pageTitle}
+          </h1>
+          <p className="page-intro">{t.pageIntro}</p>
+        </div>
+        <LiveIndicator state={live.connection} />
+      </div>
+
+      <SummaryCards daemons={{ ...counts, loaded: live.state.loaded }} summary={summary} />
+
+      <DaemonsTable daemons={daemons} loaded={live.state.loaded} error={live.error} onRetry={() => void live.refresh()} />
+
+      {/* The charts wait for the table: the list of daemons comes first. */}
+      {live.state.loaded || live.error ? (
+        <Suspense fallback={<Loading label={t.charts.loading} />}>
+          <ChartsPanel latencyCandidates={candidates} daemonCount={counts.total} />
+        </Suspense>
+      ) : null}
+
+      {detailId !== null ? (
+        <DaemonDetailDialog key={detailId} id={detailId} live={live.state.byId[detailId]} onClose={closeDetail} onDaemonChanged={onDaemonChanged} />
+      ) : null}
+    </div>
+  );
+}

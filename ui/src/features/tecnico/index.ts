@@ -1,0 +1,2 @@
+export { TecnicoHome } from './TecnicoHome';
+export { tecnicoText } from './strings';
