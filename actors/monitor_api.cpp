@@ -2,6 +2,7 @@
 // and the series its charts draw (connection spans, PDFs indexed per hour,
 // cache usage, heartbeat latency) for a time range. Admin-only; the series
 // are aggregated by the database (storage/monitor.cpp).
+#include <algorithm>
 #include <cmath>
 #include <variant>
 
@@ -36,7 +37,12 @@ struct monitor_query {
   series what = series::summary;
   storage::time_range range;
   std::optional<std::int64_t> daemon_id;
+  /// /latency only: several daemons at once (the chart's top few).
+  std::vector<std::int64_t> daemon_ids;
 };
+
+/// Ids one /latency request may name: the chart draws a handful of lines.
+constexpr std::size_t max_latency_daemons = 20;
 
 std::int64_t unix_seconds(std::chrono::system_clock::time_point t) {
   return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
@@ -67,10 +73,27 @@ std::variant<monitor_query, std::string> parse_query(series what, std::string_vi
   if (daemon && !daemon->empty()) {
     if (what != series::connections && what != series::latency)
       return std::string("daemonId: only /connections and /latency are kept per daemon");
-    auto id = parse_id(*daemon);
-    if (!id || *id == 0)
-      return "daemonId: expected a daemon's id (a whole number), got '" + daemon->substr(0, 32) + "'";
-    q.daemon_id = id;
+    std::string_view rest = *daemon;
+    while (true) {
+      auto comma = rest.find(',');
+      auto item = std::string(rest.substr(0, comma));
+      auto id = parse_id(item);
+      if (!id || *id == 0)
+        return "daemonId: expected a daemon's id (a whole number), got '" + item.substr(0, 32) + "'";
+      q.daemon_ids.push_back(*id);
+      if (comma == std::string_view::npos)
+        break;
+      rest.remove_prefix(comma + 1);
+    }
+    if (q.daemon_ids.size() > 1 && what != series::latency)
+      return std::string("daemonId: /connections takes one daemon; /latency up to ") +
+             std::to_string(max_latency_daemons) + ", separated by commas";
+    if (q.daemon_ids.size() > max_latency_daemons)
+      return "daemonId: at most " + std::to_string(max_latency_daemons) + " daemons per request";
+    std::sort(q.daemon_ids.begin(), q.daemon_ids.end());
+    q.daemon_ids.erase(std::unique(q.daemon_ids.begin(), q.daemon_ids.end()), q.daemon_ids.end());
+    if (q.daemon_ids.size() == 1)
+      q.daemon_id = q.daemon_ids.front();
   }
   return q;
 }
@@ -86,7 +109,7 @@ std::function<json(storage::metadata_store&)> job_for(const api_context& ctx, co
     case series::cache:
       return [q](storage::metadata_store& s) { return s.cache_usage(q.range); };
     case series::latency:
-      return [q](storage::metadata_store& s) { return s.latency(q.range, q.daemon_id); };
+      return [q](storage::metadata_store& s) { return s.latency(q.range, q.daemon_ids); };
   }
   return {};
 }

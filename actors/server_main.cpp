@@ -307,7 +307,14 @@ int main(int argc, char** argv) {
   auto origins = std::make_shared<actors::origin_policy>();
   origins->allowed = cfg.allowed_origins;
   front.add_namespace(actors::client_nsp, actors::make_client_namespace(sys, db, hub, origins));
-  actors::api_context api{&sys, db, registry, uploads_actor, auth, passwords, hub};
+  actors::api_context api;
+  api.sys = &sys;
+  api.db = db;
+  api.registry = registry;
+  api.uploads = uploads_actor;
+  api.auth = auth;
+  api.passwords = passwords;
+  api.hub = hub;
   if (cfg.cache_capacity_gb > 0)
     api.cache_capacity_bytes = static_cast<std::uint64_t>(cfg.cache_capacity_gb * 1024 * 1024 * 1024);
   api.time_zone = cfg.timezone;

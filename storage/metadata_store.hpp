@@ -287,8 +287,9 @@ public:
   nlohmann::json pdfs_indexed_per_hour(const time_range& r);
   /// {points: [{t, bytes, files}]}: the cache samples taken in `r`.
   nlohmann::json cache_usage(const time_range& r);
-  /// {bucketSeconds, daemons: [{id, clientId, name, points: [{t, avgMs, maxMs, samples}]}]}.
-  nlohmann::json latency(const time_range& r, std::optional<std::int64_t> daemon_id);
+  /// {bucketSeconds, daemons: [{id, clientId, name, points: [{t, avgMs, maxMs, samples}]}]}:
+  /// every daemon, or those of `daemon_ids` that exist.
+  nlohmann::json latency(const time_range& r, const std::vector<std::int64_t>& daemon_ids);
   /// Records the cached copies' total size now: {bytes, files}.
   nlohmann::json sample_cache_usage();
   /// Deletes what `keep` no longer covers: how many rows of each series.

@@ -297,6 +297,7 @@ void prepare_monitor_statements(pqxx::connection& c) {
   };
   c.prepare("monitor_latency", latency("$4::bigint IS NULL", "$4::bigint IS NULL"));
   c.prepare("monitor_latency_one", latency("id = $4::bigint", "b.daemon_id = $4::bigint"));
+  c.prepare("monitor_latency_some", latency("id = ANY ($4::bigint[])", "b.daemon_id = ANY ($4::bigint[])"));
   c.prepare("monitor_daemon_count", "SELECT count(*) FROM daemon_clients");
   c.prepare("monitor_summary", summary_sql);
   c.prepare("monitor_cache_sample",
@@ -372,15 +373,28 @@ json metadata_store::cache_usage(const time_range& r) {
   });
 }
 
-json metadata_store::latency(const time_range& r, std::optional<std::int64_t> daemon_id) {
+json metadata_store::latency(const time_range& r, const std::vector<std::int64_t>& daemon_ids) {
   return impl_->run([&](pqxx::connection& c) {
     pqxx::nontransaction n(c);
-    auto daemons = daemon_id ? 1 : n.exec_prepared1("monitor_daemon_count")[0].as<std::int64_t>();
+    if (daemon_ids.size() > 1) {
+      // A bigint[] literal: the ids are numbers, nothing to escape.
+      std::string ids = "{";
+      for (auto id : daemon_ids)
+        ids += (ids.size() > 1 ? "," : "") + std::to_string(id);
+      ids += "}";
+      auto step = latency_bucket_seconds(r, static_cast<std::int64_t>(daemon_ids.size()));
+      return json{{"bucketSeconds", step},
+                  {"daemons", parse_text(n.exec_prepared1("monitor_latency_some", iso_utc(r.from), iso_utc(r.to),
+                                                          step, ids))}};
+    }
+    std::optional<std::int64_t> one;
+    if (!daemon_ids.empty())
+      one = daemon_ids.front();
+    auto daemons = one ? 1 : n.exec_prepared1("monitor_daemon_count")[0].as<std::int64_t>();
     auto step = latency_bucket_seconds(r, daemons);
-    auto statement = daemon_id ? "monitor_latency_one" : "monitor_latency";
+    auto statement = one ? "monitor_latency_one" : "monitor_latency";
     return json{{"bucketSeconds", step},
-                {"daemons", parse_text(n.exec_prepared1(statement, iso_utc(r.from), iso_utc(r.to), step,
-                                                        daemon_id))}};
+                {"daemons", parse_text(n.exec_prepared1(statement, iso_utc(r.from), iso_utc(r.to), step, one))}};
   });
 }
 

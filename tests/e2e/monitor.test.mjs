@@ -145,6 +145,11 @@ test('heartbeats are timed by the server ping and reach admins at once', async (
   assert.ok(last.samples >= 1);
   assert.ok(last.maxMs >= last.avgMs && last.avgMs >= 0);
   assert.equal(Date.parse(last.t) % 300e3, 0);
+  // The chart's few lines in one request; an id that names no daemon is left out.
+  const some = await monitor(`latency?daemonId=${daemonId},987654`);
+  assert.equal(some.status, 200, some.text);
+  assert.deepEqual(some.json.daemons.map((d) => d.id), [daemonId]);
+  assert.deepEqual(some.json.daemons[0].points, points);
   // A week is drawn with hourly points.
   const week = await monitor(`latency?from=${encodeURIComponent(new Date(Date.now() - 7 * 86400e3).toISOString())}`);
   assert.equal(week.status, 200, week.text);
@@ -234,6 +239,9 @@ test('bad ranges are refused with a reason a person can act on', async () => {
     ['latency?daemonId=abc', /daemonId: expected a daemon's id/],
     ['cache?daemonId=1', /daemonId: only \/connections and \/latency/],
     ['connections?from=%zz', /malformed percent-encoding/],
+    ['connections?daemonId=1,2', /\/connections takes one daemon/],
+    [`latency?daemonId=${Array.from({ length: 21 }, (_, i) => i + 1).join(',')}`, /at most 20 daemons/],
+    ['latency?daemonId=1,,2', /daemonId: expected a daemon's id/],
   ];
   for (const [path, message] of cases) {
     const r = await monitor(path);

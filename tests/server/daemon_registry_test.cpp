@@ -33,7 +33,10 @@ caf::behavior auth_db(caf::stateful_actor<auth_db_state>* self) {
         out.status = storage::auth_status::blocked;
       else if (token == "other")
         out.status = storage::auth_status::client_mismatch;
-      out.daemon = {1, client_id, "Office", std::string("2026-01-03T10:00:00Z")};
+      out.daemon.id = 1;
+      out.daemon.client_id = client_id;
+      out.daemon.name = "Office";
+      out.daemon.last_sync = std::string("2026-01-03T10:00:00Z");
       return out;
     },
     [=](atom::offline, const std::string& client_id, const std::string&, const std::string& reason) {

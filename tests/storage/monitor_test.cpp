@@ -206,7 +206,7 @@ CAF_TEST(heartbeats with a round trip become latency samples and latencyMs) {
   store.store_heartbeats({beat("office", std::nullopt)});
   listed = list_entry("office");
   CAF_CHECK_EQUAL(listed["latencyMs"], 20.5);
-  auto r = store.latency({now - hour, now + 60}, std::nullopt);
+  auto r = store.latency({now - hour, now + 60}, {});
   CAF_CHECK_EQUAL(r["bucketSeconds"], 300);
   CAF_REQUIRE_EQUAL(r["daemons"].size(), 2u);
   auto& points = r["daemons"][0]["points"];
@@ -217,9 +217,15 @@ CAF_TEST(heartbeats with a round trip become latency samples and latencyMs) {
   CAF_CHECK_EQUAL(points[0]["samples"], 2);
   CAF_CHECK_EQUAL(parse_iso_time(points[0]["t"].get<std::string>()).value_or(1) % 300, 0);
   CAF_CHECK_EQUAL(r["daemons"][1]["points"], json::array());
-  auto one = store.latency({now - hour, now + 60}, branch)["daemons"];
+  auto one = store.latency({now - hour, now + 60}, {branch})["daemons"];
   CAF_REQUIRE_EQUAL(one.size(), 1u);
   CAF_CHECK_EQUAL(one[0]["clientId"], "branch");
+  // Several daemons in one answer; an id that names none is left out.
+  auto some = store.latency({now - hour, now + 60}, {office, branch, 987654})["daemons"];
+  CAF_REQUIRE_EQUAL(some.size(), 2u);
+  CAF_CHECK_EQUAL(some[0]["clientId"], "office");
+  CAF_CHECK_EQUAL(some[0]["points"].size(), 1u);
+  CAF_CHECK_EQUAL(some[1]["clientId"], "branch");
 }
 
 CAF_TEST(latency over a week is averaged per hour weighting every sample) {
@@ -228,7 +234,7 @@ CAF_TEST(latency over a week is averaged per hour weighting every sample) {
          " (to_timestamp(" + std::to_string(h) + "), " + std::to_string(office) + ", 2, 20, 15),"
          " (to_timestamp(" + std::to_string(h + 300) + "), " + std::to_string(office) + ", 1, 40, 40),"
          " (to_timestamp(" + std::to_string(h + hour) + "), " + std::to_string(office) + ", 4, 4, 1.5)");
-  auto r = store.latency({now - 7 * day, now}, office);
+  auto r = store.latency({now - 7 * day, now}, {office});
   CAF_CHECK_EQUAL(r["bucketSeconds"], 3600);
   auto points = r["daemons"][0]["points"];
   CAF_REQUIRE_EQUAL(points.size(), 2u);
