@@ -131,7 +131,7 @@ await context.addInitScript(() => {
   // The page's own clock from navigation start; frames and long tasks from the start.
   const ui = (window.__ui = { table: null, live: null, frames: [], slow: [], long: [] });
   const check = () => {
-    if (ui.table === null && document.querySelector('#daemons-table tbody tr, .empty')) {
+    if (ui.table === null && document.querySelector('#daemons-table tbody tr.daemon-row, .empty')) {
       ui.table = -1;
       requestAnimationFrame(() => { ui.table = performance.now(); });
     }
@@ -141,6 +141,18 @@ await context.addInitScript(() => {
     }
   };
   new MutationObserver(check).observe(document, { childList: true, subtree: true, characterData: true, attributes: true });
+  // When the live socket opened and when Socket.IO's CONNECT came back.
+  const NativeWebSocket = window.WebSocket;
+  window.WebSocket = class extends NativeWebSocket {
+    constructor(...args) {
+      super(...args);
+      ui.wsStart ??= performance.now();
+      this.addEventListener('open', () => { ui.wsOpen ??= performance.now(); });
+      this.addEventListener('message', (m) => {
+        if (typeof m.data === 'string' && m.data.startsWith('40')) ui.sioConnect ??= performance.now();
+      });
+    }
+  };
   let last = performance.now();
   const tick = (t) => {
     ui.frames.push(t - last);
@@ -165,9 +177,14 @@ await context.addInitScript(() => {
 }
 
 /** One cold load of the monitor: timings and bytes. */
-async function coldLoad({ acceptEncoding } = {}) {
+async function coldLoad({ acceptEncoding, cpuProfile = false } = {}) {
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
+  if (cpuProfile) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+    await cdp.send('Profiler.start');
+  }
   await cdp.send('Network.enable');
   await cdp.send('Network.clearBrowserCache');
   await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
@@ -186,17 +203,31 @@ async function coldLoad({ acceptEncoding } = {}) {
   const t = await page.evaluate(() => {
     const nav = performance.getEntriesByType('navigation')[0];
     const fcp = performance.getEntriesByName('first-contentful-paint')[0];
-    return { table: window.__ui.table, live: window.__ui.live, load: nav.loadEventEnd, dcl: nav.domContentLoadedEventEnd, fcp: fcp?.startTime ?? null };
+    // Where the time went: each API answer (start-end, from navigation start),
+    // the socket, and the main thread's long tasks before "Ao vivo".
+    const steps = performance.getEntriesByType('resource')
+      .filter((r) => new URL(r.name).pathname.startsWith('/api/'))
+      .map((r) => `${new URL(r.name).pathname.replace('/api/admin/', '')} ${r.startTime.toFixed(0)}-${r.responseEnd.toFixed(0)}`);
+    const ui = window.__ui;
+    const busy = ui.long.filter((l) => l.at - performance.timeOrigin < ui.live);
+    return {
+      table: ui.table, live: ui.live, load: nav.loadEventEnd, dcl: nav.domContentLoadedEventEnd, fcp: fcp?.startTime ?? null,
+      socket: { start: ui.wsStart ?? null, open: ui.wsOpen ?? null, connect: ui.sioConnect ?? null },
+      api: steps,
+      longTasksBeforeLive: busy.map((l) => `${(l.at - performance.timeOrigin).toFixed(0)}+${l.ms.toFixed(0)}`),
+    };
   });
-  const rows = await page.locator('#daemons-table tbody tr').count();
+  // The table has every daemon (data-rows); only those near the viewport are in the DOM.
+  const rows = Number(await page.locator('#daemons-table').getAttribute('data-rows'));
   const files = [...req.values()].filter((r) => r.url && r.bytes !== undefined);
   const isStatic = (r) => !new URL(r.url).pathname.startsWith('/api/') && !r.url.includes('/socket.io/');
   const sum = (xs) => xs.reduce((a, r) => a + r.bytes, 0);
   const statics = files.filter(isStatic);
   const charts = statics.filter((r) => /ChartsPanel/.test(r.url));
+  const selfTime = cpuProfile ? topSelfTime((await cdp.send('Profiler.stop')).profile, 12) : undefined;
   await page.close();
   return {
-    rows, ...t,
+    rows, ...t, selfTime,
     entryBytes: sum(statics.filter((r) => !charts.includes(r))),
     chartsBytes: sum(charts),
     apiBytes: sum(files.filter((r) => !isStatic(r))),
@@ -204,6 +235,20 @@ async function coldLoad({ acceptEncoding } = {}) {
     encodings: [...new Set(statics.map((r) => r.encoding || 'identity'))].join(','),
     files: files.map((r) => ({ path: new URL(r.url).pathname, bytes: r.bytes, enc: r.encoding || '' })),
   };
+}
+
+/** The functions that used the most CPU themselves in a CDP CPU profile. */
+function topSelfTime(profile, n) {
+  const byNode = new Map(profile.nodes.map((node) => [node.id, node]));
+  const self = new Map();
+  profile.samples.forEach((id, i) => {
+    const f = byNode.get(id).callFrame;
+    const file = f.url ? f.url.split('/').pop() : '';
+    const key = `${f.functionName || '(anonymous)'}${file ? ` ${file}:${f.lineNumber + 1}` : ''}`;
+    self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+  });
+  return [...self.entries()].filter(([k]) => k !== '(idle)').sort((a, b) => b[1] - a[1]).slice(0, n)
+    .map(([k, v]) => `${v.toFixed(1)} ms ${k}`);
 }
 
 const med = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor((s.length - 1) / 2)]; };
@@ -238,6 +283,8 @@ log(`${N} simulated daemons online (+ the real one)`);
 // Every simulated daemon has sent its first heartbeat: a full interval.
 await sleep(HB_S * 1000 + 2000);
 const big = await loads(`${N + 1} daemons online`, Math.min(ROUNDS, 3));
+// --profile: one more cold load under the CPU profiler (not in the figures).
+const loadProfile = o.profile ? (await coldLoad({ cpuProfile: true })).selfTime : null;
 log('phase 2 cold loads done; watching the page');
 
 /** Renderer processes and their RSS (CDP SystemInfo names them, /proc measures). */
@@ -266,7 +313,7 @@ cdp.on('Network.webSocketFrameReceived', (e) => {
   }
 });
 await page.goto(`${base}/admin/system-monitor`);
-await page.waitForFunction((n) => document.querySelectorAll('#daemons-table tbody tr').length >= n, N, { timeout: 60000 });
+await page.waitForFunction((n) => Number(document.querySelector('#daemons-table')?.getAttribute('data-rows')) >= n, N, { timeout: 60000 });
 await page.getByText('Ao vivo', { exact: true }).waitFor();
 await page.locator('.uplot').first().waitFor({ timeout: 60000 }).catch(() => {});
 await page.waitForLoadState('networkidle');
@@ -322,16 +369,29 @@ const slowFrames = slow.map((f) => ({
   after: [...new Set(watchedRequests.filter((r) => r.at <= f.at + f.ms && r.at >= f.at - 2000).map((r) => r.path))],
 }));
 const metrics = Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
-const onlineRows = await page.locator('#daemons-table tbody tr.row-online').count();
-const allRows = await page.locator('#daemons-table tbody tr').count();
+const listed = await page.evaluate(async () => (await (await fetch('/api/admin/daemons', { headers: { accept: 'application/json' } })).json()).daemons);
+const onlineRows = listed.filter((d) => d.status === 'online').length;
+const allRows = Number(await page.locator('#daemons-table').getAttribute('data-rows'));
+const renderedRows = await page.locator('#daemons-table tbody tr.daemon-row').count();
 const all = await renderers();
 const tab = tabPid !== null ? all.filter((r) => r.pid === tabPid) : [];
 const tabRss = (tab.length ? tab : all).reduce((a, r) => Math.max(a, r.rssMB ?? 0), 0);
 mkdirSync(shotsDir, { recursive: true });
 const shot = join(shotsDir, `bench-monitor-${N}-daemons.png`);
 await page.screenshot({ path: shot });
-const shotFull = join(shotsDir, `bench-monitor-${N}-daemons-full.png`);
-await page.screenshot({ path: shotFull, fullPage: true });
+// Rows far from the viewport and the charts below the fold are drawn only
+// when scrolled to (a full-page capture would show them blank): scroll there.
+const shotMiddle = join(shotsDir, `bench-monitor-${N}-daemons-middle.png`);
+await page.evaluate(() => {
+  const t = document.querySelector('#daemons-table').getBoundingClientRect();
+  window.scrollTo(0, window.scrollY + t.top + t.height / 2);
+});
+await page.waitForTimeout(500);
+await page.screenshot({ path: shotMiddle });
+const shotCharts = join(shotsDir, `bench-monitor-${N}-daemons-charts.png`);
+await page.getByRole('heading', { name: 'Gráficos' }).evaluate((h) => window.scrollTo(0, window.scrollY + h.getBoundingClientRect().top - 80));
+await page.waitForTimeout(800);
+await page.screenshot({ path: shotCharts });
 
 frames.sort((a, b) => a - b);
 const pct = (p) => frames[Math.min(frames.length - 1, Math.floor((p / 100) * frames.length))] ?? 0;
@@ -340,6 +400,7 @@ const watch = {
   heartbeatsReceived: beatsInWatch,
   heartbeatsPerS: +(beatsInWatch / WATCH_S).toFixed(1),
   rows: allRows,
+  renderedRows,
   onlineRows,
   frames: frames.length,
   frameP50Ms: +pct(50).toFixed(1),
@@ -379,13 +440,17 @@ for (const phase of [small, big]) {
   line('"Ao vivo" (live), ms from navigation start', range(r.map((x) => x.live)), 'target: live data <= 1000 ms after load');
   line('load event, ms', range(r.map((x) => x.load)));
   line('"Ao vivo" minus load event, ms', range(r.map((x) => x.live - x.load)));
+  const m = r.find((x) => x.live === med(r.map((y) => y.live))) ?? r[0];
+  line('  median load: socket started / open / CONNECT', `${m.socket.start?.toFixed(0)} / ${m.socket.open?.toFixed(0)} / ${m.socket.connect?.toFixed(0)} ms`);
+  line('  median load: API answers (start-end ms)', m.api.join(', '));
+  line('  median load: long tasks before live (at+ms)', m.longTasksBeforeLive.join(', ') || 'none');
   line(`app files before the charts, KB (${r[0].encodings})`, range(r.map((x) => x.entryBytes / 1024), (x) => x.toFixed(1)), 'target: first load <= 250 KB');
   line('charts chunk (after the table), KB', range(r.map((x) => x.chartsBytes / 1024), (x) => x.toFixed(1)));
   line('API answers (JSON), KB', range(r.map((x) => x.apiBytes / 1024), (x) => x.toFixed(1)));
   line('everything until network idle, KB', range(r.map((x) => x.allBytes / 1024), (x) => x.toFixed(1)));
   line(`same load with Accept-Encoding: gzip only, KB (${phase.gz.encodings})`, `app ${kb(phase.gz.entryBytes)} + charts ${kb(phase.gz.chartsBytes)}; all ${kb(phase.gz.allBytes)}`);
 }
-console.log(`\n== ${allRows} daemons on screen (${onlineRows} online), ${N} sending a heartbeat every ${HB_S} s, watched ${WATCH_S} s`);
+console.log(`\n== ${allRows} daemons in the table (${onlineRows} online; ${renderedRows} rows in the DOM), ${N} sending a heartbeat every ${HB_S} s, watched ${WATCH_S} s`);
 line('heartbeats received by the page', `${watch.heartbeatsReceived} (${watch.heartbeatsPerS}/s)`);
 line('frames (rAF)', watch.frames);
 line('frame p50 / p99 / max, ms', `${watch.frameP50Ms} / ${watch.frameP99Ms} / ${watch.frameMaxMs}`, 'target: no frame over 50 ms');
@@ -396,11 +461,15 @@ line('long tasks (>50 ms), max ms', `${watch.longTasks}, ${watch.longTaskMaxMs}`
 line('busiest main-thread task, wall / CPU ms', `${watch.taskWallMaxMs} / ${watch.taskCpuMaxMs}`);
 line('renderer main thread busy, %', watch.mainThreadCpuPct);
 for (const p of profile) console.log(`  task at ${p.atS} s: ${p.wallMs} ms wall, ${p.cpuMs} ms CPU: ${p.parts.join(', ')}`);
+if (loadProfile) {
+  console.log(`\n== --profile: where a cold load with ${N + 1} daemons spent its CPU (self time, until networkidle)`);
+  for (const l of loadProfile) console.log(`  ${l}`);
+}
 line('JS heap used / total, MB', `${watch.jsHeapUsedMB} / ${watch.jsHeapTotalMB}`);
 line('DOM nodes', watch.domNodes);
 line('machine load average (1 min) after the watch', watch.loadAvg1m);
 line(`renderer RSS of the tab, MB${watch.tabRendererKnown ? ` (pid ${tabPid})` : ' (not told apart: the largest)'}`, watch.tabRendererRssMB);
 line('every renderer process, MB', watch.renderers.map((r) => `${r.pid}: ${r.rssMB}`).join(', '));
-console.log(`\nscreenshots: ${shot}\n             ${shotFull}`);
+console.log(`\nscreenshots: ${shot}\n             ${shotMiddle}\n             ${shotCharts}`);
 const strip = (p) => ({ label: p.label, rounds: p.rs.map(({ files, ...x }) => x), gzip: (({ files, ...x }) => x)(p.gz), files: p.rs[0].files });
 console.log(JSON.stringify({ bench: 'ui_monitor', small: strip(small), big: strip(big), watch }));

@@ -7,7 +7,7 @@ import type { CacheSeries, ChartRange } from '../types';
 import { ChartFigure } from './ChartFigure';
 import { DANGER, PRIMARY, PRIMARY_FILL } from './palette';
 import { cacheAligned, lastPerGroup } from './series';
-import { UPlotChart, axis, timeAxisDefaults } from './UPlotChart';
+import { UPlotChart, axis, sparsePoints, timeAxisDefaults } from './UPlotChart';
 
 const t = monitorText.charts.cache;
 
@@ -25,7 +25,7 @@ export function CacheUsageChart({ series, loading, error, range }: { series: Cac
       scales: { x: { time: true, range: () => [from, to] }, y: { range: (_u, _min, max) => [0, Math.max(1024 * 1024, max * 1.1)] } },
       series: [
         { label: monitorText.charts.timeAxis },
-        { label: t.series, stroke: PRIMARY, fill: PRIMARY_FILL, width: 2, points: { show: false }, value: (_u, v) => formatBytes(v) },
+        { label: t.series, stroke: PRIMARY, fill: PRIMARY_FILL, width: 2, points: sparsePoints(), value: (_u, v) => formatBytes(v) },
         ...(hasCap ? [{ label: t.capacity, stroke: DANGER, dash: [6, 4], width: 1.5, points: { show: false }, value: (_u: uPlot, v: number | null) => formatBytes(v) }] : []),
       ],
       axes: [axis(), axis({ values: (_u, vals) => vals.map((v) => formatBytes(v)), incrs: BYTE_INCRS, size: 72 })],

@@ -24,8 +24,14 @@ interface Props {
 export default function ChartsPanel({ latencyCandidates, daemonCount }: Props) {
   const [range, setRange] = useState<ChartRange>('24h');
   const [win, setWin] = useState(() => rangeWindow('24h'));
+  // The window moves with the clock every minute; a new range moves it at
+  // once (in the click, so the first window is fetched only once).
+  const choose = (r: ChartRange) => {
+    if (r === range) return;
+    setRange(r);
+    setWin(rangeWindow(r));
+  };
   useEffect(() => {
-    setWin(rangeWindow(range));
     const id = setInterval(() => setWin(rangeWindow(range)), REFRESH_MS);
     return () => clearInterval(id);
   }, [range]);
@@ -45,7 +51,7 @@ export default function ChartsPanel({ latencyCandidates, daemonCount }: Props) {
         <h2 id="charts-heading">{t.title}</h2>
         <div className="segmented" role="group" aria-label={t.rangeLabel}>
           {(['24h', '7d'] as ChartRange[]).map((r) => (
-            <button key={r} type="button" className="segment" aria-pressed={range === r} onClick={() => setRange(r)}>
+            <button key={r} type="button" className="segment" aria-pressed={range === r} onClick={() => choose(r)}>
               {r === '24h' ? t.range24h : t.range7d}
             </button>
           ))}

@@ -1,4 +1,5 @@
-import { memo, useMemo } from 'react';
+import { memo, useMemo, useRef } from 'react';
+import { useVirtualRows } from '../../../lib/virtual-rows';
 import type { ApiError } from '../../../lib/api-client';
 import { formatDateTime, formatDayHour, formatDayMonth, formatHourMinute, formatNumber, formatPercent, toMs } from '../../../lib/format';
 import { monitorText } from '../strings';
@@ -11,6 +12,10 @@ const collator = new Intl.Collator('pt-BR', { numeric: true, sensitivity: 'base'
 
 /** Rows shown before the list scrolls (.tl-rows max-height 360px / 24px). */
 const TL_VISIBLE_ROWS = 15;
+/** The height of a .tl-row, until one is measured. */
+const TL_ROW_HEIGHT = 24;
+/** From this many daemons on, only the rows in (or near) the scrolled view are drawn. */
+const TL_VIRTUAL_FROM = 60;
 
 const pct = (v: number) => `${Math.max(0, Math.min(100, v * 100)).toFixed(3)}%`;
 
@@ -55,6 +60,16 @@ export function ConnectionTimeline({ series, loading, error, range }: { series: 
   const tickLabel = range === '24h' ? formatHourMinute : formatDayMonth;
   const fullyOnline = rows.filter((r) => r.onlineFraction > 0.999).length;
   const w = Math.max(1, to - from);
+  const scroller = useRef<HTMLDivElement | null>(null);
+  const virtual = useVirtualRows<HTMLDivElement>({
+    count: rows.length,
+    estimate: TL_ROW_HEIGHT,
+    threshold: TL_VIRTUAL_FROM,
+    scroller,
+    overscan: 8,
+    rowSelector: '.tl-row',
+  });
+  const { start, end, before, after } = virtual.window;
 
   return (
     <ChartFigure
@@ -85,19 +100,24 @@ export function ConnectionTimeline({ series, loading, error, range }: { series: 
           </div>
           {/* When it scrolls, focusable so the keyboard can scroll it; its content is in the table below. */}
           <div
+            ref={scroller}
             className="tl-rows"
             tabIndex={rows.length > TL_VISIBLE_ROWS ? 0 : undefined}
             role={rows.length > TL_VISIBLE_ROWS ? 'region' : undefined}
             aria-label={rows.length > TL_VISIBLE_ROWS ? t.scrollLabel(rows.length) : undefined}
           >
-            {rows.map((r) => (
-              <div className="tl-row" key={r.id} aria-hidden="true">
-                <div className="tl-label truncate" title={r.name}>
-                  {r.name}
+            <div ref={virtual.ref}>
+              {before > 0 ? <div aria-hidden="true" style={{ height: before }} /> : null}
+              {rows.slice(start, end).map((r) => (
+                <div className="tl-row" key={r.id} aria-hidden="true">
+                  <div className="tl-label truncate" title={r.name}>
+                    {r.name}
+                  </div>
+                  <TimelineTrack row={r} from={from} to={to} ticks={ticks} />
                 </div>
-                <TimelineTrack row={r} from={from} to={to} ticks={ticks} />
-              </div>
-            ))}
+              ))}
+              {after > 0 ? <div aria-hidden="true" style={{ height: after }} /> : null}
+            </div>
           </div>
         </div>
       }

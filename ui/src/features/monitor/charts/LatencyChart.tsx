@@ -8,7 +8,7 @@ import { ChartFigure } from './ChartFigure';
 import { SERIES_COLORS } from './palette';
 import { LATENCY_TOP_N } from './limits';
 import { latencyStats, latencyTopN } from './series';
-import { UPlotChart, axis, timeAxisDefaults } from './UPlotChart';
+import { UPlotChart, axis, sparsePoints, timeAxisDefaults } from './UPlotChart';
 
 const t = monitorText.charts.latency;
 
@@ -29,7 +29,7 @@ export function LatencyChart({ series, loading, error, daemonCount }: { series: 
           stroke: SERIES_COLORS[i % SERIES_COLORS.length],
           width: 2,
           spanGaps: false,
-          points: { show: false },
+          points: sparsePoints(),
           value: (_u: uPlot, v: number | null) => formatMs(v),
         })),
       ],

@@ -34,6 +34,20 @@ export function axis(extra: Partial<uPlot.Axis> = {}): uPlot.Axis {
   return { stroke: AXIS_STROKE, grid: { stroke: GRID_STROKE, width: 1 }, ticks: { stroke: GRID_STROKE, width: 1 }, font: '12px system-ui, sans-serif', ...extra };
 }
 
+/** Up to this many values a line also shows its points: a lone sample has no segment to draw. */
+export const SPARSE_POINTS = 48;
+
+export function sparsePoints(size = 6): uPlot.Series.Points {
+  return {
+    size,
+    show: (u: uPlot, seriesIdx: number) => {
+      let n = 0;
+      for (const v of u.data[seriesIdx] ?? []) if (v !== null && v !== undefined && ++n > SPARSE_POINTS) return false;
+      return true;
+    },
+  };
+}
+
 interface Props {
   /** Options without size; the chart is re-created when `layoutKey` changes, else only its data is replaced. */
   options: Omit<uPlot.Options, 'width' | 'height'>;

@@ -20,9 +20,9 @@ function Text({ value, empty = '—' }: { value: string | null | undefined; empt
 }
 
 /** One daemon. Memoised: a heartbeat re-renders only its own row. Server text is rendered as text. */
-export const DaemonRow = memo(function DaemonRow({ daemon: d }: { daemon: Daemon }) {
+export const DaemonRow = memo(function DaemonRow({ daemon: d, rowIndex }: { daemon: Daemon; rowIndex?: number }) {
   return (
-    <tr className={d.status === 'online' ? 'row-online' : 'row-offline'}>
+    <tr className={`daemon-row ${d.status === 'online' ? 'row-online' : 'row-offline'}`} aria-rowindex={rowIndex}>
       <th scope="row" className="cell-name">
         <span className="truncate" title={d.name}>
           {d.name}

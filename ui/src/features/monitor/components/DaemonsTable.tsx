@@ -1,4 +1,5 @@
 import { useDeferredValue, useId, useMemo, useState } from 'react';
+import { useVirtualRows } from '../../../lib/virtual-rows';
 import { Banner } from '../../../components/Banner';
 import { Loading } from '../../../components/Loading';
 import type { ApiError } from '../../../lib/api-client';
@@ -10,6 +11,11 @@ import { DaemonRow } from './DaemonRow';
 import { EmptyState } from './EmptyState';
 
 const t = monitorText.table;
+
+/** From this many rows on, only those near the viewport are in the DOM. */
+export const VIRTUAL_FROM = 120;
+/** The height of a row (CSS .daemon-row), until one is measured. */
+const ROW_HEIGHT = 54;
 
 const COLUMNS: { key: SortKey; label: string; className?: string }[] = [
   { key: 'name', label: t.columns.name, className: 'col-name' },
@@ -39,6 +45,13 @@ export function DaemonsTable({ daemons, loaded, error, onRetry }: Props) {
   const searchId = useId();
   const filterId = useId();
   const countId = useId();
+  const virtual = useVirtualRows<HTMLTableSectionElement>({
+    count: rows.length,
+    estimate: ROW_HEIGHT,
+    threshold: VIRTUAL_FROM,
+    rowSelector: 'tr.daemon-row',
+  });
+  const { start, end, before, after } = virtual.window;
 
   const filtered = filter !== 'all' || query.trim() !== '';
 
@@ -104,10 +117,15 @@ export function DaemonsTable({ daemons, loaded, error, onRetry }: Props) {
             <Loading label={t.loading} />
           ) : (
             <div className="table-scroll">
-              <table className="table daemons-table" id="daemons-table">
+              <table
+                className="table daemons-table"
+                id="daemons-table"
+                data-rows={rows.length}
+                aria-rowcount={virtual.enabled ? rows.length + 1 : undefined}
+              >
                 <caption className="sr-only">{t.caption}</caption>
                 <thead>
-                  <tr>
+                  <tr aria-rowindex={virtual.enabled ? 1 : undefined}>
                     {COLUMNS.map((c) => {
                       const active = sort.key === c.key;
                       return (
@@ -129,10 +147,12 @@ export function DaemonsTable({ daemons, loaded, error, onRetry }: Props) {
                     </th>
                   </tr>
                 </thead>
-                <tbody>
-                  {rows.map((d) => (
-                    <DaemonRow key={d.id} daemon={d} />
+                <tbody ref={virtual.ref}>
+                  {before > 0 ? <SpacerRow height={before} /> : null}
+                  {rows.slice(start, end).map((d, i) => (
+                    <DaemonRow key={d.id} daemon={d} rowIndex={virtual.enabled ? start + i + 2 : undefined} />
                   ))}
+                  {after > 0 ? <SpacerRow height={after} /> : null}
                 </tbody>
               </table>
               {rows.length === 0 ? (
@@ -155,5 +175,14 @@ export function DaemonsTable({ daemons, loaded, error, onRetry }: Props) {
         </>
       )}
     </section>
+  );
+}
+
+/** Stands in for the rows that are not in the DOM; the scrollbar stays true. */
+function SpacerRow({ height }: { height: number }) {
+  return (
+    <tr className="spacer-row" aria-hidden="true">
+      <td colSpan={COLUMNS.length + 1} style={{ height }} />
+    </tr>
   );
 }

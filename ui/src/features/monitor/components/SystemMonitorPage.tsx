@@ -1,4 +1,4 @@
-import { lazy, Suspense, useCallback, useMemo, useRef } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Loading } from '../../../components/Loading';
 import { navigate } from '../../../lib/router';
 import { useLiveDaemons } from '../hooks/use-live-daemons';
@@ -31,6 +31,28 @@ export function latencyCandidates(state: DaemonsState, n: number): number[] | nu
     .map((d) => d.id);
 }
 
+/** How long the charts wait for the live connection once the table is there. */
+export const CHARTS_WAIT_MS = 1500;
+
+/**
+ * The charts are below the fold: they start once the table is on screen and
+ * the live connection is up (or CHARTS_WAIT_MS after the table, when it is
+ * not), so drawing them never delays either.
+ */
+function useChartsReady(tableReady: boolean, connected: boolean): boolean {
+  const [ready, setReady] = useState(false);
+  useEffect(() => {
+    if (ready || !tableReady) return;
+    if (connected) {
+      setReady(true);
+      return;
+    }
+    const id = setTimeout(() => setReady(true), CHARTS_WAIT_MS);
+    return () => clearTimeout(id);
+  }, [ready, tableReady, connected]);
+  return ready;
+}
+
 /** "Monitoramento de Sistema": cards, the live daemons table, charts; the detail route opens a dialog over it. */
 export function SystemMonitorPage({ detailId }: { detailId: number | null }) {
   const live = useLiveDaemons();
@@ -44,6 +66,7 @@ export function SystemMonitorPage({ detailId }: { detailId: number | null }) {
   const stateRef = useRef(live.state);
   stateRef.current = live.state;
   const candidates = useCallback(() => latencyCandidates(stateRef.current, LATENCY_TOP_N), []);
+  const chartsReady = useChartsReady(live.state.loaded || live.error !== null, live.connection === 'connected');
 
   return (
     <div className="page monitor">
@@ -61,8 +84,7 @@ export function SystemMonitorPage({ detailId }: { detailId: number | null }) {
 
       <DaemonsTable daemons={daemons} loaded={live.state.loaded} error={live.error} onRetry={() => void live.refresh()} />
 
-      {/* The charts wait for the table: the list of daemons comes first. */}
-      {live.state.loaded || live.error ? (
+      {chartsReady ? (
         <Suspense fallback={<Loading label={t.charts.loading} />}>
           <ChartsPanel latencyCandidates={candidates} daemonCount={counts.total} />
         </Suspense>

@@ -22,6 +22,9 @@ export function useLiveDaemons() {
   const connection = useConnectionState();
   const replay = useRef<DaemonAction[] | null>(null);
   const inFlight = useRef(false);
+  // Asked for while a fetch was going: that answer may predate what was
+  // asked for (the socket coming up), so one more follows it.
+  const again = useRef(false);
   const mounted = useRef(true);
 
   // A transition: React renders the 500 rows of a heartbeat burst in slices
@@ -38,19 +41,28 @@ export function useLiveDaemons() {
   );
 
   const refresh = useCallback(async () => {
-    if (inFlight.current) return;
+    if (inFlight.current) {
+      again.current = true;
+      return;
+    }
     inFlight.current = true;
-    replay.current = [];
     try {
-      const daemons = await fetchDaemons();
-      if (!mounted.current) return;
-      dispatch({ type: 'batch', actions: [{ type: 'list', daemons }, ...(replay.current ?? [])] });
-      setError(null);
-    } catch (e) {
-      if (mounted.current) setError(e instanceof ApiError ? e : null);
+      do {
+        again.current = false;
+        replay.current = [];
+        try {
+          const daemons = await fetchDaemons();
+          if (!mounted.current) return;
+          dispatch({ type: 'batch', actions: [{ type: 'list', daemons }, ...(replay.current ?? [])] });
+          setError(null);
+        } catch (e) {
+          if (mounted.current) setError(e instanceof ApiError ? e : null);
+        }
+      } while (again.current && mounted.current);
     } finally {
       replay.current = null;
       inFlight.current = false;
+      again.current = false;
     }
   }, []);
 
