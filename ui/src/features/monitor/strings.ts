@@ -99,6 +99,7 @@ export const monitorText = {
       series: 'Cache utilizado',
       capacity: 'Capacidade',
       summary: (now: string, min: string, max: string) => `Agora ${now}; entre ${min} e ${max} no período.`,
+      capacityNote: (capacity: string) => ` Capacidade: ${capacity}.`,
       colTime: 'Momento',
       colBytes: 'Tamanho',
       colFiles: 'Arquivos',

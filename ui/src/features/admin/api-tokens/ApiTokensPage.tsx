@@ -1,14 +1,12 @@
-import { useId, useRef, useState } from 'react';
-import { Banner } from '../../../components/Banner';
+import { useId, useState } from 'react';
 import { ApiError } from '../../../lib/api-client';
 import { formatDateTime } from '../../../lib/format';
-import { useAsync } from '../../../lib/use-async';
 import { createApiToken, fetchApiTokens, revokeApiToken } from '../api';
 import { Badge } from '../components/Badge';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { CopyField } from '../components/CopyField';
 import { Field, fieldAria, FormDialog } from '../components/FormDialog';
-import { ListStatus } from '../components/ListStatus';
+import { AdminListPanel, useAdminList } from '../components/AdminListPanel';
 import { SecretBox } from '../components/SecretBox';
 import { adminText } from '../strings';
 import type { ApiToken, Role } from '../types';
@@ -23,43 +21,23 @@ type Open = { kind: 'new' } | { kind: 'revoke'; token: ApiToken } | null;
 
 /** Tokens de API: list, create (shown once), revoke. */
 export default function ApiTokensPage() {
-  const tokens = useAsync((signal) => fetchApiTokens(signal), []);
+  const admin = useAdminList(fetchApiTokens);
+  const { list: tokens, items: list, done, addButton } = admin;
   const [open, setOpen] = useState<Open>(null);
-  const [notice, setNotice] = useState<string | null>(null);
-  const addButton = useRef<HTMLButtonElement>(null);
   const countId = useId();
-  const list = tokens.data ?? [];
-
   const close = () => setOpen(null);
-  const done = async (text: string | null) => {
-    if (text) setNotice(text);
-    try {
-      const fresh = await fetchApiTokens();
-      tokens.setData(() => fresh);
-    } catch {
-      tokens.reload();
-    }
-  };
 
   return (
-    <section className="panel" aria-labelledby="api-tokens-heading">
-      <div className="panel-header">
-        <h2 id="api-tokens-heading">{t.panel}</h2>
-        <div className="panel-tools">
-          <p id={countId} className="panel-meta num">
-            {tokens.data ? t.count(list.length) : ''}
-          </p>
-          <button ref={addButton} type="button" className="button button-primary" onClick={() => setOpen({ kind: 'new' })}>
-            {t.add}
-          </button>
-        </div>
-      </div>
-
-      <div aria-live="polite" className="notice-slot">
-        {notice ? <Banner tone="success">{notice}</Banner> : null}
-      </div>
-      <ListStatus loading={tokens.loading} error={tokens.error} hasData={!!tokens.data} loadingLabel={t.loading} onRetry={tokens.reload} />
-
+    <AdminListPanel
+      id="api-tokens-heading"
+      title={t.panel}
+      meta={t.count(list.length)}
+      metaId={countId}
+      addLabel={t.add}
+      onAdd={() => setOpen({ kind: 'new' })}
+      admin={admin}
+      loadingLabel={t.loading}
+    >
       {tokens.data ? (
         list.length === 0 ? (
           <p className="table-empty">{t.empty}</p>
@@ -153,7 +131,7 @@ export default function ApiTokensPage() {
           }}
         />
       ) : null}
-    </section>
+    </AdminListPanel>
   );
 }
 

@@ -1,11 +1,9 @@
-import { useDeferredValue, useId, useMemo, useRef, useState } from 'react';
-import { Banner } from '../../../components/Banner';
+import { useDeferredValue, useId, useMemo, useState } from 'react';
 import { useNow } from '../../../lib/clock';
 import { formatDateTime } from '../../../lib/format';
-import { useAsync } from '../../../lib/use-async';
 import { fetchDaemonTokens } from '../api';
 import { Badge } from '../components/Badge';
-import { ListStatus } from '../components/ListStatus';
+import { AdminListPanel, useAdminList } from '../components/AdminListPanel';
 import { adminText } from '../strings';
 import type { DaemonToken } from '../types';
 import { NewDaemonTokenDialog } from './NewDaemonTokenDialog';
@@ -18,17 +16,15 @@ type Open = { kind: 'new' } | { kind: 'rotate' | 'revoke'; token: DaemonToken } 
 
 /** Tokens de daemon: every token with its daemon and state; create, rotate, revoke. */
 export default function DaemonTokensPage() {
-  const tokens = useAsync((signal) => fetchDaemonTokens(signal), []);
+  const admin = useAdminList(fetchDaemonTokens);
+  const { list: tokens, items: all, done, addButton } = admin;
   const now = useNow(30_000);
   const [open, setOpen] = useState<Open>(null);
-  const [notice, setNotice] = useState<string | null>(null);
   const [filter, setFilter] = useState<TokenFilter>('all');
   const [query, setQuery] = useState('');
   const deferredQuery = useDeferredValue(query);
-  const addButton = useRef<HTMLButtonElement>(null);
   const ids = { count: useId(), search: useId(), filter: useId() };
 
-  const all = tokens.data ?? [];
   const rows = useMemo(() => visibleTokens(all, filter, deferredQuery, now), [all, filter, deferredQuery, now]);
   const newest = useMemo(() => newestTokenIds(all), [all]);
   const takenClientIds = useMemo(() => new Set(all.map((x) => x.clientId).filter((c): c is string => !!c)), [all]);
@@ -39,38 +35,19 @@ export default function DaemonTokensPage() {
   };
 
   const close = () => setOpen(null);
-  // The fresh list is on screen before a dialog closes, so focus can go to a
-  // button that still exists (a revoked token loses its "Revogar").
-  const done = async (text: string | null) => {
-    if (text) setNotice(text);
-    try {
-      const fresh = await fetchDaemonTokens();
-      tokens.setData(() => fresh);
-    } catch {
-      tokens.reload();
-    }
-  };
   const rotateButtonOf = (daemonId: number) => document.querySelector<HTMLElement>(`[data-rotate-daemon="${daemonId}"]`);
 
   return (
-    <section className="panel" aria-labelledby="daemon-tokens-heading">
-      <div className="panel-header">
-        <h2 id="daemon-tokens-heading">{t.panel}</h2>
-        <div className="panel-tools">
-          <p id={ids.count} className="panel-meta num" aria-live="polite">
-            {tokens.data ? t.count(rows.length, all.length) : ''}
-          </p>
-          <button ref={addButton} type="button" className="button button-primary" onClick={() => setOpen({ kind: 'new' })}>
-            {t.add}
-          </button>
-        </div>
-      </div>
-
-      <div aria-live="polite" className="notice-slot">
-        {notice ? <Banner tone="success">{notice}</Banner> : null}
-      </div>
-      <ListStatus loading={tokens.loading} error={tokens.error} hasData={!!tokens.data} loadingLabel={t.loading} onRetry={tokens.reload} />
-
+    <AdminListPanel
+      id="daemon-tokens-heading"
+      title={t.panel}
+      meta={t.count(rows.length, all.length)}
+      metaId={ids.count}
+      addLabel={t.add}
+      onAdd={() => setOpen({ kind: 'new' })}
+      admin={admin}
+      loadingLabel={t.loading}
+    >
       {tokens.data && all.length === 0 ? <p className="table-empty">{t.empty}</p> : null}
       {tokens.data && all.length > 0 ? (
         <>
@@ -196,6 +173,6 @@ export default function DaemonTokensPage() {
           returnFocus={() => rotateButtonOf(open.token.daemonId) ?? addButton.current}
         />
       ) : null}
-    </section>
+    </AdminListPanel>
   );
 }

@@ -1,10 +1,8 @@
-import { useId, useRef, useState } from 'react';
-import { Banner } from '../../../components/Banner';
+import { useId, useState } from 'react';
 import { formatDateTime } from '../../../lib/format';
-import { useAsync } from '../../../lib/use-async';
 import { fetchUsers } from '../api';
 import { Badge } from '../components/Badge';
-import { ListStatus } from '../components/ListStatus';
+import { AdminListPanel, useAdminList } from '../components/AdminListPanel';
 import { adminText } from '../strings';
 import type { UserAccount } from '../types';
 import { NewUserDialog } from './NewUserDialog';
@@ -16,44 +14,23 @@ type Open = { kind: 'new' } | { kind: UserAction; user: UserAccount } | null;
 
 /** Usuários: the accounts, add one, reset a password, disable or enable. */
 export default function UsersPage({ currentUserId }: { currentUserId: number | null }) {
-  const users = useAsync((signal) => fetchUsers(signal), []);
+  const admin = useAdminList(fetchUsers);
+  const { list: users, items: list, done, addButton } = admin;
   const [open, setOpen] = useState<Open>(null);
-  const [notice, setNotice] = useState<string | null>(null);
-  const addButton = useRef<HTMLButtonElement>(null);
   const countId = useId();
-  const list = users.data ?? [];
-
   const close = () => setOpen(null);
-  // The fresh list is on screen before a dialog closes, so focus goes back to a button that exists.
-  const done = async (text: string | null) => {
-    if (text) setNotice(text);
-    try {
-      const fresh = await fetchUsers();
-      users.setData(() => fresh);
-    } catch {
-      users.reload();
-    }
-  };
 
   return (
-    <section className="panel" aria-labelledby="users-heading">
-      <div className="panel-header">
-        <h2 id="users-heading">{t.panel}</h2>
-        <div className="panel-tools">
-          <p id={countId} className="panel-meta num">
-            {users.data ? t.count(list.length) : ''}
-          </p>
-          <button ref={addButton} type="button" className="button button-primary" onClick={() => setOpen({ kind: 'new' })}>
-            {t.add}
-          </button>
-        </div>
-      </div>
-
-      <div aria-live="polite" className="notice-slot">
-        {notice ? <Banner tone="success">{notice}</Banner> : null}
-      </div>
-      <ListStatus loading={users.loading} error={users.error} hasData={!!users.data} loadingLabel={t.loading} onRetry={users.reload} />
-
+    <AdminListPanel
+      id="users-heading"
+      title={t.panel}
+      meta={t.count(list.length)}
+      metaId={countId}
+      addLabel={t.add}
+      onAdd={() => setOpen({ kind: 'new' })}
+      admin={admin}
+      loadingLabel={t.loading}
+    >
       {users.data ? (
         list.length === 0 ? (
           <p className="table-empty">{t.empty}</p>
@@ -136,6 +113,6 @@ export default function UsersPage({ currentUserId }: { currentUserId: number | n
           }}
         />
       ) : null}
-    </section>
+    </AdminListPanel>
   );
 }

@@ -42,7 +42,7 @@ export function CacheUsageChart({ series, loading, error, range }: { series: Cac
       loading={loading}
       error={error}
       empty={empty}
-      summary={shaped ? t.summary(formatBytes(shaped.last), formatBytes(shaped.min), formatBytes(shaped.max)) + (series?.capacityBytes ? ` Capacidade: ${formatBytes(series.capacityBytes)}.` : '') : ''}
+      summary={shaped ? t.summary(formatBytes(shaped.last), formatBytes(shaped.min), formatBytes(shaped.max)) + (series?.capacityBytes ? t.capacityNote(formatBytes(series.capacityBytes)) : '') : ''}
       chart={shaped ? <UPlotChart options={options} layoutKey={`cache-${from}-${to}-${hasCap}`} data={shaped.data} height={220} /> : null}
       table={
         <table className="table table-compact">
