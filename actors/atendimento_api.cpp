@@ -128,6 +128,44 @@ void write(const api_context& ctx, const net::http_request& req, const std::stri
   });
 }
 
+/// DELETE /api/atendimentos/:id/pdfs/:pdfId: the PDF is no longer linked to
+/// it; the technicians on it lose access to that PDF with the same commit.
+void unlink_pdf(const api_context& ctx, const net::http_request& req, const std::string& remote, std::int64_t id,
+                std::int64_t pdf_id, const net::http_responder& respond) {
+  with_caller(ctx, req, remote, respond, access::admin, [=](caf::event_based_actor* self, const auto& who) {
+    std::optional<std::int64_t> by;
+    if (who.user_id)
+      by = who.user_id;
+    ask_db(self, ctx, req, respond,
+           [id, pdf_id, by](storage::metadata_store& s) -> json {
+             auto before = s.atendimento(id);
+             if (!before)
+               return {{"missing", "atendimento"}};
+             bool linked = false;
+             for (auto& p : (*before)["pdfs"])
+               linked = linked || p["id"].get<std::int64_t>() == pdf_id;
+             if (!linked)
+               return {{"missing", "link"}};
+             storage::atendimento_input in;
+             in.unlink_pdfs = {pdf_id};
+             return {{"before", *before}, {"after", s.update_atendimento(id, in, by).value_or(json())}};
+           },
+           [=](json result) {
+             if (result.contains("missing") || result["after"].is_null()) {
+               auto why = result.value("missing", "") == "link"
+                              ? "PDF " + std::to_string(pdf_id) + " is not linked to atendimento " + std::to_string(id)
+                              : "no atendimento with id " + std::to_string(id);
+               return respond(error_response(req, http::status::not_found, "not_found", why));
+             }
+             auto& after = result["after"];
+             audit(ctx, who, remote, "atendimento.unlink_pdf", "atendimento " + after["id"].dump(), "ok",
+                   {{"pdf", pdf_id}, {"tecnicos", tecnico_ids(after)}});
+             announce(ctx, result["before"], after);
+             respond(json_response(req, http::status::ok, after));
+           });
+  });
+}
+
 } // namespace
 
 bool serve_atendimento_api(const api_context& ctx, const net::http_request& req, const std::string& remote,
@@ -179,6 +217,16 @@ bool serve_atendimento_api(const api_context& ctx, const net::http_request& req,
       respond(not_allowed(req));
     else
       write(ctx, req, remote, change::tecnicos, id, respond);
+    return true;
+  }
+  if (rest->substr(0, 5) == "pdfs/") {
+    auto pdf_id = parse_id(rest->substr(5));
+    if (!pdf_id)
+      return false;
+    if (method != http::verb::delete_)
+      respond(not_allowed(req));
+    else
+      unlink_pdf(ctx, req, remote, id, *pdf_id, respond);
     return true;
   }
   return false;

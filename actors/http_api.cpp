@@ -143,14 +143,15 @@ void db_unavailable_response(const net::http_request& req, const net::http_respo
 
 void list_pdfs(const api_context& ctx, const net::http_request& req, const std::string& remote,
                const net::http_responder& respond) {
-  auto parsed = storage::parse_pdf_filter(std::string_view(req.target()));
-  if (auto err = std::get_if<std::string>(&parsed))
-    return respond(error_response(req, http::status::bad_request, "bad_request", *err));
-  auto filter = std::get<storage::pdf_filter>(parsed);
+  // Read once the caller is known: a cursor is only valid for the view it was issued for.
   with_caller(ctx, req, remote, respond, access::user, [=](caf::event_based_actor* self, const auto& who) {
-    auto mine = filter;
+    std::optional<std::int64_t> visible_to;
     if (!who.admin())
-      mine.visible_to = who.user_id; // an API token without a user sees none
+      visible_to = who.user_id; // an API token without a user sees none
+    auto parsed = storage::parse_pdf_filter(std::string_view(req.target()), visible_to);
+    if (auto err = std::get_if<std::string>(&parsed))
+      return respond(error_response(req, http::status::bad_request, "bad_request", *err));
+    auto mine = std::get<storage::pdf_filter>(parsed);
     self->request(ctx.db, db_timeout, atom::list_pdfs_v, mine)
       .then([=](const json_reply& reply) { respond(json_response(req, http::status::ok, reply.value)); },
             [=](const caf::error&) { db_unavailable_response(req, respond); });

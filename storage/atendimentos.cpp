@@ -173,12 +173,15 @@ std::variant<atendimento_input, std::string> parse_atendimento_input(const json&
 void prepare_atendimento_statements(pqxx::connection& c) {
   std::string obj = atendimento_json_sql;
   c.prepare("atendimento_get", "SELECT " + obj + "::text FROM atendimentos a WHERE a.id = $1");
-  // The calendar: atendimentos overlapping [from, to], dates inclusive.
+  // The calendar: atendimentos overlapping [from, to], dates inclusive. One
+  // range expression (idx_atendimentos_span, schema/005), so a month reads
+  // the atendimentos of that month, not every one that started before it.
   c.prepare("atendimentos_list",
             "SELECT coalesce(json_agg(" + obj + " ORDER BY a.data_inicio, a.id), '[]'::json)::text FROM ("
             " SELECT * FROM atendimentos x"
-            " WHERE ($1::date IS NULL OR coalesce(x.data_fim, x.data_inicio) >= $1::date)"
-            "   AND ($2::date IS NULL OR x.data_inicio < $2::date + 1)"
+            " WHERE tstzrange(x.data_inicio, coalesce(x.data_fim, x.data_inicio), '[]')"
+            "   && tstzrange(coalesce($1::date::timestamptz, '-infinity'),"
+            "                coalesce(($2::date + 1)::timestamptz, 'infinity'), '[)')"
             "   AND ($3::bigint IS NULL OR EXISTS (SELECT 1 FROM atendimento_tecnicos t"
             "        WHERE t.atendimento_id = x.id AND t.usuario_id = $3))"
             " ORDER BY x.data_inicio, x.id LIMIT " + std::to_string(max_listed) + ") a");
@@ -205,6 +208,9 @@ void prepare_atendimento_statements(pqxx::connection& c) {
   c.prepare("pdf_by_hash", "SELECT id FROM pdf_cache WHERE file_hash = $1");
   c.prepare("pdf_by_tipo_numero", "SELECT id FROM pdf_cache WHERE tipo = $1 AND numero = $2");
   c.prepare("pdfs_link", "UPDATE pdf_cache SET atendimento_id = $1, updated_at = now() WHERE id = ANY($2::bigint[])");
+  // Only from this atendimento: a PDF that moved elsewhere meanwhile stays there.
+  c.prepare("pdfs_unlink", "UPDATE pdf_cache SET atendimento_id = NULL, updated_at = now()"
+                           " WHERE atendimento_id = $1 AND id = ANY($2::bigint[])");
   c.prepare("pdf_for_escalar", "SELECT tipo, numero, cliente, to_char(data_evento, 'YYYY-MM-DD')"
                                " FROM pdf_cache WHERE id = $1");
   c.prepare("can_access_pdf",
@@ -259,6 +265,8 @@ void apply_links(pqxx::work& w, std::int64_t id, const atendimento_input& in) {
     w.exec_prepared("atendimento_tecnicos_clear", id);
     w.exec_prepared("atendimento_tecnicos_add", id, param_list(ids));
   }
+  if (!in.unlink_pdfs.empty())
+    w.exec_prepared("pdfs_unlink", id, param_list(in.unlink_pdfs));
   if (in.pdfs)
     w.exec_prepared("pdfs_link", id, param_list(resolve_pdfs(w, *in.pdfs)));
 }

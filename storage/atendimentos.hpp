@@ -34,6 +34,9 @@ struct atendimento_input {
   std::optional<std::optional<std::string>> data_fim, cliente, local;
   std::optional<std::vector<user_ref>> tecnicos; // replaces the list when given
   std::optional<std::vector<pdf_ref>> pdfs;      // links these (added to the linked ones)
+  /// PDF ids to unlink from this atendimento (DELETE /api/atendimentos/:id/pdfs/:pdfId);
+  /// never read from a body. A PDF linked elsewhere is left where it is.
+  std::vector<std::int64_t> unlink_pdfs;
   static constexpr std::size_t max_refs = 100;
 };
 

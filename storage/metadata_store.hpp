@@ -177,8 +177,9 @@ public:
   /// A download began: last_accessed, and a pdf_transfers row (download, completed, bytes).
   void record_download(std::int64_t id, std::int64_t bytes, const std::string& requested_by);
 
-  /// A page of indexed PDFs matching `f`, newest event first:
-  /// {total, page, pageSize, items: [{id, tipo, numero, cliente, dataEvento, ...}]}.
+  /// A page of indexed PDFs matching `f`, newest event first: {total,
+  /// totalIsLowerBound, page, pageSize, nextCursor, items: [{id, tipo, numero,
+  /// cliente, dataEvento, ...}]} (pdf_query.cpp).
   nlohmann::json list_pdfs(const pdf_filter& f);
   /// {id, status, fileHash, cachedUntil, progress, reason, ...}; nullopt when no such PDF.
   std::optional<nlohmann::json> pdf_status(std::int64_t id);

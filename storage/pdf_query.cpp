@@ -1,6 +1,7 @@
 #include "storage/pdf_query.hpp"
 
 #include <cstdlib>
+#include <vector>
 #include <pqxx/pqxx>
 
 #include "storage/pdf_document.hpp"
@@ -40,9 +41,83 @@ std::string like_literal(const std::string& s) {
   return out;
 }
 
+bool all_digits(std::string_view s) {
+  if (s.empty())
+    return false;
+  for (char c : s)
+    if (c < '0' || c > '9')
+      return false;
+  return true;
+}
 
+/// What a cursor is bound to: the filters, each with its length so no two
+/// different searches write the same text, and whose view it is (the total it
+/// carries is that view's). The page size is left out: a client may change it
+/// between pages without losing its place.
+std::string search_signature(const pdf_filter& f) {
+  std::string out = f.visible_to ? "user " + std::to_string(*f.visible_to) + ';' : std::string("all;");
+  for (const auto* v : {&f.tipo, &f.numero, &f.cliente, &f.status, &f.client_id, &f.date_from, &f.date_to}) {
+    if (*v)
+      out += std::to_string(v->value().size()) + ':' + v->value();
+    out += ';';
+  }
+  return out;
+}
+
+/// The check that ends a cursor. It is not a secret: a cursor grants nothing
+/// (every page applies the caller's access rules, and a forged total would
+/// only mislead the one who forged it); the check turns an edited or
+/// misplaced cursor into a clear 400.
+std::string cursor_check(const pdf_filter& f, const std::string& position) {
+  return sha256_hex("siberius pdf cursor 1\n" + position + '\n' + search_signature(f)).substr(0, 16);
+}
+
+/// "2026-05-19.1234.3.1000m.<check>" (the date "-" for an undated row, the
+/// total's "m" for "more than") back to a position.
+std::optional<pdf_position> decode_cursor(const pdf_filter& f, const std::string& text) {
+  auto check_at = text.rfind('.');
+  if (check_at == std::string::npos)
+    return std::nullopt;
+  auto position = text.substr(0, check_at);
+  if (text.substr(check_at + 1) != cursor_check(f, position))
+    return std::nullopt;
+  std::vector<std::string> parts;
+  for (std::size_t from = 0;;) {
+    auto dot = position.find('.', from);
+    parts.push_back(position.substr(from, dot == std::string::npos ? std::string::npos : dot - from));
+    if (dot == std::string::npos)
+      break;
+    from = dot + 1;
+  }
+  if (parts.size() != 4)
+    return std::nullopt;
+  const auto &date = parts[0], &id = parts[1], &page = parts[2];
+  auto total = parts[3];
+  pdf_position at;
+  if (!total.empty() && total.back() == 'm') {
+    at.total_is_lower_bound = true;
+    total.pop_back();
+  }
+  if ((date != "-" && !is_iso_date(date)) || !all_digits(id) || id.size() > 18 || !all_digits(page) ||
+      page.size() > 8 || !all_digits(total) || total.size() > 8)
+    return std::nullopt;
+  if (date != "-")
+    at.data_evento = date;
+  at.id = std::stoll(id);
+  at.page = std::stoi(page);
+  at.total = std::stoll(total);
+  if (at.page < 2 || at.page > 1000001)
+    return std::nullopt;
+  return at;
+}
 
 } // namespace
+
+std::string pdf_cursor(const pdf_filter& f, const pdf_position& at) {
+  auto position = at.data_evento.value_or("-") + '.' + std::to_string(at.id) + '.' + std::to_string(at.page) + '.' +
+                  std::to_string(at.total) + (at.total_is_lower_bound ? "m" : "");
+  return position + '.' + cursor_check(f, position);
+}
 
 std::optional<std::string> percent_decode(std::string_view s) {
   std::string out;
@@ -65,8 +140,10 @@ std::optional<std::string> percent_decode(std::string_view s) {
   return out;
 }
 
-std::variant<pdf_filter, std::string> parse_pdf_filter(std::string_view target) {
+std::variant<pdf_filter, std::string> parse_pdf_filter(std::string_view target, std::optional<std::int64_t> visible_to) {
   pdf_filter f;
+  f.visible_to = visible_to;
+  std::optional<std::string> cursor;
   auto q = target.find('?');
   if (q == std::string_view::npos)
     return f;
@@ -119,36 +196,28 @@ std::variant<pdf_filter, std::string> parse_pdf_filter(std::string_view target) 
     } else if (name == "pageSize") {
       if (auto e = number(1, pdf_filter::max_page_size, f.page_size))
         return *e;
+    } else if (name == "cursor") {
+      cursor = value;
     } else {
-      return name + ": unknown parameter (tipo, numero, cliente, status, clientId, from, to, page, pageSize)";
+      return name + ": unknown parameter (tipo, numero, cliente, status, clientId, from, to, page, pageSize, cursor)";
     }
   }
   if (f.date_from && f.date_to && *f.date_from > *f.date_to)
     return std::string("from: after to");
+  if (cursor) {
+    // Read once every filter is known: the cursor must belong to them.
+    if (f.page != 1)
+      return std::string("page: must be absent or 1 with a cursor (the cursor says where the page starts)");
+    f.after = decode_cursor(f, *cursor);
+    if (!f.after)
+      return std::string("cursor: not a cursor of this search (altered, or the filters or the account "
+                         "changed); start again without it");
+    f.page = f.after->page;
+  }
   return f;
 }
 
 void prepare_pdf_query_statements(pqxx::connection& c) {
-  // One shape for every filter: an absent one is NULL and matches everything.
-  c.prepare("pdf_list",
-            "WITH f AS ("
-            "  SELECT * FROM pdf_cache"
-            "  WHERE ($1::text IS NULL OR tipo = $1) AND ($2::text IS NULL OR numero = $2)"
-            "    AND ($3::text IS NULL OR cliente ILIKE '%' || $3 || '%')"
-            "    AND ($4::text IS NULL OR status = $4) AND ($5::text IS NULL OR client_id = $5)"
-            "    AND ($6::date IS NULL OR data_evento >= $6) AND ($7::date IS NULL OR data_evento <= $7)"
-            "    AND ($10::bigint IS NULL OR atendimento_id IN"
-            "         (SELECT atendimento_id FROM atendimento_tecnicos WHERE usuario_id = $10))),"
-            " page AS (SELECT * FROM f ORDER BY data_evento DESC NULLS LAST, id DESC LIMIT $8 OFFSET $9)"
-            " SELECT (SELECT count(*) FROM f),"
-            "  coalesce((SELECT json_agg(json_build_object("
-            "   'id', id, 'tipo', tipo, 'numero', numero, 'cliente', cliente,"
-            "   'dataEvento', to_char(data_evento, 'YYYY-MM-DD'), 'valorTotal', valor_total,"
-            "   'filename', filename, 'fileSize', file_size, 'fileHash', file_hash, 'status', status,"
-            "   'clientId', client_id, 'localPresent', local_present, 'atendimentoId', atendimento_id,"
-            "   'indexedAt', siberius_iso_utc(indexed_at), 'cachedAt', siberius_iso_utc(cached_at),"
-            "   'expiresAt', siberius_iso_utc(expires_at), 'lastAccessed', siberius_iso_utc(last_accessed))"
-            "   ORDER BY data_evento DESC NULLS LAST, id DESC) FROM page), '[]'::json)::text");
   c.prepare("pdf_status",
             "SELECT json_build_object('id', p.id, 'status', p.status, 'fileHash', p.file_hash,"
             " 'filename', p.filename, 'fileSize', p.file_size,"
@@ -167,18 +236,140 @@ void prepare_pdf_query_statements(pqxx::connection& c) {
             " WHERE p.id = $1");
 }
 
+namespace {
+
+/// The SQL of one search: only the filters it has, each value a bound
+/// parameter. A statement per combination of filters (rather than one with
+/// "$n IS NULL OR ...") lets PostgreSQL plan each with the index that fits:
+/// the list order's own for a date range, (tipo|status|client_id, list
+/// order) for those, numero's and the customer name's trigrams for theirs.
+/// Unnamed statements are planned with their values (a prepared one could
+/// switch to a generic plan, which cannot tell "aurora" from "a").
+struct pdf_search {
+  std::vector<std::string> params;
+  std::string where = "true";
+
+  explicit pdf_search(const pdf_filter& f) {
+    auto match = [&](const std::optional<std::string>& v, const char* sql_before, const char* sql_after) {
+      if (v)
+        where += std::string(" AND ") + sql_before + bind(*v) + sql_after;
+    };
+    match(f.tipo, "tipo = ", "");
+    match(f.numero, "numero = ", "");
+    if (f.cliente)
+      where += " AND cliente ILIKE " + bind("%" + like_literal(*f.cliente) + "%");
+    match(f.status, "status = ", "");
+    match(f.client_id, "client_id = ", "");
+    match(f.date_from, "data_evento >= ", "::date");
+    match(f.date_to, "data_evento <= ", "::date");
+    // A technician's atendimentos become one array first: their PDFs are then
+    // probed in idx_pdf_cache_atendimento_listing, where a semi-join would
+    // walk every linked PDF.
+    if (f.visible_to)
+      where += " AND atendimento_id = ANY (ARRAY(SELECT atendimento_id FROM atendimento_tecnicos"
+               " WHERE usuario_id = " + bind(std::to_string(*f.visible_to)) + "::bigint))";
+  }
+
+  std::string bind(std::string value) {
+    params.push_back(std::move(value));
+    return "$" + std::to_string(params.size());
+  }
+};
+
+// The list order; every index of 005_pdf_search.sql ends in it.
+constexpr const char* list_order = "data_evento DESC NULLS LAST, id DESC";
+
+/// Appends up to `limit` rows of `search` that also meet `extra`, skipping
+/// `offset`, in the list order. The page's ids are found first (from an index
+/// alone when the filters allow), then only those rows are read whole.
+void append_rows(pqxx::nontransaction& n, const pdf_search& search, const std::string& extra, int limit,
+                 long long offset, nlohmann::json& items) {
+  if (limit <= 0)
+    return;
+  auto s = search;
+  auto sql = std::string("SELECT coalesce(json_agg(json_build_object(") +
+             "'id', p.id, 'tipo', p.tipo, 'numero', p.numero, 'cliente', p.cliente,"
+             " 'dataEvento', to_char(p.data_evento, 'YYYY-MM-DD'), 'valorTotal', p.valor_total,"
+             " 'filename', p.filename, 'fileSize', p.file_size, 'fileHash', p.file_hash, 'status', p.status,"
+             " 'clientId', p.client_id, 'localPresent', p.local_present, 'atendimentoId', p.atendimento_id,"
+             " 'indexedAt', siberius_iso_utc(p.indexed_at), 'cachedAt', siberius_iso_utc(p.cached_at),"
+             " 'expiresAt', siberius_iso_utc(p.expires_at), 'lastAccessed', siberius_iso_utc(p.last_accessed))"
+             " ORDER BY p.data_evento DESC NULLS LAST, p.id DESC), '[]'::json)::text"
+             " FROM (SELECT id FROM pdf_cache WHERE " +
+             s.where + extra + " ORDER BY " + list_order + " LIMIT " + s.bind(std::to_string(limit)) +
+             "::bigint OFFSET " + s.bind(std::to_string(offset)) + "::bigint) k JOIN pdf_cache p ON p.id = k.id";
+  auto row = n.exec_params1(sql, pqxx::prepare::make_dynamic_params(s.params));
+  for (auto& item : nlohmann::json::parse(row[0].as<std::string>()))
+    items.push_back(std::move(item));
+}
+
+} // namespace
+
 nlohmann::json metadata_store::list_pdfs(const pdf_filter& f) {
-  auto cliente = f.cliente ? std::optional<std::string>(like_literal(*f.cliente)) : std::nullopt;
   return impl_->run([&](pqxx::connection& c) {
     pqxx::nontransaction n(c);
-    auto row = n.exec_prepared1("pdf_list", opt_param(f.tipo), opt_param(f.numero), opt_param(cliente),
-                                opt_param(f.status), opt_param(f.client_id), opt_param(f.date_from),
-                                opt_param(f.date_to), f.page_size,
-                                static_cast<long long>(f.page - 1) * f.page_size, f.visible_to);
-    return nlohmann::json{{"total", row[0].as<long long>()},
+    pdf_search search(f);
+    // One row more than the page says whether a next page exists.
+    const int want = f.page_size + 1;
+    const long long offset = f.after ? 0 : static_cast<long long>(f.page - 1) * f.page_size;
+    const bool undated_possible = !f.date_from && !f.date_to;
+    auto items = nlohmann::json::array();
+    if (!f.after) {
+      append_rows(n, search, "", want, offset, items);
+    } else if (f.after->data_evento) {
+      // Keyset: the rows after the cursor's. A row comparison is an index
+      // range; an undated row never meets it, so those follow separately.
+      auto s = search;
+      auto after = " AND (data_evento, id) < (" + s.bind(*f.after->data_evento) + "::date, " +
+                   s.bind(std::to_string(f.after->id)) + "::bigint)";
+      append_rows(n, s, after, want, 0, items);
+      if (undated_possible)
+        append_rows(n, search, " AND data_evento IS NULL", want - static_cast<int>(items.size()), 0, items);
+    } else {
+      auto s = search;
+      auto after = " AND data_evento IS NULL AND id < " + s.bind(std::to_string(f.after->id)) + "::bigint";
+      append_rows(n, s, after, want, 0, items);
+    }
+
+    const bool more = static_cast<int>(items.size()) > f.page_size;
+    if (more)
+      items.erase(items.end() - 1);
+    long long total;
+    bool capped = false;
+    if (f.after) {
+      // Counted once, for the first page: following pages repeat that figure.
+      total = f.after->total;
+      capped = f.after->total_is_lower_bound;
+    } else if (!more && (offset == 0 || !items.empty())) {
+      total = offset + static_cast<long long>(items.size()); // the last page: every match was seen
+    } else {
+      auto s = search;
+      auto sql = "SELECT count(*) FROM (SELECT 1 FROM pdf_cache WHERE " + s.where + " LIMIT " +
+                 s.bind(std::to_string(pdf_filter::total_cap + 1)) + "::bigint) c";
+      total = n.exec_params1(sql, pqxx::prepare::make_dynamic_params(s.params))[0].as<long long>();
+      capped = total > pdf_filter::total_cap;
+      if (capped)
+        total = pdf_filter::total_cap;
+    }
+
+    nlohmann::json next = nullptr;
+    if (more) {
+      const auto& last = items.back();
+      pdf_position at;
+      if (!last.at("dataEvento").is_null())
+        at.data_evento = last.at("dataEvento").get<std::string>();
+      at.id = last.at("id").get<std::int64_t>();
+      at.page = f.page + 1;
+      at.total = total;
+      at.total_is_lower_bound = capped;
+      next = pdf_cursor(f, at);
+    }
+    return nlohmann::json{{"total", total},
+                          {"totalIsLowerBound", capped},
                           {"page", f.page},
                           {"pageSize", f.page_size},
-                          {"items", nlohmann::json::parse(row[1].as<std::string>())}};
+                          {"items", std::move(items)},
+                          {"nextCursor", std::move(next)}};
   });
 }
 

@@ -106,6 +106,7 @@ const matrix = () => [
   ['POST', '/api/atendimentos', { titulo: 'Novo', dataInicio: '2026-12-24' }, [401, 403, 403, 201, 201, 401]],
   ['PUT', `/api/atendimentos/${ids.a2}`, { local: 'Clube' }, [401, 403, 403, 200, 200, 401]],
   ['PUT', `/api/atendimentos/${ids.a2}/tecnicos`, { tecnicos: [] }, [401, 403, 403, 200, 200, 401]],
+  ['DELETE', `/api/atendimentos/${ids.a2}/pdfs/987654`, undefined, [401, 403, 403, 404, 404, 401]],
   ['POST', `/api/pdfs/${ids.pdf3}/escalar`, { tecnicos: [] }, [401, 403, 403, 201, 201, 401]],
   ['GET', '/api/admin/users', undefined, [401, 403, 403, 200, 200, 401]],
   ['POST', '/api/admin/users', { login: 'newbie', role: 'tecnico' }, [401, 403, 403, 201, 409, 401]],
@@ -188,6 +189,59 @@ test('socket events reach admins and the technicians who may see them, nobody el
   assert.equal((await api(server, 'POST', `/api/pdfs/${ids.pdf2}/request`, { token: tokens.off })).status, 202);
   await api(server, 'DELETE', `/api/pdfs/${ids.pdf2}/request`, { token: tokens.off });
   await until('pdf:failed for pdf2 at tec-off', () => off.events.some((e) => e.name === 'pdf:failed' && e.payload.pdfId === ids.pdf2));
+});
+
+test('unlinking a PDF: admins only, announced, audited, and the technicians lose that PDF at once', async () => {
+  // pdf3 moves onto a new atendimento of tec-on (escalar had put it elsewhere in the matrix).
+  const made = await api(server, 'POST', '/api/atendimentos', {
+    token: tokens.admin, body: { titulo: 'Aniversário', dataInicio: '2026-12-13', tecnicos: ['tec-on'], pdfs: [{ id: ids.pdf3 }] },
+  });
+  assert.equal(made.status, 201, made.text);
+  const a3 = made.json.id;
+  assert.equal((await api(server, 'GET', `/api/pdfs/${ids.pdf3}/status`, { token: tokens.on })).status, 200);
+  const admin = await connectClient(tokens.admin);
+  const on = await connectClient(tokens.on);
+
+  const path = `/api/atendimentos/${a3}/pdfs/${ids.pdf3}`;
+  assert.equal((await api(server, 'DELETE', path, { token: tokens.on })).status, 403, 'a technician on it cannot unlink');
+  assert.equal((await api(server, 'DELETE', path, { token: null })).status, 401);
+  assert.equal((await api(server, 'GET', path, { token: tokens.admin })).status, 405);
+  const res = await api(server, 'DELETE', path, { token: tokens.admin });
+  assert.equal(res.status, 200, res.text);
+  assert.equal(res.json.id, a3);
+  assert.deepEqual(res.json.pdfs, []);
+  assert.deepEqual(res.json.tecnicos.map((x) => x.login), ['tec-on'], 'the team stays');
+  assert.equal(psql(db.conninfo, `SELECT coalesce(atendimento_id::text, 'none') FROM pdf_cache WHERE id = ${ids.pdf3}`), 'none');
+
+  const unlinkedEvent = (e) => e.name === 'atendimento:updated' && e.payload.id === a3 && e.payload.pdfs.length === 0;
+  await until('atendimento:updated at the admin', () => admin.events.some(unlinkedEvent));
+  await until('atendimento:updated at tec-on', () => on.events.some(unlinkedEvent));
+  // tec-on no longer reaches the PDF, its status or its events.
+  assert.equal((await api(server, 'GET', `/api/pdfs/${ids.pdf3}/status`, { token: tokens.on })).status, 403);
+  assert.equal((await api(server, 'GET', `/api/atendimentos/${a3}/pdf/status`, { token: tokens.on })).status, 404);
+  assert.ok(!(await api(server, 'GET', '/api/pdfs', { token: tokens.on })).json.items.some((p) => p.id === ids.pdf3));
+  assert.equal((await api(server, 'POST', `/api/pdfs/${ids.pdf3}/request`, { token: tokens.admin })).status, 202);
+  assert.equal((await api(server, 'DELETE', `/api/pdfs/${ids.pdf3}/request`, { token: tokens.admin })).status, 200);
+  await until('pdf:failed for pdf3 at the admin', () => admin.events.some((e) => e.name === 'pdf:failed' && e.payload.pdfId === ids.pdf3));
+  assert.ok(!on.events.some((e) => e.name.startsWith('pdf:') && e.payload.pdfId === ids.pdf3), 'tec-on saw an event of pdf3');
+
+  // Again: it is no longer linked. A PDF linked to another atendimento stays there.
+  const again = await api(server, 'DELETE', path, { token: tokens.admin });
+  assert.equal(again.status, 404);
+  assert.equal(again.json.code, 'not_found');
+  assert.match(again.json.error, /not linked/);
+  assert.equal((await api(server, 'DELETE', `/api/atendimentos/${a3}/pdfs/${ids.pdf1}`, { token: tokens.admin })).status, 404);
+  assert.deepEqual((await api(server, 'GET', `/api/atendimentos/${ids.a1}`, { token: tokens.admin })).json.pdfs.map((p) => p.id), [ids.pdf1]);
+  assert.equal((await api(server, 'DELETE', `/api/atendimentos/987654/pdfs/${ids.pdf1}`, { token: tokens.admin })).status, 404);
+  assert.equal((await api(server, 'DELETE', `/api/atendimentos/${a3}/pdfs/abc`, { token: tokens.admin })).status, 404);
+
+  const audit = await api(server, 'GET', '/api/admin/audit?limit=50', { token: tokens.admin });
+  const line = audit.json.items.find((e) => e.action === 'atendimento.unlink_pdf');
+  assert.ok(line, 'the unlink is in the audit log');
+  assert.equal(line.target, `atendimento ${a3}`);
+  assert.equal(line.outcome, 'ok');
+  assert.equal(line.details.pdf, ids.pdf3);
+  assert.equal(audit.json.items.filter((e) => e.action === 'atendimento.unlink_pdf').length, 1, 'refusals are not audited as unlinks');
 });
 
 test('logout ends the session and its socket; a disabled account cannot log in', async () => {
