@@ -54,7 +54,7 @@ siberius_ui_build() {
   exec {_siberius_ui_fd}>"$SIBERIUS_ROOT/build/ui-build.lock"
   flock "$_siberius_ui_fd"
   rc=0
-  hash=$(_siberius_ui_hash package-lock.json package.json index.html tsconfig.json vite.config.ts scripts/compress.mjs src public)
+  hash=$(_siberius_ui_hash package-lock.json package.json index.html tsconfig.json vite.config.ts scripts/compress.mjs scripts/service-worker.mjs scripts/sw.template.js src public)
   stamp="$ui/dist/.siberius-build-sha256"
   if [ -f "$ui/dist/index.html" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$hash" ] && [ -d "$ui/node_modules" ]; then
     :

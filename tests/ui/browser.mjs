@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, readFileSync, existsSync, writeFileSync } from 
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer as createNetServer, connect as netConnect } from 'node:net';
 import { chromium } from 'playwright-core';
 import { sourceDir, startDaemon, startServer } from '../e2e/harness.mjs';
 
@@ -166,4 +167,72 @@ export async function screenshot(page, name, { fullPage = false } = {}) {
 export function writeReport(name, data) {
   mkdirSync(screenshotDir, { recursive: true });
   writeFileSync(join(screenshotDir, name), JSON.stringify(data, null, 2));
+}
+
+/**
+ * A TCP relay in front of the server whose upstream direction can be slowed
+ * down (`link.bytesPerSecond`, 0 = as fast as it goes): an office on a slow
+ * uplink, so that an upload lasts long enough to be watched. Give its `url`
+ * to the daemon as the server's.
+ */
+export function startSlowLink(target) {
+  const { hostname, port } = new URL(target);
+  const sockets = new Set();
+  const link = { bytesPerSecond: 0, url: '', close: null };
+  const server = createNetServer((client) => {
+    const upstream = netConnect(Number(port), hostname);
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+      s.on('error', () => { client.destroy(); upstream.destroy(); });
+    }
+    upstream.pipe(client);
+    client.on('data', (buf) => {
+      if (!link.bytesPerSecond) {
+        upstream.write(buf);
+        return;
+      }
+      client.pause();
+      void (async () => {
+        for (let i = 0; i < buf.length && !upstream.destroyed; i += 16384) {
+          const piece = buf.subarray(i, i + 16384);
+          upstream.write(piece);
+          if (link.bytesPerSecond) await new Promise((r) => setTimeout(r, (piece.length / link.bytesPerSecond) * 1000));
+        }
+        client.resume();
+      })();
+    });
+    client.on('end', () => upstream.end());
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => {
+    link.url = `http://127.0.0.1:${server.address().port}`;
+    link.close = () => new Promise((r) => {
+      for (const s of sockets) s.destroy();
+      server.close(r);
+    });
+    resolve(link);
+  }));
+}
+
+/** Like newPage, on a phone: 390×844, touch, as a technician in the field has it. */
+export async function newPhonePage(browser) {
+  const context = await browser.newContext({
+    viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2,
+    locale: 'pt-BR', timezoneId: 'America/Sao_Paulo',
+    userAgent: 'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36',
+  });
+  context.setDefaultTimeout(15000);
+  const page = await context.newPage();
+  page.problems = [];
+  page.httpErrors = [];
+  page.networkErrors = [];
+  page.on('console', (m) => {
+    if (m.type() !== 'error') return;
+    const text = m.text();
+    if (/Failed to load resource: the server responded with a status of 4\d\d/.test(text)) page.httpErrors.push(text);
+    else if (/net::ERR_/.test(text)) page.networkErrors.push(text);
+    else page.problems.push(text);
+  });
+  page.on('pageerror', (e) => page.problems.push(`pageerror: ${e}`));
+  return { context, page };
 }

@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App';
 import { wireApp } from './app/wiring';
+import { registerServiceWorker } from './lib/offline';
 import './styles.css';
 
 wireApp();
@@ -10,3 +11,4 @@ createRoot(document.getElementById('root')!).render(
     <App />
   </StrictMode>,
 );
+registerServiceWorker();

@@ -9,6 +9,7 @@ import { networkText } from '../lib/strings';
 import { ErrorBoundary } from './ErrorBoundary';
 import { flashStore } from './flash';
 import { navFor } from './routes';
+import { useOnline } from '../lib/online';
 import { appText as t } from './strings';
 
 interface Props {
@@ -22,6 +23,7 @@ interface Props {
 export function Shell({ user, page, title, children }: Props) {
   const { pathname } = useLocation();
   const reachable = useStore(network.store, (s) => s.reachable);
+  const online = useOnline();
   const flash = useStore(flashStore);
   const [leaving, setLeaving] = useState(false);
   const [logoutError, setLogoutError] = useState<string | null>(null);
@@ -100,7 +102,13 @@ export function Shell({ user, page, title, children }: Props) {
           </button>
         </div>
       </header>
-      {!reachable ? (
+      {!online ? (
+        <div className="banner-strip">
+          <Banner tone="warning" title={networkText.offlineTitle}>
+            {networkText.offlineBody}
+          </Banner>
+        </div>
+      ) : !reachable ? (
         <div className="banner-strip">
           <Banner tone="error" title={networkText.bannerTitle}>
             {networkText.bannerBody}

@@ -1,7 +1,9 @@
 import type { ReactNode } from 'react';
 import { adminTitles, ApiTokensPage, AuditPage, DaemonTokensPage, UsersPage } from '../features/admin';
+import { AGENDA_PATH, AgendaRoute, agendaText } from '../features/agenda';
 import { landingFor, type User } from '../features/auth';
 import { MONITOR_PATH, SystemMonitorPage, monitorText } from '../features/monitor';
+import { PdfViewerRoute, pdfText } from '../features/pdf';
 import { TecnicoHome, tecnicoText } from '../features/tecnico';
 import { matchPath, Redirect } from '../lib/router';
 import { appText } from './strings';
@@ -48,6 +50,17 @@ export const routes: RouteDef[] = [
   { path: '/admin/api-tokens', access: 'admin', page: 'api-tokens', title: adminTitles.apiTokens.title, render: () => <ApiTokensPage /> },
   { path: '/admin/audit', access: 'admin', page: 'audit', title: adminTitles.audit.title, render: () => <AuditPage /> },
   { path: '/tecnico', access: 'user', page: 'tecnico', title: tecnicoText.title, render: (_p, u) => <TecnicoHome user={u} /> },
+  { path: AGENDA_PATH, access: 'user', page: 'agenda', title: agendaText.title, render: (_p, u) => <AgendaRoute user={u} /> },
+  {
+    path: '/pdf/:id',
+    access: 'user',
+    page: 'pdf',
+    title: pdfText.title,
+    render: (p) => {
+      const id = parseId(p.id);
+      return id === null ? <Redirect to="/" /> : <PdfViewerRoute key={id} id={id} />;
+    },
+  },
 ];
 
 export interface NavItem {
@@ -61,13 +74,17 @@ export function navFor(user: User): NavItem[] {
   if (user.role === 'admin') {
     return [
       { to: MONITOR_PATH, label: appText.nav.monitor, match: MONITOR_PATH },
+      { to: AGENDA_PATH, label: appText.nav.agenda, match: AGENDA_PATH },
       { to: '/admin/users', label: appText.nav.users, match: '/admin/users' },
       { to: '/admin/daemon-tokens', label: appText.nav.daemonTokens, match: '/admin/daemon-tokens' },
       { to: '/admin/api-tokens', label: appText.nav.apiTokens, match: '/admin/api-tokens' },
       { to: '/admin/audit', label: appText.nav.audit, match: '/admin/audit' },
     ];
   }
-  return [{ to: '/tecnico', label: appText.nav.tecnicoHome, match: '/tecnico' }];
+  return [
+    { to: '/tecnico', label: appText.nav.tecnicoHome, match: '/tecnico' },
+    { to: AGENDA_PATH, label: appText.nav.agenda, match: AGENDA_PATH },
+  ];
 }
 
 export function findRoute(pathname: string): { route: RouteDef; params: Record<string, string> } | null {

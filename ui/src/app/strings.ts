@@ -10,6 +10,7 @@ export const appText = {
     apiTokens: 'Tokens de API',
     audit: 'Auditoria',
     tecnicoHome: 'Início',
+    agenda: 'Agenda',
   },
   signedInAs: 'Conectado como',
   logout: 'Sair',

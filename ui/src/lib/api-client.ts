@@ -133,7 +133,10 @@ export function createApiClient(opts: ApiClientOptions = {}): ApiClient {
       opts.network?.markDown();
       throw new ApiError({ status: res.status, code: 'unreachable', message: errorText.unreachable });
     }
-    opts.network?.markUp();
+    // An answer the service worker kept from an earlier visit (scripts/sw.template.js):
+    // the server was not reached, whatever the status says.
+    if (res.headers.get('X-Siberius-Saved') === '1') opts.network?.markDown();
+    else opts.network?.markUp();
 
     let body: unknown = null;
     if (res.status !== 204 && isJson) {

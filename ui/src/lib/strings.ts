@@ -26,6 +26,8 @@ export const errorText = {
 export const networkText = {
   bannerTitle: 'Servidor inacessível',
   bannerBody: 'Não conseguimos falar com o servidor. Os dados na tela podem estar desatualizados; esta mensagem some sozinha quando a conexão voltar.',
+  offlineTitle: 'Sem conexão com a internet',
+  offlineBody: 'Você está vendo o que foi salvo neste aparelho. Tudo se atualiza sozinho quando a conexão voltar.',
 } as const;
 
 export const liveText = {

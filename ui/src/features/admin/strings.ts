@@ -231,4 +231,5 @@ export const auditActionLabels: Readonly<Record<string, string>> = {
   'atendimento.update': 'Atendimento alterado',
   'atendimento.assign': 'Técnicos escalados',
   'atendimento.escalar': 'Equipe escalada a partir de um PDF',
+  'atendimento.unlink_pdf': 'PDF desvinculado de um atendimento',
 };

@@ -2,6 +2,7 @@ import { api } from '../../lib/api';
 import { ApiError } from '../../lib/api-client';
 import { createStore, useStore } from '../../lib/store';
 import { fetchMe, login, logout } from './api';
+import { forgetOfflineData } from '../../lib/offline';
 import type { Role, User } from './types';
 
 export type Session =
@@ -59,12 +60,14 @@ export async function signOut(): Promise<void> {
     // Already gone on the server: that is what we wanted.
     if (!(e instanceof ApiError && e.status === 401)) throw e;
   }
+  await forgetOfflineData();
   sessionStore.set({ status: 'anonymous', reason: 'logged_out' });
 }
 
 /** The server said 401 somewhere: the session ended (expiry, logout elsewhere, revoked). */
 export function sessionEnded(): void {
   if (sessionStore.get().status === 'authenticated') sessionStore.set({ status: 'anonymous', reason: 'expired' });
+  void forgetOfflineData();
 }
 
 /**

@@ -2,16 +2,22 @@ import { useEffect, useId, useMemo, useRef, useState, type ReactNode } from 'rea
 import { Banner } from '../../components/Banner';
 import { Loading } from '../../components/Loading';
 import { useNow } from '../../lib/clock';
+import type { ClientEventName } from '../../lib/events';
+import { socketLayer, useConnectionState } from '../../lib/socket';
 import { useAsync } from '../../lib/use-async';
 import type { User } from '../auth';
+import { PdfViewButton } from '../pdf';
 import { agendaRange, dayTag, groupAgenda, PAST_DAYS, pdfText, whenText, FUTURE_DAYS } from './agenda';
 import { fetchAtendimentos } from './api';
 import { tecnicoText as t } from './strings';
+import './tecnico.css';
 import type { Atendimento } from './types';
 
 /** Coming back to the app (a phone unlocked, a tab shown) after this long fetches the list again. */
 const REFRESH_ON_RETURN_MS = 60_000;
 const MORE_PAST_DAYS = 30;
+/** Not in lib/events.ts's map yet; only its arrival matters here. */
+const ATENDIMENTO_UPDATED = 'atendimento:updated' as string as ClientEventName;
 
 /** "Meus atendimentos": the technician's agenda, phone-first. Admins may open it too and see everyone's. */
 export function TecnicoHome({ user }: { user: User }) {
@@ -35,6 +41,18 @@ export function TecnicoHome({ user }: { user: User }) {
     document.addEventListener('visibilitychange', onVisible);
     return () => document.removeEventListener('visibilitychange', onVisible);
   }, [reload]);
+
+  // Live: an atendimento created, edited or re-assigned (an admin's "escalar
+  // equipe") fetches the list again; so does a live connection that came back,
+  // since events sent while it was down are lost. The payload is not read:
+  // the list's date window decides what is shown.
+  useEffect(() => socketLayer().on(ATENDIMENTO_UPDATED, () => reload()), [reload]);
+  const connection = useConnectionState();
+  const wasConnected = useRef(connection === 'connected');
+  useEffect(() => {
+    if (connection === 'connected' && !wasConnected.current) reload();
+    wasConnected.current = connection === 'connected';
+  }, [connection, reload]);
 
   const name = user.nome || user.login;
 
@@ -67,7 +85,6 @@ export function TecnicoHome({ user }: { user: User }) {
               {t.morePast}
             </button>
           </AgendaSection>
-          <p className="hint tecnico-note">{t.pdfNote}</p>
         </>
       ) : null}
     </div>
@@ -139,9 +156,9 @@ function AtendimentoCard({ a, now }: { a: Atendimento; now: number }) {
                 {a.pdfs.map((p) => {
                   const pt = pdfText(p);
                   return (
-                    <li key={p.id}>
+                    <li key={p.id} className="tecnico-pdf">
                       <span className="agenda-pdf-name wrap-anywhere">{pt.name}</span>
-                      <span className="agenda-pdf-status">{pt.status}</span>
+                      <PdfViewButton pdf={p} compact label={pt.name} />
                     </li>
                   );
                 })}

@@ -22,7 +22,6 @@ export const tecnicoText = {
   team: 'Equipe',
   documents: 'Documentos',
   noDocuments: 'Nenhum documento vinculado.',
-  pdfNote: 'Abrir os PDFs por aqui chega na próxima etapa do aplicativo. Por enquanto, peça ao escritório.',
   tipos: { os: 'OS', orcamento: 'Orçamento', montagem: 'Montagem' } as Record<string, string>,
   documento: 'Documento',
   pdfStatus: {

@@ -1,0 +1,105 @@
+// The technicians' installable app in Debian's Chromium, on a phone-sized
+// screen, against the real server and PostgreSQL: the manifest and the
+// service worker pass Chromium's own installability check; with the network
+// gone the app shell and the technician's last answers still load, and the
+// screen says it is offline; signing out leaves nothing of the person on the
+// device. Screenshots at 390×844.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { api, createDatabase } from '../e2e/harness.mjs';
+import { checkPrerequisites, chromiumPath, eventually, runAxe, screenshot, signIn, startUiServer } from './browser.mjs';
+
+const { chromium } = createRequire(import.meta.url)('playwright-core');
+
+const TECNICO = { login: 'carla.souza', nome: 'Carla Souza', password: 'carla-password-1' };
+let db, server, context, page, profile;
+
+before(async () => {
+  checkPrerequisites();
+  db = createDatabase();
+  server = await startUiServer(db);
+  const made = await api(server, 'POST', '/api/admin/users', { body: { ...TECNICO, role: 'tecnico' } });
+  assert.equal(made.status, 201, made.text);
+  const today = new Date().toISOString().slice(0, 10);
+  const at = await api(server, 'POST', '/api/atendimentos', {
+    body: { titulo: 'Montagem do palco – Festa da Uva', cliente: 'Prefeitura de Jundiaí', local: 'Parque da Uva', dataInicio: today, tecnicos: [TECNICO.login] },
+  });
+  assert.equal(at.status, 201, at.text);
+  // A profile on disk, as a phone has: Chromium never offers to install
+  // from an incognito context (which a plain new context is).
+  profile = mkdtempSync(join(tmpdir(), 'siberius-pwa-'));
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: chromiumPath, headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+    viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true,
+    locale: 'pt-BR', timezoneId: 'America/Sao_Paulo',
+  });
+  context.setDefaultTimeout(15000);
+  page = await context.newPage();
+  page.problems = [];
+  page.on('pageerror', (e) => page.problems.push(`pageerror: ${e}`));
+});
+
+after(async () => {
+  await context?.close().catch(() => {});
+  if (profile) rmSync(profile, { recursive: true, force: true });
+  await server?.stop();
+  server?.cleanup();
+  db?.drop();
+});
+
+test('the manifest and the service worker make the app installable', async () => {
+  await signIn(page, server.url, TECNICO.login, TECNICO.password);
+  await page.waitForURL(/\/tecnico$/);
+  await page.getByRole('heading', { name: 'Meus atendimentos' }).waitFor();
+  // The worker takes over this page once installed (clients.claim).
+  await page.waitForFunction(() => navigator.serviceWorker?.controller !== null && navigator.serviceWorker?.controller !== undefined, null, { timeout: 15000 });
+  const cdp = await context.newCDPSession(page);
+  const manifest = await cdp.send('Page.getAppManifest');
+  assert.deepEqual(manifest.errors, [], JSON.stringify(manifest.errors));
+  const parsed = JSON.parse(manifest.data);
+  assert.equal(parsed.display, 'standalone');
+  assert.equal(parsed.start_url, '/');
+  assert.ok(parsed.icons.some((i) => i.sizes === '192x192'));
+  assert.ok(parsed.icons.some((i) => i.sizes === '512x512' && i.purpose === 'maskable'));
+  const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+  assert.deepEqual(installabilityErrors, [], `Chromium says: ${JSON.stringify(installabilityErrors)}`);
+  const sw = await api(server, 'GET', '/sw.js', { token: null });
+  assert.equal(sw.status, 200);
+  await screenshot(page, 'pwa-01-tecnico-home-390');
+  const { serious } = await runAxe(page, 'pwa-01-tecnico-home-390');
+  assert.deepEqual(serious.map((v) => v.id), []);
+});
+
+test('offline, the app shell and the last answers load, and the screen says so', async () => {
+  // Opened once more with the network (the worker now sees the answers), then in the field with none.
+  await page.reload();
+  await page.getByText('Montagem do palco – Festa da Uva').waitFor();
+  await context.setOffline(true);
+  await page.reload();
+  await page.getByRole('heading', { name: 'Meus atendimentos' }).waitFor();
+  await page.getByText('Montagem do palco – Festa da Uva').waitFor();
+  // It says it is not connected.
+  await page.getByText(/Servidor inacessível|Sem conexão com a internet/).first().waitFor();
+  await screenshot(page, 'pwa-02-tecnico-offline-390');
+  const { serious } = await runAxe(page, 'pwa-02-tecnico-offline-390');
+  assert.deepEqual(serious.map((v) => v.id), []);
+  await context.setOffline(false);
+});
+
+test('signing out leaves nothing of the person on the device', async () => {
+  await page.reload();
+  await page.getByRole('heading', { name: 'Meus atendimentos' }).waitFor();
+  assert.ok((await page.evaluate(() => caches.keys())).includes('siberius-data'), 'answers were kept for offline');
+  await page.getByRole('button', { name: 'Sair' }).click();
+  await page.getByLabel('Usuário').waitFor();
+  const left = await page.evaluate(() => caches.keys());
+  assert.ok(!left.includes('siberius-data') && !left.includes('siberius-pdfs'), `caches left: ${left}`);
+  assert.ok(left.some((k) => k.startsWith('siberius-shell-')), 'the app shell stays');
+  assert.deepEqual(page.problems, []);
+});
