@@ -52,7 +52,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(siberius, caf::first_custom_type_id)
   // http api -> db_worker: (list_daemons) -> json_reply (array); (db_stats) -> json_reply (object)
   CAF_ADD_ATOM(siberius, siberius::atom, list_daemons, "lsdaemons")
   CAF_ADD_ATOM(siberius, siberius::atom, db_stats, "dbstats")
-  // http api -> db_worker: (list_pdfs, pdf_filter) -> json_reply {total, page, pageSize, items};
+  // http api -> db_worker: (list_pdfs, pdf_filter) -> json_reply {total, totalIsLowerBound, page, pageSize, nextCursor, items};
   // (pdf_status, id) -> json_reply (null when there is no such PDF)
   CAF_ADD_ATOM(siberius, siberius::atom, list_pdfs, "lspdfs")
   CAF_ADD_ATOM(siberius, siberius::atom, pdf_status, "pdfstatus")
