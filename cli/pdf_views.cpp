@@ -98,6 +98,15 @@ std::string render_pdf_search(const nlohmann::json& reply) {
                    cell_text(p, "filename")});
   }
   std::string out = table.render();
+  // Past its count cap the server says "more than total" (totalIsLowerBound):
+  // the last page is then unknown, and a full page has a next one.
+  auto capped = reply.value("totalIsLowerBound", false) == true;
+  if (capped) {
+    out += "\nmore than " + std::to_string(total) + " PDFs, page " + std::to_string(page);
+    if (static_cast<long long>(items.size()) >= page_size)
+      out += "; next: --page " + std::to_string(page + 1);
+    return out + "\n";
+  }
   out += "\n" + std::to_string(total) + (total == 1 ? " PDF" : " PDFs") + ", page " + std::to_string(page) + " of " +
          std::to_string(pages);
   if (page < pages)

@@ -23,6 +23,14 @@ CAF_TEST(search table and page line) {
   CAF_CHECK_EQUAL(render_pdf_search(reply), expected);
   reply["page"] = 21;
   CAF_CHECK(render_pdf_search(reply).find("42 PDFs, page 21 of 21\n") != std::string::npos);
+  // Past the server's count cap there is no last page to name.
+  reply["total"] = 1000;
+  reply["totalIsLowerBound"] = true;
+  reply["page"] = 3;
+  reply["pageSize"] = 2;
+  CAF_CHECK(render_pdf_search(reply).find("more than 1000 PDFs, page 3; next: --page 4\n") != std::string::npos);
+  reply["pageSize"] = 25;
+  CAF_CHECK(render_pdf_search(reply).find("more than 1000 PDFs, page 3\n") != std::string::npos);
 }
 
 CAF_TEST(empty searches say so) {
