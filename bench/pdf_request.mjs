@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createRequire } from 'node:module';
 import { api, createDatabase, startDaemon, startServer, until } from '../tests/e2e/harness.mjs';
+import { buildPdf, Page } from '../scripts/demo/pdf-writer.mjs';
 
 // socket.io-client as the e2e tests install it (tests/e2e/package-lock.json).
 const { io } = createRequire(new URL('../tests/e2e/package.json', import.meta.url))('socket.io-client');
@@ -21,30 +22,9 @@ const size = Math.round(Number(opts['size-mb']) * 1024 * 1024);
 
 /** A valid one-page PDF whose bulk is an unreferenced binary stream. */
 function makePdf(i) {
-  const text = Buffer.from(`BT /F1 12 Tf 72 720 Td (ORCAMENTO N ${1000 + i} Cliente: Bench) Tj ET`);
-  const bulk = randomBytes(size);
-  const objs = [
-    Buffer.from('<< /Type /Catalog /Pages 2 0 R >>'),
-    Buffer.from('<< /Type /Pages /Kids [3 0 R] /Count 1 >>'),
-    Buffer.from('<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>'),
-    Buffer.concat([Buffer.from(`<< /Length ${text.length} >>\nstream\n`), text, Buffer.from('\nendstream')]),
-    Buffer.from('<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>'),
-    Buffer.concat([Buffer.from(`<< /Length ${bulk.length} >>\nstream\n`), bulk, Buffer.from('\nendstream')]),
-  ];
-  const parts = [Buffer.from('%PDF-1.4\n%\xe2\xe3\xcf\xd3\n', 'latin1')];
-  let length = parts[0].length;
-  const offsets = [];
-  objs.forEach((body, n) => {
-    offsets.push(length);
-    const piece = Buffer.concat([Buffer.from(`${n + 1} 0 obj\n`), body, Buffer.from('\nendobj\n')]);
-    parts.push(piece);
-    length += piece.length;
-  });
-  let tail = `xref\n0 ${objs.length + 1}\n0000000000 65535 f \n`;
-  for (const off of offsets) tail += `${String(off).padStart(10, '0')} 00000 n \n`;
-  tail += `trailer\n<< /Size ${objs.length + 1} /Root 1 0 R >>\nstartxref\n${length}\n%%EOF\n`;
-  parts.push(Buffer.from(tail));
-  return Buffer.concat(parts);
+  const page = new Page();
+  page.text(72, 122, `ORCAMENTO N ${1000 + i} Cliente: Bench`, { size: 12 });
+  return buildPdf([page], { title: `Orçamento ${1000 + i}`, subject: 'Orçamento', author: 'Siberius bench', created: '20261203120000' }, { padding: randomBytes(size) });
 }
 
 const quantile = (xs, q) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(q * s.length))]; };

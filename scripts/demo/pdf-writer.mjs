@@ -168,8 +168,10 @@ function infoString(text) {
  * The whole file: catalog, page tree, the two fonts, the info dictionary,
  * each page and its content stream, the cross-reference table and trailer.
  * `info`: {title, subject, author, created: 'YYYYMMDDHHmmSS'}.
+ * `padding` (bytes, optional): an unreferenced stream that makes the file that
+ * large without changing what it shows (tests and benchmarks of big PDFs).
  */
-export function buildPdf(pages, info) {
+export function buildPdf(pages, info, { padding } = {}) {
   const objects = []; // object n is objects[n - 1]
   const add = (body) => objects.push(body); // the new length is the object's number
   const catalog = add(null);
@@ -192,6 +194,7 @@ export function buildPdf(pages, info) {
       ),
     );
   }
+  if (padding) add(`<< /Length ${padding.length} >>\nstream\n${Buffer.from(padding).toString('latin1')}\nendstream`);
   objects[catalog - 1] = `<< /Type /Catalog /Pages ${pageTree} 0 R /Lang (pt-BR) >>`;
   objects[pageTree - 1] = `<< /Type /Pages /Kids [${kids.map((k) => `${k} 0 R`).join(' ')}] /Count ${kids.length} >>`;
 

@@ -17,6 +17,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { api, createDatabase, psql, startDaemon, until } from '../e2e/harness.mjs';
+import { buildPdf, Page } from '../../scripts/demo/pdf-writer.mjs';
 import {
   checkPrerequisites, demoFolder, heading, launchBrowser, newPage, newPhonePage, runAxe, screenshot, screenshotDir,
   settled, signIn, startSlowLink, startUiServer, writeReport,
@@ -36,30 +37,10 @@ const today = new Date().toLocaleDateString('en-CA', { timeZone: 'America/Sao_Pa
 
 /** A valid one-page PDF with a line of text, made large by an unreferenced binary stream. */
 function bigPdf(bytes) {
-  const text = Buffer.from('BT /F1 28 Tf 72 700 Td (ORDEM DE SERVICO 5001) Tj 0 -40 Td /F1 16 Tf (Festival da Primavera - palco e som) Tj ET');
-  const bulk = randomBytes(bytes);
-  const objs = [
-    Buffer.from('<< /Type /Catalog /Pages 2 0 R >>'),
-    Buffer.from('<< /Type /Pages /Kids [3 0 R] /Count 1 >>'),
-    Buffer.from('<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>'),
-    Buffer.concat([Buffer.from(`<< /Length ${text.length} >>\nstream\n`), text, Buffer.from('\nendstream')]),
-    Buffer.from('<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>'),
-    Buffer.concat([Buffer.from(`<< /Length ${bulk.length} >>\nstream\n`), bulk, Buffer.from('\nendstream')]),
-  ];
-  const parts = [Buffer.from('%PDF-1.4\n%\xe2\xe3\xcf\xd3\n', 'latin1')];
-  let length = parts[0].length;
-  const offsets = [];
-  objs.forEach((body, n) => {
-    offsets.push(length);
-    const piece = Buffer.concat([Buffer.from(`${n + 1} 0 obj\n`), body, Buffer.from('\nendobj\n')]);
-    parts.push(piece);
-    length += piece.length;
-  });
-  let tail = `xref\n0 ${objs.length + 1}\n0000000000 65535 f \n`;
-  for (const off of offsets) tail += `${String(off).padStart(10, '0')} 00000 n \n`;
-  tail += `trailer\n<< /Size ${objs.length + 1} /Root 1 0 R >>\nstartxref\n${length}\n%%EOF\n`;
-  parts.push(Buffer.from(tail));
-  return Buffer.concat(parts);
+  const page = new Page();
+  page.text(72, 142, 'ORDEM DE SERVICO 5001', { size: 28 });
+  page.text(72, 182, 'Festival da Primavera - palco e som', { size: 16 });
+  return buildPdf([page], { title: 'OS 5001', subject: 'Ordem de serviço', author: 'Siberius tests', created: '20261203120000' }, { padding: randomBytes(bytes) });
 }
 
 /** Screenshot + axe + the page's console. */
