@@ -1,19 +1,9 @@
 // The answers of the API the agenda reads (docs/api.md: GET /api/atendimentos, GET /api/pdfs).
 
+export type { Atendimento, LinkedPdf, Tecnico } from '../../lib/atendimentos';
+
 export type PdfStatus = 'available_local' | 'uploading' | 'cached' | 'expired' | 'missing';
 export type PdfTipo = 'orcamento' | 'os' | 'montagem' | 'desconhecido';
-
-/** A PDF as an atendimento lists it. */
-export interface LinkedPdf {
-  id: number;
-  tipo: string | null;
-  numero: string | null;
-  cliente: string | null;
-  dataEvento: string | null;
-  fileHash: string;
-  filename: string | null;
-  status: string;
-}
 
 /** A PDF as GET /api/pdfs lists it (only the fields the agenda uses). */
 export interface IndexedPdf {
@@ -26,26 +16,6 @@ export interface IndexedPdf {
   status: string;
   /** The atendimento it is linked to; absent from servers that do not say. */
   atendimentoId?: number | null;
-}
-
-export interface Tecnico {
-  id: number;
-  login: string;
-  nome: string | null;
-}
-
-export interface Atendimento {
-  id: number;
-  titulo: string;
-  cliente: string | null;
-  /** ISO 8601 in UTC; a date given without a time is midnight UTC. */
-  dataInicio: string;
-  dataFim: string | null;
-  local: string | null;
-  tecnicos: Tecnico[];
-  pdfs: LinkedPdf[];
-  createdAt: string | null;
-  updatedAt: string | null;
 }
 
 /** The page of GET /api/pdfs; `nextCursor` only where the server pages by cursor. */
