@@ -88,6 +88,23 @@ async function contextWithSession(person, { phone = false } = {}) {
   return page;
 }
 
+/** The notifications the app's service worker is showing now. */
+async function shownNotifications(page) {
+  return page.evaluate(async () => {
+    const reg = await navigator.serviceWorker.getRegistration();
+    return (await reg.getNotifications()).map((n) => ({ title: n.title, body: n.body, tag: n.tag, url: n.data?.url }));
+  });
+}
+
+/** The PDFs this device keeps for the field (the page's Cache Storage). */
+async function keptOnDevice(page) {
+  return page.evaluate(async () => {
+    if (!(await caches.has('siberius-pdfs'))) return [];
+    const keys = await (await caches.open('siberius-pdfs')).keys();
+    return keys.map((r) => Number(/\/api\/pdfs\/(\d+)\/download$/.exec(new URL(r.url).pathname)?.[1])).sort((a, b) => a - b);
+  });
+}
+
 /** The "Visualizar PDF" block of one PDF in the list. */
 const pdfBlock = (page, id) => page.locator(`.pdf-view[data-pdf-id="${id}"]`);
 
@@ -275,15 +292,88 @@ test('the office offline: the button says so, and the PDF comes by itself when t
   daemon = startOfficeDaemon();
   await until('the PDF arrived', async () => (await block.getAttribute('data-pdf-state')) === 'ready', { timeout: 30000 });
   await block.getByText('O PDF chegou do escritório.').waitFor();
-  const notes = await carla.evaluate(() => window.__notifications);
+  // Shown by the app's service worker (as on Android, and while the app is in the background), not by the page.
+  const notes = await shownNotifications(carla);
   assert.deepEqual(notes.map((n) => n.title), ['PDF disponível']);
   assert.match(notes[0].body, /chegou do escritório/);
+  assert.equal(notes[0].url, `/pdf/${id}`, 'a tap opens the viewer');
+  assert.deepEqual(await carla.evaluate(() => window.__notifications), [], 'none from the page itself');
   assert.ok(carla.url().endsWith('/tecnico'), 'it did not jump to the viewer by itself');
   await check(carla, 'pdf-05-arrived-phone');
   await block.getByRole('button', { name: /Abrir PDF/ }).click();
   await carla.waitForURL(new RegExp(`/pdf/${id}$`));
   await pageDrawn(carla, 1);
   assert.equal(uploads(id), 1);
+});
+
+test('with no network, the app shell reloads and the PDFs opened before open again from the phone', async () => {
+  const big = pdfs[BIG_FILE];
+  const montagem = pdfs[demo.manifest.documents.find((d) => d.tipo === 'montagem').file];
+  // The viewer keeps what it showed once page 1 was on screen.
+  await until('the opened PDFs kept on the phone', async () => {
+    const kept = await keptOnDevice(carla);
+    return kept.includes(big) && kept.includes(montagem);
+  }, { timeout: 10000 });
+  await carla.goto(`${server.url}/tecnico`);
+  await pdfBlock(carla, big).waitFor();
+  // The service worker keeps the last answers too (the list) once it has seen them.
+  await until('the list kept by the service worker', () => carla.evaluate(async () => (await caches.has('siberius-data'))
+    && (await (await caches.open('siberius-data')).keys()).some((r) => new URL(r.url).pathname === '/api/atendimentos')));
+  const before = uploads(big);
+
+  await carla.context().setOffline(true);
+  await carla.reload();
+  await heading(carla, 'Meus atendimentos').waitFor();
+  await carla.getByText('Sem conexão com a internet').first().waitFor();
+  const block = pdfBlock(carla, big);
+  await block.getByText('Salvo neste aparelho: abre sem internet.').waitFor();
+  await check(carla, 'pdf-09-offline-list-phone');
+  await block.getByRole('button', { name: /Visualizar PDF/ }).click();
+  await carla.waitForURL(new RegExp(`/pdf/${big}$`));
+  await pageDrawn(carla, 1);
+  await carla.getByText('Aberto da cópia salva neste aparelho.').waitFor();
+  await check(carla, 'pdf-10-offline-viewer-phone');
+  // Opened straight at its address (a notification, a bookmark), with no network either.
+  await carla.goto(`${server.url}/pdf/${montagem}`);
+  await pageDrawn(carla, 1);
+  // "Baixar" gives the kept bytes: the office file.
+  const [download] = await Promise.all([carla.waitForEvent('download'), carla.getByRole('link', { name: 'Baixar' }).click()]);
+  const file = demo.manifest.documents.find((d) => d.tipo === 'montagem').file;
+  assert.ok(readFileSync(await download.path()).equals(readFileSync(join(demo.folder, file))), 'the kept copy is the office file');
+  await carla.context().setOffline(false);
+  assert.equal(uploads(big), before, 'nothing was asked of the office');
+  carla.networkErrors.splice(0);
+});
+
+test('a PDF asked for with no network is asked when the network returns, and a notification says it came', async () => {
+  const file = demo.manifest.documents.find((d) => d.tipo === 'orcamento' && d.pages === 1).file;
+  const id = pdfs[file];
+  await escalar(file, [CARLA.login], 'Orçamento da feira');
+  await carla.goto(`${server.url}/tecnico`);
+  const block = pdfBlock(carla, id);
+  await block.waitFor({ timeout: 10000 });
+  const requests = [];
+  carla.on('request', (r) => { if (r.url().endsWith(`/api/pdfs/${id}/request`)) requests.push(r.method()); });
+
+  await carla.context().setOffline(true);
+  await block.getByRole('button', { name: /Visualizar PDF/ }).click();
+  await block.getByText('Sem conexão com a internet.').waitFor();
+  await block.getByText('O pedido foi guardado neste aparelho e será enviado assim que a rede voltar.').waitFor();
+  await check(carla, 'pdf-11-asked-offline-phone');
+  // Kept across a reload (the app closed and opened again in the field).
+  await carla.reload();
+  await pdfBlock(carla, id).getByText('O pedido foi guardado neste aparelho e será enviado assim que a rede voltar.').waitFor();
+  assert.deepEqual(requests, [], 'nothing left the phone');
+  assert.equal((await api(server, 'GET', `/api/pdfs/${id}/status`)).json.status, 'available_local');
+
+  await carla.context().setOffline(false);
+  await until('the PDF arrived', async () => (await pdfBlock(carla, id).getAttribute('data-pdf-state')) === 'ready', { timeout: 30000 });
+  assert.deepEqual(requests, ['POST'], 'the kept request was sent once');
+  assert.equal(uploads(id), 1);
+  assert.ok(carla.url().endsWith('/tecnico'), 'it did not jump to the viewer by itself');
+  await until('the notification', async () => (await shownNotifications(carla)).some((n) => n.url === `/pdf/${id}`));
+  assert.equal(await carla.evaluate(() => localStorage.getItem('siberius-outbox')), null, 'nothing left to send');
+  carla.networkErrors.splice(0);
 });
 
 test('ten people pressing Visualizar PDF on the same PDF make one upload', async () => {
@@ -371,4 +461,17 @@ test('the same screens at 1440×900', async () => {
   await page.waitForURL(new RegExp(`/pdf/${pdfs[BIG_FILE]}$`));
   await pageDrawn(page, 1);
   await check(page, 'pdf-08-viewer-desktop');
+});
+
+test('a PDF kept on the phone is removed after its event\'s expiry', async () => {
+  const kept = await keptOnDevice(carla);
+  assert.ok(kept.includes(pdfs[BIG_FILE]), `kept now: ${kept}`);
+  const keepUntil = await carla.evaluate(async (id) => Number((await (await caches.open('siberius-pdfs')).match(`/api/pdfs/${id}/download`)).headers.get('x-siberius-keep-until')), pdfs[BIG_FILE]);
+  const status = (await api(server, 'GET', `/api/pdfs/${pdfs[BIG_FILE]}/status`)).json;
+  assert.equal(keepUntil, Date.parse(status.cachedUntil), 'kept until the server\'s date for it');
+  // The phone's clock a day past that date; the app opens.
+  await carla.context().clock.setFixedTime(new Date(keepUntil + 86_400_000));
+  await carla.goto(`${server.url}/tecnico`);
+  await heading(carla, 'Meus atendimentos').waitFor();
+  await until('the expired copies removed', async () => !(await keptOnDevice(carla)).includes(pdfs[BIG_FILE]), { timeout: 10000 });
 });

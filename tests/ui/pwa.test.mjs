@@ -92,6 +92,43 @@ test('offline, the app shell and the last answers load, and the screen says so',
   await context.setOffline(false);
 });
 
+/** A finger on the screen from (x, y0) down to (x, y1), in steps, through Chromium's touch input. */
+async function drag(cdp, x, y0, y1, { release = true } = {}) {
+  const at = (y) => [{ x, y, id: 1, radiusX: 8, radiusY: 8, force: 1 }];
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: at(y0) });
+  for (let i = 1; i <= 10; i++) {
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: at(y0 + ((y1 - y0) * i) / 10) });
+  }
+  if (release) await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+}
+
+test('pull to refresh: a long pull from the top fetches the list again, a short one does not', async () => {
+  await page.goto(`${server.url}/tecnico`);
+  await page.getByText('Montagem do palco – Festa da Uva').waitFor();
+  let lists = 0;
+  page.on('request', (r) => { if (new URL(r.url()).pathname === '/api/atendimentos') lists++; });
+  const cdp = await context.newCDPSession(page);
+  // A short pull: shown, but let go before the threshold.
+  await drag(cdp, 195, 200, 260);
+  await page.waitForTimeout(500);
+  assert.equal(lists, 0, 'a short pull fetches nothing');
+  // A long one: "Solte para atualizar" before letting go, then the list is fetched again.
+  await drag(cdp, 195, 200, 520, { release: false });
+  await page.getByText('Solte para atualizar').waitFor();
+  await screenshot(page, 'pwa-03-pull-to-refresh-390');
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+  await eventually('the list fetched again', async () => lists === 1);
+  await page.getByText('Montagem do palco – Festa da Uva').waitFor();
+  await eventually('the indicator gone', async () => (await page.locator('.pull-to-refresh').getAttribute('data-state')) === 'idle');
+  // Scrolled down, the same gesture scrolls the page and refreshes nothing.
+  await page.evaluate(() => { document.body.style.minHeight = '3000px'; window.scrollTo(0, 600); });
+  await drag(cdp, 195, 200, 520);
+  await page.waitForTimeout(500);
+  assert.equal(lists, 1, 'a pull away from the top is a scroll');
+  await page.evaluate(() => { document.body.style.minHeight = ''; window.scrollTo(0, 0); });
+  assert.deepEqual(page.problems, []);
+});
+
 test('signing out leaves nothing of the person on the device', async () => {
   await page.reload();
   await page.getByRole('heading', { name: 'Meus atendimentos' }).waitFor();

@@ -6,19 +6,19 @@
 // - Pages: network first, the cached index.html when offline.
 // - A few GET answers the technicians' home needs (who is signed in, their
 //   atendimentos) are kept from the last time they were fetched, for offline.
-// - A PDF opened on this device is kept until its event's expiry (the server's
-//   cachedUntil), so it opens again with no network; then it is removed.
-// - Everything else under /api/ and /socket.io/ goes to the network only.
+// - Everything else under /api/ and /socket.io/ goes to the network only;
+//   PDF downloads too: the page keeps the PDFs it showed for offline
+//   (src/features/pdf/device-copies.ts), so a download never streams through
+//   this worker (that cost the viewer ~100 ms a press).
+// - "PDF disponível" is shown from here (the page asks), and a tap on it
+//   brings the app to the viewer.
 // Signing out deletes the kept answers and PDFs (ui/src/lib/offline.ts).
 /* eslint-env serviceworker */
 const VERSION = '__VERSION__';
 const SHELL = __SHELL__;
 const SHELL_CACHE = `siberius-shell-${VERSION}`;
 const DATA_CACHE = 'siberius-data';
-const PDF_CACHE = 'siberius-pdfs';
 const KEPT_API = [/^\/api\/me$/, /^\/api\/atendimentos$/, /^\/api\/atendimentos\/\d+$/, /^\/api\/pdfs\/\d+\/status$/];
-const PDF_DOWNLOAD = /^\/api\/pdfs\/(\d+)\/download$/;
-const metaKey = (id) => `/__siberius/pdf-meta/${id}`;
 
 /** A kept answer, marked so the page knows the server was not reached (ui/src/lib/api-client.ts). */
 function saved(response) {
@@ -40,7 +40,6 @@ self.addEventListener('activate', (event) => {
   event.waitUntil(
     (async () => {
       for (const key of await caches.keys()) if (key.startsWith('siberius-shell-') && key !== SHELL_CACHE) await caches.delete(key);
-      await dropExpiredPdfs();
       await self.clients.claim();
     })(),
   );
@@ -53,11 +52,6 @@ self.addEventListener('fetch', (event) => {
   if (url.origin !== self.location.origin || url.pathname.startsWith('/socket.io/')) return;
   if (request.mode === 'navigate') {
     event.respondWith(page(request));
-    return;
-  }
-  const pdf = PDF_DOWNLOAD.exec(url.pathname);
-  if (pdf) {
-    event.respondWith(pdfDownload(event, request, Number(pdf[1])));
     return;
   }
   if (url.pathname.startsWith('/api/') || url.pathname === '/health') {
@@ -96,55 +90,20 @@ async function kept(event, request) {
   }
 }
 
-/** A PDF the viewer fetched: kept whole until its event's expiry, served from here offline. */
-async function pdfDownload(event, request, id) {
-  const cache = await caches.open(PDF_CACHE);
-  const key = new URL(request.url).pathname;
-  try {
-    const response = await fetch(request);
-    // The page gets the bytes as they arrive; the copy is written beside
-    // them (never before them: the viewer must not wait for the cache).
-    // Only a whole file (not a range) is kept.
-    if (response.status === 200) {
-      event.waitUntil(cache.put(key, response.clone()).then(() => rememberExpiry(cache, id)).catch(() => {}));
-    } else if (response.status === 401 || response.status === 403 || response.status === 404) {
-      event.waitUntil(Promise.all([cache.delete(key), cache.delete(metaKey(id))]));
-    }
-    return response;
-  } catch (err) {
-    const hit = await cache.match(key);
-    if (hit) return saved(hit);
-    throw err;
-  }
-}
-
-/** Until when the server keeps the PDF (its event date + retention): so long it stays here. */
-async function rememberExpiry(cache, id) {
-  try {
-    const response = await fetch(`/api/pdfs/${id}/status`, { credentials: 'same-origin' });
-    if (!response.ok) return;
-    const status = await response.json();
-    const until = Date.parse(status.cachedUntil ?? '') || Date.now() + 15 * 86400e3;
-    await cache.put(metaKey(id), new Response(JSON.stringify({ keepUntil: until }), { headers: { 'content-type': 'application/json' } }));
-  } catch (err) {
-    // Offline right after the download: the next visit asks again.
-  }
-}
-
-async function dropExpiredPdfs() {
-  const cache = await caches.open(PDF_CACHE);
-  for (const request of await cache.keys()) {
-    const match = PDF_DOWNLOAD.exec(new URL(request.url).pathname);
-    if (!match) continue;
-    const meta = await cache.match(metaKey(match[1]));
-    const keepUntil = meta ? (await meta.json()).keepUntil : null;
-    if (keepUntil !== null && keepUntil < Date.now()) {
-      await cache.delete(request);
-      await cache.delete(metaKey(match[1]));
-    }
-  }
-}
-
-self.addEventListener('message', (event) => {
-  if (event.data === 'siberius:drop-expired') event.waitUntil(dropExpiredPdfs());
+/** A tap on "PDF disponível": the app's open window goes to the viewer (or a new one opens there). */
+self.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  const path = typeof event.notification.data?.url === 'string' && event.notification.data.url.startsWith('/') ? event.notification.data.url : '/';
+  event.waitUntil(
+    (async () => {
+      const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+      const open = windows.find((c) => new URL(c.url).origin === self.location.origin);
+      if (open) {
+        await open.focus().catch(() => {});
+        open.postMessage({ type: 'siberius:open', path });
+      } else {
+        await self.clients.openWindow(path);
+      }
+    })(),
+  );
 });

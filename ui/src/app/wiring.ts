@@ -1,4 +1,5 @@
 import { checkSession, loginPathFor, sessionEnded } from '../features/auth';
+import { dropExpiredDeviceCopies } from '../features/pdf';
 import { setUnauthorizedHandler } from '../lib/api';
 import { currentPath, navigate } from '../lib/router';
 import { configureSocketLayer, socketLayer } from '../lib/socket';
@@ -14,4 +15,6 @@ function onSessionGone(): void {
 export function wireApp(): void {
   setUnauthorizedHandler(onSessionGone);
   configureSocketLayer({ verifySession: checkSession, onSessionEnded: onSessionGone });
+  // PDFs kept on this device past their event's expiry go, whatever page the app opens on.
+  dropExpiredDeviceCopies();
 }

@@ -1,12 +1,21 @@
 // The installable app's offline side, seen from the page: registering the
 // service worker (public build only; scripts/sw.template.js) and forgetting
 // what it kept for this device when the person signs out or the session ends.
+import { navigate } from './router';
 
-/** Caches the service worker fills with this person's data (not the app shell). */
+/** Caches filled with this person's data (not the app shell): the service worker's kept answers, the page's PDFs. */
 export const PERSONAL_CACHES = ['siberius-data', 'siberius-pdfs'] as const;
+
+/** localStorage: the PDF requests made with no network, sent when it returns (features/pdf/transfers.ts). */
+export const OUTBOX_KEY = 'siberius-outbox';
 
 export function registerServiceWorker(): void {
   if (!import.meta.env.PROD || typeof navigator === 'undefined' || !('serviceWorker' in navigator)) return;
+  // A tap on one of the app's notifications (scripts/sw.template.js): go where it points, in the app.
+  navigator.serviceWorker.addEventListener('message', (e: MessageEvent<{ type?: string; path?: string }>) => {
+    const path = e.data?.path;
+    if (e.data?.type === 'siberius:open' && typeof path === 'string' && path.startsWith('/') && !path.startsWith('//')) navigate(path);
+  });
   const register = () => {
     navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch(() => {
       // No service worker (an old browser, a private window): the app works online as before.
@@ -18,6 +27,11 @@ export function registerServiceWorker(): void {
 
 /** Another person may sign in on this phone next: nothing of this one stays. */
 export async function forgetOfflineData(): Promise<void> {
+  try {
+    localStorage.removeItem(OUTBOX_KEY);
+  } catch {
+    // No storage: nothing was kept there.
+  }
   if (typeof caches === 'undefined') return;
   await Promise.all(PERSONAL_CACHES.map((name) => caches.delete(name).catch(() => false)));
 }

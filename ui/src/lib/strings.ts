@@ -38,3 +38,9 @@ export const liveText = {
   connecting: 'Conectando…',
   refused: 'Tempo real recusado pelo servidor; atualizando a cada 10 s',
 } as const;
+
+export const commonText = {
+  pullToRefresh: 'Puxe para atualizar',
+  releaseToRefresh: 'Solte para atualizar',
+  refreshing: 'Atualizando…',
+} as const;

@@ -1,6 +1,8 @@
 import { useEffect, useId, useState } from 'react';
 import { formatBytes } from '../../lib/format';
 import './pdf.css';
+import { useKeptOnDevice } from './device-copies';
+import { useOnline } from '../../lib/online';
 import { pdfText as t } from './strings';
 import { failureText, viewOf, type Transfer, type View } from './transfer-state';
 import { ask, askNotificationPermission, canNotify, openViewer, rememberName, usePdfTransfer } from './transfers';
@@ -36,7 +38,11 @@ export function pdfName(pdf: Pick<PdfRef, 'tipo' | 'numero' | 'filename'>): stri
  */
 export function PdfViewButton({ pdf, compact = false, label }: { pdf: PdfRef; compact?: boolean; label?: string }) {
   const x = usePdfTransfer(pdf.id);
-  const view = viewOf(pdf.status, x);
+  const kept = useKeptOnDevice(pdf.id);
+  const online = useOnline();
+  // With no network, a PDF kept on this device opens from here whatever the (saved) list says.
+  const listed = viewOf(pdf.status, x);
+  const view = !online && kept && listed !== 'no-network' ? 'cached' : listed;
   const name = label ?? pdfName(pdf);
   const stateId = useId();
 
@@ -67,18 +73,18 @@ export function PdfViewButton({ pdf, compact = false, label }: { pdf: PdfRef; co
         {again ? t.retry : view === 'expired' ? t.askAgain : view === 'ready' && x?.waitedOffline ? t.open : t.view}
         <span className="sr-only"> {name}</span>
       </button>
-      <PdfState id={stateId} view={view} x={x} name={name} />
+      <PdfState id={stateId} view={view} x={x} name={name} kept={kept} />
     </div>
   );
 }
 
 /** The state in words under the button; the progress bar while it comes. */
-export function PdfState({ id, view, x, name }: { id: string; view: View; x: Transfer | undefined; name: string }) {
+export function PdfState({ id, view, x, name, kept = false }: { id: string; view: View; x: Transfer | undefined; name: string; kept?: boolean }) {
   let text: string | null = null;
   let tone = '';
   switch (view) {
     case 'cached':
-      text = t.cachedHint;
+      text = kept ? t.keptHint : t.cachedHint;
       break;
     case 'office':
       text = t.officeHint;
@@ -99,10 +105,11 @@ export function PdfState({ id, view, x, name }: { id: string; view: View; x: Tra
       text = t.uploadingOther;
       break;
     case 'ready':
-      text = x?.waitedOffline ? t.arrived : t.cachedHint;
+      text = x?.waitedOffline ? t.arrived : kept ? t.keptHint : t.cachedHint;
       tone = x?.waitedOffline ? 'pdf-state-ok' : '';
       break;
     case 'offline':
+    case 'no-network':
       tone = 'pdf-state-warn';
       break;
     case 'missing':
@@ -126,12 +133,16 @@ export function PdfState({ id, view, x, name }: { id: string; view: View; x: Tra
           <>
             <strong>{t.offlineTitle}</strong> {t.offline}
           </>
+        ) : view === 'no-network' ? (
+          <>
+            <strong>{t.noNetworkTitle}</strong> {t.noNetwork}
+          </>
         ) : (
           text
         )}
       </p>
       {showBar ? <ProgressBar x={x} name={name} /> : null}
-      {view === 'offline' ? <NotifyChoice /> : null}
+      {view === 'offline' || view === 'no-network' ? <NotifyChoice /> : null}
     </div>
   );
 }

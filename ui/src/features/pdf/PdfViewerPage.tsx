@@ -3,6 +3,8 @@ import workerUrl from 'pdfjs-dist/build/pdf.worker.min.mjs?url';
 import { useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
 import { Banner } from '../../components/Banner';
 import { Loading } from '../../components/Loading';
+import { keepOnDevice, readKept } from './device-copies';
+import { loadPdf } from './pdf-bytes';
 import { pdfText as t } from './strings';
 
 // This module is the viewer's own chunk: pdf.js and its worker never weigh on
@@ -34,7 +36,16 @@ const RANGE_CHUNK = 1024 * 1024;
 const clampScale = (s: number) => Math.min(MAX_SCALE, Math.max(MIN_SCALE, s));
 
 /** The pages of one cached PDF on a canvas: page navigation, zoom (buttons, pinch, ctrl + wheel) and swipes on phones. */
-export default function PdfViewerPage({ url, name, onUnavailable }: { url: string; name: string; onUnavailable?: () => void }) {
+export default function PdfViewerPage({ id, url, name, size, onUnavailable, onDevice }: {
+  id: number;
+  url: string;
+  name: string;
+  /** The file's size when known: a large one is read by pdf.js in ranges. */
+  size?: number | null;
+  onUnavailable?: () => void;
+  /** Shown from the copy kept on this device (no network). */
+  onDevice?: () => void;
+}) {
   const [doc, setDoc] = useState<PDFDocumentProxy | null>(null);
   const [failed, setFailed] = useState(false);
   const [page, setPage] = useState(1);
@@ -47,24 +58,50 @@ export default function PdfViewerPage({ url, name, onUnavailable }: { url: strin
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const [pageInput, setPageInput] = useState('1');
 
+  /** The document came from the server (not this device's copy): keep it here once page 1 is drawn. */
+  const keepAfterDraw = useRef(false);
+  // Read when the document is opened; its arrival later (the status answer) must not open it again.
+  const sizeRef = useRef(size);
+  sizeRef.current = size;
+
   useEffect(() => {
     let gone = false;
-    // pdf.js streams the file and parses it as it comes (measured faster here than fetching it whole first).
-    const task = getDocument({ url, worker: worker ?? (worker = new PDFWorker()), isEvalSupported: false, enableXfa: false, rangeChunkSize: RANGE_CHUNK });
-    task.promise.then(
-      (d) => (gone ? void d.destroy() : setDoc(d)),
-      (e: unknown) => {
-        if (gone) return;
-        console.warn('pdf.js could not open the document', e);
-        setFailed(true);
-        onUnavailable?.();
-      },
-    );
+    let task: ReturnType<typeof getDocument> | null = null;
+    const options = { worker: worker ?? (worker = new PDFWorker()), isEvalSupported: false, enableXfa: false };
+    const open = (source: Parameters<typeof getDocument>[0] & object) => {
+      task = getDocument({ ...options, ...source });
+      return task.promise;
+    };
+    const show = (d: PDFDocumentProxy) => (gone ? void d.destroy() : setDoc(d));
+    const fail = (e: unknown) => {
+      if (gone) return;
+      console.warn('pdf.js could not open the document', e);
+      setFailed(true);
+      onUnavailable?.();
+    };
+    // The file the press started fetching (pdf-bytes.ts: from the server, else this device's copy);
+    // a large one is left to pdf.js, whole up to two RANGE_CHUNKs and in ranges past that.
+    void loadPdf(id, sizeRef.current).then(async (file) => {
+      if (gone) return;
+      if (file) {
+        keepAfterDraw.current = !file.fromDevice;
+        if (file.fromDevice) onDevice?.();
+        return open({ data: file.bytes }).then(show, fail);
+      }
+      keepAfterDraw.current = true;
+      return open({ url, rangeChunkSize: RANGE_CHUNK }).then(show, async (e: unknown) => {
+        const bytes = gone ? null : await readKept(id);
+        if (!bytes || gone) return fail(e);
+        keepAfterDraw.current = false;
+        onDevice?.();
+        return open({ data: bytes }).then(show, fail);
+      });
+    });
     return () => {
       gone = true;
-      void task.destroy();
+      void task?.destroy();
     };
-  }, [url, onUnavailable]);
+  }, [id, url, onUnavailable, onDevice]);
 
   // The box's width decides the "fit" scale; it changes when a phone turns.
   // It is known before the document arrives, so page 1 is drawn once.
@@ -107,7 +144,16 @@ export default function PdfViewerPage({ url, name, onUnavailable }: { url: strin
       canvas.dataset.fit = String(Math.abs(scale - fit) < 0.001);
       task = p.render({ canvas, viewport });
       task.promise.then(
-        () => !cancelled && canvas.setAttribute('data-rendered-page', String(page)),
+        () => {
+          if (cancelled) return;
+          canvas.setAttribute('data-rendered-page', String(page));
+          // Page 1 is on screen: now the whole file goes to this device, for the field (device-copies.ts).
+          if (keepAfterDraw.current) {
+            keepAfterDraw.current = false;
+            const d = doc;
+            setTimeout(() => void d.getData().then((bytes) => keepOnDevice(id, bytes), () => {}), 500);
+          }
+        },
         (e: unknown) => {
           if ((e as { name?: string })?.name !== 'RenderingCancelledException') console.warn('pdf.js could not draw the page', e);
         },
@@ -117,7 +163,7 @@ export default function PdfViewerPage({ url, name, onUnavailable }: { url: strin
       cancelled = true;
       task?.cancel();
     };
-  }, [doc, page, zoom, boxWidth]);
+  }, [doc, page, zoom, boxWidth, id]);
 
   const scale = shown;
   const go = useCallback((n: number) => setPage((cur) => (pages ? Math.min(pages, Math.max(1, n)) : cur)), [pages]);

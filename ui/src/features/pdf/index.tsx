@@ -1,9 +1,10 @@
-import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState, type MouseEvent } from 'react';
 import { Banner } from '../../components/Banner';
 import { Loading } from '../../components/Loading';
 import { ApiError } from '../../lib/api-client';
 import { Link } from '../../lib/router';
 import { downloadUrl, fetchPdfStatus, type PdfStatus } from './api';
+import { isKeptOnDevice, readKept, refreshKept } from './device-copies';
 import './pdf.css';
 import { PdfState, PdfViewButton } from './PdfViewButton';
 import { pdfText } from './strings';
@@ -14,6 +15,12 @@ import { loadViewer } from './viewer-chunk';
 export { pdfText };
 export { PdfViewButton, pdfName, type PdfRef } from './PdfViewButton';
 export const pdfViewerPath = viewerPath;
+
+/** At the app's start: the PDFs kept on this device past their date are removed (device-copies.ts). */
+export function dropExpiredDeviceCopies(): void {
+  // A moment after the start, out of the first screen's way.
+  setTimeout(() => void refreshKept(), 1500);
+}
 
 // pdf.js is large: the viewer is its own chunk, fetched when a PDF is opened
 // (or as soon as "Visualizar PDF" is pressed).
@@ -29,6 +36,10 @@ export function PdfViewerRoute({ id }: { id: number }) {
   const [error, setError] = useState<ApiError | null>(null);
   const x = usePdfTransfer(id);
 
+  /** Shown from the copy kept on this device: the page says so. */
+  const [onDevice, setOnDevice] = useState(false);
+  const showingFromDevice = useCallback(() => setOnDevice(true), []);
+
   useEffect(() => {
     const ctrl = new AbortController();
     fetchPdfStatus(id, ctrl.signal).then(
@@ -38,8 +49,18 @@ export function PdfViewerRoute({ id }: { id: number }) {
         const view = viewOf(s.status, after);
         if (view === 'office' || view === 'expired' || view === 'uploading-other') void ask(id, { openOnArrival: false });
       },
-      (e: unknown) => {
-        if (!ctrl.signal.aborted) setError(e instanceof ApiError ? e : new ApiError({ status: 0, code: 'client', message: String(e) }));
+      async (e: unknown) => {
+        if (ctrl.signal.aborted) return;
+        const err = e instanceof ApiError ? e : new ApiError({ status: 0, code: 'client', message: String(e) });
+        // No network (or no server) and nothing kept by the service worker: the copy on this device, if there is one.
+        if (err.isUnreachable) {
+          await refreshKept();
+          if (!ctrl.signal.aborted && isKeptOnDevice(id)) {
+            setOnDevice(true);
+            return;
+          }
+        }
+        if (!ctrl.signal.aborted) setError(err);
       },
     );
     return () => ctrl.abort();
@@ -55,7 +76,7 @@ export function PdfViewerRoute({ id }: { id: number }) {
 
   const name = nameOf(id) ?? status?.filename ?? pdfText.title;
   // Opened from a list that knew it was on the server: the viewer starts before the status answers.
-  const view = status ? viewOf(status.status, x) : x?.phase === 'ready' ? 'ready' : null;
+  const view = status ? viewOf(status.status, x) : x?.phase === 'ready' || onDevice ? 'ready' : null;
   const onServer = view === 'cached' || view === 'ready';
   const back = openedFrom() ?? '/';
 
@@ -79,7 +100,13 @@ export function PdfViewerRoute({ id }: { id: number }) {
           {name}
         </h1>
         {onServer ? (
-          <a className="button button-small" href={downloadUrl(id)} download={status?.filename ?? true} title={pdfText.downloadHint}>
+          <a
+            className="button button-small"
+            href={downloadUrl(id)}
+            download={status?.filename ?? name}
+            title={pdfText.downloadHint}
+            onClick={onDevice ? (e) => void saveKeptCopy(e, id, status?.filename ?? `${name}.pdf`) : undefined}
+          >
             {pdfText.download}
           </a>
         ) : null}
@@ -91,7 +118,8 @@ export function PdfViewerRoute({ id }: { id: number }) {
         <Loading label={pdfText.loadingDocument} />
       ) : onServer ? (
         <Suspense fallback={<Loading label={pdfText.loadingPage} />}>
-          <Viewer url={downloadUrl(id)} name={name} onUnavailable={onUnavailable} />
+          {onDevice ? <p className="pdf-device-note">{pdfText.fromDevice}</p> : null}
+          <Viewer id={id} url={downloadUrl(id)} name={name} size={status?.fileSize} onUnavailable={onUnavailable} onDevice={showingFromDevice} />
         </Suspense>
       ) : (
         <div className="panel pdf-wait">
@@ -104,4 +132,17 @@ export function PdfViewerRoute({ id }: { id: number }) {
       )}
     </div>
   );
+}
+
+/** "Baixar" with no network: the file comes from this device's copy instead of the server. */
+async function saveKeptCopy(e: MouseEvent, id: number, filename: string): Promise<void> {
+  e.preventDefault();
+  const bytes = await readKept(id);
+  if (!bytes) return;
+  const href = URL.createObjectURL(new Blob([bytes.slice().buffer], { type: 'application/pdf' }));
+  const a = document.createElement('a');
+  a.href = href;
+  a.download = filename;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(href), 10_000);
 }

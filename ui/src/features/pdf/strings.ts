@@ -62,4 +62,8 @@ export const pdfText = {
   pageImage: (page: number, pages: number, name: string) => `Página ${page} de ${pages} de ${name}`,
   renderFailed: 'Não foi possível mostrar o PDF neste navegador. Use “Baixar” para abri-lo em outro aplicativo.',
   reloadFailed: 'A cópia do servidor não está mais disponível.',
+  fromDevice: 'Aberto da cópia salva neste aparelho.',
+  keptHint: 'Salvo neste aparelho: abre sem internet.',
+  noNetworkTitle: 'Sem conexão com a internet.',
+  noNetwork: 'O pedido foi guardado neste aparelho e será enviado assim que a rede voltar.',
 } as const;

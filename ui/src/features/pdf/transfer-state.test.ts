@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../lib/api-client';
 import type { PdfStatus } from './api';
 import {
-  failureText, fromExpired, fromFailed, fromProgress, fromReady, fromRequestAnswer, fromRequestError, fromStatus, isWaiting, pressed, viewOf,
+  failureText, fromExpired, fromFailed, fromProgress, fromReady, fromRequestAnswer, fromRequestError, fromStatus, isWaiting, isWaitingOnServer,
+  noNetwork, pressed, viewOf,
 } from './transfer-state';
+import { isExpired } from './device-copies';
 
 const status = (s: Partial<PdfStatus>): PdfStatus => ({
   id: 7, status: 'available_local', filename: 'os.pdf', fileSize: 1000, cachedUntil: null, progress: null, reason: null, lastTransfer: null, ...s,
@@ -106,5 +108,39 @@ describe('what the button shows', () => {
     const mine = fromProgress(pressed(undefined), { pdfId: 7, requestId: 'r', percent: 5, bytes: 5, totalBytes: 100 });
     expect(viewOf('available_local', mine)).toBe('uploading');
     expect(viewOf('available_local', fromReady(mine, { pdfId: 7, requestId: 'r', pdfUrl: '', expiresAt: null, bytes: 100 }))).toBe('ready');
+  });
+});
+
+describe('pressed with no network on the device', () => {
+  it('waits on the device: not polled, and the list\'s status does not end it', () => {
+    const x = noNetwork(undefined);
+    expect(x).toMatchObject({ phase: 'no-network', askedHere: true, waitedOffline: true });
+    expect(isWaiting(x)).toBe(true);
+    expect(isWaitingOnServer(x)).toBe(false);
+    // A saved status answer (or the viewer page opening) says "in the office": still waiting to be sent, not failed.
+    expect(fromStatus(x, status({ status: 'available_local' }))).toBe(x);
+    expect(viewOf('available_local', x)).toBe('no-network');
+  });
+
+  it('sent when the network returns: it then arrives as one waited for (a notification, no jump to the viewer)', () => {
+    const sent = pressed(noNetwork(undefined));
+    expect(sent).toMatchObject({ phase: 'requesting', waitedOffline: true });
+    const x = fromRequestAnswer(sent, { status: 'uploading', pdfId: 7, requestId: 'r9', state: 'queued', coalesced: false });
+    const done = fromReady(x, { pdfId: 7, requestId: 'r9', pdfUrl: '', expiresAt: null, bytes: 10 });
+    expect(done).toMatchObject({ phase: 'ready', waitedOffline: true, askedHere: true });
+  });
+
+  it('a cached status ends the wait too (someone else brought it meanwhile)', () => {
+    expect(fromStatus(noNetwork(undefined), status({ status: 'cached' }))?.phase).toBe('ready');
+  });
+});
+
+describe('copies kept on the device', () => {
+  it('stay until the server\'s date and go after it', () => {
+    const until = Date.parse('2026-12-20T03:00:00Z');
+    expect(isExpired(until, until - 1)).toBe(false);
+    expect(isExpired(until, until)).toBe(true);
+    expect(isExpired(until, until + 86_400_000)).toBe(true);
+    expect(isExpired(null, until)).toBe(false);
   });
 });

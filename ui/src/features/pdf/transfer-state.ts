@@ -8,7 +8,7 @@ import { pdfText as t } from './strings';
  * list was loaded with. Pure: the request's answer, the status endpoint and
  * the pdf:* events each move it one step (tested in transfer-state.test.ts).
  */
-export type Phase = 'requesting' | 'queued' | 'uploading' | 'offline' | 'ready' | 'failed' | 'missing' | 'expired' | 'error';
+export type Phase = 'requesting' | 'queued' | 'uploading' | 'offline' | 'no-network' | 'ready' | 'failed' | 'missing' | 'expired' | 'error';
 
 export interface Transfer {
   phase: Phase;
@@ -22,7 +22,8 @@ export interface Transfer {
   reason: string | null;
   /** Asked for from this tab (a press), not only seen in someone else's events. */
   askedHere: boolean;
-  /** The office was offline at some point of this wait: it is not opened by itself when it arrives; a notification says it came. */
+  /** The office (or this device's network) was offline at some point of this wait: it is not opened by itself when it
+   *  arrives; a notification says it came. */
   waitedOffline: boolean;
 }
 
@@ -32,18 +33,27 @@ const blank: Transfer = {
 };
 
 /** Waiting for the office: the status endpoint is polled and events are expected. */
-export const isWaiting = (x: Transfer | undefined) => !!x && (x.phase === 'requesting' || x.phase === 'queued' || x.phase === 'uploading' || x.phase === 'offline');
+export const isWaiting = (x: Transfer | undefined) =>
+  !!x && (x.phase === 'requesting' || x.phase === 'queued' || x.phase === 'uploading' || x.phase === 'offline' || x.phase === 'no-network');
+
+/** Waiting on the server (its status is worth asking), not on this device's network. */
+export const isWaitingOnServer = (x: Transfer | undefined) => isWaiting(x) && x?.phase !== 'requesting' && x?.phase !== 'no-network';
 
 function next(prev: Transfer | undefined, change: Partial<Transfer>): Transfer {
   const base = prev ?? blank;
   const x = { ...base, ...change };
-  if (x.phase === 'offline') x.waitedOffline = true;
+  if (x.phase === 'offline' || x.phase === 'no-network') x.waitedOffline = true;
   // A new wait starts from a clean slate; an ended one keeps whether it waited offline (for the notice).
   if (x.phase !== 'failed' && x.phase !== 'missing' && x.phase !== 'error') {
     x.code = change.code ?? null;
     x.reason = change.reason ?? null;
   }
   return x;
+}
+
+/** Pressed with no network: the request waits on this device and goes when the network returns. */
+export function noNetwork(prev: Transfer | undefined): Transfer {
+  return next(prev, { phase: 'no-network', askedHere: true, percent: null });
 }
 
 /** A press: the request is on its way. */
@@ -89,7 +99,8 @@ export function fromStatus(prev: Transfer | undefined, s: PdfStatus): Transfer |
       return next(prev, { phase: 'expired' });
     default:
       // available_local: nothing under way. If this tab was waiting, the transfer ended without a copy.
-      if (isWaiting(prev) && prev?.phase !== 'requesting') {
+      if (prev?.phase === 'no-network') return prev; // not asked yet: it goes when the network returns
+      if (isWaitingOnServer(prev)) {
         const last = s.lastTransfer;
         return next(prev, { phase: 'failed', code: last?.status === 'cancelled' ? 'cancelled' : 'upload_failed', reason: s.reason ?? last?.error ?? null });
       }

@@ -1,12 +1,16 @@
 import { ApiError } from '../../lib/api-client';
+import { OUTBOX_KEY } from '../../lib/offline';
 import { navigate } from '../../lib/router';
 import { socketLayer } from '../../lib/socket';
 import { createStore, useStore } from '../../lib/store';
 import { fetchPdfStatus, requestPdf, type PdfStatus } from './api';
+import { dropKept, refreshKept } from './device-copies';
 import './events';
+import { prefetchPdf } from './pdf-bytes';
 import { pdfText as t } from './strings';
 import {
-  fromExpired, fromFailed, onServer, fromProgress, fromReady, fromRequestAnswer, fromRequestError, fromStatus, isWaiting, pressed,
+  fromExpired, fromFailed, onServer, fromProgress, fromReady, fromRequestAnswer, fromRequestError, fromStatus, isWaiting, isWaitingOnServer,
+  noNetwork, pressed,
   type Transfer,
 } from './transfer-state';
 
@@ -19,6 +23,8 @@ import {
  */
 const transfers = createStore<ReadonlyMap<number, Transfer>>(new Map());
 const inFlight = new Set<number>();
+/** Asked with no network, in this tab (also in localStorage, when there is one). */
+const outbox = new Set<number>();
 /** PDFs to open when they arrive, with the page they were asked from. */
 const openWhenReady = new Map<number, string>();
 /** Display names, for the notification. */
@@ -63,21 +69,70 @@ function wire(): void {
     update(e.pdfId, (p) => fromFailed(p, e));
     openWhenReady.delete(e.pdfId);
   });
-  s.on('pdf:expired', (e) => update(e.pdfId, (p) => (p ? fromExpired(p) : p)));
+  s.on('pdf:expired', (e) => {
+    update(e.pdfId, (p) => (p ? fromExpired(p) : p));
+    void dropKept(e.pdfId); // past its event's date: off this device too
+  });
   // Events sent while the socket was down are lost: ask for where things are.
   let was = s.state.get();
   s.state.subscribe(() => {
     const now = s.state.get();
-    if (now === 'connected' && was !== 'connected') refreshWaiting();
+    if (now === 'connected' && was !== 'connected') {
+      refreshWaiting();
+      flushOutbox();
+    }
     was = now;
   });
   transfers.subscribe(schedulePolling);
+  // Requests made with no network, here or before the app was closed: shown as waiting, sent when it returns.
+  window.addEventListener('online', flushOutbox);
+  queueMicrotask(() => {
+    void refreshKept(); // which PDFs this device keeps (and those past their date go)
+    for (const id of readOutbox()) update(id, noNetwork);
+    flushOutbox();
+  });
+}
+
+function readOutbox(): number[] {
+  try {
+    const ids: unknown = JSON.parse(localStorage.getItem(OUTBOX_KEY) ?? '[]');
+    return Array.isArray(ids) ? ids.filter((x): x is number => Number.isInteger(x) && x > 0) : [];
+  } catch {
+    return [];
+  }
+}
+
+function writeOutbox(ids: number[]): void {
+  try {
+    if (ids.length) localStorage.setItem(OUTBOX_KEY, JSON.stringify(ids));
+    else localStorage.removeItem(OUTBOX_KEY);
+  } catch {
+    // No storage (a private window): the request waits only while this tab is open.
+  }
+}
+
+/** No network: the request is kept on the device (it survives closing the app) until the network returns. */
+function waitForNetwork(id: number): Transfer | undefined {
+  writeOutbox([...new Set([...readOutbox(), id])]);
+  outbox.add(id);
+  openWhenReady.delete(id);
+  return update(id, noNetwork);
+}
+
+/** The network is back (the browser says so, or the live connection came back): the kept requests go. */
+function flushOutbox(): void {
+  if (navigator.onLine === false) return;
+  const ids = [...new Set([...readOutbox(), ...outbox])];
+  if (ids.length === 0) return;
+  writeOutbox([]);
+  outbox.clear();
+  for (const id of ids) void send(id);
 }
 
 /** While anything is awaited, the status endpoint is asked every few seconds: it
  *  catches an office that went offline mid-way and events the socket missed. */
 function schedulePolling(): void {
-  const waiting = [...transfers.get().values()].some((x) => isWaiting(x) && x.phase !== 'requesting');
+  const waiting = [...transfers.get().values()].some(isWaitingOnServer);
   if (waiting && pollTimer === null) pollTimer = setInterval(refreshWaiting, POLL_MS);
   else if (!waiting && pollTimer !== null) {
     clearInterval(pollTimer);
@@ -86,7 +141,7 @@ function schedulePolling(): void {
 }
 
 function refreshWaiting(): void {
-  for (const [id, x] of transfers.get()) if (isWaiting(x) && x.phase !== 'requesting' && !inFlight.has(id)) void refresh(id);
+  for (const [id, x] of transfers.get()) if (isWaitingOnServer(x) && !inFlight.has(id)) void refresh(id);
 }
 
 /** Asks the server where one PDF is and folds the answer in. */
@@ -95,7 +150,10 @@ export async function refresh(id: number, signal?: AbortSignal): Promise<Transfe
   try {
     return foldStatus(id, await fetchPdfStatus(id, signal));
   } catch (e) {
-    if (e instanceof ApiError && (e.code === 'forbidden' || e.code === 'not_found')) return update(id, (p) => fromRequestError(p, e));
+    if (e instanceof ApiError && (e.code === 'forbidden' || e.code === 'not_found')) {
+      void dropKept(id); // no longer this person's (or gone): off this device too
+      return update(id, (p) => fromRequestError(p, e));
+    }
     if (signal?.aborted) throw e;
     return transferOf(id); // a network hiccup: the next poll tries again
   }
@@ -120,6 +178,13 @@ export async function ask(id: number, { openOnArrival = true }: { openOnArrival?
   if (openOnArrival) openWhenReady.set(id, window.location.pathname);
   const cur = transferOf(id);
   if (inFlight.has(id) || (cur?.askedHere && isWaiting(cur))) return cur;
+  if (navigator.onLine === false) return waitForNetwork(id);
+  return send(id);
+}
+
+/** POST /api/pdfs/:id/request, and the state after the answer; no network → kept for later. */
+async function send(id: number): Promise<Transfer | undefined> {
+  if (inFlight.has(id)) return transferOf(id);
   inFlight.add(id);
   update(id, pressed);
   try {
@@ -136,6 +201,7 @@ export async function ask(id: number, { openOnArrival = true }: { openOnArrival?
           await new Promise((r) => setTimeout(r, 1000 * (err.retryAfterSeconds ?? 1)));
           continue;
         }
+        if (err.isUnreachable) return waitForNetwork(id);
         openWhenReady.delete(id);
         return update(id, (p) => fromRequestError(p, err));
       }
@@ -169,6 +235,8 @@ export const openedFrom = () => cameFrom;
 
 export function openViewer(id: number, { cached = false }: { cached?: boolean } = {}): void {
   if (cached) update(id, onServer);
+  // The file starts coming now, beside the viewer's code and pdf.js's worker.
+  prefetchPdf(id, transferOf(id)?.totalBytes);
   const here = window.location.pathname + window.location.search;
   if (here !== viewerPath(id)) cameFrom = here;
   navigate(viewerPath(id));
@@ -181,11 +249,26 @@ export async function askNotificationPermission(): Promise<NotificationPermissio
   return Notification.requestPermission();
 }
 
-/** A system notification; on phones without `new Notification` (Android), through the service worker if there is one. */
+/**
+ * "PDF disponível", through the service worker when there is one: it shows
+ * while the app is in the background too, and on Android (where `new
+ * Notification` is refused); a tap brings the app to the viewer
+ * (scripts/sw.template.js, lib/offline.ts). Without a worker (development),
+ * the page's own notification.
+ */
 async function notify(id: number): Promise<void> {
   if (!canNotify() || Notification.permission !== 'granted') return;
   const name = names.get(id) ?? t.title;
-  const options: NotificationOptions = { body: t.notificationBody(name), tag: `siberius-pdf-${id}` };
+  const options: NotificationOptions = { body: t.notificationBody(name), tag: `siberius-pdf-${id}`, icon: '/icons/icon-192.png', data: { url: viewerPath(id) } };
+  const reg = await navigator.serviceWorker?.getRegistration().catch(() => undefined);
+  if (reg?.active) {
+    try {
+      await reg.showNotification(t.notificationTitle, options);
+      return;
+    } catch {
+      // fall through to the page's own
+    }
+  }
   try {
     const n = new Notification(t.notificationTitle, options);
     n.onclick = () => {
@@ -194,8 +277,7 @@ async function notify(id: number): Promise<void> {
       n.close();
     };
   } catch {
-    const reg = await navigator.serviceWorker?.getRegistration().catch(() => undefined);
-    await reg?.showNotification(t.notificationTitle, { ...options, data: { url: viewerPath(id) } }).catch(() => {});
+    // Refused (a browser without page notifications): the button still says it came.
   }
 }
 

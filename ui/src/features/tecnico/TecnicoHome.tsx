@@ -1,6 +1,7 @@
 import { useEffect, useId, useMemo, useRef, useState, type ReactNode } from 'react';
 import { Banner } from '../../components/Banner';
 import { Loading } from '../../components/Loading';
+import { PullToRefresh } from '../../components/PullToRefresh';
 import { useNow } from '../../lib/clock';
 import type { ClientEventName } from '../../lib/events';
 import { socketLayer, useConnectionState } from '../../lib/socket';
@@ -57,37 +58,39 @@ export function TecnicoHome({ user }: { user: User }) {
   const name = user.nome || user.login;
 
   return (
-    <div className="page tecnico">
-      <div className="page-header">
-        <div>
-          <h1 tabIndex={-1} data-page-heading>
-            {t.title}
-          </h1>
-          <p className="page-intro">{user.role === 'admin' ? t.adminIntro : t.greeting(name)}</p>
+    <PullToRefresh onRefresh={reload} busy={list.loading}>
+      <div className="page tecnico">
+        <div className="page-header">
+          <div>
+            <h1 tabIndex={-1} data-page-heading>
+              {t.title}
+            </h1>
+            <p className="page-intro">{user.role === 'admin' ? t.adminIntro : t.greeting(name)}</p>
+          </div>
+          <button type="button" className="button" onClick={reload}>
+            {t.refresh}
+          </button>
         </div>
-        <button type="button" className="button" onClick={reload}>
-          {t.refresh}
-        </button>
+
+        {list.error ? (
+          <Banner tone="error" title={t.loadFailed} action={<button type="button" className="button button-small" onClick={reload}>{t.retry}</button>}>
+            {list.error.message}
+          </Banner>
+        ) : null}
+        {!list.data && list.loading ? <Loading label={t.loading} /> : null}
+
+        {list.data ? (
+          <>
+            <AgendaSection title={t.upcoming} items={groups.upcoming} now={now} empty={t.upcomingEmpty(FUTURE_DAYS)} />
+            <AgendaSection title={t.past} items={groups.past} now={now} empty={t.pastEmpty(pastDays)}>
+              <button type="button" className="button" onClick={() => setPastDays((d) => d + MORE_PAST_DAYS)}>
+                {t.morePast}
+              </button>
+            </AgendaSection>
+          </>
+        ) : null}
       </div>
-
-      {list.error ? (
-        <Banner tone="error" title={t.loadFailed} action={<button type="button" className="button button-small" onClick={reload}>{t.retry}</button>}>
-          {list.error.message}
-        </Banner>
-      ) : null}
-      {!list.data && list.loading ? <Loading label={t.loading} /> : null}
-
-      {list.data ? (
-        <>
-          <AgendaSection title={t.upcoming} items={groups.upcoming} now={now} empty={t.upcomingEmpty(FUTURE_DAYS)} />
-          <AgendaSection title={t.past} items={groups.past} now={now} empty={t.pastEmpty(pastDays)}>
-            <button type="button" className="button" onClick={() => setPastDays((d) => d + MORE_PAST_DAYS)}>
-              {t.morePast}
-            </button>
-          </AgendaSection>
-        </>
-      ) : null}
-    </div>
+    </PullToRefresh>
   );
 }
 
