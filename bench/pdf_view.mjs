@@ -191,6 +191,54 @@ for (let i = 0; i < ROUNDS; ++i) {
   await page.close();
 }
 
+// ---- the technicians' app: its first load on a phone with nothing cached, and a
+// repeat visit with no network at all (from the service worker). Bytes are what
+// crossed the network (CDP's encodedDataLength: compressed bodies and headers).
+async function measuredLoad(ctx, steps) {
+  const page = await ctx.newPage();
+  const cdp = await ctx.newCDPSession(page);
+  await cdp.send('Network.enable');
+  const seen = { network: 0, requests: 0, fromWorker: 0 };
+  const fromWorker = new Set();
+  cdp.on('Network.responseReceived', (e) => { if (e.response.fromServiceWorker) fromWorker.add(e.requestId); });
+  cdp.on('Network.loadingFinished', (e) => {
+    if (fromWorker.has(e.requestId)) { seen.fromWorker++; return; }
+    seen.requests++;
+    seen.network += e.encodedDataLength;
+  });
+  const t0 = Date.now();
+  await steps(page);
+  seen.ms = Date.now() - t0;
+  await page.close();
+  return seen;
+}
+const appContext = await browser.newContext({
+  viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'pt-BR', timezoneId: 'America/Sao_Paulo',
+});
+const listShown = async (page) => {
+  await page.getByRole('heading', { name: 'Meus atendimentos' }).waitFor({ timeout: 20000 });
+  await page.locator('.pdf-view').first().waitFor({ timeout: 20000 });
+};
+const firstVisit = await measuredLoad(appContext, async (page) => {
+  await page.goto(`${server.url}/login`);
+  await page.getByLabel('Usuário').fill(TECNICO.login);
+  await page.getByLabel('Senha').fill(TECNICO.password);
+  await page.getByRole('button', { name: 'Entrar', exact: true }).click();
+  await page.waitForURL(/\/tecnico$/);
+  await listShown(page);
+  // The service worker installs (it fetches the shell once more, into its cache): not part of the first screen.
+  await page.waitForFunction(() => navigator.serviceWorker?.controller != null, null, { timeout: 20000 });
+  // ... and keeps the answers already on screen (ui/src/lib/offline.ts), in a moment.
+  await page.waitForFunction(async () => (await caches.has('siberius-data'))
+    && (await (await caches.open('siberius-data')).keys()).some((r) => new URL(r.url).pathname === '/api/atendimentos'), null, { timeout: 20000, polling: 100 });
+});
+await appContext.setOffline(true);
+const offlineVisit = await measuredLoad(appContext, async (page) => {
+  await page.goto(`${server.url}/tecnico`);
+  await listShown(page);
+});
+await appContext.close();
+
 // ---- the bytes the press adds (the viewer's chunk and pdf.js's worker) and the first load
 const assets = join(o['ui-dir'], 'assets');
 const size = (f) => { try { return statSync(f).size; } catch { return null; } };
@@ -220,4 +268,7 @@ const all = Object.values(runs).flat().map((x) => x.total);
 console.log(`\ntarget: median <= 300 ms: ${quantile(all, 0.5) <= 300 ? 'met' : 'NOT met'} (${ms(quantile(all, 0.5))} over both ways)`);
 console.log(`first load (app files): ${kb(firstBr)} brotli / ${kb(firstGz)} gzip / ${kb(firstRaw)} raw: ${firstFiles.join(', ')}`);
 console.log(`fetched on the first press (viewer chunk + pdf.js worker): ${kb(viewerBr)} brotli / ${kb(viewerGz)} gzip / ${kb(viewerRaw)} raw: ${viewerFiles.join(', ')}`);
+console.log(`technicians' app, first visit (nothing cached: /login, sign in, the list with its PDFs): ${kb(firstVisit.network)} over the network in ${firstVisit.requests} responses (target <= 200 KB compressed: ${firstVisit.network <= 200 * 1024 ? 'met' : 'NOT met'}), ${firstVisit.ms} ms`);
+console.log(`repeat visit with the network off: the list on screen in ${offlineVisit.ms} ms, ${offlineVisit.fromWorker} responses from the service worker, ${kb(offlineVisit.network)} over the network in ${offlineVisit.requests} (expected: none)`);
+console.log(JSON.stringify({ firstVisit, offlineVisit }));
 console.log(JSON.stringify({ bench: 'pdf_view', sizeBytes: SIZE, serviceWorker: o['service-worker'], rounds: ROUNDS, runs, firstLoad: { raw: firstRaw, br: firstBr, gz: firstGz }, viewer: { raw: viewerRaw, br: viewerBr, gz: viewerGz }, loadavg: loadavg() }));

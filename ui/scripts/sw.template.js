@@ -90,6 +90,29 @@ async function kept(event, request) {
   }
 }
 
+/**
+ * The page was loaded before this worker took it over (the very first visit):
+ * it sends the addresses it fetched, and those this worker keeps are fetched
+ * once more, so the app opens offline from the first visit on.
+ */
+self.addEventListener('message', (event) => {
+  if (event.data?.type === 'siberius:keep' && Array.isArray(event.data.urls)) event.waitUntil(keepNow(event.data.urls));
+});
+
+async function keepNow(urls) {
+  const cache = await caches.open(DATA_CACHE);
+  for (const u of urls.slice(0, 50)) {
+    const url = new URL(String(u), self.location.origin);
+    if (url.origin !== self.location.origin || !KEPT_API.some((re) => re.test(url.pathname))) continue;
+    try {
+      const response = await fetch(url.href, { credentials: 'same-origin' });
+      if (response.ok) await cache.put(url.href, response);
+    } catch (err) {
+      // Offline already: nothing to keep.
+    }
+  }
+}
+
 /** A tap on "PDF disponível": the app's open window goes to the viewer (or a new one opens there). */
 self.addEventListener('notificationclick', (event) => {
   event.notification.close();

@@ -21,6 +21,22 @@ export function registerServiceWorker(): void {
       // No service worker (an old browser, a private window): the app works online as before.
     });
   };
+  // The first visit: the worker takes this page over after its answers came.
+  // It is handed their addresses, to keep those it keeps (the app then opens
+  // offline from this first visit on).
+  if (!navigator.serviceWorker.controller) {
+    navigator.serviceWorker.addEventListener(
+      'controllerchange',
+      () => {
+        const urls = performance
+          .getEntriesByType('resource')
+          .map((e) => e.name)
+          .filter((u) => u.startsWith(`${window.location.origin}/api/`));
+        navigator.serviceWorker.controller?.postMessage({ type: 'siberius:keep', urls: [...new Set(urls)] });
+      },
+      { once: true },
+    );
+  }
   if (document.readyState === 'complete') register();
   else window.addEventListener('load', register, { once: true });
 }
