@@ -48,6 +48,10 @@ export async function forgetOfflineData(): Promise<void> {
   } catch {
     // No storage: nothing was kept there.
   }
-  if (typeof caches === 'undefined') return;
-  await Promise.all(PERSONAL_CACHES.map((name) => caches.delete(name).catch(() => false)));
+  if (typeof caches !== 'undefined') await Promise.all(PERSONAL_CACHES.map((name) => caches.delete(name).catch(() => false)));
+  // What the features remember of these caches goes too (features/pdf/device-copies.ts).
+  window.dispatchEvent(new Event(FORGOTTEN_EVENT));
 }
+
+/** Fired on window once the person's data is deleted from the device. */
+export const FORGOTTEN_EVENT = 'siberius:offline-data-forgotten';

@@ -138,7 +138,8 @@ export default function PdfViewerPage({ id, url, name, size, onUnavailable, onDe
       }
       keepAfterDraw.current = true;
       return open({ url, rangeChunkSize: RANGE_CHUNK }).then(show, async (e: unknown) => {
-        const bytes = gone ? null : await readKept(id);
+        // A large file with no network: the copy on this device, if there is one.
+        const bytes = gone || navigator.onLine !== false ? null : await readKept(id);
         if (!bytes || gone) return fail(e);
         keepAfterDraw.current = false;
         onDevice?.();

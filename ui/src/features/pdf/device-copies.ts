@@ -1,4 +1,4 @@
-import { PERSONAL_CACHES } from '../../lib/offline';
+import { FORGOTTEN_EVENT, PERSONAL_CACHES } from '../../lib/offline';
 import { createStore, useStore } from '../../lib/store';
 import { downloadUrl, fetchPdfStatus } from './api';
 
@@ -107,7 +107,5 @@ export async function dropKept(id: number): Promise<void> {
     .catch(() => false);
 }
 
-/** After sign-out: the caches are deleted (lib/offline.ts); the memory follows. */
-export function forgetKept(): void {
-  kept.set(new Set());
-}
+// After sign-out the caches are deleted (lib/offline.ts); the memory of them follows.
+if (typeof window !== 'undefined') window.addEventListener(FORGOTTEN_EVENT, () => kept.set(new Set()));

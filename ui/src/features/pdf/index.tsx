@@ -4,7 +4,7 @@ import { Loading } from '../../components/Loading';
 import { ApiError } from '../../lib/api-client';
 import { Link } from '../../lib/router';
 import { downloadUrl, fetchPdfStatus, type PdfStatus } from './api';
-import { isKeptOnDevice, readKept, refreshKept } from './device-copies';
+import { dropKept, isKeptOnDevice, readKept, refreshKept } from './device-copies';
 import './pdf.css';
 import { PdfState, PdfViewButton } from './PdfViewButton';
 import { pdfText } from './strings';
@@ -60,6 +60,7 @@ export function PdfViewerRoute({ id }: { id: number }) {
             return;
           }
         }
+        if (err.code === 'forbidden' || err.code === 'not_found') void dropKept(id);
         if (!ctrl.signal.aborted) setError(err);
       },
     );

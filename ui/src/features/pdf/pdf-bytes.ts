@@ -1,5 +1,5 @@
 import { downloadUrl } from './api';
-import { readKept } from './device-copies';
+import { dropKept, readKept } from './device-copies';
 
 /**
  * The file of a PDF about to be shown, fetched whole by the page as soon as
@@ -31,6 +31,7 @@ const pending = new Map<number, Pending>();
 
 async function fromServer(id: number): Promise<PdfBytes | null> {
   const r = await fetch(downloadUrl(id), { credentials: 'same-origin' });
+  if (r.status === 403 || r.status === 404) void dropKept(id); // no longer this person's, or gone: off the device too
   if (!r.ok) return null; // the viewer asks pdf.js, which reports what went wrong (and the route asks again)
   const length = Number(r.headers.get('content-length'));
   if (Number.isFinite(length) && length > PREFETCH_MAX) {
