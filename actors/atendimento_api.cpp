@@ -53,9 +53,14 @@ void list(const api_context& ctx, const net::http_request& req, const std::strin
     }
   }
   with_caller(ctx, req, remote, respond, access::user, [=](caf::event_based_actor* self, const auto& who) {
-    ask_db(self, ctx, req, respond,
-           [from, to, who](storage::metadata_store& s) { return s.list_atendimentos(from, to, who); },
-           [=](json page) { respond(json_response(req, http::status::ok, page)); });
+    self->request(ctx.db, db_timeout, atom::list_atendimentos_v, atendimento_period{from, to, who})
+      .then([=](const json_text& items) { respond(json_text_response(req, http::status::ok, items.body)); },
+            [=](const caf::error& err) {
+              log_event(log_level::warn, "api:db:failed",
+                        {{"path", std::string(path_of_target(req.target()))}, {"reason", reason_of(*ctx.sys, err)}});
+              respond(error_response(req, http::status::service_unavailable, "database_unavailable",
+                                     "database unavailable, retry later"));
+            });
   });
 }
 

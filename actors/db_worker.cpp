@@ -138,6 +138,9 @@ caf::behavior db_worker(caf::stateful_actor<db_worker_state>* self, storage::sto
     [=](atom::list_pdfs, const storage::pdf_filter& f) -> caf::result<json_reply> {
       return guarded(self->state, [&](auto& s) { return json_reply{s.list_pdfs(f)}; });
     },
+    [=](atom::list_atendimentos, const atendimento_period& p) -> caf::result<json_text> {
+      return guarded(self->state, [&](auto& s) { return json_text{s.list_atendimentos_text(p.from, p.to, p.viewer)}; });
+    },
     [=](atom::pdf_status, std::int64_t id) -> caf::result<json_reply> {
       return guarded(self->state, [&](auto& s) { return json_reply{s.pdf_status(id).value_or(nullptr)}; });
     },

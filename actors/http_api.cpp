@@ -282,11 +282,15 @@ void pdf_request(const api_context& ctx, const net::http_request& req, const std
 } // namespace
 
 net::http_response json_response(const net::http_request& req, http::status status, const json& body) {
+  return json_text_response(req, status, body.dump());
+}
+
+net::http_response json_text_response(const net::http_request& req, http::status status, std::string body) {
   net::http_response res{status, req.version()};
   res.set(http::field::content_type, "application/json");
   res.set(http::field::cache_control, "no-store");
   res.keep_alive(req.keep_alive());
-  res.body() = body.dump();
+  res.body() = std::move(body);
   res.prepare_payload();
   return res;
 }

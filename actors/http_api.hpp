@@ -50,6 +50,8 @@ bool serve_monitor_api(const api_context& ctx, const net::http_request& req, con
 
 /// A JSON answer (no-store), keeping the request's keep-alive.
 net::http_response json_response(const net::http_request& req, net::http::status status, const nlohmann::json& body);
+/// The same with a body that is JSON text already (json_text).
+net::http_response json_text_response(const net::http_request& req, net::http::status status, std::string body);
 /// {"error": message, "code": code}; a 401 also says WWW-Authenticate: Bearer.
 net::http_response error_response(const net::http_request& req, net::http::status status, const std::string& code,
                                   const std::string& message);

@@ -112,6 +112,8 @@ CAF_BEGIN_TYPE_ID_BLOCK(siberius, caf::first_custom_type_id)
   CAF_ADD_ATOM(siberius, siberius::atom, request_target, "reqtarget")
   CAF_ADD_ATOM(siberius, siberius::atom, transfer_begin, "xferbegin")
   CAF_ADD_ATOM(siberius, siberius::atom, transfer_end, "xferend")
+  // http api -> db_worker: (list_atendimentos, atendimento_period) -> json_text {items}: the calendar
+  CAF_ADD_ATOM(siberius, siberius::atom, list_atendimentos, "lsatend")
   // http api -> db_worker: (atendimento_pdf, atendimento id) -> atendimento_pdf
   CAF_ADD_ATOM(siberius, siberius::atom, atendimento_pdf, "atendpdf")
   // cache_janitor -> itself: (sweep) every interval; cache_janitor -> db_worker: (expire_due, limit)
@@ -168,6 +170,20 @@ struct json_reply {
   nlohmann::json value;
 };
 
+/// A JSON document written by PostgreSQL, sent as a body as it is (a month of
+/// the calendar is some 200 kB: parsing and writing it again costs
+/// milliseconds).
+struct json_text {
+  std::string body;
+};
+
+/// The calendar's question: atendimentos overlapping [from, to] (dates, both
+/// optional), those `viewer` is scheduled on unless an admin asks.
+struct atendimento_period {
+  std::optional<std::string> from, to;
+  storage::api_principal viewer;
+};
+
 /// A call on the store run by a db_worker (atom::db_run). The function runs on
 /// the worker's thread and must only touch the store and its own captures.
 struct db_job {
@@ -201,6 +217,8 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::optional<siberius::storage::daemon_identity>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::optional<siberius::storage::upload_target>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::optional<siberius::storage::download_target>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(siberius::actors::json_reply)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(siberius::actors::json_text)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(siberius::actors::atendimento_period)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(siberius::actors::request_answer)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(siberius::daemon::pdf_facts)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::optional<siberius::storage::request_target>)

@@ -82,3 +82,4 @@ WHERE a.id % 3 = 0;
 VACUUM (ANALYZE) pdf_cache;
 VACUUM (ANALYZE) atendimentos;
 VACUUM (ANALYZE) atendimento_tecnicos;
+VACUUM (ANALYZE) pdf_clientes; -- the customers' names, filled by pdf_cache's trigger (schema/006)

@@ -18,17 +18,21 @@ using json = nlohmann::json;
 constexpr std::size_t max_text = 200;
 constexpr int max_listed = 1000;
 
-constexpr const char* atendimento_json_sql =
-    "json_build_object('id', a.id, 'titulo', a.titulo, 'cliente', a.cliente,"
-    " 'dataInicio', siberius_iso_utc(a.data_inicio), 'dataFim', siberius_iso_utc(a.data_fim), 'local', a.local,"
-    " 'tecnicos', coalesce((SELECT json_agg(json_build_object('id', u.id, 'login', u.login, 'nome', u.nome)"
-    "   ORDER BY u.login) FROM atendimento_tecnicos t JOIN usuarios u ON u.id = t.usuario_id"
-    "   WHERE t.atendimento_id = a.id), '[]'::json),"
-    " 'pdfs', coalesce((SELECT json_agg(json_build_object('id', p.id, 'tipo', p.tipo, 'numero', p.numero,"
-    "   'cliente', p.cliente, 'dataEvento', to_char(p.data_evento, 'YYYY-MM-DD'), 'fileHash', p.file_hash,"
-    "   'filename', p.filename, 'status', p.status) ORDER BY p.id) FROM pdf_cache p"
-    "   WHERE p.atendimento_id = a.id), '[]'::json),"
-    " 'createdAt', siberius_iso_utc(a.created_at), 'updatedAt', siberius_iso_utc(a.updated_at))";
+/// An atendimento as the API shows it: the row `r` made from atendimentos `a`
+/// (FROM ... a, then this), written as JSON whole (row_to_json, json_agg). A
+/// whole row names its columns once per statement; json_build_object looks up
+/// the type of every key and value again on each row (the calendar's month of
+/// 404 atendimentos: 8.3 ms instead of 9.8 in bench/pdf_search.sh's catalogue).
+constexpr const char* atendimento_row_sql =
+    " CROSS JOIN LATERAL (SELECT a.id, a.titulo, a.cliente, siberius_iso_utc(a.data_inicio) AS \"dataInicio\","
+    " siberius_iso_utc(a.data_fim) AS \"dataFim\", a.local,"
+    " coalesce((SELECT json_agg(t ORDER BY t.login) FROM (SELECT u.id, u.login, u.nome"
+    "   FROM atendimento_tecnicos x JOIN usuarios u ON u.id = x.usuario_id WHERE x.atendimento_id = a.id) t),"
+    "   '[]'::json) AS tecnicos,"
+    " coalesce((SELECT json_agg(p ORDER BY p.id) FROM (SELECT x.id, x.tipo, x.numero, x.cliente,"
+    "   to_char(x.data_evento, 'YYYY-MM-DD') AS \"dataEvento\", x.file_hash AS \"fileHash\", x.filename, x.status"
+    "   FROM pdf_cache x WHERE x.atendimento_id = a.id) p), '[]'::json) AS pdfs,"
+    " siberius_iso_utc(a.created_at) AS \"createdAt\", siberius_iso_utc(a.updated_at) AS \"updatedAt\") r";
 
 bool digits(const std::string& s, std::size_t from, std::size_t n) {
   if (s.size() < from + n)
@@ -171,20 +175,20 @@ std::variant<atendimento_input, std::string> parse_atendimento_input(const json&
 }
 
 void prepare_atendimento_statements(pqxx::connection& c) {
-  std::string obj = atendimento_json_sql;
-  c.prepare("atendimento_get", "SELECT " + obj + "::text FROM atendimentos a WHERE a.id = $1");
+  std::string row = atendimento_row_sql;
+  c.prepare("atendimento_get", "SELECT row_to_json(r)::text FROM atendimentos a" + row + " WHERE a.id = $1");
   // The calendar: atendimentos overlapping [from, to], dates inclusive. One
   // range expression (idx_atendimentos_span, schema/005), so a month reads
   // the atendimentos of that month, not every one that started before it.
   c.prepare("atendimentos_list",
-            "SELECT coalesce(json_agg(" + obj + " ORDER BY a.data_inicio, a.id), '[]'::json)::text FROM ("
+            "SELECT coalesce(json_agg(r ORDER BY a.data_inicio, a.id), '[]'::json)::text FROM ("
             " SELECT * FROM atendimentos x"
             " WHERE tstzrange(x.data_inicio, coalesce(x.data_fim, x.data_inicio), '[]')"
             "   && tstzrange(coalesce($1::date::timestamptz, '-infinity'),"
             "                coalesce(($2::date + 1)::timestamptz, 'infinity'), '[)')"
             "   AND ($3::bigint IS NULL OR EXISTS (SELECT 1 FROM atendimento_tecnicos t"
             "        WHERE t.atendimento_id = x.id AND t.usuario_id = $3))"
-            " ORDER BY x.data_inicio, x.id LIMIT " + std::to_string(max_listed) + ") a");
+            " ORDER BY x.data_inicio, x.id LIMIT " + std::to_string(max_listed) + ") a" + row);
   c.prepare("atendimento_insert",
             "INSERT INTO atendimentos (titulo, cliente, data_inicio, data_fim, local, created_by, updated_by)"
             " VALUES ($1, $2, $3::timestamptz, $4::timestamptz, $5, $6, $6) RETURNING id");
@@ -294,16 +298,21 @@ auto bad_input_guard(F f) -> decltype(f()) {
 
 } // namespace
 
-json metadata_store::list_atendimentos(const std::optional<std::string>& from, const std::optional<std::string>& to,
-                                       const api_principal& viewer) {
+std::string metadata_store::list_atendimentos_text(const std::optional<std::string>& from,
+                                                   const std::optional<std::string>& to, const api_principal& viewer) {
   std::optional<std::int64_t> only;
   if (!viewer.admin())
     only = viewer.user_id;
-  auto text = impl_->run([&](pqxx::connection& c) {
+  auto items = impl_->run([&](pqxx::connection& c) {
     pqxx::nontransaction n(c);
     return n.exec_prepared1("atendimentos_list", from, to, only)[0].as<std::string>();
   });
-  return {{"items", json::parse(text)}};
+  return "{\"items\": " + items + "}";
+}
+
+json metadata_store::list_atendimentos(const std::optional<std::string>& from, const std::optional<std::string>& to,
+                                       const api_principal& viewer) {
+  return json::parse(list_atendimentos_text(from, to, viewer));
 }
 
 std::optional<json> metadata_store::atendimento(std::int64_t id) {

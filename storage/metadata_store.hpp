@@ -230,6 +230,11 @@ public:
   /// them for an admin, only the ones `viewer` is scheduled on otherwise.
   nlohmann::json list_atendimentos(const std::optional<std::string>& from, const std::optional<std::string>& to,
                                    const api_principal& viewer);
+  /// The same document as PostgreSQL wrote it, for GET /api/atendimentos to
+  /// send as it is: a month's few hundred atendimentos, each with its
+  /// technicians and PDFs, are not parsed and written again on the way out.
+  std::string list_atendimentos_text(const std::optional<std::string>& from, const std::optional<std::string>& to,
+                                     const api_principal& viewer);
   std::optional<nlohmann::json> atendimento(std::int64_t id);
   /// Creates one; throws std::invalid_argument naming an unknown technician or PDF.
   nlohmann::json create_atendimento(const atendimento_input& in, std::optional<std::int64_t> by);

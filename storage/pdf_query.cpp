@@ -1,6 +1,8 @@
 #include "storage/pdf_query.hpp"
 
 #include <cstdlib>
+#include <tuple>
+#include <utility>
 #include <vector>
 #include <pqxx/pqxx>
 
@@ -238,26 +240,54 @@ void prepare_pdf_query_statements(pqxx::connection& c) {
 
 namespace {
 
+/// How a search on the customer's name reaches its rows (schema/006).
+enum class cliente_route {
+  /// cliente ILIKE on each row an index walks in the list order: the first
+  /// page of a name on more than total_cap PDFs is near the start of the walk.
+  each_row,
+  /// The matching names first (pdf_clientes), then their PDFs from
+  /// idx_pdf_cache_cliente_listing: few rows, sorted; the capped count.
+  names,
+};
+
+/// Whether the names can serve `f`'s cliente: it has a trigram to look up
+/// (3 characters), and the view is everything (a technician's PDFs are found
+/// through their atendimentos, a few hundred rows to check one by one).
+bool names_can_serve(const pdf_filter& f) {
+  if (!f.cliente || f.visible_to)
+    return false;
+  std::size_t characters = 0;
+  for (unsigned char c : *f.cliente)
+    characters += (c & 0xC0) != 0x80; // UTF-8: continuation bytes are not characters
+  return characters >= 3;
+}
+
 /// The SQL of one search: only the filters it has, each value a bound
 /// parameter. A statement per combination of filters (rather than one with
 /// "$n IS NULL OR ...") lets PostgreSQL plan each with the index that fits:
 /// the list order's own for a date range, (tipo|status|client_id, list
-/// order) for those, numero's and the customer name's trigrams for theirs.
+/// order) for those, numero's for it, the names' for a customer's name.
 /// Unnamed statements are planned with their values (a prepared one could
 /// switch to a generic plan, which cannot tell "aurora" from "a").
 struct pdf_search {
   std::vector<std::string> params;
   std::string where = "true";
 
-  explicit pdf_search(const pdf_filter& f) {
+  pdf_search(const pdf_filter& f, cliente_route route) {
     auto match = [&](const std::optional<std::string>& v, const char* sql_before, const char* sql_after) {
       if (v)
         where += std::string(" AND ") + sql_before + bind(*v) + sql_after;
     };
     match(f.tipo, "tipo = ", "");
     match(f.numero, "numero = ", "");
-    if (f.cliente)
-      where += " AND cliente ILIKE " + bind("%" + like_literal(*f.cliente) + "%");
+    if (f.cliente) {
+      auto pattern = bind("%" + like_literal(*f.cliente) + "%");
+      // The same rows either way: a row's name is in pdf_clientes.
+      if (route == cliente_route::names)
+        where += " AND cliente = ANY (ARRAY(SELECT cliente FROM pdf_clientes WHERE cliente ILIKE " + pattern + "))";
+      else
+        where += " AND cliente ILIKE " + pattern;
+    }
     match(f.status, "status = ", "");
     match(f.client_id, "client_id = ", "");
     match(f.date_from, "data_evento >= ", "::date");
@@ -276,13 +306,13 @@ struct pdf_search {
   }
 };
 
-// The list order; every index of 005_pdf_search.sql ends in it.
+// The list order; every index of 005_pdf_search.sql and 006 ends in it.
 constexpr const char* list_order = "data_evento DESC NULLS LAST, id DESC";
 
 /// Appends up to `limit` rows of `search` that also meet `extra`, skipping
 /// `offset`, in the list order. The page's ids are found first (from an index
 /// alone when the filters allow), then only those rows are read whole.
-void append_rows(pqxx::nontransaction& n, const pdf_search& search, const std::string& extra, int limit,
+void append_rows(pqxx::transaction_base& n, const pdf_search& search, const std::string& extra, int limit,
                  long long offset, nlohmann::json& items) {
   if (limit <= 0)
     return;
@@ -303,12 +333,43 @@ void append_rows(pqxx::nontransaction& n, const pdf_search& search, const std::s
     items.push_back(std::move(item));
 }
 
+/// How many rows `search` matches, up to total_cap; capped: more than that.
+std::pair<long long, bool> capped_count(pqxx::transaction_base& n, const pdf_search& search) {
+  auto s = search;
+  auto sql = "SELECT count(*) FROM (SELECT 1 FROM pdf_cache WHERE " + s.where + " LIMIT " +
+             s.bind(std::to_string(pdf_filter::total_cap + 1)) + "::bigint) c";
+  auto total = n.exec_params1(sql, pqxx::prepare::make_dynamic_params(s.params))[0].as<long long>();
+  if (total > pdf_filter::total_cap)
+    return {pdf_filter::total_cap, true};
+  return {total, false};
+}
+
 } // namespace
 
 nlohmann::json metadata_store::list_pdfs(const pdf_filter& f) {
   return impl_->run([&](pqxx::connection& c) {
-    pqxx::nontransaction n(c);
-    pdf_search search(f);
+    pqxx::read_transaction n(c);
+    // Every statement below reads a bounded index range; a parallel plan only
+    // comes from a wrong estimate (ILIKE '%text%' is guessed from ANALYZE's
+    // sample, 100 to 20,000 rows for the same name), and starting its workers
+    // takes longer than the whole walk.
+    n.exec("SET LOCAL max_parallel_workers_per_gather = 0");
+    long long total = 0;
+    bool capped = false, counted = false;
+    if (f.after) {
+      // Counted once, for the first page: following pages repeat that figure.
+      total = f.after->total;
+      capped = f.after->total_is_lower_bound;
+      counted = true;
+    } else if (names_can_serve(f)) {
+      // Counted first (through the names, cheap): the count picks the route.
+      std::tie(total, capped) = capped_count(n, pdf_search(f, cliente_route::names));
+      counted = true;
+    }
+    // A name on at most total_cap PDFs: those rows sorted, never a walk of the
+    // list that could pass a million rows to find them.
+    const auto route = names_can_serve(f) && !capped ? cliente_route::names : cliente_route::each_row;
+    pdf_search search(f, route);
     // One row more than the page says whether a next page exists.
     const int want = f.page_size + 1;
     const long long offset = f.after ? 0 : static_cast<long long>(f.page - 1) * f.page_size;
@@ -334,22 +395,11 @@ nlohmann::json metadata_store::list_pdfs(const pdf_filter& f) {
     const bool more = static_cast<int>(items.size()) > f.page_size;
     if (more)
       items.erase(items.end() - 1);
-    long long total;
-    bool capped = false;
-    if (f.after) {
-      // Counted once, for the first page: following pages repeat that figure.
-      total = f.after->total;
-      capped = f.after->total_is_lower_bound;
-    } else if (!more && (offset == 0 || !items.empty())) {
-      total = offset + static_cast<long long>(items.size()); // the last page: every match was seen
-    } else {
-      auto s = search;
-      auto sql = "SELECT count(*) FROM (SELECT 1 FROM pdf_cache WHERE " + s.where + " LIMIT " +
-                 s.bind(std::to_string(pdf_filter::total_cap + 1)) + "::bigint) c";
-      total = n.exec_params1(sql, pqxx::prepare::make_dynamic_params(s.params))[0].as<long long>();
-      capped = total > pdf_filter::total_cap;
-      if (capped)
-        total = pdf_filter::total_cap;
+    if (!counted) {
+      if (!more && (offset == 0 || !items.empty()))
+        total = offset + static_cast<long long>(items.size()); // the last page: every match was seen
+      else
+        std::tie(total, capped) = capped_count(n, search);
     }
 
     nlohmann::json next = nullptr;
@@ -364,6 +414,7 @@ nlohmann::json metadata_store::list_pdfs(const pdf_filter& f) {
       at.total_is_lower_bound = capped;
       next = pdf_cursor(f, at);
     }
+    n.commit();
     return nlohmann::json{{"total", total},
                           {"totalIsLowerBound", capped},
                           {"page", f.page},

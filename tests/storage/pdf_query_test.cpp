@@ -193,6 +193,18 @@ CAF_TEST(percent and underscore in a name are matched literally) {
   CAF_CHECK_EQUAL(underscore.at("total"), 1);
 }
 
+CAF_TEST(a name given by a new or re-indexed pdf is found) {
+  // The names the search looks among (pdf_clientes) follow the PDFs: a new
+  // batch, and a PDF indexed again under another customer.
+  store.ingest({{"office", doc(6, "os", "Carla Mendes", "2026-08-01")}});
+  CAF_CHECK_EQUAL(numeros(list("cliente=mendes")), (std::vector<std::string>{"6"}));
+  store.ingest({{"office", doc(3, "montagem", "Bruna Ortiz", "2026-05-20")}});
+  CAF_CHECK_EQUAL(numeros(list("cliente=ortiz")), (std::vector<std::string>{"3"}));
+  auto renamed = list("cliente=bruno%20costa"); // checks must not hold parts of a temporary
+  CAF_CHECK(renamed.at("items").empty());
+  CAF_CHECK_EQUAL(renamed.at("total"), 0);
+}
+
 CAF_TEST(pages split the result) {
   auto p1 = list("pageSize=2");
   auto p3 = list("pageSize=2&page=3");
@@ -348,6 +360,32 @@ CAF_TEST(combined filters page by cursor too) {
   CAF_CHECK(walk("pageSize=2&cliente=nobody").empty());
 }
 
+CAF_TEST(a name on more pdfs than the count reaches pages the same way) {
+  // Past total_cap matches the rows are found by walking the list order and
+  // checking each name; up to it, through the matching names. Both routes,
+  // and a name too short for the names' trigrams, give the database's order.
+  db.sql("INSERT INTO pdf_cache (file_hash, filename, file_size, tipo, numero, cliente, data_evento)"
+         " SELECT lpad(to_hex(10000 + i), 64, '0'), 'a' || i || '.pdf', 1, 'os', (10000 + i)::text,"
+         "  'Aurora Eventos ' || i % 7, CASE WHEN i % 9 = 0 THEN NULL ELSE date '2026-04-01' + i % 40 END"
+         " FROM generate_series(1, " + std::to_string(pdf_filter::total_cap) + ") i");
+  auto many = list("cliente=aurora&pageSize=100");
+  CAF_CHECK_EQUAL(many.at("total"), pdf_filter::total_cap);
+  CAF_CHECK_EQUAL(many.at("totalIsLowerBound"), true);
+  CAF_CHECK_EQUAL(walk("cliente=aurora&pageSize=100"), expected("cliente ILIKE '%aurora%'"));
+  CAF_CHECK_EQUAL(walk("cliente=eventos%205&pageSize=30"), expected("cliente = 'Aurora Eventos 5'"));
+  CAF_CHECK_EQUAL(walk("cliente=festas&pageSize=30"), expected("cliente = 'Aurora Festas'"));
+  CAF_CHECK_EQUAL(walk("cliente=s%201&pageSize=50"), expected("cliente ILIKE '%s 1%'"));
+  CAF_CHECK_EQUAL(walk("cliente=au&pageSize=100"), expected("cliente ILIKE '%au%'"));
+  auto few = list("cliente=festas&pageSize=10&page=3");
+  CAF_CHECK_EQUAL(few.at("total"), 66);
+  CAF_CHECK_EQUAL(few.at("totalIsLowerBound"), false);
+  std::vector<std::int64_t> ids;
+  for (const auto& item : few.at("items"))
+    ids.push_back(item.at("id").get<std::int64_t>());
+  auto want = expected("cliente = 'Aurora Festas'");
+  CAF_CHECK_EQUAL(ids, std::vector<std::int64_t>(want.begin() + 20, want.begin() + 30));
+}
+
 CAF_TEST(a technician pages through their own pdfs only) {
   auto want = expected("atendimento_id IS NOT NULL");
   CAF_CHECK_EQUAL(want.size(), 50u);
@@ -441,6 +479,8 @@ CAF_TEST(every search uses an index) {
          {"client_id = 'b'", "idx_pdf_cache_client_listing"},
          {"numero = '42'", "idx_pdf_cache_numero"},
          {"cliente ILIKE '%aurora%'", "idx_pdf_cache_"},
+         {"cliente = ANY (ARRAY(SELECT cliente FROM pdf_clientes WHERE cliente ILIKE '%aurora%'))",
+          "pdf_clientes"},
        }) {
     auto text = plan(id_query(e.where));
     auto indexed = text.find(e.index) != std::string::npos && text.find("Seq Scan") == std::string::npos;
