@@ -229,8 +229,11 @@ const firstVisit = await measuredLoad(appContext, async (page) => {
   // The service worker installs (it fetches the shell once more, into its cache): not part of the first screen.
   await page.waitForFunction(() => navigator.serviceWorker?.controller != null, null, { timeout: 20000 });
   // ... and keeps the answers already on screen (ui/src/lib/offline.ts), in a moment.
-  await page.waitForFunction(async () => (await caches.has('siberius-data'))
-    && (await (await caches.open('siberius-data')).keys()).some((r) => new URL(r.url).pathname === '/api/atendimentos'), null, { timeout: 20000, polling: 100 });
+  await page.waitForFunction(async () => {
+    if (!(await caches.has('siberius-data'))) return false;
+    const kept = (await (await caches.open('siberius-data')).keys()).map((r) => new URL(r.url).pathname);
+    return kept.includes('/api/me') && kept.includes('/api/atendimentos');
+  }, null, { timeout: 20000, polling: 100 });
 });
 await appContext.setOffline(true);
 const offlineVisit = await measuredLoad(appContext, async (page) => {

@@ -78,18 +78,25 @@ test('the manifest and the service worker make the app installable', async () =>
 
 test('offline, the app shell and the last answers load, and the screen says so', async () => {
   // Only the first visit so far: the worker took the page over after its answers came, and was handed them to keep.
-  await eventually('the first visit\'s answers kept', () => page.evaluate(async () => (await caches.has('siberius-data'))
-    && (await (await caches.open('siberius-data')).keys()).some((r) => new URL(r.url).pathname === '/api/atendimentos')));
+  let kept = [];
+  await eventually('the first visit\'s answers kept', async () => {
+    kept = await page.evaluate(async () => ((await caches.has('siberius-data'))
+      ? (await (await caches.open('siberius-data')).keys()).map((r) => new URL(r.url).pathname) : []));
+    return kept.includes('/api/me') && kept.includes('/api/atendimentos');
+  }).catch((e) => { throw new Error(`${e.message}; kept: ${JSON.stringify(kept)}`); });
   await context.setOffline(true);
-  await page.reload();
-  await page.getByRole('heading', { name: 'Meus atendimentos' }).waitFor();
-  await page.getByText('Montagem do palco – Festa da Uva').waitFor();
-  // It says it is not connected.
-  await page.getByText(/Servidor inacessível|Sem conexão com a internet/).first().waitFor();
-  await screenshot(page, 'pwa-02-tecnico-offline-390');
-  const { serious } = await runAxe(page, 'pwa-02-tecnico-offline-390');
-  assert.deepEqual(serious.map((v) => v.id), []);
-  await context.setOffline(false);
+  try {
+    await page.reload();
+    await page.getByRole('heading', { name: 'Meus atendimentos' }).waitFor();
+    await page.getByText('Montagem do palco – Festa da Uva').waitFor();
+    // It says it is not connected.
+    await page.getByText(/Servidor inacessível|Sem conexão com a internet/).first().waitFor();
+    await screenshot(page, 'pwa-02-tecnico-offline-390');
+    const { serious } = await runAxe(page, 'pwa-02-tecnico-offline-390');
+    assert.deepEqual(serious.map((v) => v.id), []);
+  } finally {
+    await context.setOffline(false);
+  }
 });
 
 /** A finger on the screen from (x, y0) down to (x, y1), in steps, through Chromium's touch input. */
@@ -103,8 +110,16 @@ async function drag(cdp, x, y0, y1, { release = true } = {}) {
 }
 
 test('pull to refresh: a long pull from the top fetches the list again, a short one does not', async () => {
+  let live = false;
+  page.on('websocket', (ws) => ws.on('framereceived', (f) => { if (String(f.payload).startsWith('40/client')) live = true; }));
+  let loads = 0;
+  page.on('requestfinished', (r) => { if (new URL(r.url()).pathname === '/api/atendimentos') loads++; });
   await page.goto(`${server.url}/tecnico`);
   await page.getByText('Montagem do palco – Festa da Uva').waitFor();
+  // The live connection up: its arrival fetches the list once more (events before it are lost), then all is quiet.
+  await eventually('the live connection', () => live);
+  await eventually('the list fetched on arrival and on the connection', () => loads >= 2);
+  await page.waitForTimeout(300);
   let lists = 0;
   page.on('request', (r) => { if (new URL(r.url()).pathname === '/api/atendimentos') lists++; });
   const cdp = await context.newCDPSession(page);

@@ -75,16 +75,24 @@ async function shellFile(request) {
   return hit ?? fetch(request);
 }
 
+/** Bumped when the person signs out: answers fetched before that are not kept. */
+let generation = 0;
+
 /** Network first; the last good answer when the network is away. A 401/403 forgets it. */
 async function kept(event, request) {
-  const cache = await caches.open(DATA_CACHE);
+  const started = generation;
   try {
     const response = await fetch(request);
-    if (response.ok) event.waitUntil(cache.put(request, response.clone()).catch(() => {}));
-    else if (response.status === 401 || response.status === 403) event.waitUntil(cache.delete(request));
+    if (response.ok && started === generation) {
+      const copy = response.clone();
+      event.waitUntil(caches.open(DATA_CACHE).then((cache) => (started === generation ? cache.put(request, copy) : undefined)).catch(() => {}));
+    } else if (response.status === 401 || response.status === 403) {
+      // Never creates the cache (caches.open would): after a sign-out none must be left.
+      event.waitUntil(caches.has(DATA_CACHE).then((has) => has && caches.open(DATA_CACHE).then((cache) => cache.delete(request))).catch(() => {}));
+    }
     return response;
   } catch (err) {
-    const hit = await cache.match(request);
+    const hit = (await caches.has(DATA_CACHE)) ? await (await caches.open(DATA_CACHE)).match(request) : undefined;
     if (hit) return saved(hit);
     throw err;
   }
@@ -97,16 +105,21 @@ async function kept(event, request) {
  */
 self.addEventListener('message', (event) => {
   if (event.data?.type === 'siberius:keep' && Array.isArray(event.data.urls)) event.waitUntil(keepNow(event.data.urls));
+  // The person signed out (ui/src/lib/offline.ts deletes the caches too): answers still on their way are not kept.
+  if (event.data?.type === 'siberius:forget') {
+    generation++;
+    event.waitUntil(caches.delete(DATA_CACHE));
+  }
 });
 
 async function keepNow(urls) {
-  const cache = await caches.open(DATA_CACHE);
+  const started = generation;
   for (const u of urls.slice(0, 50)) {
     const url = new URL(String(u), self.location.origin);
     if (url.origin !== self.location.origin || !KEPT_API.some((re) => re.test(url.pathname))) continue;
     try {
       const response = await fetch(url.href, { credentials: 'same-origin' });
-      if (response.ok) await cache.put(url.href, response);
+      if (response.ok && started === generation) await (await caches.open(DATA_CACHE)).put(url.href, response);
     } catch (err) {
       // Offline already: nothing to keep.
     }

@@ -32,13 +32,25 @@ export function registerServiceWorker(): void {
           .getEntriesByType('resource')
           .map((e) => e.name)
           .filter((u) => u.startsWith(`${window.location.origin}/api/`));
-        navigator.serviceWorker.controller?.postMessage({ type: 'siberius:keep', urls: [...new Set(urls)] });
+        // Who is signed in, first: a sign-in by the form never asked /api/me, and the app needs it to open offline.
+        const me = `${window.location.origin}/api/me`;
+        navigator.serviceWorker.controller?.postMessage({ type: 'siberius:keep', urls: [...new Set([me, ...urls])] });
       },
       { once: true },
     );
   }
   if (document.readyState === 'complete') register();
   else window.addEventListener('load', register, { once: true });
+}
+
+/**
+ * Asks the service worker to keep these GET answers now (those it keeps; it
+ * fetches them itself). After a sign-in by the form: the app needs /api/me to
+ * open offline, and the form's answer came from another endpoint.
+ */
+export function keepForOffline(paths: string[]): void {
+  const worker = typeof navigator === 'undefined' ? undefined : navigator.serviceWorker?.controller;
+  worker?.postMessage({ type: 'siberius:keep', urls: paths.map((p) => new URL(p, window.location.origin).href) });
 }
 
 /** Another person may sign in on this phone next: nothing of this one stays. */
@@ -48,6 +60,8 @@ export async function forgetOfflineData(): Promise<void> {
   } catch {
     // No storage: nothing was kept there.
   }
+  // The worker first, so answers still on their way are not kept after this.
+  navigator.serviceWorker?.controller?.postMessage({ type: 'siberius:forget' });
   if (typeof caches !== 'undefined') await Promise.all(PERSONAL_CACHES.map((name) => caches.delete(name).catch(() => false)));
   // What the features remember of these caches goes too (features/pdf/device-copies.ts).
   window.dispatchEvent(new Event(FORGOTTEN_EVENT));

@@ -2,7 +2,7 @@ import { api } from '../../lib/api';
 import { ApiError } from '../../lib/api-client';
 import { createStore, useStore } from '../../lib/store';
 import { fetchMe, login, logout } from './api';
-import { forgetOfflineData } from '../../lib/offline';
+import { forgetOfflineData, keepForOffline } from '../../lib/offline';
 import type { Role, User } from './types';
 
 export type Session =
@@ -50,6 +50,7 @@ export async function bootstrapSession(): Promise<void> {
 export async function signIn(loginName: string, password: string): Promise<User> {
   const r = await login(loginName, password);
   sessionStore.set({ status: 'authenticated', user: r.user });
+  keepForOffline(['/api/me']);
   return r.user;
 }
 
