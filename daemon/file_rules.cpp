@@ -33,15 +33,26 @@ bool is_candidate_pdf(std::string_view name) {
 bool is_skipped_folder(std::string_view name) { return name.empty() || name[0] == '.'; }
 
 readiness judge_readiness(const file_look& first, const file_look& latest, bool ends_with_eof,
-                          std::chrono::milliseconds stable_interval, std::chrono::milliseconds settle_interval) {
+                          std::chrono::milliseconds stable_interval, std::chrono::milliseconds settle_interval,
+                          std::int64_t wall_now_ns) {
   if (!first.same_content_as(latest) || latest.size < 0)
     return readiness::wait;
+  // Last written a settle interval ago by its own mtime: nobody is writing it.
+  // (An mtime in the future, a share's clock ahead of ours, falls to the rules below.)
+  auto settle_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(settle_interval).count();
+  if (wall_now_ns - latest.mtime_ns >= settle_ns)
+    return ends_with_eof ? readiness::read : readiness::read_anyway;
   auto unchanged_for = latest.at - first.at;
   if (unchanged_for >= stable_interval && ends_with_eof)
     return readiness::read;
   if (unchanged_for >= settle_interval)
     return readiness::read_anyway;
   return readiness::wait;
+}
+
+std::int64_t wall_clock_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 bool tail_has_eof(std::string_view tail) { return tail.find("%%EOF") != std::string_view::npos; }

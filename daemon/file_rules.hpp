@@ -25,7 +25,11 @@ struct file_look {
   bool same_content_as(const file_look& other) const { return size == other.size && mtime_ns == other.mtime_ns; }
 };
 
-/// What to do with a file given its first look since its last change and the latest one.
+/// What to do with a file given its first look since its last change and the
+/// latest one, and the wall clock now (`wall_now_ns`, the epoch of mtime_ns). A
+/// file whose mtime is already the settle interval old is not being written:
+/// it is read at once, with or without %%EOF (a folder's old files are not held
+/// back by the stable wait, nor by a settle wait when their end is broken).
 enum class readiness {
   wait,       ///< changed since, or not yet looked at long enough
   read,       ///< unchanged for the stable interval and ends with %%EOF
@@ -33,7 +37,11 @@ enum class readiness {
               ///< read_pdf say what is wrong (empty, truncated, not a PDF)
 };
 readiness judge_readiness(const file_look& first, const file_look& latest, bool ends_with_eof,
-                          std::chrono::milliseconds stable_interval, std::chrono::milliseconds settle_interval);
+                          std::chrono::milliseconds stable_interval, std::chrono::milliseconds settle_interval,
+                          std::int64_t wall_now_ns);
+
+/// Now on the wall clock, in the epoch and unit of file_look::mtime_ns.
+std::int64_t wall_clock_ns();
 
 /// True when "%%EOF" occurs in the last 1 KiB of the file (PDF writers may put
 /// a newline or some junk after it). Opens the file read-only.

@@ -159,7 +159,7 @@ void folder_watcher_state::on_tick() {
       continue;
     }
     auto verdict = judge_readiness(obs.first, now, file_ends_with_eof(path), options.stable_interval,
-                                   options.settle_interval);
+                                   options.settle_interval, wall_clock_ns());
     if (verdict == readiness::wait) {
       waiting = true;
       continue;

@@ -221,6 +221,32 @@ CAF_TEST(slow write and write then rename and deletion) {
   CAF_CHECK_EQUAL(w.rows()[other_hash].first, "available_local");
 }
 
+CAF_TEST(old files are read at once and a broken one does not hold back the first index) {
+  world w;
+  // A folder as an office PC has it at the daemon's start: documents written
+  // long ago, one of them cut short (no %%EOF). With a settle wait of ten
+  // minutes, the old truncated file must not make everything wait for it.
+  fs::copy_file(corpus_dir() + "/orcamento_3061_lines.pdf", w.folder() + "/orcamento.pdf");
+  fs::copy_file(corpus_dir() + "/os_89331_html.pdf", w.folder() + "/os.pdf");
+  fs::copy_file(corpus_dir() + "/bad_truncated.pdf", w.folder() + "/cortado.pdf");
+  auto an_hour_ago = fs::file_time_type::clock::now() - std::chrono::hours(1);
+  for (auto name : {"orcamento.pdf", "os.pdf", "cortado.pdf"})
+    fs::last_write_time(w.folder() + "/" + name, an_hour_ago);
+  w.start_daemon({"SETTLE_MS=600000", "STABLE_MS=2000"});
+  CAF_REQUIRE(eventually([&] { return w.rows().size() == 2; }, 30s));
+  CAF_REQUIRE(eventually([&] { return w.query("SELECT 1 FROM daemon_events WHERE event->>'code' = 'truncated'").size() == 1; },
+                         30s));
+  // A file written now, without its end, still waits for it (the rule is the mtime's age, not the start).
+  auto bytes = read_file(corpus_dir() + "/orcamento_3061_lines.pdf");
+  {
+    std::ofstream out(w.folder() + "/escrevendo.pdf", std::ios::binary);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size() / 2));
+  }
+  std::this_thread::sleep_for(3s); // > STABLE_MS: no %%EOF, a fresh mtime, so not read
+  CAF_CHECK_EQUAL(count_in(w.daemon_log(), "escrevendo.pdf"), 0u);
+  CAF_CHECK_EQUAL(w.daemon->stop(10s), 0);
+}
+
 CAF_TEST(server killed and restarted while PDFs arrive) {
   world w;
   w.start_daemon();

@@ -51,20 +51,45 @@ file_look look(std::int64_t size, std::int64_t mtime, std::chrono::milliseconds 
 
 CAF_TEST(stable rule table) {
   auto stable = 1000ms, settle = 30000ms;
+  // The wall clock a moment after the mtimes below (1 and 2 ns): files being written now.
+  const std::int64_t just_now = 1000;
   // unchanged for long enough and ends with %%EOF: read.
-  CAF_CHECK(judge_readiness(look(10, 1, 0ms), look(10, 1, 1000ms), true, stable, settle) == readiness::read);
+  CAF_CHECK(judge_readiness(look(10, 1, 0ms), look(10, 1, 1000ms), true, stable, settle, just_now) == readiness::read);
   // too soon.
-  CAF_CHECK(judge_readiness(look(10, 1, 0ms), look(10, 1, 999ms), true, stable, settle) == readiness::wait);
+  CAF_CHECK(judge_readiness(look(10, 1, 0ms), look(10, 1, 999ms), true, stable, settle, just_now) == readiness::wait);
   // size changed (still being written).
-  CAF_CHECK(judge_readiness(look(10, 1, 0ms), look(20, 1, 5000ms), true, stable, settle) == readiness::wait);
+  CAF_CHECK(judge_readiness(look(10, 1, 0ms), look(20, 1, 5000ms), true, stable, settle, just_now) == readiness::wait);
   // same size, new mtime (rewritten in place).
-  CAF_CHECK(judge_readiness(look(10, 1, 0ms), look(10, 2, 5000ms), true, stable, settle) == readiness::wait);
+  CAF_CHECK(judge_readiness(look(10, 1, 0ms), look(10, 2, 5000ms), true, stable, settle, just_now) == readiness::wait);
   // no %%EOF yet: wait, until the settle interval says read it anyway.
-  CAF_CHECK(judge_readiness(look(10, 1, 0ms), look(10, 1, 5000ms), false, stable, settle) == readiness::wait);
-  CAF_CHECK(judge_readiness(look(10, 1, 0ms), look(10, 1, 30000ms), false, stable, settle) ==
+  CAF_CHECK(judge_readiness(look(10, 1, 0ms), look(10, 1, 5000ms), false, stable, settle, just_now) == readiness::wait);
+  CAF_CHECK(judge_readiness(look(10, 1, 0ms), look(10, 1, 30000ms), false, stable, settle, just_now) ==
             readiness::read_anyway);
   // an empty file is never "complete", only settled.
-  CAF_CHECK(judge_readiness(look(0, 1, 0ms), look(0, 1, 30000ms), false, stable, settle) == readiness::read_anyway);
+  CAF_CHECK(judge_readiness(look(0, 1, 0ms), look(0, 1, 30000ms), false, stable, settle, just_now) == readiness::read_anyway);
+}
+
+CAF_TEST(a file last written long ago is read at once) {
+  using namespace std::chrono;
+  auto stable = 1000ms, settle = 30000ms;
+  const std::int64_t mtime = duration_cast<nanoseconds>(hours(24 * 400)).count(); // some day in 1971
+  const std::int64_t settle_ns = duration_cast<nanoseconds>(settle).count();
+  // Found at start, looked at once: no stable wait, with or without %%EOF.
+  CAF_CHECK(judge_readiness(look(10, mtime, 0ms), look(10, mtime, 0ms), true, stable, settle, mtime + settle_ns) ==
+            readiness::read);
+  CAF_CHECK(judge_readiness(look(10, mtime, 0ms), look(10, mtime, 0ms), false, stable, settle,
+                            mtime + 3600 * 1000000000LL) == readiness::read_anyway);
+  // A moment younger than the settle interval: the usual waits.
+  CAF_CHECK(judge_readiness(look(10, mtime, 0ms), look(10, mtime, 0ms), true, stable, settle, mtime + settle_ns - 1) ==
+            readiness::wait);
+  CAF_CHECK(judge_readiness(look(10, mtime, 0ms), look(10, mtime, 5000ms), false, stable, settle,
+                            mtime + settle_ns - 1) == readiness::wait);
+  // An old mtime but the size moved between the looks: written now (a copy that kept the original's mtime).
+  CAF_CHECK(judge_readiness(look(10, mtime, 0ms), look(20, mtime, 500ms), true, stable, settle, mtime + settle_ns * 10) ==
+            readiness::wait);
+  // An mtime ahead of our clock (a share's clock): the usual waits.
+  CAF_CHECK(judge_readiness(look(10, mtime, 0ms), look(10, mtime, 0ms), true, stable, settle, mtime - settle_ns) ==
+            readiness::wait);
 }
 
 CAF_TEST(eof in the last kilobyte) {
