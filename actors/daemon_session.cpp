@@ -5,7 +5,7 @@
 
 #include "actors/log.hpp"
 #include "actors/messages.hpp"
-#include "daemon/sha256_stream.hpp"
+#include "pdf/sha256_stream.hpp"
 #include "storage/pdf_document.hpp"
 
 namespace siberius::actors {

@@ -14,7 +14,7 @@
 #include <caf/all.hpp>
 #include <nlohmann/json.hpp>
 
-#include "daemon/pdf_metadata.hpp"
+#include "pdf/pdf_metadata.hpp"
 #include "net/server.hpp"
 #include "storage/metadata_store.hpp"
 

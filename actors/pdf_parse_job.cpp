@@ -4,7 +4,7 @@
 
 #include "actors/log.hpp"
 #include "actors/messages.hpp"
-#include "daemon/reader_process.hpp"
+#include "pdf/reader_process.hpp"
 
 namespace siberius::actors {
 

@@ -16,8 +16,8 @@
 #include "actors/http_api.hpp"
 #include "actors/log.hpp"
 #include "actors/messages.hpp"
-#include "daemon/pdf_metadata.hpp"
-#include "daemon/sha256_stream.hpp"
+#include "pdf/pdf_metadata.hpp"
+#include "pdf/sha256_stream.hpp"
 #include "net/multipart.hpp"
 
 namespace siberius::actors {

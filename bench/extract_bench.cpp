@@ -38,7 +38,7 @@
 #include <poppler-page.h>
 
 #include "bench/bench_support.hpp"
-#include "daemon/pdf_metadata.hpp"
+#include "pdf/pdf_metadata.hpp"
 
 namespace fs = std::filesystem;
 using nlohmann::json;

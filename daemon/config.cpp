@@ -13,7 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "daemon/log.hpp"
-#include "daemon/reader_process.hpp"
+#include "pdf/reader_process.hpp"
 #include "net/client/sio_client.hpp"
 
 #include "net/client_id.hpp"

@@ -1,7 +1,7 @@
 #include "daemon/folder_index.hpp"
 
 #include "daemon/log.hpp"
-#include "daemon/reader_process.hpp"
+#include "pdf/reader_process.hpp"
 
 namespace siberius::daemon {
 

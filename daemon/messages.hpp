@@ -20,7 +20,7 @@
 #include <caf/all.hpp>
 #include <nlohmann/json.hpp>
 
-#include "daemon/pdf_metadata.hpp"
+#include "pdf/pdf_metadata.hpp"
 #include "net/client/sio_client.hpp"
 
 CAF_BEGIN_TYPE_ID_BLOCK(siberius_daemon, caf::first_custom_type_id)

@@ -7,7 +7,7 @@
 
 #include "daemon/log.hpp"
 #include "daemon/messages.hpp"
-#include "daemon/sha256_stream.hpp"
+#include "pdf/sha256_stream.hpp"
 #include "net/client/http_upload.hpp"
 
 namespace siberius::daemon {

@@ -9,7 +9,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "daemon/sha256_stream.hpp"
+#include "pdf/sha256_stream.hpp"
 #include "storage/store_impl.hpp"
 
 namespace siberius::storage {

@@ -11,7 +11,7 @@
 #include <fstream>
 
 #include "../support/temp_dir.hpp"
-#include "daemon/reader_process.hpp"
+#include "pdf/reader_process.hpp"
 
 using namespace siberius::daemon;
 using siberius::testing::temp_dir;

@@ -6,7 +6,7 @@
 
 #include <cmath>
 
-#include "daemon/extract_rules.hpp"
+#include "pdf/extract_rules.hpp"
 #include "tests/daemon_extract/page_builder.hpp"
 
 using namespace siberius::daemon;

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "daemon/pdf_text.hpp"
+#include "pdf/pdf_text.hpp"
 
 namespace siberius::daemon::test {
 

@@ -13,7 +13,7 @@
 #include <nlohmann/json.hpp>
 #include <openssl/evp.h>
 
-#include "daemon/pdf_metadata.hpp"
+#include "pdf/pdf_metadata.hpp"
 #include "tests/daemon_extract/corpus_support.hpp"
 
 using namespace siberius::daemon;

@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "daemon/pdf_metadata.hpp"
+#include "pdf/pdf_metadata.hpp"
 #include "tests/daemon_extract/corpus_support.hpp"
 
 using namespace siberius::daemon;

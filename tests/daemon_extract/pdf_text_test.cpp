@@ -5,7 +5,7 @@
 
 #include <limits>
 
-#include "daemon/pdf_text.hpp"
+#include "pdf/pdf_text.hpp"
 #include "tests/daemon_extract/page_builder.hpp"
 
 using namespace siberius::daemon;

@@ -9,7 +9,7 @@
 #include <thread>
 
 #include "child_process.hpp"
-#include "daemon/sha256_stream.hpp"
+#include "pdf/sha256_stream.hpp"
 
 namespace siberius::testing {
 

@@ -5,7 +5,7 @@
 // overrun the limit by its own parse time; a many-page document cannot. A
 // hard stop would need a child process per file, which costs more than a
 // whole parse of an ordinary document.
-#include "daemon/pdf_metadata.hpp"
+#include "pdf/pdf_metadata.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -24,9 +24,9 @@
 #include <poppler-global.h>
 #include <poppler-page.h>
 
-#include "daemon/extract_rules.hpp"
-#include "daemon/pdf_text.hpp"
-#include "daemon/sha256_stream.hpp"
+#include "pdf/extract_rules.hpp"
+#include "pdf/pdf_text.hpp"
+#include "pdf/sha256_stream.hpp"
 
 namespace siberius::daemon {
 

@@ -20,8 +20,8 @@
 #include <iostream>
 #include <string>
 
-#include "daemon/pdf_metadata.hpp"
-#include "daemon/reader_pipe.hpp"
+#include "pdf/pdf_metadata.hpp"
+#include "pdf/reader_pipe.hpp"
 
 namespace {
 

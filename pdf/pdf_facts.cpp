@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "daemon/pdf_metadata.hpp"
+#include "pdf/pdf_metadata.hpp"
 
 namespace siberius::daemon {
 

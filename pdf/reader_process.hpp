@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "daemon/pdf_metadata.hpp"
+#include "pdf/pdf_metadata.hpp"
 
 namespace siberius::daemon {
 

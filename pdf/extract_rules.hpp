@@ -9,8 +9,8 @@
 #include <string_view>
 #include <vector>
 
-#include "daemon/pdf_metadata.hpp"
-#include "daemon/pdf_text.hpp"
+#include "pdf/pdf_metadata.hpp"
+#include "pdf/pdf_text.hpp"
 
 namespace siberius::daemon {
 

@@ -1,4 +1,4 @@
-#include "daemon/extract_rules.hpp"
+#include "pdf/extract_rules.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -1,6 +1,6 @@
-#include "daemon/reader_process.hpp"
+#include "pdf/reader_process.hpp"
 
-#include "daemon/reader_pipe.hpp"
+#include "pdf/reader_pipe.hpp"
 
 #include <fcntl.h>
 #include <poll.h>

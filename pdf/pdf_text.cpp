@@ -1,4 +1,4 @@
-#include "daemon/pdf_text.hpp"
+#include "pdf/pdf_text.hpp"
 
 #include <algorithm>
 #include <cmath>
