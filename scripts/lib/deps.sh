@@ -14,16 +14,25 @@ SIBERIUS_TEST_APT_PACKAGES=(chromium fonts-dejavu-core)
 
 # siberius_install_deps [test]
 siberius_install_deps() {
-  local missing=()
-  local p wanted=("${SIBERIUS_APT_PACKAGES[@]}")
+  local wanted=("${SIBERIUS_APT_PACKAGES[@]}")
   [ "${1:-}" = test ] && wanted+=("${SIBERIUS_TEST_APT_PACKAGES[@]}")
-  for p in "${wanted[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-  done
   # Node.js and npm build the web app (ui/) and drive the interop tests with
   # the stock socket.io-client.
-  if ! command -v node >/dev/null 2>&1; then missing+=(nodejs); fi
-  if ! command -v npm >/dev/null 2>&1; then missing+=(npm); fi
+  if ! command -v node >/dev/null 2>&1; then wanted+=(nodejs); fi
+  if ! command -v npm >/dev/null 2>&1; then wanted+=(npm); fi
+  siberius_apt_install_missing "${wanted[@]}"
+}
+
+# siberius_apt_install_missing PACKAGE...: installs those not installed yet.
+# Also used by scripts/windows/deps.sh.
+siberius_apt_install_missing() {
+  local p installed missing=()
+  # One dpkg-query for all of them: a rerun with nothing missing stays quick.
+  installed=" $(dpkg-query -W -f='${Package}:${Status}\n' "$@" 2>/dev/null \
+    | sed -n 's/:install ok installed$//p' | tr '\n' ' ' || true) "
+  for p in "$@"; do
+    [[ $installed == *" $p "* ]] || missing+=("$p")
+  done
   [ ${#missing[@]} -eq 0 ] && return 0
   echo "siberius: installing ${missing[*]}"
   local sudo=""
