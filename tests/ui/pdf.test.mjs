@@ -293,6 +293,7 @@ test('the office offline: the button says so, and the PDF comes by itself when t
   await until('the PDF arrived', async () => (await block.getAttribute('data-pdf-state')) === 'ready', { timeout: 30000 });
   await block.getByText('O PDF chegou do escritório.').waitFor();
   // Shown by the app's service worker (as on Android, and while the app is in the background), not by the page.
+  await until('the notification shown', async () => (await shownNotifications(carla)).length > 0, { timeout: 10000 });
   const notes = await shownNotifications(carla);
   assert.deepEqual(notes.map((n) => n.title), ['PDF disponível']);
   assert.match(notes[0].body, /chegou do escritório/);
@@ -395,7 +396,13 @@ test('ten people pressing Visualizar PDF on the same PDF make one upload', async
   const t1 = Date.now();
   // Slow enough that the ten presses land while the one upload is under way.
   link.bytesPerSecond = 4 * 1024;
-  await Promise.all(pages.map((page) => pdfBlock(page, id).getByRole('button', { name: /Visualizar PDF/ }).click()));
+  // A tab that already saw the PDF arrive (someone else's pdf:ready) opens it without asking: noted per tab.
+  const arrivedBefore = [];
+  await Promise.all(pages.map(async (page) => {
+    const block = pdfBlock(page, id);
+    if ((await block.getAttribute('data-pdf-state')) === 'ready') arrivedBefore.push(page);
+    await block.getByRole('button', { name: /Visualizar PDF|Abrir PDF/ }).click();
+  }));
   // Each tab opens the viewer by itself when the PDF arrives; one of them is
   // looked at (ten pdf.js at once on two shared cores only measure the machine).
   await Promise.all(pages.map((page) => page.waitForURL(new RegExp(`/pdf/${id}$`), { timeout: 30000 })));
@@ -404,14 +411,15 @@ test('ten people pressing Visualizar PDF on the same PDF make one upload', async
   console.log(`ten people: signed in and on the list in ${t1 - t0} ms, pressed to page 1 everywhere in ${Date.now() - t1} ms`);
   assert.equal(uploads(id), 1, 'one upload for ten people');
   // The answers are read as they come (their bodies asynchronously).
-  await until('the ten answers read', () => answers.length >= 10, { timeout: 10000 }).catch(() => {});
-  assert.equal(answers.length, 10, 'one request per person');
+  const asking = 10 - arrivedBefore.length;
+  await until('the answers read', () => answers.length >= asking, { timeout: 10000 }).catch(() => {});
+  assert.equal(answers.length, asking, `one request per person who pressed before it arrived (${arrivedBefore.length} after)`);
   // One press starts the transfer; the others join it, or find the copy already there if they come after it.
   const started = answers.filter((a) => a.http === 202 && a.coalesced === false);
   const joined = answers.filter((a) => a.http === 202 && a.coalesced === true);
   const cached = answers.filter((a) => a.http === 200 && a.status === 'cached');
   assert.equal(started.length, 1, `one new transfer: ${JSON.stringify(answers)}`);
-  assert.equal(started.length + joined.length + cached.length, 10, JSON.stringify(answers));
+  assert.equal(started.length + joined.length + cached.length, asking, JSON.stringify(answers));
   assert.ok(joined.every((a) => a.requestId === started[0].requestId), 'the others joined the same transfer');
   console.log(`ten people: 1 started the upload, ${joined.length} joined it, ${cached.length} found it cached`);
   for (const page of pages) {
