@@ -8,11 +8,10 @@
 // axe-core on every screen.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
 import { api, createDatabase } from '../e2e/harness.mjs';
 import {
   checkPrerequisites, demoFolder, eventually, heading, launchBrowser, newPage, newPhonePage, runAxe, screenshot,
-  screenshotDir, settled, signIn, startFastDaemon, startUiServer,
+  screenshotDir, settled, signIn, startFastDaemon, startUiServer, tearDown,
 } from './browser.mjs';
 
 const ANA = { login: 'ana.campos', nome: 'Ana Campos', password: 'ana-password-1', role: 'tecnico' };
@@ -98,15 +97,7 @@ before(async () => {
   console.log(`screenshots: ${screenshotDir}`);
 });
 
-after(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
-  await browser?.close().catch(() => {});
-  await daemon?.stop();
-  await server?.stop();
-  server?.cleanup();
-  db?.drop();
-  if (demo) rmSync(demo.parent, { recursive: true, force: true });
-});
+after(() => tearDown({ contexts, browser, daemon, server, db, demo }));
 
 test('an admin opens the agenda on today: month, then day and week; the keyboard moves between days', async () => {
   const today = todaySP();

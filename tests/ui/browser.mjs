@@ -3,7 +3,7 @@
 // tests/e2e/harness.mjs), a folder of the project's own demo PDFs for a real
 // siberius-daemon, screenshots and axe-core.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,6 +47,12 @@ export async function newPage(browser) {
   // A step that cannot happen fails in 15 s, not playwright's 30.
   context.setDefaultTimeout(15000);
   const page = await context.newPage();
+  watchConsole(page, /net::ERR_(CONNECTION_REFUSED|CONNECTION_RESET|EMPTY_RESPONSE|INTERNET_DISCONNECTED)/);
+  return { context, page };
+}
+
+/** Sorts the page's console errors: failed 4xx loads and network errors (expected in some steps) apart from the rest. */
+function watchConsole(page, networkError) {
   page.problems = [];
   page.httpErrors = [];
   page.networkErrors = [];
@@ -54,11 +60,22 @@ export async function newPage(browser) {
     if (m.type() !== 'error') return;
     const text = m.text();
     if (/Failed to load resource: the server responded with a status of 4\d\d/.test(text)) page.httpErrors.push(text);
-    else if (/net::ERR_(CONNECTION_REFUSED|CONNECTION_RESET|EMPTY_RESPONSE|INTERNET_DISCONNECTED)/.test(text)) page.networkErrors.push(text);
+    else if (networkError.test(text)) page.networkErrors.push(text);
     else page.problems.push(text);
   });
   page.on('pageerror', (e) => page.problems.push(`pageerror: ${e}`));
-  return { context, page };
+}
+
+/** Ends a suite: its browser contexts and browser, then the daemon, the relay, the server, the database and the demo folder. */
+export async function tearDown({ contexts = [], browser, daemon, link, server, db, demo }) {
+  for (const c of contexts) await c?.close().catch(() => {});
+  await browser?.close().catch(() => {});
+  await daemon?.stop();
+  await link?.close();
+  await server?.stop();
+  server?.cleanup();
+  db?.drop();
+  if (demo) rmSync(demo.parent, { recursive: true, force: true });
 }
 
 /** Signs in through the login form, as a person does. */
@@ -223,16 +240,7 @@ export async function newPhonePage(browser) {
   });
   context.setDefaultTimeout(15000);
   const page = await context.newPage();
-  page.problems = [];
-  page.httpErrors = [];
-  page.networkErrors = [];
-  page.on('console', (m) => {
-    if (m.type() !== 'error') return;
-    const text = m.text();
-    if (/Failed to load resource: the server responded with a status of 4\d\d/.test(text)) page.httpErrors.push(text);
-    else if (/net::ERR_/.test(text)) page.networkErrors.push(text);
-    else page.problems.push(text);
-  });
-  page.on('pageerror', (e) => page.problems.push(`pageerror: ${e}`));
+  // In the field the network comes and goes: every network error is one of those.
+  watchConsole(page, /net::ERR_/);
   return { context, page };
 }

@@ -5,12 +5,11 @@
 // the detail view, and the page riding out a server restart.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { api, createDatabase } from '../e2e/harness.mjs';
 import {
   checkPrerequisites, daemonRow, demoFolder, eventually, heading, launchBrowser, newPage, rowCells, signIn,
-  startFastDaemon, startUiServer,
+  startFastDaemon, startUiServer, tearDown,
 } from './browser.mjs';
 
 let db, server, daemon, browser, page, context, demo, daemonId, daemonName;
@@ -27,15 +26,7 @@ before(async () => {
   ({ context, page } = await newPage(browser));
 });
 
-after(async () => {
-  await context?.close().catch(() => {});
-  await browser?.close().catch(() => {});
-  await daemon?.stop();
-  await server?.stop();
-  server?.cleanup();
-  db?.drop();
-  if (demo) rmSync(demo.parent, { recursive: true, force: true });
-});
+after(() => tearDown({ contexts: [context], browser, daemon, server, db, demo }));
 
 test('the admin signs in through the login form and lands on the monitor, live', async () => {
   await page.goto(`${server.url}/`);

@@ -14,13 +14,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { api, createDatabase, psql, startDaemon, until } from '../e2e/harness.mjs';
 import { buildPdf, Page } from '../../scripts/demo/pdf-writer.mjs';
 import {
   checkPrerequisites, demoFolder, heading, launchBrowser, newPage, newPhonePage, runAxe, screenshot, screenshotDir,
-  settled, signIn, startSlowLink, startUiServer, writeReport,
+  settled, signIn, startSlowLink, startUiServer, writeReport, tearDown,
 } from './browser.mjs';
 
 let db, server, link, daemon, browser, demo;
@@ -147,14 +147,7 @@ before(async () => {
 
 after(async () => {
   writeReport('pdf-axe-report.json', report);
-  for (const c of contexts) await c.close().catch(() => {});
-  await browser?.close().catch(() => {});
-  await daemon?.stop();
-  await link?.close();
-  await server?.stop();
-  server?.cleanup();
-  db?.drop();
-  if (demo) rmSync(demo.parent, { recursive: true, force: true });
+  await tearDown({ contexts, browser, daemon, link, server, db, demo });
 });
 
 test('the technician, on a phone, sees the atendimento an admin escalated from a PDF arrive live', async () => {

@@ -6,11 +6,10 @@
 // (CSP violations among them) fail it too.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
 import { api, createDatabase } from '../e2e/harness.mjs';
 import {
   checkPrerequisites, daemonRow, demoFolder, eventually, heading, launchBrowser, newPage, rowCells, runAxe,
-  screenshot, screenshotDir, settled, signIn, startFastDaemon, startUiServer, writeReport,
+  screenshot, screenshotDir, settled, signIn, startFastDaemon, startUiServer, writeReport, tearDown,
 } from './browser.mjs';
 
 let db, server, daemon, browser, demo, admin, tecnico, daemonName, daemonId;
@@ -55,13 +54,7 @@ before(async () => {
 
 after(async () => {
   writeReport('axe-report.json', report);
-  for (const c of contexts) await c.close().catch(() => {});
-  await browser?.close().catch(() => {});
-  await daemon?.stop();
-  await server?.stop();
-  server?.cleanup();
-  db?.drop();
-  if (demo) rmSync(demo.parent, { recursive: true, force: true });
+  await tearDown({ contexts, browser, daemon, server, db, demo });
 });
 
 test('login', async () => {

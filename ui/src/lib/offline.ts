@@ -33,8 +33,7 @@ export function registerServiceWorker(): void {
           .map((e) => e.name)
           .filter((u) => u.startsWith(`${window.location.origin}/api/`));
         // Who is signed in, first: a sign-in by the form never asked /api/me, and the app needs it to open offline.
-        const me = `${window.location.origin}/api/me`;
-        navigator.serviceWorker.controller?.postMessage({ type: 'siberius:keep', urls: [...new Set([me, ...urls])] });
+        keepForOffline([...new Set([`${window.location.origin}/api/me`, ...urls])]);
       },
       { once: true },
     );

@@ -30,8 +30,7 @@ const available = () => typeof caches !== 'undefined';
 
 /** Whether a copy of the PDF is on this device (for the button's words, and to open it offline). */
 export function useKeptOnDevice(id: number): boolean {
-  useStore(kept, (s) => s.size); // subscribe
-  return kept.get().has(id);
+  return useStore(kept, (s) => s.has(id));
 }
 
 export const isKeptOnDevice = (id: number) => kept.get().has(id);
