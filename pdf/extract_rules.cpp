@@ -46,7 +46,7 @@ enum class field { numero, cliente, data_evento, valor_total };
 
 /// What a value must look like to be accepted.
 enum class value_kind {
-  token,  // one word holding a digit: "2026/0456", "OS-4404"
+  token,  // one word holding a digit: "2026/0456", "OS-4404" (or "OS-" over "4404")
   name,   // free text; a long one may wrap onto the next line of its column
   date,   // parse_event_date
   amount, // parse_brl_amount; under its label only with "R$"

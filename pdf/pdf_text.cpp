@@ -106,15 +106,18 @@ double column_right_edge(const std::vector<text_line>& lines, segment_ref at, co
         return &s;
     return nullptr;
   };
+  // A page of thousands of packed lines must not make every value walk it.
+  auto last = std::min(lines.size(), at.line + 1 + column_block_max_lines);
+  auto first = at.line > column_block_max_lines ? at.line - column_block_max_lines : 0;
   double right = start.x1;
   double edge = start.y1;
-  for (auto l = at.line + 1; l < lines.size() && lines[l].page == page && lines[l].y0 - edge <= reach; ++l)
+  for (auto l = at.line + 1; l < last && lines[l].page == page && lines[l].y0 - edge <= reach; ++l)
     if (auto s = in_column(lines[l])) {
       right = std::max(right, s->x1);
       edge = s->y1;
     }
   edge = start.y0;
-  for (auto l = at.line; l-- > 0 && lines[l].page == page && edge - lines[l].y1 <= reach;)
+  for (auto l = at.line; l-- > first && lines[l].page == page && edge - lines[l].y1 <= reach;)
     if (auto s = in_column(lines[l])) {
       right = std::max(right, s->x1);
       edge = s->y0;

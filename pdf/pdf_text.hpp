@@ -89,6 +89,7 @@ inline constexpr double wrap_max_gap = 0.5;         // blank space between the t
 inline constexpr double wrap_size_tolerance = 0.2;  // the two heights (font sizes) differ by at most this
 inline constexpr double wrap_align_tolerance = 0.5; // how far from its column's edge a next line may start
 inline constexpr double column_block_gap = 1.0;     // the column's lines further apart are another block
+inline constexpr std::size_t column_block_max_lines = 40; // lines looked at above and below for its widest line
 
 /// The segment that continues `at` on the next line of its column, judged by
 /// geometry alone: it lies directly under `at` (other columns' lines in
