@@ -1,5 +1,7 @@
 #include "daemon/folder_index.hpp"
 
+#include "platform/files.hpp"
+
 #include "daemon/log.hpp"
 #include "pdf/reader_process.hpp"
 
@@ -16,10 +18,8 @@ std::string folder_entry::report_key() const {
 namespace {
 nlohmann::json or_null(const std::optional<std::string>& v) { return v ? nlohmann::json(*v) : nlohmann::json(); }
 
-std::string base_name(const std::string& path) {
-  auto slash = path.find_last_of('/');
-  return slash == std::string::npos ? path : path.substr(slash + 1);
-}
+// The file's name on its own, whatever the platform's separator.
+std::string base_name(const std::string& path) { return platform::base_name(path); }
 } // namespace
 
 nlohmann::json document_payload(const folder_entry& e, const std::string& indexed_at) {

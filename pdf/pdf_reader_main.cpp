@@ -8,6 +8,10 @@
 //   response: 4-byte big-endian length, then pdf_facts as JSON (facts_to_json)
 //
 //   siberius-pdf-reader [--time-limit-ms N] [--check-only]
+//   siberius-pdf-reader [--time-limit-ms N] --print FILE...
+//
+// --print: reads each FILE and prints one line {"file", "facts"} per file
+// (for people and for the tests that compare the Windows build with Linux).
 //
 // --check-only: only whether poppler can open each file as a PDF (check_pdf),
 // for uploads whose hash the server computed as they arrived.
@@ -31,6 +35,12 @@
 
 #include "pdf/pdf_metadata.hpp"
 #include "pdf/reader_pipe.hpp"
+#include "platform/files.hpp"
+
+#include <algorithm>
+#include <vector>
+
+#include <nlohmann/json.hpp>
 
 namespace {
 
@@ -62,6 +72,8 @@ int main(int argc, char** argv) {
 #endif
   long limit_ms = 20000;
   bool check_only = false;
+  bool print = false;
+  std::vector<std::string> files;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--time-limit-ms" && i + 1 < argc) {
@@ -73,10 +85,29 @@ int main(int argc, char** argv) {
       }
     } else if (arg == "--check-only") {
       check_only = true;
+    } else if (arg == "--print") {
+      print = true;
+    } else if (print) {
+      files.push_back(arg);
     } else {
-      std::cerr << "usage: siberius-pdf-reader [--time-limit-ms N] [--check-only] (driven by siberius-daemon)\n";
+      std::cerr << "usage: siberius-pdf-reader [--time-limit-ms N] [--check-only] (driven by siberius-daemon)\n"
+                   "       siberius-pdf-reader [--time-limit-ms N] --print FILE...\n";
       return 2;
     }
+  }
+  if (print) {
+#ifdef _WIN32
+    // argv is in the ANSI code page: take the UTF-16 arguments instead.
+    auto args = siberius::platform::utf8_arguments();
+    auto first = std::find(args.begin(), args.end(), "--print");
+    files.assign(first == args.end() ? first : first + 1, args.end());
+#endif
+    for (auto& file : files) {
+      auto facts = siberius::daemon::read_pdf(file, std::chrono::milliseconds(limit_ms));
+      auto line = nlohmann::json{{"file", file}, {"facts", nlohmann::json::parse(siberius::daemon::facts_to_json(facts))}};
+      std::cout << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    }
+    return 0;
   }
   for (;;) {
     unsigned char header[4];

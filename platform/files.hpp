@@ -25,6 +25,8 @@ constexpr char separator = '/';
 
 /// folder + separator + name (no doubled separator when folder ends with one).
 std::string join(const std::string& folder, const std::string& name);
+/// The last component of `path` (after the last '/' or the platform's separator).
+std::string base_name(const std::string& path);
 /// Whether `path` lies strictly inside `folder`.
 bool is_under(const std::string& path, const std::string& folder);
 

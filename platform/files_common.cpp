@@ -11,6 +11,11 @@ std::string join(const std::string& folder, const std::string& name) {
   return folder + separator + name;
 }
 
+std::string base_name(const std::string& path) {
+  auto slash = path.find_last_of(separator == '/' ? "/" : "/\\");
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
 bool is_under(const std::string& path, const std::string& folder) {
   if (folder.empty() || path.size() <= folder.size() || path.compare(0, folder.size(), folder) != 0)
     return false;
