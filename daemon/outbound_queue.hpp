@@ -60,6 +60,19 @@ public:
     return dropped;
   }
 
+  template <class Visit>
+  void for_each(Visit visit) const {
+    for (auto& e : entries_)
+      visit(e.event);
+  }
+  template <class Pred>
+  bool any_of(Pred pred) const {
+    for (auto& e : entries_)
+      if (pred(e.event))
+        return true;
+    return false;
+  }
+
   std::size_t size() const { return entries_.size(); }
   std::size_t waiting() const;
   bool empty() const { return entries_.empty(); }
