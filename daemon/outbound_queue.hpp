@@ -29,9 +29,9 @@ class outbound_queue {
 public:
   explicit outbound_queue(std::size_t limit) : limit_(limit) {}
 
-  /// Appends; false when the limit was reached: the queue is then emptied and
-  /// resync_needed() is true.
-  bool push(outbound_event ev);
+  /// Appends; false when the limit (or `limit_now`, when larger) was reached:
+  /// the queue is then emptied and resync_needed() is true.
+  bool push(outbound_event ev, std::size_t limit_now = 0);
 
   /// Up to `max` waiting events of the same kind as the oldest waiting one
   /// (documents go in batches, error reports one by one). They stay queued,

@@ -13,6 +13,7 @@ namespace siberius::daemon {
 namespace {
 constexpr std::size_t batch_size = 10;       // the server's limit for daemon:pdf_indexed_batch
 constexpr std::size_t sync_chunk_size = 2000; // the server's limit per daemon:sync chunk
+constexpr std::size_t connected_queue_limit = 2000; // events queued while the server acks them
 constexpr std::int64_t max_mtime_ms = std::int64_t{1} << 53; // the server's limit for mtimeMs
 
 const char* runtime_text() { return "siberius-daemon " SIBERIUS_VERSION " (C++17, CAF 0.17)"; }
@@ -368,7 +369,10 @@ void server_link_state::on_broken(folder_entry entry) {
 }
 
 void server_link_state::push(outbound_event ev) {
-  if (!queue->push(std::move(ev)))
+  // Connected, documents are read faster than acked only for moments (a first
+  // index of small files): dropping them then would mean reading them again.
+  // QUEUE_LIMIT bounds what waits while disconnected.
+  if (!queue->push(std::move(ev), online ? connected_queue_limit : 0))
     log_event(log_level::warn, "queue:overflow",
               {{"limit", queue->limit()}, {"note", "queue dropped; a full reconciliation follows once connected"}});
   drain();
