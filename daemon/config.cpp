@@ -7,12 +7,12 @@
 #include <thread>
 
 #include <openssl/evp.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
+#include "daemon/host_facts.hpp"
 #include "daemon/log.hpp"
+#include "platform/files.hpp"
 #include "pdf/reader_process.hpp"
 #include "net/client/sio_client.hpp"
 
@@ -30,6 +30,7 @@ const std::vector<setting_info>& setting_table() {
       {"CLIENT_ID", "--client-id", "host-<hostname>-<8 hex>", "this daemon's id on the server"},
       {"CHECK_INTERVAL_MINUTES", "--check-interval-minutes", "5", "safety rescan of the whole folder"},
       {"LOG_LEVEL", "--log-level", "info", "debug, info, warn or error"},
+      {"LOG_FILE", "--log-file", "stderr", "write the log to this file instead, rotated at 10 MiB, 5 files kept"},
       {"PARSE_WORKERS", "--parse-workers", "number of cores", "PDFs read in parallel"},
       {"CA_FILE", "--ca-file", "system store", "PEM file of trusted CAs for https/wss"},
       {"QUEUE_LIMIT", "--queue-limit", "100", "events kept while disconnected; past it a full resync"},
@@ -152,7 +153,7 @@ std::optional<config_error> parse_config_json(std::string_view text, setting_map
 }
 
 std::optional<config_error> read_config_file(const std::string& path, setting_map& out) {
-  std::ifstream in(path, std::ios::binary);
+  std::ifstream in(platform::fs_path(path), std::ios::binary);
   if (!in)
     return config_error{"--config", "cannot read " + path};
   std::ostringstream s;
@@ -167,22 +168,16 @@ std::optional<config_error> read_config_file(const std::string& path, setting_ma
 setting_map settings_from_environment() {
   setting_map env;
   for (auto& s : setting_table())
-    if (const char* v = std::getenv(s.name))
-      env[s.name] = v;
+    if (auto v = platform::environment(s.name))
+      env[s.name] = *v;
   return env;
 }
 
 std::string machine_client_id() {
-  std::string machine;
-  for (const char* p : {"/etc/machine-id", "/var/lib/dbus/machine-id"}) {
-    std::ifstream in(p);
-    if (in && std::getline(in, machine) && !machine.empty())
-      break;
-  }
-  char host[256] = {0};
-  ::gethostname(host, sizeof host - 1);
+  std::string machine = machine_id();
+  std::string host = host_name();
   std::string hostname;
-  for (char c : std::string(host)) // keep only what the server accepts in a clientId
+  for (char c : host) // keep only what the server accepts in a clientId
     if (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-')
       hostname += c;
   if (hostname.empty())
@@ -263,17 +258,16 @@ config_result build_config(const setting_map& file, const setting_map& env, cons
   if (!dir || trim(*dir).empty())
     return fail("PDF_DIRECTORY", "is required (the folder with the PDFs)");
   c.pdf_directory = trim(*dir);
-  struct stat st {};
-  if (::stat(c.pdf_directory.c_str(), &st) != 0)
+  c.pdf_directory = platform::canonical_folder(c.pdf_directory);
+  auto kind = platform::status_of(c.pdf_directory).kind;
+  if (kind == platform::file_kind::missing)
     return fail("PDF_DIRECTORY", "does not exist: " + c.pdf_directory);
-  if (!S_ISDIR(st.st_mode))
+  if (kind != platform::file_kind::directory)
     return fail("PDF_DIRECTORY", "is not a folder: " + c.pdf_directory);
-  if (::access(c.pdf_directory.c_str(), R_OK | X_OK) != 0)
-    return fail("PDF_DIRECTORY", "cannot be read by this user: " + c.pdf_directory);
-  if (char* real = ::realpath(c.pdf_directory.c_str(), nullptr)) {
-    c.pdf_directory = real;
-    std::free(real);
-  }
+  std::vector<platform::folder_entry> entries;
+  std::string why;
+  if (!platform::list_folder(c.pdf_directory, entries, why))
+    return fail("PDF_DIRECTORY", "cannot be read by this user: " + c.pdf_directory + " (" + why + ")");
 
   auto id = s.get("CLIENT_ID");
   c.client_id = id && !trim(*id).empty() ? trim(*id) : machine_client_id();
@@ -292,6 +286,8 @@ config_result build_config(const setting_map& file, const setting_map& env, cons
       return fail("LOG_LEVEL", "expected debug, info, warn or error, got '" + *lv + "'");
     c.log_level = trim(*lv);
   }
+  if (auto lf = s.get("LOG_FILE"); lf && !trim(*lf).empty())
+    c.log_file = trim(*lf);
 
   n = std::max(1u, std::thread::hardware_concurrency());
   if (auto e = number(s, "PARSE_WORKERS", 1, 64, n))
@@ -300,7 +296,7 @@ config_result build_config(const setting_map& file, const setting_map& env, cons
 
   if (auto ca = s.get("CA_FILE"); ca && !trim(*ca).empty()) {
     c.ca_file = trim(*ca);
-    std::ifstream probe(c.ca_file);
+    std::ifstream probe(platform::fs_path(c.ca_file));
     if (!probe)
       return fail("CA_FILE", "cannot read " + c.ca_file);
   }
@@ -356,7 +352,7 @@ config_result build_config(const setting_map& file, const setting_map& env, cons
     c.pdf_reader = trim(*reader);
   else
     c.pdf_reader = reader_process::default_exe();
-  if (::access(c.pdf_reader.c_str(), X_OK) != 0)
+  if (!platform::is_executable(c.pdf_reader))
     return fail("PDF_READER", "cannot run " + c.pdf_reader + " (install siberius-pdf-reader beside the daemon)");
   return {c, std::nullopt};
 }

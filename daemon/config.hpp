@@ -63,6 +63,7 @@ struct daemon_config {
   std::chrono::milliseconds auth_retry{600000};      // after 401/403
   std::chrono::milliseconds sync_debounce{2000};     // after a deletion, before the sync
   std::chrono::milliseconds parse_time_limit{20000}; // per file
+  std::string log_file;                              // empty: stderr
   std::string pdf_reader;                            // siberius-pdf-reader binary
   std::chrono::milliseconds reader_idle_exit{10000}; // reader processes end after this long without work
   double verify_per_hour = 5; // % of the server-vouched files re-read per hour (0: never)

@@ -1,7 +1,10 @@
 // siberius-daemon: watches the office's PDF folder and mirrors what it finds
 // to siberius-server. No database, no state file: the folder is the truth.
+#if defined(__GLIBC__) || defined(__linux__)
 #include <malloc.h>
+#endif
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <future>
@@ -9,7 +12,6 @@
 
 #include <CLI/CLI.hpp>
 #include <caf/all.hpp>
-#include <sys/stat.h>
 
 #include "daemon/config.hpp"
 #include "daemon/folder_index.hpp"
@@ -17,7 +19,11 @@
 #include "daemon/log.hpp"
 #include "daemon/messages.hpp"
 #include "daemon/server_link.hpp"
+#include "daemon/stop_signal.hpp"
 #include "daemon/uploader.hpp"
+#include "daemon/windows_service.hpp"
+#include "log/rotating_file.hpp"
+#include "platform/files.hpp"
 
 using namespace siberius::daemon;
 
@@ -65,68 +71,15 @@ int run_check(const daemon_config& cfg) {
   return ok ? 0 : 1;
 }
 
-} // namespace
-
-int main(int argc, char** argv) {
-  CLI::App app{"siberius-daemon: indexes the office's PDF folder into siberius-server"};
-  std::string config_file;
-  bool check = false;
-  app.add_option("--config", config_file, "a .env (KEY=VALUE) or config.json file");
-  app.add_flag("--check", check, "validate the configuration and the connection, then exit (0 ok, 1 not)");
-  app.set_version_flag("--version", SIBERIUS_VERSION);
-  setting_map flags;
-  std::vector<std::string> flag_values(setting_table().size());
-  for (std::size_t i = 0; i < setting_table().size(); ++i) {
-    auto& s = setting_table()[i];
-    std::string help = std::string(s.help) + " [" + s.name + "]";
-    app.add_option(s.flag, flag_values[i], help);
-  }
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    int code = app.exit(e);
-    return code == 0 ? 0 : exit_config;
-  }
-  for (std::size_t i = 0; i < setting_table().size(); ++i)
-    if (app.count(setting_table()[i].flag) > 0)
-      flags[setting_table()[i].name] = flag_values[i];
-
-  setting_map file;
-  if (!config_file.empty()) {
-    if (auto err = read_config_file(config_file, file))
-      return config_failure(*err);
-  } else {
-    struct stat st {};
-    for (const char* candidate : {".env", "config.json"})
-      if (::stat(candidate, &st) == 0 && S_ISREG(st.st_mode)) {
-        if (auto err = read_config_file(candidate, file))
-          return config_failure(*err);
-        break;
-      }
-  }
-  auto built = build_config(file, settings_from_environment(), flags);
-  if (!built.config)
-    return config_failure(*built.error);
-  auto cfg = *built.config;
-  log_level level = log_level::info;
-  parse_log_level(cfg.log_level, level);
-  set_log_level(level);
-  std::signal(SIGPIPE, SIG_IGN);
-  if (check)
-    return run_check(cfg);
-
+// The daemon itself, until a stop is requested (SIGTERM, Ctrl+C, the service
+// manager). Returns the process's exit code.
+int run_daemon(const daemon_config& cfg) {
+#if defined(__GLIBC__)
   // The daemon's threads allocate little (PDFs are read in siberius-pdf-reader);
   // one malloc arena instead of one per busy thread keeps its idle footprint
   // small (docs/daemon.md: about 1 MB less after a first index of 2,000 files).
   mallopt(M_ARENA_MAX, 1);
-
-  // Every thread started from here on (CAF, I/O, inotify) inherits this mask,
-  // so SIGINT/SIGTERM reach only the sigwait below.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+#endif
 
   log_event(log_level::info, "daemon:starting",
             {{"version", SIBERIUS_VERSION},
@@ -135,7 +88,6 @@ int main(int argc, char** argv) {
              {"folder", cfg.pdf_directory},
              {"parseWorkers", cfg.parse_workers},
              {"queueLimit", cfg.queue_limit}});
-
   caf::actor_system_config caf_cfg;
   caf_cfg.set("scheduler.max-threads", 2);
   caf_cfg.set("logger.verbosity", caf::atom("quiet"));
@@ -190,9 +142,8 @@ int main(int argc, char** argv) {
   auto watcher = sys.spawn(folder_watcher, index, watch_opts);
   caf::anon_send(link, atom::watcher_v, watcher);
 
-  int sig = 0;
-  sigwait(&stop_signals, &sig);
-  log_event(log_level::info, "daemon:stopping", {{"signal", sig}});
+  auto why = wait_for_stop();
+  log_event(log_level::info, "daemon:stopping", {{"reason", why}});
   for (auto& a : std::vector<caf::actor>{watcher, uploads, index, link})
     caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
   for (auto& w : workers)
@@ -200,5 +151,131 @@ int main(int argc, char** argv) {
   sys.await_all_actors_done();
   set_log_tap(nullptr); // it holds the link's handle, which must go before the actor system
   log_event(log_level::info, "daemon:stopped");
+  stop_finished();
   return 0;
+}
+
+/// LOG_FILE: lines go to a file rotated at 10 MiB, five kept (and, in a
+/// service, warnings and errors to the event log as well).
+void log_to_file(const std::string& path, bool event_log) {
+  auto file = std::make_shared<siberius::rotating_file>(path, 10u << 20, 5);
+  siberius::set_log_writer([file, event_log](siberius::log_level level, const std::string& line) {
+    if (!file->write(line))
+      std::fputs(line.c_str(), stderr); // nowhere better to say it
+#ifdef _WIN32
+    if (event_log && level >= siberius::log_level::warn)
+      windows_service::report_event(level == siberius::log_level::error, line);
+#else
+    (void)event_log;
+    (void)level;
+#endif
+  });
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"siberius-daemon: indexes the office's PDF folder into siberius-server"};
+  std::string config_file;
+  bool check = false;
+  app.add_option("--config", config_file, "a .env (KEY=VALUE) or config.json file");
+  app.add_flag("--check", check, "validate the configuration and the connection, then exit (0 ok, 1 not)");
+  app.set_version_flag("--version", SIBERIUS_VERSION);
+#ifdef _WIN32
+  bool as_service = false, install_service = false, uninstall_service = false;
+  std::string service_account, service_password;
+  app.add_flag("--service", as_service, "run under the Windows service manager (as installed by --install-service)");
+  app.add_flag("--install-service", install_service,
+               "install the Windows service SiberiusDaemon with this --config (as administrator), then exit");
+  app.add_flag("--uninstall-service", uninstall_service, "stop and remove the Windows service, then exit");
+  app.add_option("--service-account", service_account,
+                 "with --install-service: the account it runs as (default NT AUTHORITY\\LocalService)");
+  app.add_option("--service-password", service_password, "with --service-account: its password");
+#endif
+  setting_map flags;
+  std::vector<std::string> flag_values(setting_table().size());
+  for (std::size_t i = 0; i < setting_table().size(); ++i) {
+    auto& s = setting_table()[i];
+    std::string help = std::string(s.help) + " [" + s.name + "]";
+    app.add_option(s.flag, flag_values[i], help);
+  }
+  try {
+#ifdef _WIN32
+    // main's argv is in the ANSI code page; the real arguments are UTF-16.
+    auto args = siberius::platform::utf8_arguments();
+    std::vector<std::string> rest(args.size() > 1 ? args.begin() + 1 : args.end(), args.end());
+    std::reverse(rest.begin(), rest.end()); // CLI11 takes them last first
+    app.parse(rest);
+#else
+    app.parse(argc, argv);
+#endif
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : exit_config;
+  }
+  for (std::size_t i = 0; i < setting_table().size(); ++i)
+    if (app.count(setting_table()[i].flag) > 0)
+      flags[setting_table()[i].name] = flag_values[i];
+
+#ifdef _WIN32
+  if (uninstall_service) {
+    auto err = windows_service::uninstall();
+    std::printf("%s\n", err.empty() ? "service SiberiusDaemon removed" : err.c_str());
+    return err.empty() ? 0 : 1;
+  }
+  if (config_file.empty() && (as_service || install_service))
+    config_file = siberius::platform::join(windows_service::data_folder(), "daemon.env");
+#endif
+
+  setting_map file;
+  if (!config_file.empty()) {
+    if (auto err = read_config_file(config_file, file))
+      return config_failure(*err);
+  } else {
+    std::vector<std::string> candidates = {".env", "config.json"};
+#ifdef _WIN32
+    candidates.push_back(siberius::platform::join(windows_service::data_folder(), "daemon.env"));
+#endif
+    for (auto& candidate : candidates)
+      if (siberius::platform::status_of(candidate).kind == siberius::platform::file_kind::regular) {
+        if (auto err = read_config_file(candidate, file))
+          return config_failure(*err);
+        break;
+      }
+  }
+  auto built = build_config(file, settings_from_environment(), flags);
+  if (!built.config)
+    return config_failure(*built.error);
+  auto cfg = *built.config;
+  log_level level = log_level::info;
+  parse_log_level(cfg.log_level, level);
+  set_log_level(level);
+#ifndef _WIN32
+  std::signal(SIGPIPE, SIG_IGN);
+#endif
+  if (check)
+    return run_check(cfg);
+
+#ifdef _WIN32
+  if (install_service) {
+    windows_service::install_options opts;
+    opts.config_file = siberius::platform::canonical_folder(config_file);
+    opts.account = service_account;
+    opts.password = service_password;
+    auto err = windows_service::install(opts);
+    std::printf("%s\n", err.empty() ? "service SiberiusDaemon installed (automatic start)" : err.c_str());
+    return err.empty() ? 0 : 1;
+  }
+  if (as_service) {
+    log_to_file(cfg.log_file.empty() ? siberius::platform::join(windows_service::data_folder(), "logs\\daemon.log")
+                                     : cfg.log_file,
+                true);
+    prepare_stop_signals();
+    return windows_service::run([&cfg] { return run_daemon(cfg); });
+  }
+#endif
+  if (!cfg.log_file.empty())
+    log_to_file(cfg.log_file, false);
+  prepare_stop_signals();
+  return run_daemon(cfg);
 }

@@ -3,9 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
+#include "platform/files.hpp"
 
 namespace siberius::daemon {
 
@@ -62,20 +60,17 @@ std::int64_t wall_clock_ns() {
 bool tail_has_eof(std::string_view tail) { return tail.find("%%EOF") != std::string_view::npos; }
 
 bool file_ends_with_eof(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-  if (fd < 0)
+  platform::input_file file;
+  std::string error;
+  if (!file.open(path, error))
     return false;
-  struct stat st {};
-  bool found = false;
-  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
-    char buf[1024];
-    off_t want = std::min<off_t>(st.st_size, sizeof buf);
-    ssize_t got = ::pread(fd, buf, static_cast<size_t>(want), st.st_size - want);
-    if (got > 0)
-      found = tail_has_eof(std::string_view(buf, static_cast<size_t>(got)));
-  }
-  ::close(fd);
-  return found;
+  auto size = file.size();
+  if (size <= 0)
+    return false;
+  char buf[1024];
+  auto want = std::min<std::int64_t>(size, sizeof buf);
+  auto got = file.read_at(buf, static_cast<std::size_t>(want), size - want);
+  return got > 0 && tail_has_eof(std::string_view(buf, static_cast<std::size_t>(got)));
 }
 
 } // namespace siberius::daemon

@@ -1,62 +1,46 @@
 #include "daemon/folder_watcher.hpp"
 
-#include <cerrno>
-#include <cstring>
 #include <unordered_set>
-
-#include <dirent.h>
-#include <sys/stat.h>
 
 #include "daemon/log.hpp"
 #include "daemon/messages.hpp"
+#include "platform/files.hpp"
 
 namespace siberius::daemon {
 
 namespace {
 
 bool stat_file(const std::string& path, file_look& look) {
-  struct stat st {};
-  if (::lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
+  auto st = platform::status_of(path);
+  if (st.kind != platform::file_kind::regular)
     return false;
-  look.size = st.st_size;
-  look.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+  look.size = st.size;
+  look.mtime_ns = st.mtime_ns;
   look.at = std::chrono::steady_clock::now();
   return true;
 }
 
-bool under(const std::string& path, const std::string& folder) {
-  return path.size() > folder.size() && path.compare(0, folder.size(), folder) == 0 && path[folder.size()] == '/';
-}
+bool under(const std::string& path, const std::string& folder) { return platform::is_under(path, folder); }
 
 // Collects the candidate PDFs under `folder`; does not follow symbolic links
-// (a link to a parent would loop).
+// or junctions (a link to a parent would loop).
 void walk(const std::string& folder, std::unordered_set<std::string>& found) {
-  DIR* dir = ::opendir(folder.c_str());
-  if (dir == nullptr) {
-    if (errno != ENOENT)
-      log_event(log_level::warn, "watcher:folder:unreadable", {{"folder", folder}, {"reason", std::strerror(errno)}});
+  std::vector<platform::folder_entry> entries;
+  std::string error;
+  bool missing = false;
+  if (!platform::list_folder(folder, entries, error, &missing)) {
+    if (!missing)
+      log_event(log_level::warn, "watcher:folder:unreadable", {{"folder", folder}, {"reason", error}});
     return;
   }
-  while (auto* e = ::readdir(dir)) {
-    std::string name = e->d_name;
-    if (name == "." || name == "..")
-      continue;
-    std::string path = folder + "/" + name;
-    unsigned char type = e->d_type;
-    if (type == DT_UNKNOWN) {
-      struct stat st {};
-      if (::lstat(path.c_str(), &st) != 0)
-        continue;
-      type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_UNKNOWN;
-    }
-    if (type == DT_DIR) {
-      if (!is_skipped_folder(name))
-        walk(path, found);
-    } else if (type == DT_REG && is_candidate_pdf(name)) {
-      found.insert(std::move(path));
+  for (auto& e : entries) {
+    if (e.kind == platform::file_kind::directory) {
+      if (!is_skipped_folder(e.name))
+        walk(platform::join(folder, e.name), found);
+    } else if (e.kind == platform::file_kind::regular && is_candidate_pdf(e.name)) {
+      found.insert(platform::join(folder, e.name));
     }
   }
-  ::closedir(dir);
 }
 
 } // namespace
@@ -66,12 +50,12 @@ void folder_watcher_state::start() {
   if (options.force_poll)
     why_poll = "POLL is set";
   else if (auto fs = network_filesystem_of(options.root); !fs.empty())
-    why_poll = "the folder is on a network file system (" + fs + "): inotify does not see other machines' writes";
+    why_poll = "the folder is on a network file system (" + fs + "): change notification does not see other machines' writes";
   else {
-    reader = std::make_unique<inotify_reader>(options.root, caf::actor_cast<caf::actor>(self));
+    reader = std::make_unique<native_watcher>(options.root, caf::actor_cast<caf::actor>(self));
     if (auto err = reader->start(); !err.empty()) {
       reader.reset();
-      why_poll = "inotify cannot watch the folder: " + err;
+      why_poll = std::string(native_watcher_api) + " cannot watch the folder: " + err;
     }
   }
   polling = !why_poll.empty();
@@ -79,7 +63,7 @@ void folder_watcher_state::start() {
     log_event(log_level::warn, "watcher:polling",
               {{"folder", options.root}, {"reason", why_poll}, {"intervalMs", options.poll_interval.count()}});
   else
-    log_event(log_level::info, "watcher:inotify", {{"folder", options.root}});
+    log_event(log_level::info, "watcher:native", {{"folder", options.root}, {"api", native_watcher_api}});
   scan(options.root, true);
   scan_done_at = std::chrono::steady_clock::now() + options.stable_interval;
   schedule_tick();
@@ -93,7 +77,7 @@ std::chrono::milliseconds folder_watcher_state::rescan_interval() const {
 void folder_watcher_state::set_rescan_interval(std::chrono::milliseconds interval) {
   (polling ? options.poll_interval : options.safety_rescan) = interval;
   log_event(log_level::info, "watcher:rescan:interval",
-            {{"intervalMs", interval.count()}, {"mode", polling ? "polling" : "inotify"}});
+            {{"intervalMs", interval.count()}, {"mode", polling ? "polling" : native_watcher_api}});
   arm_rescan();
 }
 
@@ -201,7 +185,7 @@ caf::behavior folder_watcher(caf::stateful_actor<folder_watcher_state>* self, ca
       [self](atom::vanished, const std::string& path) { self->state.forget(path); },
       [self](atom::scan_folder, const std::string& folder) { self->state.scan(folder, false); },
       [self](atom::tick) { self->state.on_tick(); },
-      // inotify lost events: walk the tree now.
+      // The change notification lost events: walk the tree now.
       [self](atom::rescan) { self->state.scan(self->state.options.root, true); },
       // The periodic rescan (safety net, or the polling itself), rearmed each time.
       [self](atom::rescan, std::uint64_t generation) {

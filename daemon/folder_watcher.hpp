@@ -1,7 +1,9 @@
 // folder_watcher: knows which PDFs are in the folder and tells folder_index
-// when one is complete (stable and ending with %%EOF) or gone. inotify says
-// where to look; a periodic rescan catches what it missed; on network shares,
-// or where inotify cannot be used, it polls instead and says so in the log.
+// when one is complete (stable and ending with %%EOF) or gone. The system's
+// change notification (native_watcher.hpp: inotify, ReadDirectoryChangesW)
+// says where to look; a periodic rescan catches what it missed; on network
+// shares, or where notification cannot be used, it polls instead and says so
+// in the log.
 #pragma once
 
 #include <chrono>
@@ -13,7 +15,7 @@
 #include <caf/all.hpp>
 
 #include "daemon/file_rules.hpp"
-#include "daemon/inotify_reader.hpp"
+#include "daemon/native_watcher.hpp"
 
 namespace siberius::daemon {
 
@@ -38,7 +40,7 @@ struct folder_watcher_state {
   caf::actor index;
   watcher_options options;
   std::unordered_map<std::string, observation> files;
-  std::unique_ptr<inotify_reader> reader;
+  std::unique_ptr<native_watcher> reader;
   bool polling = false;
   bool tick_scheduled = false;
   bool scan_done_sent = false;

@@ -1,6 +1,8 @@
 #include "daemon/server_link.hpp"
 
+#if defined(__GLIBC__)
 #include <malloc.h>
+#endif
 
 #include <unordered_map>
 
@@ -595,7 +597,9 @@ void server_link_state::finish_reconciliation(std::shared_ptr<sync_run> run, boo
     drain();
     // The inventory copy and the sync's messages were the daemon's largest
     // allocations; hand the freed pages back now rather than hold them idle.
+#if defined(__GLIBC__)
     malloc_trim(0);
+#endif
   } else if (online) {
     drain_later();
   }

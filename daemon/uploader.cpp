@@ -1,14 +1,12 @@
 #include "daemon/uploader.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <thread>
 
 #include "daemon/log.hpp"
 #include "daemon/messages.hpp"
 #include "pdf/sha256_stream.hpp"
 #include "net/client/http_upload.hpp"
+#include "platform/files.hpp"
 
 namespace siberius::daemon {
 
@@ -17,25 +15,22 @@ namespace {
 using json = nlohmann::json;
 
 /// The file's SHA-256, or "" when it cannot be read.
-std::string hash_of(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
+std::string hash_of(const std::string& path, std::string& error) {
+  platform::input_file file;
+  if (!file.open(path, error))
     return {};
   sha256_stream digest;
   std::vector<char> buf(256 * 1024);
   for (;;) {
-    auto n = ::read(fd, buf.data(), buf.size());
-    if (n < 0 && errno == EINTR)
-      continue;
+    auto n = file.read(buf.data(), buf.size());
     if (n < 0) {
-      ::close(fd);
+      error = file.last_error();
       return {};
     }
     if (n == 0)
       break;
     digest.update(buf.data(), static_cast<std::size_t>(n));
   }
-  ::close(fd);
   return digest.hex();
 }
 
@@ -69,7 +64,8 @@ void run_upload(const worker_input& in) {
   std::string code = "file_missing";
   std::string why = "no file with this hash in the watched folder";
   for (auto& p : in.paths) {
-    auto h = hash_of(p);
+    std::string read_error;
+    auto h = hash_of(p, read_error);
     if (h == in.job.file_hash) {
       path = p;
       break;
@@ -78,7 +74,7 @@ void run_upload(const worker_input& in) {
       code = "hash_changed";
       why = "the file " + p + " changed since it was indexed";
     } else {
-      why = "the file " + p + " is no longer readable: " + std::strerror(errno);
+      why = "the file " + p + " is no longer readable: " + read_error;
     }
   }
   if (path.empty())

@@ -4,12 +4,20 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <memory>
+#include <mutex>
 
 namespace siberius {
 
 namespace {
 
 std::atomic<int> min_level{static_cast<int>(log_level::info)};
+
+// The writer, when one is set (a daemon running as a Windows service has no
+// stderr). Lines go to it one at a time.
+std::mutex writer_mutex;
+std::shared_ptr<log_writer> current_writer;
+std::atomic<bool> have_writer{false};
 
 const char* name_of(log_level level) {
   switch (level) {
@@ -42,7 +50,11 @@ std::string now_iso8601() {
   auto secs = system_clock::to_time_t(now);
   auto ms = duration_cast<milliseconds>(now.time_since_epoch()).count() % 1000;
   std::tm tm{};
+#ifdef _WIN32
+  gmtime_s(&tm, &secs);
+#else
   gmtime_r(&secs, &tm);
+#endif
   char buf[40];
   auto n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
   std::snprintf(buf + n, sizeof buf - n, ".%03dZ", static_cast<int>(ms));
@@ -68,7 +80,20 @@ void log_event(log_level level, const std::string& event, nlohmann::json fields)
   // One fputs per line: stdio locks the stream, so lines never interleave.
   auto text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   text += '\n';
+  if (have_writer.load(std::memory_order_acquire)) {
+    std::lock_guard<std::mutex> lock(writer_mutex);
+    if (current_writer) {
+      (*current_writer)(level, text);
+      return;
+    }
+  }
   std::fputs(text.c_str(), stderr);
+}
+
+void set_log_writer(log_writer writer) {
+  std::lock_guard<std::mutex> lock(writer_mutex);
+  current_writer = writer ? std::make_shared<log_writer>(std::move(writer)) : nullptr;
+  have_writer.store(current_writer != nullptr, std::memory_order_release);
 }
 
 } // namespace siberius

@@ -4,6 +4,7 @@
 // read them as they are.
 #pragma once
 
+#include <functional>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -23,6 +24,12 @@ void log_event(log_level level, const std::string& event, nlohmann::json fields 
 /// The line log_event writes: {ts, level, event, ...fields} (a field cannot
 /// replace ts, level or event).
 nlohmann::json log_line(log_level level, const std::string& event, nlohmann::json fields);
+
+/// Where lines go instead of stderr (a log file, the Windows event log):
+/// called with each complete line, its newline included, one line at a
+/// time. An empty writer restores stderr.
+using log_writer = std::function<void(log_level level, const std::string& line)>;
+void set_log_writer(log_writer writer);
 
 /// Current UTC time as ISO 8601 with milliseconds ("2026-01-03T10:00:00.123Z").
 std::string now_iso8601();

@@ -46,7 +46,7 @@ enum class field { numero, cliente, data_evento, valor_total };
 
 /// What a value must look like to be accepted.
 enum class value_kind {
-  token,  // one word holding a digit: "2026/0456", "OS-4404"
+  token,  // one word holding a digit: "2026/0456", "OS-4404" (or "OS-" over "4404")
   name,   // free text; a long one may wrap onto the next line of its column
   date,   // parse_event_date
   amount, // parse_brl_amount; under its label only with "R$"
@@ -109,11 +109,19 @@ const char* const month_names[12][2] = {
   {"SETEMBRO", "SET"}, {"OUTUBRO", "OUT"},  {"NOVEMBRO", "NOV"}, {"DEZEMBRO", "DEZ"},
 };
 
-/// Layout tolerances, in line heights.
+/// Words after which a value or a title cannot end: the line below carries
+/// it on even when it was not full ("Associação dos" / "Médicos de
+/// Campinas", "16 de junho de" / "2026", "Ordem de" / "Serviço"). A token cut
+/// after a hyphen or a slash ("OS-" / "1234") counts too (cut_inside_token).
+const char* const unfinished_endings[] = {"DE", "DA", "DO", "DAS", "DOS", "E", "&", "-"};
+
+/// Layout tolerances, in line heights. When a line below continues another
+/// is pdf_text's geometry (next_wrapped_segment): directly under it, same
+/// size, at the column's left edge.
 constexpr double title_height_ratio = 1.25; // a title's words are this much taller than the median word
-constexpr double wrapped_line_gap = 0.5;    // a wrapped value's next line starts within this gap
 constexpr double value_below_reach = 2.5;   // a value printed under its label starts within this
-constexpr int max_wrapped_lines = 2;
+constexpr std::size_t max_wrapped_lines = 2; // lines a value may take after its first
+constexpr std::size_t max_title_lines = 3;
 
 // ============================================================================
 // Text helpers.
@@ -265,9 +273,7 @@ std::optional<std::string> parse_written_date(const std::vector<std::string>& to
 // The document as the rules see it: lines of cells of folded words.
 // ============================================================================
 
-struct cell_ref {
-  std::size_t line = 0, segment = 0;
-};
+using cell_ref = segment_ref;
 
 class document_view {
 public:
@@ -382,34 +388,31 @@ bool starts_like_label(const std::vector<std::string>& words) {
 
 bool overlaps(double a0, double a1, double b0, double b1) { return a0 < b1 && b0 < a1; }
 
-/// The lines that continue a value wrapped in the column [span_x0, col_x1]
-/// after line `from`: each starts right under the previous one, is the only
-/// cell of its line in that span, starts inside it and is not a label.
-std::vector<std::string> wrapped_lines(const document_view& doc, std::size_t from, double span_x0,
-                                       double col_x1) {
+/// Does a cell's text stop short of its end ("... dos", "16 de junho de",
+/// "OS-")? Then the next line of its column carries it on.
+bool ends_unfinished(const std::vector<std::string>& folded) {
+  if (folded.empty())
+    return false;
+  auto& last = folded.back();
+  return cut_inside_token(last) || last.back() == ','
+         || std::find(std::begin(unfinished_endings), std::end(unfinished_endings), last)
+              != std::end(unfinished_endings);
+}
+
+/// The lines that carry on a value whose first line is cell `at`, in
+/// `column`. Each lies where a wrapped line would (next_wrapped_segment),
+/// is not a field of its own, and follows a line that was full or stopped
+/// unfinished: a short line ends its value however close the next one is.
+std::vector<std::string> wrapped_lines(const document_view& doc, cell_ref at, const wrap_column& column) {
   std::vector<std::string> out;
-  auto& lines = doc.lines();
-  const text_line* previous = &lines[from];
-  for (auto l = from + 1; l < lines.size() && out.size() < max_wrapped_lines; ++l) {
-    auto& line = lines[l];
-    if (line.page != previous->page || line.y0 - previous->y1 > wrapped_line_gap * previous->height())
+  while (out.size() < max_wrapped_lines) {
+    auto step = next_wrapped_segment(doc.lines(), at, column);
+    if (!step || starts_like_label(doc.folded(step->next)))
       break;
-    std::vector<std::size_t> in_span;
-    for (std::size_t s = 0; s < line.segments.size(); ++s)
-      if (overlaps(line.segments[s].x0, line.segments[s].x1, span_x0, col_x1))
-        in_span.push_back(s);
-    if (in_span.empty())
-      continue; // a line of another column between two of ours
-    if (in_span.size() != 1)
+    if (!step->previous_full && !ends_unfinished(doc.folded(at)))
       break;
-    cell_ref c{l, in_span.front()};
-    auto& seg = doc.segment(c);
-    double tolerance = 0.5 * previous->height();
-    bool same_size = std::abs(line.height() - previous->height()) <= 0.25 * previous->height();
-    if (seg.x0 < span_x0 - tolerance || !same_size || starts_like_label(doc.folded(c)))
-      break;
-    out.push_back(seg.text());
-    previous = &line;
+    out.push_back(doc.segment(step->next).text());
+    at = step->next;
   }
   return out;
 }
@@ -434,7 +437,9 @@ std::optional<labelled_value> value_of_label(const document_view& doc, cell_ref 
   labelled_value v;
   if (end > label_words) {
     v.text = join(doc.original(at, label_words, end));
-    v.wrapped = wrapped_lines(doc, at.line, seg.x0, seg.x1);
+    // Only a value that runs to the end of its cell can go on below it.
+    if (end == words.size())
+      v.wrapped = wrapped_lines(doc, at, {seg.x0, seg.words[label_words].x0, seg.x1});
     return v;
   }
   auto& line = doc.lines()[at.line];
@@ -442,8 +447,9 @@ std::optional<labelled_value> value_of_label(const document_view& doc, cell_ref 
     cell_ref right{at.line, at.segment + 1};
     if (starts_like_label(doc.folded(right)))
       return std::nullopt;
-    v.text = doc.segment(right).text();
-    v.wrapped = wrapped_lines(doc, at.line, seg.x0, doc.segment(right).x1);
+    auto& cell = doc.segment(right);
+    v.text = cell.text();
+    v.wrapped = wrapped_lines(doc, right, {seg.x0, cell.x0, cell.x1});
     v.own_cell = true;
     return v;
   }
@@ -458,12 +464,20 @@ std::optional<labelled_value> value_of_label(const document_view& doc, cell_ref 
       if (starts_like_label(doc.folded({l, s})))
         return std::nullopt;
       v.text = under.text();
-      v.wrapped = wrapped_lines(doc, l, under.x0, under.x1);
+      v.wrapped = wrapped_lines(doc, {l, s}, {under.x0, under.x0, under.x1});
       v.own_cell = v.below = true;
       return v;
     }
   }
   return std::nullopt;
+}
+
+/// The value with the lines that carry it on, joined as wrapped text.
+std::string joined(const labelled_value& v) {
+  std::string text = v.text;
+  for (auto& more : v.wrapped)
+    text = join_wrapped(text, more);
+  return text;
 }
 
 /// The value as the field's kind reads it, or nullopt when it does not fit.
@@ -476,7 +490,7 @@ std::optional<field_value> read_value(value_kind kind, const labelled_value& v) 
   field_value out;
   switch (kind) {
     case value_kind::token: {
-      auto words = split_words(v.text);
+      auto words = split_words(joined(v)); // "OS-" over "1234"
       if (words.empty())
         return std::nullopt;
       auto token = trim_token(words.front());
@@ -488,16 +502,13 @@ std::optional<field_value> read_value(value_kind kind, const labelled_value& v) 
     case value_kind::name: {
       if (!has_letter(v.text))
         return std::nullopt;
-      std::string name = v.text;
-      for (auto& more : v.wrapped)
-        name += ' ' + more;
-      out.text = name;
+      out.text = joined(v);
       return out;
     }
     case value_kind::date: {
       out.text = parse_event_date(v.text);
       if (!out.text && !v.wrapped.empty())
-        out.text = parse_event_date(v.text + ' ' + v.wrapped.front());
+        out.text = parse_event_date(joined(v));
       if (!out.text)
         return std::nullopt;
       return out;
@@ -612,6 +623,40 @@ std::pair<const title_rule*, std::size_t> match_title(const std::vector<std::str
   return {nullptr, 0};
 }
 
+/// Are the words the first words of a title pattern, short of its end
+/// ("Ordem de" of "ORDEM DE SERVICO")?
+bool starts_a_title(const std::vector<std::string>& folded) {
+  for (auto& rule : title_rules) {
+    std::string_view rest = rule.starts_with;
+    std::size_t matched = 0;
+    while (matched < folded.size() && next_token(rest) == folded[matched])
+      ++matched;
+    if (matched == folded.size() && !next_token(rest).empty())
+      return true;
+  }
+  return false;
+}
+
+/// A title line printed at body size stops short when it is the start of a
+/// title pattern, ends with "Nº" or ends unfinished ("OS-").
+bool title_unfinished(const std::vector<std::string>& folded) {
+  return starts_a_title(folded) || is_number_label(folded.back()) || ends_unfinished(folded);
+}
+
+/// Appends a title's next line, word by word, gluing a cut token back
+/// together ("OS-" + "1234").
+void append_title_line(std::vector<std::string>& folded, std::vector<std::string>& original,
+                       const std::vector<std::string>& more_folded, const std::vector<std::string>& more_original) {
+  std::size_t from = 0;
+  if (!original.empty() && !more_original.empty() && cut_inside_token(original.back())) {
+    original.back() += more_original.front();
+    folded.back() += more_folded.front();
+    from = 1;
+  }
+  folded.insert(folded.end(), more_folded.begin() + from, more_folded.end());
+  original.insert(original.end(), more_original.begin() + from, more_original.end());
+}
+
 double median_word_height(const std::vector<text_line>& lines, std::size_t page) {
   std::vector<double> heights;
   for (auto& line : lines)
@@ -627,9 +672,12 @@ double median_word_height(const std::vector<text_line>& lines, std::size_t page)
 }
 
 /// The first cell of the first page that opens with a title pattern and
-/// either is printed large or carries a number. A large title may wrap
-/// ("PROPOSTA COMERCIAL /" over "ORÇAMENTO Nº 2236"), and a number may sit
-/// under its "Nº": the lines right under it join the title.
+/// either is printed large or carries a number. The title is read across its
+/// wrapped lines (next_wrapped_segment, flush left, centred or flush right):
+/// a large title takes them all ("PROPOSTA COMERCIAL /" over "ORÇAMENTO Nº
+/// 2236", "Ordem de" over "Serviço"); one at body size only while it stops
+/// short ("Ordem de" over "Serviço Nº 12", "Nº" over "2026/0456"), so that an
+/// item such as "Montagem de palco" never takes the line under it.
 std::optional<title_found> find_title(const document_view& doc) {
   auto& lines = doc.lines();
   if (lines.empty())
@@ -644,27 +692,18 @@ std::optional<title_found> find_title(const document_view& doc) {
       auto original = doc.original(at, 0, folded.size());
       double height = seg.y1 - seg.y0;
       bool large = height >= title_height_ratio * body_height;
-      if (!large && !match_title(folded).first)
+      if (!large && !match_title(folded).first && !starts_a_title(folded))
         continue;
-      // Extend over the lines right under it, in the same column and size.
-      const text_line* previous = &lines[l];
-      for (auto next = l + 1; next < lines.size() && next <= l + 2; ++next) {
-        if (!large && !is_number_label(folded.back()))
+      wrap_column column{seg.x0, seg.x0, seg.x1, wrap_alignment::any};
+      cell_ref last = at;
+      for (std::size_t taken = 1; taken < max_title_lines && (large || title_unfinished(folded)); ++taken) {
+        auto step = next_wrapped_segment(lines, last, column);
+        // "Nº 2236" under "ORÇAMENTO" is the title's number, not a field.
+        if (!step || (starts_like_label(doc.folded(step->next)) && !is_number_label(doc.folded(step->next).front())))
           break;
-        auto& line = lines[next];
-        if (line.page != page || line.y0 - previous->y1 > wrapped_line_gap * previous->height())
-          break;
-        auto under = std::find_if(line.segments.begin(), line.segments.end(), [&](const text_segment& u) {
-          return overlaps(u.x0, u.x1, seg.x0, seg.x1) && u.y1 - u.y0 >= 0.8 * height;
-        });
-        if (under == line.segments.end())
-          break;
-        cell_ref below{next, std::size_t(under - line.segments.begin())};
-        auto& more = doc.folded(below);
-        folded.insert(folded.end(), more.begin(), more.end());
-        auto more_original = doc.original(below, 0, more.size());
-        original.insert(original.end(), more_original.begin(), more_original.end());
-        previous = &line;
+        auto& more = doc.folded(step->next);
+        append_title_line(folded, original, more, doc.original(step->next, 0, more.size()));
+        last = step->next;
       }
       auto [rule, after] = match_title(folded);
       if (!rule)

@@ -8,16 +8,18 @@
 #include "pdf/pdf_metadata.hpp"
 
 #include <algorithm>
-#include <cerrno>
 #include <cstring>
 #include <memory>
 #include <mutex>
 #include <stdexcept>
 #include <string_view>
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
+#ifdef _WIN32
+#ifndef NOMINMAX
+#define NOMINMAX
+#endif
+#include <windows.h>
+#endif
 
 #include <openssl/evp.h>
 #include <poppler-document.h>
@@ -27,6 +29,7 @@
 #include "pdf/extract_rules.hpp"
 #include "pdf/pdf_text.hpp"
 #include "pdf/sha256_stream.hpp"
+#include "platform/files.hpp"
 
 namespace siberius::daemon {
 
@@ -96,30 +99,20 @@ struct warnings_scope {
   ~warnings_scope() { current_warnings = nullptr; }
 };
 
-struct file_descriptor {
-  int fd = -1;
-  ~file_descriptor() {
-    if (fd >= 0)
-      ::close(fd);
-  }
-};
-
 /// Reads the whole file once: every chunk is hashed as it arrives and, unless
 /// the file is huge, kept for poppler. Returns an error text or "".
 std::string read_and_hash(const std::string& path, pdf_facts& facts, std::vector<char>& content, bool& kept) {
-  file_descriptor file;
-  file.fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (file.fd < 0)
-    return "cannot open: " + std::string(std::strerror(errno));
-  struct stat st {};
-  if (::fstat(file.fd, &st) != 0)
-    return "cannot stat: " + std::string(std::strerror(errno));
-  if (!S_ISREG(st.st_mode))
-    return "not a regular file";
-  kept = st.st_size <= max_in_memory;
+  platform::input_file file;
+  std::string error;
+  if (!file.open(path, error))
+    return error.rfind("not a regular file", 0) == 0 ? error : "cannot open: " + error;
+  auto size = file.size();
+  if (size < 0)
+    return "cannot stat: " + platform::last_system_error();
+  kept = size <= max_in_memory;
   // One chunk of spare room: the read that finds the end needs somewhere to go.
   if (kept)
-    content.resize(std::size_t(st.st_size) + chunk_size);
+    content.resize(std::size_t(size) + chunk_size);
   else
     content.resize(chunk_size);
   sha256_stream sha;
@@ -132,12 +125,9 @@ std::string read_and_hash(const std::string& path, pdf_facts& facts, std::vector
         return "the file grew past " + std::to_string(max_in_memory >> 20) + " MiB while being read";
       content.resize(offset + chunk_size);
     }
-    auto n = ::read(file.fd, content.data() + offset, chunk_size);
-    if (n < 0) {
-      if (errno == EINTR)
-        continue;
-      return "read failed: " + std::string(std::strerror(errno));
-    }
+    auto n = file.read(content.data() + offset, chunk_size);
+    if (n < 0)
+      return "read failed: " + file.last_error();
     if (n == 0)
       break;
     sha.update(content.data() + offset, std::size_t(n));
@@ -147,6 +137,26 @@ std::string read_and_hash(const std::string& path, pdf_facts& facts, std::vector
   facts.size = total;
   facts.sha256 = sha.hex();
   return {};
+}
+
+/// The name poppler opens a file by. On Windows poppler takes each byte of
+/// the name as one character, so a name with accents goes by its short (8.3)
+/// alias when the volume has them; only files too large to read into memory
+/// are opened by name.
+std::string poppler_file_name(const std::string& path) {
+#ifdef _WIN32
+  if (std::all_of(path.begin(), path.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; }))
+    return path;
+  std::wstring wide = platform::win32_path(path);
+  std::wstring alias(wide.size() + 1, L'\0');
+  DWORD n = ::GetShortPathNameW(wide.c_str(), alias.data(), static_cast<DWORD>(alias.size()));
+  if (n == 0 || n >= alias.size())
+    return path;
+  alias.resize(n);
+  return platform::narrow(alias);
+#else
+  return path;
+#endif
 }
 
 bool contains(std::string_view haystack, std::string_view needle) {
@@ -183,7 +193,7 @@ void parse(const std::string& path, const std::vector<char>& content, bool kept,
 
   std::unique_ptr<poppler::document> doc(
     kept ? poppler::document::load_from_raw_data(content.data(), int(content.size()))
-         : poppler::document::load_from_file(path));
+         : poppler::document::load_from_file(poppler_file_name(path)));
   if (!doc) {
     if (!kept) // the header and %%EOF were not checked for a huge file
       return fail(pdf_problem::truncated,
@@ -256,17 +266,15 @@ pdf_facts check_pdf(const std::string& path) {
     facts.reason = std::move(reason);
     return facts;
   };
-  file_descriptor file;
-  file.fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  struct stat st {};
-  if (file.fd < 0 || ::fstat(file.fd, &st) != 0)
-    return fail(pdf_problem::io_error, "io error: cannot open: " + std::string(std::strerror(errno)));
-  facts.size = st.st_size;
+  platform::input_file file;
+  std::string error;
+  if (!file.open(path, error) || (facts.size = file.size()) < 0)
+    return fail(pdf_problem::io_error, "io error: cannot open: " + (error.empty() ? platform::last_system_error() : error));
   if (facts.size == 0)
     return fail(pdf_problem::empty, "empty: the file has 0 bytes");
-  auto window = [&](off_t at, std::size_t n) {
+  auto window = [&](std::int64_t at, std::size_t n) {
     std::string bytes(n, '\0');
-    auto got = ::pread(file.fd, bytes.data(), n, at);
+    auto got = file.read_at(bytes.data(), n, at);
     bytes.resize(got > 0 ? static_cast<std::size_t>(got) : 0);
     return bytes;
   };
@@ -274,11 +282,11 @@ pdf_facts check_pdf(const std::string& path) {
   if (!contains(window(0, std::min(size, header_window)), "%PDF-"))
     return fail(pdf_problem::not_a_pdf, "not a PDF: no %PDF- header in the first 1024 bytes");
   auto tail = std::min(size, eof_window);
-  if (!contains(window(static_cast<off_t>(size - tail), tail), "%%EOF"))
+  if (!contains(window(static_cast<std::int64_t>(size - tail), tail), "%%EOF"))
     return fail(pdf_problem::truncated, "truncated: no %%EOF in the last 1024 bytes");
   // poppler reads what it needs (the cross-reference table, the catalog)
   // from the file; nothing is loaded whole.
-  std::unique_ptr<poppler::document> doc(poppler::document::load_from_file(path));
+  std::unique_ptr<poppler::document> doc(poppler::document::load_from_file(poppler_file_name(path)));
   if (!doc)
     return fail(pdf_problem::truncated,
                 with_first_warning("truncated or damaged: poppler cannot read its cross-reference table",

@@ -11,7 +11,16 @@
 //
 // --check-only: only whether poppler can open each file as a PDF (check_pdf),
 // for uploads whose hash the server computed as they arrived.
+#ifdef _WIN32
+#ifndef NOMINMAX
+#define NOMINMAX
+#endif
+#include <fcntl.h>
+#include <io.h>
+#include <windows.h>
+#else
 #include <unistd.h>
+#endif
 
 #include <cerrno>
 #include <cstdint>
@@ -44,6 +53,13 @@ bool read_exact(int fd, void* buf, std::size_t n) {
 } // namespace
 
 int main(int argc, char** argv) {
+#ifdef _WIN32
+  // The protocol is binary; and a crash must end this process quietly (the
+  // daemon reports it and starts another), not open an error dialog.
+  _setmode(0, _O_BINARY);
+  _setmode(1, _O_BINARY);
+  ::SetErrorMode(SEM_FAILCRITICALERRORS | SEM_NOGPFAULTERRORBOX | SEM_NOOPENFILEERRORBOX);
+#endif
   long limit_ms = 20000;
   bool check_only = false;
   for (int i = 1; i < argc; ++i) {

@@ -79,6 +79,54 @@ text_line make_line(std::vector<word> words, std::size_t page_index) {
   return line;
 }
 
+bool near(double a, double b, double tolerance) { return std::abs(a - b) <= tolerance; }
+
+bool overlaps(double a0, double a1, double b0, double b1) { return a0 < b1 && b0 < a1; }
+
+double height_of(const text_segment& s) { return s.y1 - s.y0; }
+
+bool starts_in_column(const text_segment& s, const wrap_column& column, double tolerance) {
+  return near(s.x0, column.x0, tolerance) || near(s.x0, column.text_x0, tolerance);
+}
+
+/// The right end of the widest line of the column around `at`: its block's
+/// lines (none further than column_block_gap from the next) whose segment
+/// starts at the column's left edge in the same size. A line broken for want
+/// of room was at least that wide, so the first word of its next line would
+/// not have fitted after it.
+double column_right_edge(const std::vector<text_line>& lines, segment_ref at, const wrap_column& column) {
+  auto& start = lines[at.line].segments[at.segment];
+  auto page = lines[at.line].page;
+  double height = height_of(start);
+  double reach = column_block_gap * height;
+  auto in_column = [&](const text_line& line) -> const text_segment* {
+    for (auto& s : line.segments)
+      if (starts_in_column(s, column, wrap_align_tolerance * height)
+          && near(height_of(s), height, wrap_size_tolerance * height))
+        return &s;
+    return nullptr;
+  };
+  // A page of thousands of packed lines must not make every value walk it.
+  auto last = std::min(lines.size(), at.line + 1 + column_block_max_lines);
+  auto first = at.line > column_block_max_lines ? at.line - column_block_max_lines : 0;
+  double right = start.x1;
+  double edge = start.y1;
+  for (auto l = at.line + 1; l < last && lines[l].page == page && lines[l].y0 - edge <= reach; ++l)
+    if (auto s = in_column(lines[l])) {
+      right = std::max(right, s->x1);
+      edge = s->y1;
+    }
+  edge = start.y0;
+  for (auto l = at.line; l-- > first && lines[l].page == page && edge - lines[l].y1 <= reach;)
+    if (auto s = in_column(lines[l])) {
+      right = std::max(right, s->x1);
+      edge = s->y0;
+    }
+  return right;
+}
+
+bool is_word_byte(unsigned char c) { return is_letter_byte(c) || (c >= '0' && c <= '9'); }
+
 } // namespace
 
 std::string text_segment::text() const {
@@ -140,6 +188,65 @@ std::vector<text_line> group_lines(const std::vector<page_words>& pages) {
     all.insert(all.end(), std::make_move_iterator(lines.begin()), std::make_move_iterator(lines.end()));
   }
   return all;
+}
+
+std::optional<wrap_step> next_wrapped_segment(const std::vector<text_line>& lines, segment_ref at,
+                                              const wrap_column& column) {
+  if (at.line >= lines.size() || at.segment >= lines[at.line].segments.size())
+    return std::nullopt;
+  auto& above = lines[at.line].segments[at.segment];
+  double height = height_of(above);
+  if (!(height > 0))
+    return std::nullopt;
+  double tolerance = wrap_align_tolerance * height;
+  for (auto l = at.line + 1; l < lines.size(); ++l) {
+    auto& line = lines[l];
+    if (line.page != lines[at.line].page || line.y0 - above.y1 > wrap_max_gap * height)
+      return std::nullopt;
+    std::size_t inside = 0, found = 0;
+    for (std::size_t s = 0; s < line.segments.size(); ++s)
+      if (overlaps(line.segments[s].x0, line.segments[s].x1, column.x0, column.x1)) {
+        ++inside;
+        found = s;
+      }
+    if (inside == 0)
+      continue; // a line of another column between two of ours
+    if (inside != 1)
+      return std::nullopt; // a table row, or a label with its value
+    auto& below = line.segments[found];
+    if (below.y0 - above.y1 > wrap_max_gap * height || !near(height_of(below), height, wrap_size_tolerance * height))
+      return std::nullopt;
+    bool aligned = starts_in_column(below, column, tolerance);
+    if (column.alignment == wrap_alignment::any)
+      aligned = aligned || near(below.x0 + below.x1, column.x0 + column.x1, 2 * tolerance)
+                || near(below.x1, column.x1, tolerance)
+                || (below.x0 >= column.x0 - tolerance && below.x1 <= column.x1 + tolerance);
+    if (!aligned)
+      return std::nullopt;
+    auto& first = below.words.front();
+    wrap_step step{{l, found}, false};
+    step.previous_full = above.x1 + (first.x1 - first.x0) > column_right_edge(lines, at, column);
+    return step;
+  }
+  return std::nullopt;
+}
+
+bool cut_inside_token(std::string_view word) {
+  return word.size() >= 2 && (word.back() == '-' || word.back() == '/')
+         && is_word_byte(static_cast<unsigned char>(word[word.size() - 2]));
+}
+
+std::string join_wrapped(std::string_view first, std::string_view next) {
+  while (!next.empty() && next.front() == ' ')
+    next.remove_prefix(1);
+  std::string out(first);
+  if (out.empty() || next.empty())
+    return out.append(next);
+  auto last_space = out.rfind(' ');
+  auto last = std::string_view(out).substr(last_space == std::string::npos ? 0 : last_space + 1);
+  if (!cut_inside_token(last))
+    out += ' ';
+  return out.append(next);
 }
 
 page_words read_page_words(const poppler::page& page) {

@@ -4,7 +4,9 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace poppler {
@@ -56,6 +58,57 @@ std::vector<text_line> group_lines(const page_words& page, std::size_t page_inde
 
 /// All pages' lines in reading order: page by page, top to bottom.
 std::vector<text_line> group_lines(const std::vector<page_words>& pages);
+
+/// A segment by its place: lines[line].segments[segment].
+struct segment_ref {
+  std::size_t line = 0, segment = 0;
+};
+
+/// How the lines of one wrapped text line up: flush left (values, body text),
+/// or flush left, centred, flush right or inside the first line (titles).
+enum class wrap_alignment { left, any };
+
+/// The column a wrapped text flows in: from x0 (where a label starts) to x1.
+/// Its next lines start under x0 or under text_x0 (where the value after the
+/// label starts, or the value's own cell).
+struct wrap_column {
+  double x0 = 0, text_x0 = 0, x1 = 0;
+  wrap_alignment alignment = wrap_alignment::left;
+};
+
+/// A segment that may carry on the text of the one above it.
+struct wrap_step {
+  segment_ref next;
+  /// The first word of `next` would not have fitted after the text above
+  /// within the column's widest line: the line was broken for want of room.
+  bool previous_full = false;
+};
+
+/// Tolerances of next_wrapped_segment, in heights of the segment above.
+inline constexpr double wrap_max_gap = 0.5;         // blank space between the two lines (leading up to 1.5)
+inline constexpr double wrap_size_tolerance = 0.2;  // the two heights (font sizes) differ by at most this
+inline constexpr double wrap_align_tolerance = 0.5; // how far from its column's edge a next line may start
+inline constexpr double column_block_gap = 1.0;     // the column's lines further apart are another block
+inline constexpr std::size_t column_block_max_lines = 40; // lines looked at above and below for its widest line
+
+/// The segment that continues `at` on the next line of its column, judged by
+/// geometry alone: it lies directly under `at` (other columns' lines in
+/// between are passed over), it is the only segment of its line inside the
+/// column, its height is the same, and it starts at the column's left edge
+/// (or, with wrap_alignment::any, shares its centre or right edge or lies
+/// inside the column). Whether its words make it a field of its own, and
+/// whether a line that was not full may go on, is for the caller to decide.
+std::optional<wrap_step> next_wrapped_segment(const std::vector<text_line>& lines, segment_ref at,
+                                              const wrap_column& column);
+
+/// Whether a line that ends with `word` was cut inside a token: "OS-",
+/// "2026/" (a lone "-" between two parts of an address is not).
+bool cut_inside_token(std::string_view word);
+
+/// The text of a line and of its continuation as one: a token cut after a
+/// hyphen or slash is joined without a space ("OS-" + "1234" = "OS-1234"),
+/// words with one.
+std::string join_wrapped(std::string_view first, std::string_view next);
 
 /// The words of one poppler page (poppler's text boxes are words).
 page_words read_page_words(const poppler::page& page);

@@ -4,8 +4,6 @@
 // Used from one thread (a detached pdf_parse_job).
 #pragma once
 
-#include <sys/types.h>
-
 #include <chrono>
 #include <cstdint>
 #include <string>
@@ -31,14 +29,24 @@ public:
   /// Ends the child (closes its input, waits briefly, then kills it).
   void stop();
 
-  bool running() const { return pid_ > 0; }
-  pid_t pid() const { return pid_; }
+  bool running() const;
+  /// The child's process id, or -1.
+  long long pid() const;
 
   /// siberius-pdf-reader beside the running executable.
   static std::string default_exe();
 
 private:
+  enum class read_outcome { ok, closed, timed_out };
+
+  // One implementation per platform: reader_process_posix.cpp (posix_spawn,
+  // pipes, SIGKILL), reader_process_windows.cpp (CreateProcessW, pipes, a job
+  // object that kills the child with it).
   bool start(std::string& error);
+  /// Sends one request; false when the child is gone.
+  bool send(const std::string& path);
+  /// Reads exactly n bytes of the answer before `deadline`.
+  read_outcome receive(void* buf, std::size_t n, std::chrono::steady_clock::time_point deadline);
   /// Kills and reaps the child; returns how it ended, for the report.
   std::string reap(bool kill_first);
 
@@ -46,9 +54,18 @@ private:
   std::chrono::milliseconds time_limit_;
   std::chrono::milliseconds grace_;
   std::vector<std::string> extra_args_; // e.g. --check-only
-  pid_t pid_ = -1;
+#ifdef _WIN32
+  void* process_ = nullptr;    // HANDLE
+  void* job_ = nullptr;        // HANDLE: closing it (or TerminateJobObject) ends the child
+  void* to_child_ = nullptr;   // HANDLE: its standard input (anonymous pipe)
+  void* from_child_ = nullptr; // HANDLE: its standard output (named pipe, overlapped on our side)
+  void* read_event_ = nullptr; // HANDLE
+  long long pid_ = -1;
+#else
+  long long pid_ = -1;
   int to_child_ = -1;
   int from_child_ = -1;
+#endif
 };
 
 /// A reader_process kept for the next file and ended after a quiet spell,

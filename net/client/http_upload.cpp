@@ -7,12 +7,7 @@
 // A 50 ms tick enforces every deadline and polls the cancel flag.
 #include "net/client/http_upload.hpp"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <cstring>
 #include <optional>
 #include <random>
@@ -30,6 +25,7 @@
 #include <openssl/x509.h>
 
 #include "net/client/sio_client.hpp"
+#include "platform/files.hpp"
 
 namespace siberius::net {
 
@@ -151,28 +147,6 @@ std::string verdict_text(const http::response<http::string_body>& res, const jso
   return out;
 }
 
-// The file being sent, closed on scope exit.
-class file_handle {
-public:
-  file_handle() = default;
-  ~file_handle() {
-    if (fd_ >= 0)
-      ::close(fd_);
-  }
-  file_handle(const file_handle&) = delete;
-  file_handle& operator=(const file_handle&) = delete;
-  bool open(const std::string& path) {
-    do
-      fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    while (fd_ < 0 && errno == EINTR);
-    return fd_ >= 0;
-  }
-  int fd() const { return fd_; }
-
-private:
-  int fd_ = -1;
-};
-
 class upload_transfer {
 public:
   explicit upload_transfer(const upload_spec& spec) : spec_(spec), timer_(ioc_), resolver_(ioc_) {}
@@ -209,14 +183,13 @@ private:
     if (disposition.empty())
       return refuse(upload_result::file_error, "file name contains control characters: " + one_line(spec_.filename));
 
-    if (!file_.open(spec_.file_path))
-      return refuse(upload_result::file_error, "cannot open " + spec_.file_path + ": " + std::strerror(errno));
-    struct stat st{};
-    if (::fstat(file_.fd(), &st) != 0)
-      return refuse(upload_result::file_error, "cannot stat " + spec_.file_path + ": " + std::strerror(errno));
-    if (!S_ISREG(st.st_mode))
-      return refuse(upload_result::file_error, spec_.file_path + " is not a regular file");
-    file_size_ = static_cast<std::uint64_t>(st.st_size);
+    std::string open_error;
+    if (!file_.open(spec_.file_path, open_error))
+      return refuse(upload_result::file_error, "cannot open " + spec_.file_path + ": " + open_error);
+    auto size = file_.size();
+    if (size < 0)
+      return refuse(upload_result::file_error, "cannot stat " + spec_.file_path + ": " + platform::last_system_error());
+    file_size_ = static_cast<std::uint64_t>(size);
 
     auto boundary = random_boundary();
     prefix_ = "--" + boundary + "\r\nContent-Disposition: " + disposition +
@@ -378,7 +351,7 @@ private:
       // The last piece waits until we know the size held: a grown file must
       // end as an incomplete body, never as a complete wrong one.
       char probe;
-      auto extra = ::pread(file_.fd(), &probe, 1, static_cast<off_t>(file_size_));
+      auto extra = file_.read_at(&probe, 1, static_cast<std::int64_t>(file_size_));
       if (extra > 0)
         return fail_file(spec_.file_path + " grew while being sent (it had " + std::to_string(file_size_) + " bytes)");
       out_ += suffix_;
@@ -389,11 +362,9 @@ private:
 
   bool read_file(char* p, std::size_t n, std::uint64_t offset) {
     while (n > 0) {
-      auto got = ::pread(file_.fd(), p, n, static_cast<off_t>(offset));
-      if (got < 0 && errno == EINTR)
-        continue;
+      auto got = file_.read_at(p, n, static_cast<std::int64_t>(offset));
       if (got < 0) {
-        fail_file("cannot read " + spec_.file_path + ": " + std::strerror(errno));
+        fail_file("cannot read " + spec_.file_path + ": " + file_.last_error());
         return false;
       }
       if (got == 0) {
@@ -645,7 +616,7 @@ private:
   std::optional<ssl::stream<tcp::socket>> tls_;
   std::optional<tcp::socket> plain_;
   client_url url_;
-  file_handle file_;
+  platform::input_file file_;
   upload_outcome outcome_;
 
   std::uint64_t file_size_ = 0;

@@ -282,3 +282,86 @@ CAF_TEST(the total of a multi page document is on its last page) {
   CAF_CHECK_EQUAL(show(m.valor_total), show(8529.3));
   CAF_CHECK_EQUAL(show(extract(first).valor_total), "(none)"); // a column header is no total
 }
+
+// Text wrapped inside a box or a column (issue 13). page_builder's words are
+// 5.5 pt per letter at 10 pt: "Contratante: Maria Aparecida" from x 70 ends
+// at 218.6, wider than the other lines of its column, so it is full.
+
+CAF_TEST(a two column header with a wrapped contratante and a number continued under its label) {
+  page_builder b;
+  b.line(40, {{70, "Siberius Locações para Eventos Ltda"}});
+  b.line(70, {{70, "ORDEM DE SERVIÇO"}}, 18);
+  b.line(100, {{70, "Contratante: Maria Aparecida"}, {330, "Número: OS-"}});
+  b.line(111, {{70, "dos Santos"}, {330, "1234"}});
+  b.line(130, {{70, "Local: Rua XV"}, {330, "Evento em: 15/01/2026"}});
+  auto m = extract(b);
+  CAF_CHECK_EQUAL(m.tipo, "os");
+  CAF_CHECK_EQUAL(show(m.numero), "OS-1234");
+  CAF_CHECK_EQUAL(show(m.cliente), "Maria Aparecida dos Santos");
+  CAF_CHECK_EQUAL(show(m.data_evento), "2026-01-15");
+}
+
+CAF_TEST(a value wraps inside its own cell of a label table) {
+  auto b = titled("ORÇAMENTO Nº 3765");
+  b.line(100, {{70, "Cliente:"}, {200, "Associação dos Médicos de"}});
+  b.line(111, {{200, "Campinas"}});
+  b.line(128, {{70, "Data do Evento:"}, {200, "19/03/2027"}});
+  auto m = extract(b);
+  CAF_CHECK_EQUAL(show(m.cliente), "Associação dos Médicos de Campinas");
+  CAF_CHECK_EQUAL(show(m.data_evento), "2027-03-19");
+}
+
+CAF_TEST(a title broken over two lines is classified across them) {
+  struct title_case {
+    const char* first;
+    const char* second;
+    double size;
+    const char* tipo;
+    const char* numero;
+  };
+  const title_case cases[] = {
+    {"Ordem de", "Serviço", 18, "os", "4521"},             // numero from "Número:" below
+    {"ORDEM DE SERVIÇO Nº OS-", "4404", 18, "os", "OS-4404"},
+    {"Ficha de", "Montagem Nº 12", 18, "montagem", "12"},
+    {"ORÇAMENTO", "Nº 2236", 18, "orcamento", "2236"},
+    {"Ordem de Serviço", "Número: 9168", 18, "os", "9168"},
+    {"Ordem de", "Serviço Nº 77", 10, "os", "77"},        // printed at body size
+    {"PROPOSTA COMERCIAL /", "ORÇAMENTO", 10, "desconhecido", "4521"}, // body size, no number: no title
+  };
+  for (auto& c : cases) {
+    page_builder b;
+    b.line(40, {{70, "Siberius Locações para Eventos Ltda"}});
+    b.line(70, {{250, c.first}}, c.size);
+    b.line(70 + c.size * 1.1, {{250, c.second}}, c.size);
+    b.line(130, {{70, "Cliente: Ana Lima"}, {330, "Número: 4521"}});
+    auto m = extract(b);
+    auto name = std::string(c.first) + " / " + c.second;
+    CAF_CHECK_EQUAL(name + " -> " + m.tipo + " " + show(m.numero), name + " -> " + c.tipo + " " + c.numero);
+  }
+}
+
+CAF_TEST(a cliente is not joined with a field below or another column or a line after a gap or in another size) {
+  struct wrap_case {
+    const char* name;
+    const char* first; // at x 70, y 100
+    double next_y, next_x, next_size;
+    const char* next;
+    const char* cliente;
+  };
+  const wrap_case cases[] = {
+    {"labelled address", "Contratante: Maria Aparecida Santos", 111, 70, 10, "Endereço: Rua das Flores, 10",
+     "Maria Aparecida Santos"},
+    {"paragraph after a gap", "Cliente: Associação dos", 125, 70, 10, "Médicos de Campinas", "Associação dos"},
+    {"other column", "Contratante: Maria Aparecida", 111, 330, 10, "dos Santos", "Maria Aparecida"},
+    {"smaller print", "Contratante: Maria Aparecida", 111, 70, 7, "dos Santos", "Maria Aparecida"},
+    {"indented", "Contratante: Maria Aparecida", 111, 100, 10, "dos Santos", "Maria Aparecida"},
+    {"short line", "Cliente: Ana Lima", 111, 70, 10, "Evento corporativo de fim de ano", "Ana Lima"},
+    {"value ended by a label", "Cliente: Ana Maria Telefone: (15) 9215-2363", 111, 70, 10, "Silva", "Ana Maria"},
+    {"wrapped for real", "Contratante: Maria Aparecida", 111, 70, 10, "dos Santos", "Maria Aparecida dos Santos"},
+  };
+  for (auto& c : cases) {
+    auto b = titled("ORÇAMENTO Nº 3061");
+    b.line(100, {{70, c.first}}).line(c.next_y, {{c.next_x, c.next}}, c.next_size);
+    CAF_CHECK_EQUAL(std::string(c.name) + ": " + show(extract(b).cliente), std::string(c.name) + ": " + c.cliente);
+  }
+}

@@ -6,6 +6,7 @@
 #include <ifaddrs.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 namespace siberius::daemon {
@@ -36,12 +37,30 @@ std::string host_name() {
 }
 
 std::uint64_t resident_bytes() {
+#ifdef __linux__
   std::ifstream in("/proc/self/status");
   std::string line;
   while (std::getline(in, line))
     if (line.rfind("VmRSS:", 0) == 0)
       return std::stoull(line.substr(6)) * 1024; // the kernel reports kB
   return 0;
+#else
+  // macOS: the peak, not the current size (task_info would give the latter).
+  rusage usage{};
+  if (::getrusage(RUSAGE_SELF, &usage) != 0)
+    return 0;
+  return static_cast<std::uint64_t>(usage.ru_maxrss);
+#endif
+}
+
+std::string machine_id() {
+  for (const char* p : {"/etc/machine-id", "/var/lib/dbus/machine-id"}) {
+    std::ifstream in(p);
+    std::string id;
+    if (in && std::getline(in, id) && !id.empty())
+      return id;
+  }
+  return {};
 }
 
 } // namespace siberius::daemon
