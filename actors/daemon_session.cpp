@@ -14,6 +14,10 @@ namespace {
 
 constexpr std::size_t max_batch_documents = 10;
 constexpr std::size_t max_sync_chunk = 2000;
+constexpr std::size_t max_stat_chunk = 2000;
+constexpr std::size_t max_local_path = 1024;
+constexpr std::int64_t max_file_size = std::int64_t{1} << 40;
+constexpr std::int64_t max_mtime_ms = std::int64_t{1} << 53;
 constexpr std::size_t max_heartbeat_bytes = 16 * 1024;
 
 using json = nlohmann::json;
@@ -31,6 +35,34 @@ json result_json(const storage::ingest_result& r) {
   else
     j["recordId"] = r.record_id;
   return j;
+}
+
+/// An integer in [0, max] (JSON numbers such as 12.0 included), or nothing.
+std::optional<std::int64_t> bounded_integer(const json& v, std::int64_t max) {
+  if (v.is_number_unsigned())
+    return v.get<std::uint64_t>() <= static_cast<std::uint64_t>(max) ? std::optional<std::int64_t>(v.get<std::int64_t>())
+                                                                      : std::nullopt;
+  if (v.is_number_integer())
+    return v.get<std::int64_t>() >= 0 && v.get<std::int64_t>() <= max ? std::optional<std::int64_t>(v.get<std::int64_t>())
+                                                                       : std::nullopt;
+  return std::nullopt;
+}
+
+/// One daemon:stat_check entry, or nothing when it does not fit the rules of protocol.md 3.5a.
+std::optional<storage::stat_entry> parse_stat_entry(const json& f) {
+  if (!f.is_object())
+    return std::nullopt;
+  auto path = f.find("filePath");
+  auto size = f.find("fileSize");
+  auto mtime = f.find("mtimeMs");
+  if (path == f.end() || !path->is_string() || size == f.end() || mtime == f.end())
+    return std::nullopt;
+  auto& p = path->get_ref<const std::string&>();
+  auto bytes = bounded_integer(*size, max_file_size);
+  auto ms = bounded_integer(*mtime, max_mtime_ms);
+  if (p.empty() || p.size() > max_local_path || p.find('\0') != std::string::npos || !bytes || !ms)
+    return std::nullopt;
+  return storage::stat_entry{p, *bytes, *ms};
 }
 
 /// The first argument of an event, or null when it has none.
@@ -55,6 +87,8 @@ void daemon_session_state::on_event(const std::string& event, json& args, std::o
     on_pdf_indexed_batch(payload, ack_id);
   else if (event == "daemon:sync")
     on_sync(payload, ack_id);
+  else if (event == "daemon:stat_check")
+    on_stat_check(payload, ack_id);
   else if (event == "daemon:error")
     on_error_report(payload, ack_id);
   else if (event == "daemon:log")
@@ -264,6 +298,35 @@ void daemon_session_state::on_sync(const json& payload, std::optional<std::uint6
             fail);
       },
       fail);
+}
+
+void daemon_session_state::on_stat_check(const json& payload, std::optional<std::uint64_t> ack_id) {
+  if (!payload.is_object() || !payload.value("files", json()).is_array())
+    return ack(ack_id, {{"error", "expected {files: [{filePath, fileSize, mtimeMs}]}"}});
+  auto& files = payload["files"];
+  if (files.size() > max_stat_chunk)
+    return ack(ack_id, {{"error", "at most 2000 files per stat_check chunk"}});
+  auto entries = std::make_shared<std::vector<storage::stat_entry>>();
+  entries->reserve(files.size());
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    auto e = parse_stat_entry(files[i]);
+    if (!e)
+      return ack(ack_id, {{"error", "files[" + std::to_string(i) +
+                                        "]: expected {filePath: 1 to 1024 bytes, fileSize: 0 to 2^40, "
+                                        "mtimeMs: 0 to 2^53}"}});
+    entries->push_back(std::move(*e));
+  }
+  auto client_id = info.client_id;
+  self->request(db, db_timeout, atom::db_run_v, db_job{[client_id, entries](storage::metadata_store& s) {
+                  json known = json::array();
+                  for (auto& k : s.stat_known(client_id, *entries))
+                    known.push_back({{"filePath", (*entries)[k.index].file_path}, {"fileHash", k.file_hash}});
+                  return known;
+                }})
+    .then([=](const json_reply& known) { ack(ack_id, {{"known", known.value}}); },
+          [=](const caf::error&) {
+            ack(ack_id, {{"error", "database unavailable, retry later"}, {"retryable", true}});
+          });
 }
 
 void daemon_session_state::on_error_report(const json& payload, std::optional<std::uint64_t> ack_id) {

@@ -61,6 +61,9 @@ struct daemon_session_state {
   void on_pdf_indexed(const nlohmann::json& payload, std::optional<std::uint64_t> ack_id);
   void on_pdf_indexed_batch(const nlohmann::json& payload, std::optional<std::uint64_t> ack_id);
   void on_sync(const nlohmann::json& payload, std::optional<std::uint64_t> ack_id);
+  /// daemon:stat_check: which of the listed (path, size, mtime) the server
+  /// holds unchanged, with their hashes (a restarted daemon reads only the rest).
+  void on_stat_check(const nlohmann::json& payload, std::optional<std::uint64_t> ack_id);
   /// Whether anyone would hear an announcement.
   bool audience_listening() const;
   /// Tells the clients about documents the server had not seen before.

@@ -43,6 +43,8 @@ const std::vector<setting_info>& setting_table() {
       {"AUTH_RETRY_SECONDS", "--auth-retry-seconds", "600", "retry delay after the server refused the token"},
       {"SYNC_DEBOUNCE_MS", "--sync-debounce-ms", "2000", "wait after a deletion before reporting the folder"},
       {"PARSE_TIMEOUT_SECONDS", "--parse-timeout-seconds", "20", "time limit to read one PDF"},
+      {"VERIFY_PER_HOUR", "--verify-per-hour", "5",
+       "percent of the files the server vouched for (not read since start) read again per hour; 0 = never"},
       {"PDF_READER", "--pdf-reader", "siberius-pdf-reader beside the daemon", "the PDF reading helper"},
       {"READER_IDLE_MS", "--reader-idle-ms", "10000", "a reader process ends after this long without work"},
   };
@@ -320,6 +322,11 @@ config_result build_config(const setting_map& file, const setting_map& env, cons
     else
       return fail("POLL", "expected true or false, got '" + *p + "'");
   }
+
+  n = 5;
+  if (auto e = number(s, "VERIFY_PER_HOUR", 0, 1000000, n))
+    return {std::nullopt, e};
+  c.verify_per_hour = static_cast<double>(n);
 
   struct ms_knob {
     const char* key;

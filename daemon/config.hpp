@@ -66,6 +66,7 @@ struct daemon_config {
   std::string log_file;                              // empty: stderr
   std::string pdf_reader;                            // siberius-pdf-reader binary
   std::chrono::milliseconds reader_idle_exit{10000}; // reader processes end after this long without work
+  double verify_per_hour = 5; // % of the server-vouched files re-read per hour (0: never)
 };
 
 /// The default CLIENT_ID: "host-<hostname>-<8 hex of SHA-256(machine-id + hostname)>",

@@ -120,7 +120,10 @@ int run_daemon(const daemon_config& cfg) {
   std::vector<caf::actor> workers;
   for (unsigned i = 0; i < cfg.parse_workers; ++i)
     workers.push_back(sys.spawn<caf::detached>(pdf_parse_job, parse_opts));
-  auto index = sys.spawn(folder_index, link, workers);
+  index_options index_opts;
+  index_opts.verify_per_hour = cfg.verify_per_hour;
+  index_opts.settle_interval = cfg.settle_interval;
+  auto index = sys.spawn(folder_index, link, workers, index_opts);
   uploader_options upload_opts;
   upload_opts.url = cfg.server_url;
   upload_opts.token = cfg.daemon_token;

@@ -37,8 +37,7 @@ readiness judge_readiness(const file_look& first, const file_look& latest, bool 
     return readiness::wait;
   // Last written a settle interval ago by its own mtime: nobody is writing it.
   // (An mtime in the future, a share's clock ahead of ours, falls to the rules below.)
-  auto settle_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(settle_interval).count();
-  if (wall_now_ns - latest.mtime_ns >= settle_ns)
+  if (written_long_ago(latest, settle_interval, wall_now_ns))
     return ends_with_eof ? readiness::read : readiness::read_anyway;
   auto unchanged_for = latest.at - first.at;
   if (unchanged_for >= stable_interval && ends_with_eof)
@@ -46,6 +45,11 @@ readiness judge_readiness(const file_look& first, const file_look& latest, bool 
   if (unchanged_for >= settle_interval)
     return readiness::read_anyway;
   return readiness::wait;
+}
+
+bool written_long_ago(const file_look& look, std::chrono::milliseconds settle_interval, std::int64_t wall_now_ns) {
+  auto settle_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(settle_interval).count();
+  return wall_now_ns - look.mtime_ns >= settle_ns;
 }
 
 std::int64_t wall_clock_ns() {

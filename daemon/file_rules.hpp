@@ -40,6 +40,11 @@ readiness judge_readiness(const file_look& first, const file_look& latest, bool 
                           std::chrono::milliseconds stable_interval, std::chrono::milliseconds settle_interval,
                           std::int64_t wall_now_ns);
 
+/// True when the file's own mtime is already the settle interval old: nobody
+/// is writing it, and it is read whether or not it ends with %%EOF (so the
+/// watcher need not open it to look: a folder's old files are only stat'ed).
+bool written_long_ago(const file_look& look, std::chrono::milliseconds settle_interval, std::int64_t wall_now_ns);
+
 /// Now on the wall clock, in the epoch and unit of file_look::mtime_ns.
 std::int64_t wall_clock_ns();
 

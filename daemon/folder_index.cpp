@@ -1,9 +1,9 @@
 #include "daemon/folder_index.hpp"
 
-#include "platform/files.hpp"
-
+#include "daemon/file_rules.hpp"
 #include "daemon/log.hpp"
 #include "pdf/reader_process.hpp"
+#include "platform/files.hpp"
 
 namespace siberius::daemon {
 
@@ -35,8 +35,12 @@ nlohmann::json document_payload(const folder_entry& e, const std::string& indexe
     meta["problem"] = to_string(e.facts.problem);
     meta["reason"] = e.facts.reason;
   }
-  return {{"filename", base_name(e.path)}, {"fileHash", e.facts.sha256}, {"fileSize", e.facts.size},
-          {"filePath", e.path},           {"metadata", std::move(meta)},  {"indexedAt", indexed_at}};
+  nlohmann::json doc = {{"filename", base_name(e.path)}, {"fileHash", e.facts.sha256}, {"fileSize", e.facts.size},
+                        {"filePath", e.path},           {"metadata", std::move(meta)},  {"indexedAt", indexed_at}};
+  // What daemon:stat_check compares after a restart (ms: exact in any JSON reader).
+  if (e.mtime_ns >= 0)
+    doc["fileMtimeMs"] = e.mtime_ns / 1000000;
+  return doc;
 }
 
 nlohmann::json error_payload(const folder_entry& e) {
@@ -66,17 +70,76 @@ caf::behavior pdf_parse_job(caf::event_based_actor* self, parse_job_options opti
   };
 }
 
+namespace {
+constexpr std::size_t stat_chunk_size = 2000; // the server's limit per daemon:stat_check chunk
+using file_state = folder_index_state::tracked_file::state;
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F')
+    return c - 'A' + 10;
+  return -1;
+}
+} // namespace
+
+bool sha256_from_hex(const std::string& hex, sha256_bytes& out) {
+  if (hex.size() != 64)
+    return false;
+  for (std::size_t i = 0; i < 32; ++i) {
+    int hi = hex_value(hex[2 * i]), lo = hex_value(hex[2 * i + 1]);
+    if (hi < 0 || lo < 0)
+      return false;
+    out[i] = static_cast<std::uint8_t>(hi * 16 + lo);
+  }
+  return true;
+}
+
+std::string sha256_to_hex(const sha256_bytes& bytes) {
+  static const char digits[] = "0123456789abcdef";
+  std::string hex(64, '0');
+  for (std::size_t i = 0; i < 32; ++i) {
+    hex[2 * i] = digits[bytes[i] >> 4];
+    hex[2 * i + 1] = digits[bytes[i] & 15];
+  }
+  return hex;
+}
+
 void folder_index_state::on_file_ready(const std::string& path, std::int64_t size, std::int64_t mtime_ns) {
-  auto& f = files[path];
-  if (f.size == size && f.mtime_ns == mtime_ns && (f.reading || f.have_facts))
+  auto [it, fresh] = files.try_emplace(path);
+  auto& f = it->second;
+  if (!fresh && !f.gone && f.size == size && f.mtime_ns == mtime_ns)
     return; // this version is known or on its way
   f.size = size;
   f.mtime_ns = mtime_ns;
-  f.have_facts = false;
-  if (!f.reading) {
-    f.reading = true;
-    backlog.push_back(path);
+  f.gone = false;
+  f.vouched = false;
+  f.verifying = false;
+  if (f.status == file_state::reading || f.status == file_state::checking)
+    return; // on_read / on_checked sees the new size and mtime
+  file_look look;
+  look.size = size;
+  look.mtime_ns = mtime_ns;
+  if (fresh && !scan_done && server_checks && written_long_ago(look, options.settle_interval, wall_clock_ns())) {
+    // The first scan's old files: perhaps the server holds them unchanged
+    // (they wait for its answer, however long the server takes to reach).
+    f.status = file_state::unchecked;
+    unchecked.push_back(path);
+    if (!check_scheduled) {
+      // After the file_ready messages already waiting: one chunk for the whole burst.
+      check_scheduled = true;
+      self->send(self, atom::stat_check_v);
+    }
+    return;
   }
+  start_reading(path, f);
+}
+
+void folder_index_state::start_reading(const std::string& path, tracked_file& f) {
+  f.status = file_state::reading;
+  backlog.push_back(path);
   dispatch();
 }
 
@@ -84,17 +147,92 @@ void folder_index_state::on_file_gone(const std::string& path) {
   auto it = files.find(path);
   if (it == files.end())
     return;
-  bool was_known = it->second.have_facts;
-  if (it->second.reading) {
-    // A worker may still be on it: forget the facts when they come back.
-    it->second.have_facts = false;
-    it->second.size = -1;
+  bool was_known = it->second.status == file_state::known;
+  if (it->second.status == file_state::reading || it->second.status == file_state::checking ||
+      it->second.status == file_state::unchecked) {
+    // Someone still holds the path: forget it when that comes back.
+    it->second.gone = true;
   } else {
     files.erase(it);
+    broken_facts.erase(path);
   }
   log_event(log_level::info, "pdf:gone", {{"path", path}});
   if (was_known)
     self->send(link, atom::folder_changed_v);
+}
+
+void folder_index_state::check_more() {
+  if (check_in_flight || unchecked.empty())
+    return;
+  std::vector<stat_probe> probes;
+  std::vector<std::string> paths;
+  while (!unchecked.empty() && probes.size() < stat_chunk_size) {
+    auto path = std::move(unchecked.front());
+    unchecked.pop_front();
+    auto it = files.find(path);
+    if (it == files.end())
+      continue;
+    if (it->second.gone) {
+      files.erase(it);
+      continue;
+    }
+    it->second.status = file_state::checking;
+    probes.push_back({path, it->second.size, it->second.mtime_ns});
+    paths.push_back(std::move(path));
+  }
+  if (probes.empty())
+    return dispatch();
+  check_in_flight = true;
+  self->request(link, caf::infinite, atom::stat_check_v, std::move(probes))
+      .then([this, paths](stat_answer& answer) { on_checked(paths, std::move(answer)); },
+            [this, paths](caf::error& err) {
+              log_event(log_level::warn, "index:stat_check:failed", {{"reason", caf::to_string(err)}});
+              stat_answer none;
+              none.supported = false;
+              on_checked(paths, std::move(none));
+            });
+}
+
+void folder_index_state::on_checked(std::vector<std::string> paths, stat_answer answer) {
+  check_in_flight = false;
+  std::unordered_map<std::string, std::string> known(answer.known.begin(), answer.known.end());
+  std::size_t trusted = 0;
+  for (auto& path : paths) {
+    auto it = files.find(path);
+    if (it == files.end())
+      continue;
+    auto& f = it->second;
+    if (f.gone) {
+      files.erase(it);
+      continue;
+    }
+    auto k = known.find(path);
+    // A file that changed while asked (on_file_ready updated it) is read.
+    if (k != known.end() && sha256_from_hex(k->second, f.hash)) {
+      f.status = file_state::known;
+      f.vouched = true;
+      ++trusted;
+    } else {
+      start_reading(path, f);
+    }
+  }
+  if (!answer.supported && server_checks) {
+    // A server from before daemon:stat_check: every file is read, as always.
+    server_checks = false;
+    log_event(log_level::info, "index:stat_check:unsupported", {{"reading", unchecked.size() + paths.size()}});
+    while (!unchecked.empty()) {
+      auto path = std::move(unchecked.front());
+      unchecked.pop_front();
+      auto it = files.find(path);
+      if (it != files.end())
+        start_reading(path, it->second);
+    }
+  }
+  log_event(log_level::debug, "index:stat_check", {{"files", paths.size()}, {"trusted", trusted}});
+  if (trusted > 0)
+    arm_verify();
+  check_more();
+  dispatch();
 }
 
 void folder_index_state::dispatch() {
@@ -102,9 +240,11 @@ void folder_index_state::dispatch() {
     auto path = backlog.front();
     backlog.pop_front();
     auto it = files.find(path);
-    if (it == files.end() || it->second.size < 0) {
-      if (it != files.end())
-        files.erase(it);
+    if (it == files.end())
+      continue;
+    if (it->second.gone) {
+      files.erase(it);
+      broken_facts.erase(path);
       continue;
     }
     auto worker = idle_workers.back();
@@ -132,43 +272,115 @@ void folder_index_state::on_read(const std::string& path, caf::actor worker, std
   auto it = files.find(path);
   if (it != files.end()) {
     auto& f = it->second;
-    if (f.size < 0) { // deleted while being read
+    if (f.gone) { // deleted while being read
       files.erase(it);
+      broken_facts.erase(path);
     } else if (f.size != size || f.mtime_ns != mtime_ns) { // changed while being read: read the new version
+      f.verifying = false;
       backlog.push_back(path);
     } else {
-      f.reading = false;
-      f.have_facts = true;
-      f.facts = std::move(facts);
-      folder_entry entry{path, size, mtime_ns, f.facts};
+      folder_entry entry{path, size, mtime_ns, std::move(facts)};
+      bool verifying = f.verifying;
+      f.verifying = false;
+      f.vouched = false;
+      sha256_bytes read_hash{};
+      bool hashed = sha256_from_hex(entry.facts.sha256, read_hash);
+      bool had_hash = f.status == file_state::known || verifying;
+      bool hash_changed = had_hash && (!hashed || read_hash != f.hash);
       if (entry.is_broken()) {
+        f.status = file_state::broken;
+        broken_facts[path] = entry.facts;
         log_event(log_level::warn, "pdf:broken",
                   {{"path", path}, {"problem", to_string(entry.facts.problem)}, {"reason", entry.facts.reason}});
         self->send(link, atom::broken_v, std::move(entry));
       } else {
-        log_event(log_level::info, "pdf:read",
-                  {{"path", path}, {"hash", entry.facts.sha256}, {"tipo", entry.facts.metadata.tipo},
-                   {"problem", to_string(entry.facts.problem)}});
-        self->send(link, atom::document_v, std::move(entry));
+        f.status = file_state::known;
+        f.hash = read_hash;
+        broken_facts.erase(path);
+        if (verifying && !hash_changed) {
+          log_event(log_level::debug, "pdf:verified", {{"path", path}});
+        } else {
+          if (verifying)
+            log_event(log_level::warn, "pdf:verify:changed",
+                      {{"path", path}, {"hash", entry.facts.sha256},
+                       {"note", "the file changed without a new size or mtime"}});
+          log_event(log_level::info, "pdf:read",
+                    {{"path", path}, {"hash", entry.facts.sha256}, {"tipo", entry.facts.metadata.tipo},
+                     {"problem", to_string(entry.facts.problem)}});
+          self->send(link, atom::document_v, std::move(entry));
+        }
       }
+      // The old hash's row is no longer this file: a reconciliation marks it.
+      if (hash_changed)
+        self->send(link, atom::folder_changed_v);
     }
   }
   dispatch();
 }
 
+void folder_index_state::reread(const std::vector<std::string>& paths) {
+  for (auto& path : paths) {
+    auto it = files.find(path);
+    if (it == files.end() || it->second.gone || it->second.status != file_state::known)
+      continue;
+    it->second.vouched = false;
+    start_reading(path, it->second);
+  }
+}
+
+void folder_index_state::arm_verify() {
+  if (verify_armed || options.verify_per_hour <= 0)
+    return;
+  std::size_t vouched = 0;
+  for (auto& [path, f] : files)
+    vouched += f.vouched ? 1 : 0;
+  if (vouched == 0)
+    return;
+  // verify_per_hour % of the vouched files per hour, spread evenly, at most 10 a second.
+  auto per_hour = options.verify_per_hour / 100.0 * static_cast<double>(vouched);
+  auto period = std::chrono::milliseconds(std::max<std::int64_t>(100, static_cast<std::int64_t>(3600000.0 / per_hour)));
+  verify_armed = true;
+  self->delayed_send(self, period, atom::verify_tick_v);
+}
+
+void folder_index_state::verify_one() {
+  verify_armed = false;
+  // Low priority: only when nothing else waits to be read.
+  if (settled() && !idle_workers.empty()) {
+    for (auto& [path, f] : files) {
+      if (!f.vouched || f.gone || f.status != file_state::known)
+        continue;
+      f.vouched = false;
+      f.verifying = true;
+      start_reading(path, f);
+      break;
+    }
+  }
+  arm_verify();
+}
+
 folder_inventory folder_index_state::snapshot() const {
   folder_inventory all;
-  all.reserve(files.size());
-  for (auto& [path, f] : files)
-    if (f.have_facts)
-      all.push_back(folder_entry{path, f.size, f.mtime_ns, f.facts});
+  all.indexed.reserve(files.size());
+  for (auto& [path, f] : files) {
+    if (f.gone)
+      continue;
+    if (f.status == file_state::known)
+      all.indexed.push_back({path, sha256_to_hex(f.hash)});
+    else if (f.status == file_state::broken)
+      if (auto b = broken_facts.find(path); b != broken_facts.end())
+        all.broken.push_back(folder_entry{path, f.size, f.mtime_ns, b->second});
+  }
   return all;
 }
 
 std::vector<std::string> folder_index_state::paths_of(const std::string& hash) const {
   std::vector<std::string> paths;
+  sha256_bytes wanted{};
+  if (!sha256_from_hex(hash, wanted))
+    return paths;
   for (auto& [path, f] : files)
-    if (f.have_facts && f.facts.sha256 == hash)
+    if (f.status == file_state::known && !f.gone && f.hash == wanted)
       paths.push_back(path);
   return paths;
 }
@@ -186,10 +398,11 @@ void folder_index_state::answer_waiters() {
 }
 
 caf::behavior folder_index(caf::stateful_actor<folder_index_state>* self, caf::actor link,
-                           std::vector<caf::actor> workers) {
+                           std::vector<caf::actor> workers, index_options options) {
   auto& st = self->state;
   st.self = self;
   st.link = std::move(link);
+  st.options = options;
   st.workers = workers;
   st.idle_workers = std::move(workers);
   return {
@@ -201,6 +414,12 @@ caf::behavior folder_index(caf::stateful_actor<folder_index_state>* self, caf::a
         self->state.scan_done = true;
         self->state.dispatch();
       },
+      [self](atom::reread, const std::vector<std::string>& paths) { self->state.reread(paths); },
+      [self](atom::stat_check) {
+        self->state.check_scheduled = false;
+        self->state.check_more();
+      },
+      [self](atom::verify_tick) { self->state.verify_one(); },
       [self](atom::locate, const std::string& hash) -> caf::result<std::vector<std::string>> {
         // Before the first scan is complete "not found" would be a guess.
         if (self->state.settled())

@@ -1,11 +1,15 @@
-// folder_index: the in-memory map path -> (size, mtime, facts) of this run.
-// A file is read (hashed and parsed, by the pdf_parse_job pool) only when its
-// size or mtime is new, so an unchanged file is never read twice in a run.
-// What it learns goes to server_link; the reconciliation asks it for the
-// whole picture.
+// folder_index: the in-memory map path -> (size, mtime, SHA-256) of this run.
+// The first scan's files are first offered to the server (daemon:stat_check):
+// those it holds with the same path, size and mtime are trusted with the
+// server's hash and not read; the others are read (hashed and parsed, by the
+// pdf_parse_job pool) and each document goes to server_link as soon as it is
+// read. A small share of the trusted files is re-read in the background
+// (VERIFY_PER_HOUR) so a change that kept its mtime is still caught.
 #pragma once
 
+#include <array>
 #include <chrono>
+#include <cstdint>
 #include <deque>
 #include <string>
 #include <unordered_map>
@@ -29,23 +33,55 @@ struct parse_job_options {
 /// no poppler at all.
 caf::behavior pdf_parse_job(caf::event_based_actor* self, parse_job_options options);
 
+/// SHA-256 kept as 32 bytes (the hex form is twice as large, and on the heap).
+using sha256_bytes = std::array<std::uint8_t, 32>;
+/// False when `hex` is not 64 hex digits.
+bool sha256_from_hex(const std::string& hex, sha256_bytes& out);
+std::string sha256_to_hex(const sha256_bytes& bytes);
+
+struct index_options {
+  /// Background re-verification: this percentage of the files the server
+  /// vouched for (not read in this run) is read again per hour; 0 turns it off.
+  double verify_per_hour = 5;
+  /// Only files of the first scan whose mtime is this old are offered to the
+  /// server: a file written just now is new to it, and is read at once.
+  std::chrono::milliseconds settle_interval{30000};
+};
+
 struct folder_index_state {
+  /// What the index keeps per file, and nothing more: no document (it is
+  /// sent as soon as it is read, and read again if the server asks later).
   struct tracked_file {
     std::int64_t size = 0;
     std::int64_t mtime_ns = 0;
-    bool reading = false;  // queued or with a worker
-    bool have_facts = false;
-    pdf_facts facts;
+    sha256_bytes hash{};
+    enum class state : std::uint8_t {
+      unchecked, // waits for the server's stat_check answer
+      checking,  // in a stat_check in flight
+      reading,   // queued or with a worker
+      known,     // hash known: read fine (or without text), or vouched for by the server
+      broken,    // read, cannot be indexed (its facts are in broken_facts)
+    } status = state::unchecked;
+    bool vouched = false;   // hash from the server, not yet read in this run: re-verify it
+    bool verifying = false; // this read is a re-verification
+    bool gone = false;      // deleted while being read or checked
   };
 
   caf::event_based_actor* self = nullptr;
   caf::actor link; // server_link
+  index_options options;
   std::vector<caf::actor> workers;
   std::vector<caf::actor> idle_workers;
   std::unordered_map<std::string, tracked_file> files;
-  std::deque<std::string> backlog; // paths waiting for a worker
+  std::unordered_map<std::string, pdf_facts> broken_facts; // the few broken files' reports
+  std::deque<std::string> backlog;   // paths waiting for a worker
+  std::deque<std::string> unchecked; // paths of the first scan waiting for a stat_check
+  bool check_in_flight = false;
+  bool check_scheduled = false;
+  bool server_checks = true; // false once the server turned out not to know daemon:stat_check
   std::size_t reading_now = 0;
   bool scan_done = false;
+  bool verify_armed = false;
   std::vector<caf::typed_response_promise<folder_inventory>> inventory_waiters;
   std::vector<std::pair<std::string, caf::typed_response_promise<std::vector<std::string>>>> locate_waiters;
 
@@ -53,10 +89,20 @@ struct folder_index_state {
 
   void on_file_ready(const std::string& path, std::int64_t size, std::int64_t mtime_ns);
   void on_file_gone(const std::string& path);
+  void start_reading(const std::string& path, tracked_file& f);
+  /// Sends the next stat_check chunk of the first scan's files, one at a time.
+  void check_more();
+  void on_checked(std::vector<std::string> paths, stat_answer answer);
   void dispatch();
   void on_read(const std::string& path, caf::actor worker, std::int64_t size, std::int64_t mtime_ns,
                pdf_facts facts);
-  bool settled() const { return scan_done && backlog.empty() && reading_now == 0; }
+  void reread(const std::vector<std::string>& paths);
+  void arm_verify();
+  void verify_one();
+  bool settled() const {
+    return scan_done && unchecked.empty() && !check_in_flight && !check_scheduled && backlog.empty() &&
+           reading_now == 0;
+  }
   folder_inventory snapshot() const;
   /// The paths read with this SHA-256.
   std::vector<std::string> paths_of(const std::string& hash) const;
@@ -64,7 +110,7 @@ struct folder_index_state {
 };
 
 caf::behavior folder_index(caf::stateful_actor<folder_index_state>* self, caf::actor link,
-                           std::vector<caf::actor> workers);
+                           std::vector<caf::actor> workers, index_options options = {});
 
 /// The daemon:pdf_indexed document for a file that read fine.
 nlohmann::json document_payload(const folder_entry& entry, const std::string& indexed_at);

@@ -142,8 +142,11 @@ void folder_watcher_state::on_tick() {
       waiting = true;
       continue;
     }
-    auto verdict = judge_readiness(obs.first, now, file_ends_with_eof(path), options.stable_interval,
-                                   options.settle_interval, wall_clock_ns());
+    // An old file is read either way: only stat it (a restart over a large folder opens nothing).
+    auto wall_now = wall_clock_ns();
+    bool eof = written_long_ago(now, options.settle_interval, wall_now) || file_ends_with_eof(path);
+    auto verdict =
+        judge_readiness(obs.first, now, eof, options.stable_interval, options.settle_interval, wall_now);
     if (verdict == readiness::wait) {
       waiting = true;
       continue;

@@ -5,7 +5,10 @@
 //   inotify reader --look/vanished/scan_folder--> folder_watcher --file_ready/file_gone/scan_done--> folder_index
 //   folder_index --parse--> pdf_parse_job (detached, PARSE_WORKERS of them) --pipe--> siberius-pdf-reader
 //   folder_index --document/broken/folder_changed--> server_link --Socket.IO--> siberius-server
+//   folder_index --stat_check--> server_link --daemon:stat_check--> siberius-server (at start: which
+//     files the server holds unchanged, so only the others are read)
 //   server_link --inventory--> folder_index (the reconciliation's snapshot)
+//   server_link --reread--> folder_index (documents the server asked for, read again and sent)
 //   server_link --upload_request/cancel_upload--> uploader --locate--> folder_index
 //   uploader --> upload worker (detached, at most 3) --HTTP POST--> siberius-server /api/daemon/upload
 //   uploader --upload_report--> server_link (daemon:error when a file cannot be sent; counters)
@@ -66,6 +69,17 @@ CAF_BEGIN_TYPE_ID_BLOCK(siberius_daemon, caf::first_custom_type_id)
   CAF_ADD_ATOM(siberius_daemon, siberius::daemon::atom, heartbeat, "heartbeat")
   CAF_ADD_ATOM(siberius_daemon, siberius::daemon::atom, drain, "drain")
   CAF_ADD_ATOM(siberius_daemon, siberius::daemon::atom, sync_due, "syncdue")
+  // folder_index -> server_link: (stat_check, std::vector<stat_probe>) -> stat_answer: which of
+  // these files the server holds with the same (path, size, mtime), and their hashes. Answered
+  // once the server answered (held while offline); supported == false for a server without it.
+  // folder_index -> itself: (stat_check) send the burst of file_ready just taken in as one chunk.
+  // server_link timer -> itself: (stat_check) ask again after a retryable failure.
+  CAF_ADD_ATOM(siberius_daemon, siberius::daemon::atom, stat_check, "statcheck")
+  // server_link -> folder_index: (reread, std::vector<std::string> paths) read these again and
+  // send their documents (the reconciliation's "needed": the index keeps no documents).
+  CAF_ADD_ATOM(siberius_daemon, siberius::daemon::atom, reread, "reread")
+  // folder_index timer -> itself: (verify_tick) re-read one file the server vouched for, if idle.
+  CAF_ADD_ATOM(siberius_daemon, siberius::daemon::atom, verify_tick, "verifytick")
   // pdf_parse_job -> itself: (reader_idle, generation) no file came since: end the reader process.
   CAF_ADD_ATOM(siberius_daemon, siberius::daemon::atom, reader_idle, "readeridle")
 
@@ -116,8 +130,31 @@ struct folder_entry {
   std::string report_key() const;
 };
 
-/// Every file the index read, at one moment.
-using folder_inventory = std::vector<folder_entry>;
+/// One file of a daemon:stat_check: what stat said.
+struct stat_probe {
+  std::string path;
+  std::int64_t size = 0;
+  std::int64_t mtime_ns = 0;
+};
+
+/// The server's answer to one stat_check: the probes it holds unchanged.
+struct stat_answer {
+  bool supported = true; // false: the server has no daemon:stat_check (read everything)
+  std::vector<std::pair<std::string, std::string>> known; // path, SHA-256 hex
+};
+
+/// An indexable file as the reconciliation lists it.
+struct indexed_file {
+  std::string path;
+  std::string sha256; // hex
+};
+
+/// Every file the index knows, at one moment: the indexable ones (hash
+/// only: documents are not kept) and the broken ones with what was wrong.
+struct folder_inventory {
+  std::vector<indexed_file> indexed;
+  std::vector<folder_entry> broken;
+};
 
 } // namespace siberius::daemon
 
@@ -126,5 +163,7 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(nlohmann::json)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(siberius::daemon::pdf_facts)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(siberius::daemon::folder_entry)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(siberius::daemon::folder_inventory)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<siberius::daemon::stat_probe>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(siberius::daemon::stat_answer)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(siberius::net::ack_result)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(siberius::net::ack_responder)

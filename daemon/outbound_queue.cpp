@@ -4,8 +4,8 @@
 
 namespace siberius::daemon {
 
-bool outbound_queue::push(outbound_event ev) {
-  if (entries_.size() >= limit_) {
+bool outbound_queue::push(outbound_event ev, std::size_t limit_now) {
+  if (entries_.size() >= std::max(limit_, limit_now)) {
     entries_.clear();
     resync_needed_ = true;
     ++overflows_;

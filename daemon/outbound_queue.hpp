@@ -29,9 +29,9 @@ class outbound_queue {
 public:
   explicit outbound_queue(std::size_t limit) : limit_(limit) {}
 
-  /// Appends; false when the limit was reached: the queue is then emptied and
-  /// resync_needed() is true.
-  bool push(outbound_event ev);
+  /// Appends; false when the limit (or `limit_now`, when larger) was reached:
+  /// the queue is then emptied and resync_needed() is true.
+  bool push(outbound_event ev, std::size_t limit_now = 0);
 
   /// Up to `max` waiting events of the same kind as the oldest waiting one
   /// (documents go in batches, error reports one by one). They stay queued,
@@ -58,6 +58,19 @@ public:
       }
     }
     return dropped;
+  }
+
+  template <class Visit>
+  void for_each(Visit visit) const {
+    for (auto& e : entries_)
+      visit(e.event);
+  }
+  template <class Pred>
+  bool any_of(Pred pred) const {
+    for (auto& e : entries_)
+      if (pred(e.event))
+        return true;
+    return false;
   }
 
   std::size_t size() const { return entries_.size(); }

@@ -15,6 +15,8 @@ namespace siberius::daemon {
 namespace {
 constexpr std::size_t batch_size = 10;       // the server's limit for daemon:pdf_indexed_batch
 constexpr std::size_t sync_chunk_size = 2000; // the server's limit per daemon:sync chunk
+constexpr std::size_t connected_queue_limit = 2000; // events queued while the server acks them
+constexpr std::int64_t max_mtime_ms = std::int64_t{1} << 53; // the server's limit for mtimeMs
 
 const char* runtime_text() { return "siberius-daemon " SIBERIUS_VERSION " (C++17, CAF 0.17)"; }
 
@@ -28,10 +30,8 @@ struct server_link_state::sync_run {
   std::string sync_id;
   folder_inventory inventory;
   std::size_t next_file = 0;     // first file of the next sync chunk
-  std::vector<const folder_entry*> indexable;
   std::unordered_set<std::string> needed;
-  std::vector<const folder_entry*> to_send;
-  std::size_t next_send = 0;
+  std::vector<std::string> to_read; // paths whose documents the server asked for
   std::vector<const folder_entry*> reports;
   std::size_t next_report = 0;
   std::int64_t marked_missing = 0;
@@ -94,6 +94,7 @@ void server_link_state::on_link_up(std::uint64_t att, const nlohmann::json& data
   self->delayed_send(self, options.heartbeat, atom::heartbeat_v, attempt);
   // At every connect: the folder may have changed while we were away.
   queue->set_resync_needed();
+  send_stat_check();
   drain();
   forward_logs(); // what was logged while disconnected
 }
@@ -128,6 +129,7 @@ void server_link_state::on_link_down(std::uint64_t att, const std::string& reaso
   online = false;
   reconciling = false;
   batch_in_flight = false;
+  stat_in_flight = false; // its ack fails below; the request waits for the next connect
   client.reset();
   fail_pending_acks();
   queue->release_all();
@@ -346,8 +348,7 @@ void server_link_state::on_log_ack(const nlohmann::json& batch, net::ack_result&
 // ---- what folder_index learns ----------------------------------------------
 
 void server_link_state::on_document(folder_entry entry) {
-  if (!first_snapshot_taken)
-    return; // the first reconciliation of this run will carry it
+  // Sent as soon as it is read: no document waits for the rest of the folder.
   outbound_event ev;
   ev.kind = event_kind::document;
   ev.file_hash = entry.facts.sha256;
@@ -358,7 +359,7 @@ void server_link_state::on_document(folder_entry entry) {
 
 void server_link_state::on_broken(folder_entry entry) {
   ++errors;
-  if (!first_snapshot_taken || reported_errors.count(entry.report_key()) > 0)
+  if (reported_errors.count(entry.report_key()) > 0)
     return;
   outbound_event ev;
   ev.kind = event_kind::error_report;
@@ -370,7 +371,10 @@ void server_link_state::on_broken(folder_entry entry) {
 }
 
 void server_link_state::push(outbound_event ev) {
-  if (!queue->push(std::move(ev)))
+  // Connected, documents are read faster than acked only for moments (a first
+  // index of small files): dropping them then would mean reading them again.
+  // QUEUE_LIMIT bounds what waits while disconnected.
+  if (!queue->push(std::move(ev), online ? connected_queue_limit : 0))
     log_event(log_level::warn, "queue:overflow",
               {{"limit", queue->limit()}, {"note", "queue dropped; a full reconciliation follows once connected"}});
   drain();
@@ -386,10 +390,11 @@ void server_link_state::drain_later() {
 void server_link_state::drain() {
   if (!online || reconciling || batch_in_flight)
     return;
-  if (queue->resync_needed()) {
+  // The reconciliation waits for the folder to be read; what is read meanwhile goes out.
+  if (queue->resync_needed() && !inventory_asked)
     start_reconciliation();
+  if (reconciling)
     return;
-  }
   auto batch = queue->take_batch(batch_size);
   if (batch.empty())
     return;
@@ -470,20 +475,19 @@ void server_link_state::on_batch_ack(const std::vector<outbound_event>& batch, n
 // ---- full reconciliation ---------------------------------------------------
 
 void server_link_state::start_reconciliation() {
-  if (!online || reconciling)
+  if (!online || reconciling || inventory_asked)
     return;
-  reconciling = true;
+  inventory_asked = true;
   auto att = attempt;
   self->request(index, caf::infinite, atom::inventory_v)
       .then(
           [this, att](folder_inventory& inventory) {
-            if (att != attempt || !online) {
-              reconciling = false;
+            inventory_asked = false;
+            if (att != attempt || !online)
               return;
-            }
             // The snapshot covers everything the queue dropped before this moment.
             queue->clear_resync_needed();
-            first_snapshot_taken = true;
+            reconciling = true;
             auto run = std::make_shared<sync_run>();
             run->attempt = att;
             run->sync_id = options.client_id + "-" +
@@ -492,16 +496,13 @@ void server_link_state::start_reconciliation() {
                                               .count()) +
                            "-" + std::to_string(++sync_count);
             run->inventory = std::move(inventory);
-            for (auto& e : run->inventory) {
-              if (!e.is_broken() && !e.facts.sha256.empty())
-                run->indexable.push_back(&e);
-              else if (e.is_broken() && reported_errors.count(e.report_key()) == 0)
+            for (auto& e : run->inventory.broken)
+              if (reported_errors.count(e.report_key()) == 0)
                 run->reports.push_back(&e);
-            }
             send_sync_chunk(run);
           },
           [this](caf::error& err) {
-            reconciling = false;
+            inventory_asked = false;
             queue->set_resync_needed();
             log_event(log_level::error, "sync:failed", {{"reason", caf::to_string(err)}});
             drain_later();
@@ -509,12 +510,13 @@ void server_link_state::start_reconciliation() {
 }
 
 void server_link_state::send_sync_chunk(std::shared_ptr<sync_run> run) {
+  auto& indexed = run->inventory.indexed;
   nlohmann::json files = nlohmann::json::array();
-  auto end = std::min(run->indexable.size(), run->next_file + sync_chunk_size);
+  auto end = std::min(indexed.size(), run->next_file + sync_chunk_size);
   for (auto i = run->next_file; i < end; ++i)
-    files.push_back({{"fileHash", run->indexable[i]->facts.sha256}, {"filePath", run->indexable[i]->path}});
+    files.push_back({{"fileHash", indexed[i].sha256}, {"filePath", indexed[i].path}});
   run->next_file = end;
-  bool done = end == run->indexable.size();
+  bool done = end == indexed.size();
   emit("daemon:sync", {{"syncId", run->sync_id}, {"files", std::move(files)}, {"done", done}},
        [this, run, done](net::ack_result& r) {
          if (run->attempt != attempt || !online)
@@ -535,51 +537,25 @@ void server_link_state::send_sync_chunk(std::shared_ptr<sync_run> run) {
          if (!done)
            return send_sync_chunk(run);
          run->marked_missing = ack.value("markedMissing", 0);
-         std::unordered_set<std::string> picked;
-         for (auto* e : run->indexable)
-           if (run->needed.count(e->facts.sha256) > 0 && picked.insert(e->facts.sha256).second)
-             run->to_send.push_back(e);
-         send_needed(run);
+         ask_needed(run);
        });
 }
 
-void server_link_state::send_needed(std::shared_ptr<sync_run> run) {
-  if (run->next_send >= run->to_send.size())
-    return send_error_reports(run);
-  nlohmann::json docs = nlohmann::json::array();
-  auto first = run->next_send;
-  auto end = std::min(run->to_send.size(), first + batch_size);
-  auto now = now_iso8601();
-  for (auto i = first; i < end; ++i)
-    docs.push_back(document_payload(*run->to_send[i], now));
-  run->next_send = end;
-  emit("daemon:pdf_indexed_batch", {{"documents", std::move(docs)}}, [this, run, first, end](net::ack_result& r) {
-    if (run->attempt != attempt || !online)
-      return finish_reconciliation(run, false);
-    auto ack = r && !r.args.empty() ? r.args.at(0) : nlohmann::json();
-    if (!r || ack.contains("error")) {
-      log_event(log_level::warn, "sync:send:failed",
-                {{"reason", r ? ack.value("error", std::string()) : net::to_string(r.status)}});
-      queue->set_resync_needed();
-      return finish_reconciliation(run, false);
-    }
-    auto results = ack.value("results", nlohmann::json::array());
-    for (auto i = first; i < end; ++i) {
-      auto res = i - first < results.size() ? results[i - first] : nlohmann::json::object();
-      auto* e = run->to_send[i];
-      if (stored_status(res)) {
-        ++stored;
-        log_event(log_level::info, "pdf:indexed",
-                  {{"path", e->path}, {"hash", e->facts.sha256}, {"status", res.value("status", "")},
-                   {"recordId", res.value("recordId", nlohmann::json())}});
-      } else {
-        ++errors;
-        log_event(log_level::warn, "pdf:rejected",
-                  {{"path", e->path}, {"hash", e->facts.sha256}, {"error", res.value("error", "no result")}});
-      }
-    }
-    send_needed(run);
+void server_link_state::ask_needed(std::shared_ptr<sync_run> run) {
+  // The index keeps no documents: the files the server lacks are read again
+  // and their documents flow like any other, unless one is already queued.
+  std::unordered_set<std::string> queued;
+  queue->for_each([&](const outbound_event& ev) {
+    if (ev.kind == event_kind::document)
+      queued.insert(ev.file_hash);
   });
+  std::unordered_set<std::string> picked;
+  for (auto& f : run->inventory.indexed)
+    if (run->needed.count(f.sha256) > 0 && queued.count(f.sha256) == 0 && picked.insert(f.sha256).second)
+      run->to_read.push_back(f.path);
+  if (!run->to_read.empty())
+    self->send(index, atom::reread_v, run->to_read);
+  send_error_reports(run);
 }
 
 void server_link_state::send_error_reports(std::shared_ptr<sync_run> run) {
@@ -587,6 +563,9 @@ void server_link_state::send_error_reports(std::shared_ptr<sync_run> run) {
     return finish_reconciliation(run, true);
   auto* e = run->reports[run->next_report++];
   auto key = e->report_key();
+  // Reported meanwhile, or on its way through the queue: not twice.
+  if (reported_errors.count(key) > 0 || queue->any_of([&](const outbound_event& ev) { return ev.report_key == key; }))
+    return send_error_reports(run);
   emit("daemon:error", error_payload(*e), [this, run, key](net::ack_result& r) {
     if (run->attempt != attempt || !online)
       return finish_reconciliation(run, false);
@@ -601,25 +580,20 @@ void server_link_state::finish_reconciliation(std::shared_ptr<sync_run> run, boo
     return;
   reconciling = false;
   if (complete) {
-    // Queued events the sync just covered need not travel again.
-    std::unordered_set<std::string> covered;
-    for (auto* e : run->indexable)
-      covered.insert(e->facts.sha256 + "\n" + e->path);
-    auto dropped = queue->drop_if([&](const outbound_event& ev) {
-      return ev.kind == event_kind::document ? covered.count(ev.file_hash + "\n" + ev.file_path) > 0
-                                             : reported_errors.count(ev.report_key) > 0;
-    });
+    auto dropped = queue->drop_if(
+        [&](const outbound_event& ev) { return ev.kind == event_kind::error_report && reported_errors.count(ev.report_key) > 0; });
     log_event(log_level::info, "sync:done",
               {{"syncId", run->sync_id},
-               {"files", run->indexable.size()},
+               {"files", run->inventory.indexed.size()},
                {"needed", run->needed.size()},
-               {"sent", run->to_send.size()},
+               {"reread", run->to_read.size()},
                {"errorsReported", run->reports.size()},
                {"markedMissing", run->marked_missing},
                {"queueCovered", dropped},
                {"ms", std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
                                                                             run->started)
                           .count()}});
+    run.reset();
     drain();
     // The inventory copy and the sync's messages were the daemon's largest
     // allocations; hand the freed pages back now rather than hold them idle.
@@ -629,6 +603,69 @@ void server_link_state::finish_reconciliation(std::shared_ptr<sync_run> run, boo
   } else if (online) {
     drain_later();
   }
+}
+
+// ---- daemon:stat_check for folder_index ------------------------------------
+
+void server_link_state::on_stat_check(std::vector<stat_probe> probes, caf::typed_response_promise<stat_answer> promise) {
+  if (!server_has_stat_check) {
+    stat_answer no;
+    no.supported = false;
+    promise.deliver(std::move(no));
+    return;
+  }
+  stat_requests.push_back({std::move(probes), std::move(promise)});
+  send_stat_check();
+}
+
+void server_link_state::send_stat_check() {
+  if (!online || stat_in_flight || stat_requests.empty())
+    return;
+  nlohmann::json files = nlohmann::json::array();
+  for (auto& p : stat_requests.front().probes)
+    if (p.mtime_ns >= 0 && p.mtime_ns / 1000000 <= max_mtime_ms) // else the server cannot know it: read it
+      files.push_back({{"filePath", p.path}, {"fileSize", p.size}, {"mtimeMs", p.mtime_ns / 1000000}});
+  stat_in_flight = true;
+  auto att = attempt;
+  emit("daemon:stat_check", {{"files", std::move(files)}}, [this, att](net::ack_result& r) {
+    stat_in_flight = false;
+    if (stat_requests.empty())
+      return;
+    auto ack = r && !r.args.empty() ? r.args.at(0) : nlohmann::json();
+    stat_answer answer;
+    if (r && ack.is_object() && ack.value("known", nlohmann::json()).is_array()) {
+      for (auto& k : ack["known"])
+        if (k.is_object() && k.value("filePath", nlohmann::json()).is_string() &&
+            k.value("fileHash", nlohmann::json()).is_string())
+          answer.known.emplace_back(k["filePath"].get<std::string>(), k["fileHash"].get<std::string>());
+    } else if (r && ack.is_object() && ack.contains("error") && !ack.value("retryable", false)) {
+      // "unknown event: daemon:stat_check" from a server before it, or a refusal: read what was asked.
+      auto error = ack["error"].is_string() ? ack["error"].get<std::string>() : std::string();
+      if (error.rfind("unknown event", 0) == 0) {
+        server_has_stat_check = false;
+        answer.supported = false;
+      }
+      log_event(log_level::info, "stat_check:refused", {{"error", error}, {"fallback", "full read and daemon:sync"}});
+    } else {
+      // No answer, a lost connection, the database down: ask again (after a reconnect).
+      log_event(log_level::debug, "stat_check:retry", {{"status", net::to_string(r.status)}});
+      if (att == attempt && online)
+        self->delayed_send(self, options.reconnect_base, atom::stat_check_v);
+      return;
+    }
+    auto request = std::move(stat_requests.front());
+    stat_requests.pop_front();
+    request.promise.deliver(std::move(answer));
+    if (!server_has_stat_check) {
+      for (auto& rest : stat_requests) {
+        stat_answer no;
+        no.supported = false;
+        rest.promise.deliver(std::move(no));
+      }
+      stat_requests.clear();
+    }
+    send_stat_check();
+  });
 }
 
 // ---- behavior --------------------------------------------------------------
@@ -670,6 +707,12 @@ caf::behavior server_link(caf::stateful_actor<server_link_state>* self, link_opt
         self->delayed_send(self, self->state.options.heartbeat, atom::heartbeat_v, att);
       },
       [self](atom::document, folder_entry& e) { self->state.on_document(std::move(e)); },
+      [self](atom::stat_check, std::vector<stat_probe>& probes) -> caf::result<stat_answer> {
+        auto rp = self->make_response_promise<stat_answer>();
+        self->state.on_stat_check(std::move(probes), rp);
+        return rp;
+      },
+      [self](atom::stat_check) { self->state.send_stat_check(); }, // retry timer
       [self](atom::uploader, caf::actor uploads) { self->state.uploads = std::move(uploads); },
       [self](atom::upload_request, std::uint64_t att, const std::string& event, nlohmann::json& args) {
         if (att == self->state.attempt)

@@ -1,8 +1,11 @@
 // server_link: the daemon's one connection to siberius-server's /daemon
-// namespace. It reconnects with backoff (a long wait after 401/403), runs the
-// full reconciliation after every connect and whenever one is owed (queue
-// overflow, deleted files), and sends what folder_index learns through the
-// bounded outbound_queue, in batches of 10, dropping an event only once acked.
+// namespace. It reconnects with backoff (a long wait after 401/403), asks the
+// server which of the first scan's files it holds unchanged (daemon:stat_check,
+// for folder_index), sends what folder_index reads through the bounded
+// outbound_queue as it is read, in batches of 10, dropping an event only once
+// acked, and runs the full reconciliation (daemon:sync: missing files, documents
+// the server lacks) once the folder is read, after every connect and whenever
+// one is owed (queue overflow, deleted or changed files).
 // It serves the server's daemon:resync (a full reconciliation, joined when one
 // runs) and daemon:config_update (applied in memory), reports the effective
 // runtime settings in each heartbeat, and forwards the daemon's own warn and
@@ -10,6 +13,7 @@
 #pragma once
 
 #include <chrono>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <string>
@@ -73,7 +77,15 @@ struct server_link_state {
   bool online = false;
   bool reconciling = false;
   bool batch_in_flight = false;
-  bool first_snapshot_taken = false;
+  bool inventory_asked = false; // a reconciliation waits for folder_index's snapshot (documents still flow)
+  // daemon:stat_check requests from folder_index, served one at a time while online.
+  struct stat_request {
+    std::vector<stat_probe> probes;
+    caf::typed_response_promise<stat_answer> promise;
+  };
+  std::deque<stat_request> stat_requests;
+  bool stat_in_flight = false;
+  bool server_has_stat_check = true; // until a server answers "unknown event"
   bool sync_timer_armed = false;
   bool drain_timer_armed = false;
   std::unique_ptr<reconnect_backoff> backoff;
@@ -117,10 +129,13 @@ struct server_link_state {
   void drain_later();
   void on_batch_ack(const std::vector<outbound_event>& batch, net::ack_result& result);
 
+  void on_stat_check(std::vector<stat_probe> probes, caf::typed_response_promise<stat_answer> promise);
+  void send_stat_check();
+
   void start_reconciliation();
   struct sync_run;
   void send_sync_chunk(std::shared_ptr<sync_run> run);
-  void send_needed(std::shared_ptr<sync_run> run);
+  void ask_needed(std::shared_ptr<sync_run> run);
   void send_error_reports(std::shared_ptr<sync_run> run);
   void finish_reconciliation(std::shared_ptr<sync_run> run, bool complete);
 

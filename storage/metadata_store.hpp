@@ -100,6 +100,19 @@ struct sync_file {
   std::string file_path;
 };
 
+/// One file of a daemon:stat_check chunk: where it is and what stat said.
+struct stat_entry {
+  std::string file_path;
+  std::int64_t file_size = 0;
+  std::int64_t mtime_ms = 0; // ms since the Unix epoch
+};
+
+/// A stat_entry the server holds unchanged: its index in the chunk and its hash.
+struct known_file {
+  std::size_t index = 0;
+  std::string file_hash;
+};
+
 struct issued_token {
   std::int64_t id = 0;
   std::string client_id; // daemon tokens: the bound client id ("" until first connect)
@@ -187,6 +200,10 @@ public:
   /// Of `files` (one chunk of a daemon:sync), the hashes the server needs sent
   /// again: unknown, recorded at another path, or marked as gone.
   std::vector<std::string> sync_needed(const std::string& client_id, const std::vector<sync_file>& files);
+  /// Of `files` (one daemon:stat_check chunk), those this daemon indexed at
+  /// the same path with the same size and mtime, present, with their hashes,
+  /// in chunk order.
+  std::vector<known_file> stat_known(const std::string& client_id, const std::vector<stat_entry>& files);
   /// End of a full sync: rows of this daemon whose hash is not in `all_hashes`
   /// are marked as no longer present in the office (status missing unless
   /// cached). Returns how many were marked.

@@ -12,6 +12,7 @@ constexpr std::size_t max_file_path = 1024;
 constexpr std::size_t max_text_field = 255;
 constexpr std::size_t max_indexed_at = 64;
 constexpr std::int64_t max_file_size = std::int64_t{1} << 40;
+constexpr std::uint64_t max_mtime_ms = std::uint64_t{1} << 53;
 constexpr double max_valor_total = 1e12;
 // The whole event as stored in pdf_cache.metadata; real ones are a few hundred bytes.
 constexpr std::size_t max_raw_bytes = 64 * 1024;
@@ -157,6 +158,16 @@ std::optional<error> parse_into(const nlohmann::json& j, pdf_document& doc) {
     if (v < 0 || v > static_cast<double>(max_file_size))
       return "fileSize: out of range (0 to " + std::to_string(max_file_size) + ")";
     doc.file_size = static_cast<std::int64_t>(v);
+  }
+
+  // Optional: what daemon:stat_check compares on the daemon's next start.
+  auto mtime = j.find("fileMtimeMs");
+  if (mtime != j.end() && !mtime->is_null()) {
+    bool fits = mtime->is_number_unsigned() ? mtime->get<std::uint64_t>() <= max_mtime_ms
+                                            : mtime->is_number_integer() && mtime->get<std::int64_t>() >= 0;
+    if (!fits)
+      return error("fileMtimeMs: expected an integer number of milliseconds, 0 to 2^53");
+    doc.file_mtime_ms = mtime->get<std::int64_t>();
   }
 
   auto indexed = j.find("indexedAt");

@@ -22,6 +22,7 @@ struct pdf_document {
   std::optional<std::string> data_evento; // ISO YYYY-MM-DD, a real date
   std::optional<double> valor_total;      // >= 0, finite
   std::optional<std::string> indexed_at;  // ISO 8601 as sent
+  std::optional<std::int64_t> file_mtime_ms; // the office file's mtime (ms since the epoch), when sent
   std::string raw;        // everything the daemon sent, as JSON text (stored as JSONB)
 };
 

@@ -24,17 +24,18 @@ constexpr const char* ingest_upsert_sql = R"SQL(
 WITH input AS (
   SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[],
                        $7::text[], $8::text[], $9::text[], $10::date[], $11::numeric[], $12::jsonb[],
-                       $13::timestamptz[])
+                       $13::timestamptz[], $15::bigint[])
     AS t(ord, client_id, file_hash, filename, local_path, file_size,
-         tipo, numero, cliente, data_evento, valor_total, metadata, indexed_at)
+         tipo, numero, cliente, data_evento, valor_total, metadata, indexed_at, local_mtime_ms)
 ),
 upsert AS (
   INSERT INTO pdf_cache AS p (file_hash, filename, file_size, local_path, local_present, client_id,
                               tipo, numero, cliente, data_evento, valor_total, metadata,
-                              status, expires_at, indexed_at)
+                              status, expires_at, indexed_at, local_mtime_ms)
   SELECT file_hash, filename, file_size, local_path, true, client_id,
          tipo, numero, cliente, data_evento, valor_total, metadata,
-         'available_local', (data_evento + $14::int)::timestamp AT TIME ZONE 'UTC', coalesce(indexed_at, now())
+         'available_local', (data_evento + $14::int)::timestamp AT TIME ZONE 'UTC', coalesce(indexed_at, now()),
+         local_mtime_ms
   FROM input ORDER BY file_hash
   ON CONFLICT (file_hash) DO UPDATE SET
     filename = EXCLUDED.filename, local_path = EXCLUDED.local_path, local_present = true,
@@ -44,12 +45,13 @@ upsert AS (
     -- A cached copy of an undated document keeps the expiry it got when cached.
     expires_at = CASE WHEN p.status = 'cached' THEN coalesce(EXCLUDED.expires_at, p.expires_at)
                       ELSE EXCLUDED.expires_at END,
-    indexed_at = EXCLUDED.indexed_at,
+    indexed_at = EXCLUDED.indexed_at, local_mtime_ms = EXCLUDED.local_mtime_ms,
     status = CASE WHEN p.status = 'missing' THEN 'available_local' ELSE p.status END,
     updated_at = now()
   WHERE NOT (p.local_present
              AND p.filename = EXCLUDED.filename
              AND p.local_path IS NOT DISTINCT FROM EXCLUDED.local_path
+             AND p.local_mtime_ms IS NOT DISTINCT FROM EXCLUDED.local_mtime_ms
              AND p.client_id IS NOT DISTINCT FROM EXCLUDED.client_id
              AND p.tipo = EXCLUDED.tipo
              AND p.numero IS NOT DISTINCT FROM EXCLUDED.numero
@@ -117,7 +119,7 @@ std::optional<std::string> unfit_for_ingest(const std::string& client_id, const 
 struct ingest_arrays {
   std::string ord = "{", client_id = "{", file_hash = "{", filename = "{", local_path = "{",
               file_size = "{", tipo = "{", numero = "{", cliente = "{", data_evento = "{",
-              valor_total = "{", metadata = "{", indexed_at = "{";
+              valor_total = "{", metadata = "{", indexed_at = "{", local_mtime_ms = "{";
 
   /// Room for `n` documents whose metadata texts add up to `metadata_bytes`,
   /// so the literals grow once instead of doubling their way up.
@@ -135,6 +137,7 @@ struct ingest_arrays {
     valor_total.reserve(16 * n);
     metadata.reserve(metadata_bytes + metadata_bytes / 8 + 4 * n);
     indexed_at.reserve(32 * n);
+    local_mtime_ms.reserve(16 * n);
   }
 
   void add(int index, const std::string& client, const pdf_document& d) {
@@ -163,11 +166,16 @@ struct ingest_arrays {
       append_array_element(indexed_at, *d.indexed_at);
     else
       append_null_element(indexed_at);
+    if (d.file_mtime_ms)
+      append_array_element(local_mtime_ms, std::to_string(*d.file_mtime_ms));
+    else
+      append_null_element(local_mtime_ms);
   }
 
   void close() {
     for (auto* s : {&ord, &client_id, &file_hash, &filename, &local_path, &file_size, &tipo, &numero,
-                    &cliente, &data_evento, &valor_total, &metadata, &indexed_at})
+                    &cliente, &data_evento, &valor_total, &metadata, &indexed_at,
+                    &local_mtime_ms})
       close_array(*s);
   }
 
@@ -195,6 +203,14 @@ void prepare_ingest_statements(pqxx::connection& c) {
             "SELECT f.file_hash FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS f(file_hash, local_path, ord)"
             " LEFT JOIN pdf_cache c ON c.file_hash = f.file_hash"
             " WHERE c.id IS NULL OR NOT c.local_present OR c.local_path IS DISTINCT FROM f.local_path"
+            " ORDER BY f.ord");
+  // daemon:stat_check: the rows this daemon indexed at these paths with the
+  // same size and mtime (an unchanged file), with their hashes.
+  c.prepare("pdf_stat_known",
+            "SELECT f.ord - 1, c.file_hash FROM unnest($2::text[], $3::bigint[], $4::bigint[]) WITH ORDINALITY"
+            "   AS f(local_path, file_size, mtime_ms, ord)"
+            " JOIN pdf_cache c ON c.client_id = $1 AND c.local_path = f.local_path AND c.local_present"
+            "   AND c.file_size = f.file_size AND c.local_mtime_ms = f.mtime_ms"
             " ORDER BY f.ord");
   c.prepare("pdf_sync_mark_missing",
             "WITH present AS (SELECT unnest($2::text[]) AS file_hash),"
@@ -257,7 +273,7 @@ std::vector<ingest_result> metadata_store::ingest(const std::vector<std::pair<st
   auto exec_round = [&](pqxx::transaction_base& t, const char* statement, const ingest_arrays& a) {
     return t.exec_prepared(statement, a.ord, a.client_id, a.file_hash, a.filename, a.local_path, a.file_size,
                            a.tipo, a.numero, a.cliente, a.data_evento, a.valor_total, a.metadata, a.indexed_at,
-                           impl_->options.retention_days);
+                           impl_->options.retention_days, a.local_mtime_ms);
   };
   auto fill_missing_ids = [&](pqxx::transaction_base& t, const std::vector<std::size_t>& missing_ids) {
     if (missing_ids.empty())
@@ -360,6 +376,27 @@ std::int64_t metadata_store::sync_mark_missing(const std::string& client_id,
     auto n = w.exec_prepared1("pdf_sync_mark_missing", client_id, present)[0].as<std::int64_t>();
     w.commit();
     return n;
+  });
+}
+
+std::vector<known_file> metadata_store::stat_known(const std::string& client_id, const std::vector<stat_entry>& files) {
+  std::string paths = "{", sizes = "{", mtimes = "{";
+  for (const auto& f : files) {
+    append_array_element(paths, f.file_path);
+    append_array_element(sizes, std::to_string(f.file_size));
+    append_array_element(mtimes, std::to_string(f.mtime_ms));
+  }
+  close_array(paths);
+  close_array(sizes);
+  close_array(mtimes);
+  if (files.empty())
+    return {};
+  return impl_->run([&](pqxx::connection& c) {
+    pqxx::nontransaction n(c);
+    std::vector<known_file> known;
+    for (const auto& row : n.exec_prepared("pdf_stat_known", client_id, paths, sizes, mtimes))
+      known.push_back({row[0].as<std::size_t>(), row[1].as<std::string>()});
+    return known;
   });
 }
 

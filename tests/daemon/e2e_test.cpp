@@ -306,3 +306,57 @@ CAF_TEST(invalid token gives a clear error and no hot loop) {
   CAF_CHECK_LESS_OR_EQUAL(count_in(w.server_log(), "daemon:auth:failed"), 1u);
   CAF_CHECK(w.daemon->running());
 }
+
+CAF_TEST(a restart reads only new and changed files and the server keeps the rest) {
+  world w;
+  copy_corpus(w.folder(), "2025/10");
+  for (auto& b : broken_names)
+    fs::remove(fs::exists(w.folder() + "/" + b) ? w.folder() + "/" + b : w.folder() + "/2025/10/" + b);
+  // The office's documents, written long ago.
+  auto an_hour_ago = fs::file_time_type::clock::now() - std::chrono::hours(1);
+  std::vector<fs::path> pdfs;
+  for (auto& e : fs::recursive_directory_iterator(w.folder()))
+    if (e.is_regular_file()) {
+      fs::last_write_time(e.path(), an_hour_ago);
+      pdfs.push_back(e.path());
+    }
+  std::sort(pdfs.begin(), pdfs.end());
+  CAF_REQUIRE_GREATER_OR_EQUAL(pdfs.size(), 10u);
+  w.start_daemon({"VERIFY_PER_HOUR=0"});
+  CAF_REQUIRE(eventually([&] { return w.available_hashes() == w.folder_hashes(); }));
+  CAF_REQUIRE(eventually([&] { return w.daemon_log().find("\"sync:done\"") != std::string::npos; }));
+  CAF_CHECK_EQUAL(count_in(w.daemon_log(), "\"pdf:read\""), pdfs.size());
+  CAF_REQUIRE_EQUAL(w.daemon->stop(10s), 0);
+
+  // While the daemon is stopped: one file touched (same bytes, new mtime), one deleted, one new.
+  fs::last_write_time(pdfs[0], an_hour_ago + std::chrono::minutes(5));
+  auto gone_hash = sha256_of(pdfs[1].string());
+  fs::remove(pdfs[1]);
+  {
+    std::ofstream out(w.folder() + "/novo.pdf", std::ios::binary);
+    out << read_file(pdfs[2].string()) << "\n% a new document\n%%EOF\n";
+  }
+  fs::last_write_time(w.folder() + "/novo.pdf", an_hour_ago);
+  auto before = w.daemon_log().size();
+  auto second_run = [&] { return w.daemon_log().substr(before); };
+  w.start_daemon({"VERIFY_PER_HOUR=0"});
+  CAF_REQUIRE(eventually([&] { return second_run().find("\"sync:done\"") != std::string::npos; }));
+  auto log = second_run();
+  CAF_CHECK_EQUAL(count_in(log, "\"pdf:read\""), 2u);
+  CAF_CHECK(log.find(pdfs[0].filename().string()) != std::string::npos);
+  CAF_CHECK(log.find("novo.pdf") != std::string::npos);
+  CAF_CHECK(eventually([&] { return w.available_hashes() == w.folder_hashes(); }));
+  CAF_CHECK(eventually([&] { return w.rows()[gone_hash].first == "missing"; }));
+  CAF_REQUIRE_EQUAL(w.daemon->stop(10s), 0);
+
+  // Nothing changed since: a restart reads nothing at all.
+  before = w.daemon_log().size();
+  w.start_daemon({"VERIFY_PER_HOUR=0"});
+  CAF_REQUIRE(eventually([&] { return second_run().find("\"sync:done\"") != std::string::npos; }));
+  std::this_thread::sleep_for(1s);
+  CAF_CHECK_EQUAL(count_in(second_run(), "\"pdf:read\""), 0u);
+  // The reconciliation still lists every file (one deleted, one new: as many as at first).
+  CAF_CHECK_EQUAL(count_in(second_run(), "\"sync:done\",\"files\":" + std::to_string(pdfs.size())), 1u);
+  CAF_CHECK(w.available_hashes() == w.folder_hashes());
+  CAF_CHECK_EQUAL(w.daemon->stop(10s), 0);
+}

@@ -12,6 +12,7 @@
 #include <sstream>
 #include <thread>
 
+#include <sys/stat.h>
 
 #include "../support/child_process.hpp"
 #include "../support/temp_dir.hpp"
@@ -347,4 +348,117 @@ CAF_TEST(a server without daemon log gets each line once and no retry storm) {
   CAF_CHECK_EQUAL(o.peer->events("daemon:log").size(), before + 1);
   CAF_CHECK(o.peer->connected());
   CAF_CHECK(o.daemon->running());
+}
+
+// ---- the restart exchange (daemon:stat_check) ------------------------------
+
+namespace {
+
+/// Makes every PDF of the folder an hour old: the office's documents at a restart.
+void age_folder(const std::string& folder) {
+  auto an_hour_ago = fs::file_time_type::clock::now() - std::chrono::hours(1);
+  for (auto& e : fs::directory_iterator(folder))
+    fs::last_write_time(e.path(), an_hour_ago);
+}
+
+std::set<std::string> sync_hashes(const json& last_chunk) {
+  std::set<std::string> out;
+  for (auto& f : last_chunk.value("files", json::array()))
+    out.insert(f.value("fileHash", ""));
+  return out;
+}
+
+std::set<std::string> sent_hashes(scripted_peer& peer) {
+  std::set<std::string> out;
+  for (auto& e : peer.events("daemon:pdf_indexed_batch"))
+    for (auto& d : e.payload.value("documents", json::array()))
+      out.insert(d.value("fileHash", ""));
+  return out;
+}
+
+} // namespace
+
+CAF_TEST(a server without stat check gets every file read as it is read and then the full sync) {
+  office o;
+  o.copy_good_pdfs(12);
+  age_folder(o.folder());
+  // One that is still being written (fresh, no %%EOF): it must hold nothing back.
+  std::ofstream(o.folder() + "/escrevendo.pdf") << "%PDF-1.4\n1 0 obj\n";
+  o.start_daemon({"PARSE_WORKERS=1", "SETTLE_MS=600000"});
+  CAF_REQUIRE(eventually([&] { return o.daemon_log().find("\"sync:done\"") != std::string::npos; }));
+  // It asked once, heard "unknown event", and fell back to reading everything.
+  CAF_CHECK_EQUAL(o.peer->events("daemon:stat_check").size(), 1u);
+  auto log = o.daemon_log();
+  CAF_CHECK_EQUAL(count_in(log, "\"index:stat_check:unsupported\""), 1u);
+  CAF_CHECK_EQUAL(count_in(log, "\"pdf:read\""), 12u);
+  auto good = o.folder_hashes();
+  good.erase(sha256_of(o.folder() + "/escrevendo.pdf"));
+  CAF_CHECK(sent_hashes(*o.peer) == good);
+  CAF_REQUIRE_EQUAL(o.finished_syncs().size(), 1u);
+  CAF_CHECK(sync_hashes(o.finished_syncs().front()) == good);
+  // Documents went out as they were read, before the folder was read to the end (the sync).
+  auto batches = o.peer->events("daemon:pdf_indexed_batch");
+  auto syncs = o.peer->events("daemon:sync");
+  CAF_REQUIRE(!batches.empty() && !syncs.empty());
+  CAF_CHECK(batches.front().at < syncs.front().at);
+  CAF_CHECK_EQUAL(count_in(log, "escrevendo.pdf"), 0u); // still waiting for its end
+  CAF_CHECK_EQUAL(o.daemon->stop(10s), 0);
+}
+
+CAF_TEST(a restart over files the server holds unchanged reads none of them) {
+  office o;
+  o.copy_good_pdfs(5);
+  age_folder(o.folder());
+  std::map<std::string, std::string> held;
+  for (auto& e : fs::directory_iterator(o.folder()))
+    held[e.path().string()] = sha256_of(e.path().string());
+  o.peer->hold_files(held);
+  o.start_daemon({"VERIFY_PER_HOUR=0"});
+  CAF_REQUIRE(eventually([&] { return o.daemon_log().find("\"sync:done\"") != std::string::npos; }));
+  auto checks = o.peer->events("daemon:stat_check");
+  if (checks.size() != 1u)
+    CAF_MESSAGE(o.daemon_log());
+  CAF_REQUIRE_EQUAL(checks.size(), 1u);
+  auto files = checks.front().payload.value("files", json::array());
+  CAF_REQUIRE_EQUAL(files.size(), 5u);
+  for (auto& f : files) {
+    auto path = f.value("filePath", "");
+    CAF_CHECK_EQUAL(f.value("fileSize", std::int64_t{-1}), static_cast<std::int64_t>(fs::file_size(path)));
+    struct stat st {};
+    CAF_REQUIRE_EQUAL(::stat(path.c_str(), &st), 0);
+    std::int64_t mtime_ms = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000 + st.st_mtim.tv_nsec / 1000000;
+    CAF_CHECK_EQUAL(f.value("mtimeMs", std::int64_t{0}), mtime_ms);
+  }
+  std::this_thread::sleep_for(1s);
+  auto log = o.daemon_log();
+  CAF_CHECK_EQUAL(count_in(log, "\"pdf:read\""), 0u);
+  CAF_CHECK(o.peer->events("daemon:pdf_indexed_batch").empty());
+  // The reconciliation still lists every file, with the hashes the server vouched for.
+  CAF_REQUIRE_EQUAL(o.finished_syncs().size(), 1u);
+  CAF_CHECK(sync_hashes(o.finished_syncs().front()) == o.folder_hashes());
+  CAF_CHECK_EQUAL(o.daemon->stop(10s), 0);
+}
+
+CAF_TEST(a file changed without a new mtime is caught by the background verification) {
+  office o;
+  o.copy_good_pdfs(3);
+  age_folder(o.folder());
+  std::map<std::string, std::string> held;
+  std::string changed;
+  for (auto& e : fs::directory_iterator(o.folder()))
+    held[e.path().string()] = sha256_of(e.path().string());
+  // The server remembers another content for one path (the file was rewritten, mtime put back).
+  changed = held.begin()->first;
+  held[changed] = std::string(64, 'a');
+  o.peer->hold_files(held);
+  o.start_daemon({"VERIFY_PER_HOUR=1000000"});
+  CAF_REQUIRE(eventually([&] { return o.daemon_log().find("\"pdf:verify:changed\"") != std::string::npos; }));
+  auto real = sha256_of(changed);
+  CAF_CHECK(eventually([&] { return sent_hashes(*o.peer) == std::set<std::string>{real}; }));
+  // The old hash's row is no longer the folder's: another reconciliation follows, with the new hash.
+  CAF_CHECK(eventually([&] { return o.finished_syncs().size() >= 2; }));
+  CAF_CHECK(sync_hashes(o.finished_syncs().back()) == o.folder_hashes());
+  auto log = o.daemon_log();
+  CAF_CHECK_EQUAL(count_in(log, "\"pdf:verify:changed\""), 1u);
+  CAF_CHECK_EQUAL(o.daemon->stop(10s), 0);
 }

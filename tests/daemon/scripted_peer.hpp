@@ -71,6 +71,14 @@ public:
     std::lock_guard<std::mutex> lock(mutex_);
     refuse_ = refuse;
   }
+  /// Makes the peer a server with daemon:stat_check that holds these files
+  /// (path -> SHA-256 hex) unchanged, whatever size and mtime the daemon lists.
+  /// Without it the peer is a server from before the exchange ("unknown event").
+  void hold_files(std::map<std::string, std::string> known) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stat_check_ = true;
+    held_files_ = std::move(known);
+  }
   void answer_logs(log_answer a) {
     std::lock_guard<std::mutex> lock(mutex_);
     log_answer_ = a;
@@ -191,6 +199,13 @@ private:
     }
     if (event == "daemon:error")
       return nlohmann::json{{"ok", true}};
+    if (event == "daemon:stat_check" && stat_check_) {
+      auto known = nlohmann::json::array();
+      for (auto& f : payload.value("files", nlohmann::json::array()))
+        if (auto it = held_files_.find(f.value("filePath", "")); it != held_files_.end())
+          known.push_back({{"filePath", it->first}, {"fileHash", it->second}});
+      return nlohmann::json{{"known", known}};
+    }
     if (event == "daemon:log") {
       switch (log_answer_) {
         case log_answer::stored:
@@ -217,6 +232,8 @@ private:
   std::condition_variable cv_;
   bool refuse_ = false;
   bool hold_syncs_ = false;
+  bool stat_check_ = false;
+  std::map<std::string, std::string> held_files_;
   std::vector<held_ack> held_;
   log_answer log_answer_ = log_answer::stored;
   net::connection_ptr conn_;

@@ -33,6 +33,8 @@ struct mock_db_state {
   std::vector<std::string> all_hashes;
   std::int64_t next_id = 100;
   bool down = false;
+  int jobs = 0;           // db_run jobs asked for
+  json job_answer = json::array();
 };
 
 caf::behavior mock_db(caf::stateful_actor<mock_db_state>* self) {
@@ -66,6 +68,13 @@ caf::behavior mock_db(caf::stateful_actor<mock_db_state>* self) {
       return 3;
     },
     [=](atom::daemon_event, const std::string&, const std::string&, const json&) { return true; },
+    // A job needs a real store (tests/storage covers stat_known): count it, answer as given.
+    [=](atom::db_run, const actors::db_job&) -> caf::result<actors::json_reply> {
+      ++self->state.jobs;
+      if (self->state.down)
+        return actors::db_unavailable("connection refused");
+      return actors::json_reply{self->state.job_answer};
+    },
   };
 }
 
@@ -256,6 +265,54 @@ CAF_TEST(a sync in chunks asks for unknown hashes and marks the rest at the end)
 CAF_TEST(a sync entry without a valid hash is refused with its index) {
   auto ack = send_event("daemon:sync", {{"files", {{{"fileHash", "zz"}, {"filePath", "/a.pdf"}}}}}, 1);
   CAF_CHECK(ack["error"].get<std::string>().find("files[0]") != std::string::npos);
+}
+
+CAF_TEST(a stat check goes to the database and answers the known files) {
+  db_state().job_answer = json::array({{{"filePath", "/srv/pdfs/a.pdf"}, {"fileHash", hash_a}}});
+  json files = json::array({{{"filePath", "/srv/pdfs/a.pdf"}, {"fileSize", 1234}, {"mtimeMs", 1700000000123}},
+                            {{"filePath", "/srv/pdfs/b.pdf"}, {"fileSize", 0}, {"mtimeMs", 0}}});
+  auto ack = send_event("daemon:stat_check", {{"files", files}}, 1);
+  CAF_CHECK_EQUAL(ack.dump(), json({{"known", db_state().job_answer}}).dump());
+  CAF_CHECK_EQUAL(db_state().jobs, 1);
+  db_state().down = true;
+  ack = send_event("daemon:stat_check", {{"files", files}}, 2);
+  CAF_CHECK_EQUAL(ack["retryable"], true);
+  CAF_CHECK_EQUAL(ack["error"], "database unavailable, retry later");
+}
+
+CAF_TEST(a stat check out of bounds is refused whole with the entry named) {
+  auto entry = [](json path, json size, json mtime) {
+    return json{{"filePath", std::move(path)}, {"fileSize", std::move(size)}, {"mtimeMs", std::move(mtime)}};
+  };
+  json good = entry("/srv/a.pdf", 10, 1700000000000);
+  // The error text of the ack (a string: the check macros must not hold a temporary).
+  auto refused = [&](json payload, std::uint64_t id) {
+    auto ack = send_event("daemon:stat_check", std::move(payload), id);
+    return ack.value("error", std::string("no error: ") + ack.dump());
+  };
+  CAF_CHECK_EQUAL(refused(json::array(), 1), "expected {files: [{filePath, fileSize, mtimeMs}]}");
+  CAF_CHECK_EQUAL(refused({{"files", json::array({good, good})}}, 2), "no error: {\"known\":[]}");
+  json many = json::array();
+  for (int i = 0; i < 2001; ++i)
+    many.push_back(good);
+  CAF_CHECK_EQUAL(refused({{"files", many}}, 3), "at most 2000 files per stat_check chunk");
+  std::string expected = "]: expected {filePath: 1 to 1024 bytes, fileSize: 0 to 2^40, mtimeMs: 0 to 2^53}";
+  std::vector<json> bad = {entry("", 1, 1),
+                           entry(std::string(1025, 'x'), 1, 1),
+                           entry(std::string("a\0b", 3), 1, 1),
+                           entry(7, 1, 1),
+                           entry("/a.pdf", -1, 1),
+                           entry("/a.pdf", 1.5, 1),
+                           entry("/a.pdf", (std::int64_t{1} << 40) + 1, 1),
+                           entry("/a.pdf", 1, -5),
+                           entry("/a.pdf", 1, (std::int64_t{1} << 53) + 1),
+                           entry("/a.pdf", 1, "1700000000000"),
+                           json{{"filePath", "/a.pdf"}, {"fileSize", 1}},
+                           json("not an object")};
+  std::uint64_t id = 10;
+  for (auto& b : bad)
+    CAF_CHECK_EQUAL(refused({{"files", json::array({good, b})}}, id++), "files[1" + expected);
+  CAF_CHECK_EQUAL(db_state().jobs, 1); // only the valid chunk reached the database
 }
 
 CAF_TEST(a heartbeat is acked at once) {

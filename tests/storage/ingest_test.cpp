@@ -276,6 +276,43 @@ CAF_TEST(sync marks what the daemon no longer has) {
   CAF_CHECK_EQUAL(store.sync_mark_missing("office", {}), 2);
 }
 
+CAF_TEST(stat check knows a file by daemon path size and mtime and nothing else) {
+  auto with_mtime = [](int n, std::int64_t mtime_ms) {
+    auto d = make_doc(n);
+    d.file_mtime_ms = mtime_ms;
+    return d;
+  };
+  auto p = [](int n) { return "C:\\Docs\\ORC-" + std::to_string(n) + ".pdf"; };
+  // 1 and 2 indexed with their mtime by office; 3 without one (a daemon before
+  // fileMtimeMs); 4 by another daemon.
+  ingest({with_mtime(1, 1700000000123), with_mtime(2, 1700000000456), make_doc(3)});
+  ingest({with_mtime(4, 1700000000789)}, "branch");
+  CAF_CHECK_EQUAL(column("local_mtime_ms", 1), "1700000000123");
+  auto known = store.stat_known("office", {{p(1), 1001, 1700000000123},   // unchanged
+                                           {p(2), 1002, 1700000000999},   // another mtime
+                                           {p(3), 1003, 1700000000000},   // no mtime stored
+                                           {p(4), 1004, 1700000000789},   // another daemon's
+                                           {p(5), 1005, 1700000000000},   // unknown path
+                                           {p(2), 9999, 1700000000456}}); // another size
+  CAF_REQUIRE_EQUAL(known.size(), 1u);
+  CAF_CHECK_EQUAL(known[0].index, 0u);
+  CAF_CHECK_EQUAL(known[0].file_hash, hex_hash(1));
+  // The order of the chunk is kept, duplicates answered each.
+  known = store.stat_known("office", {{p(2), 1002, 1700000000456}, {p(1), 1001, 1700000000123}});
+  CAF_REQUIRE_EQUAL(known.size(), 2u);
+  CAF_CHECK_EQUAL(known[0].index, 0u);
+  CAF_CHECK_EQUAL(known[0].file_hash, hex_hash(2));
+  CAF_CHECK_EQUAL(known[1].index, 1u);
+  // A touched file re-indexed with a new mtime: the row takes it (an update, same hash).
+  CAF_CHECK(ingest({with_mtime(1, 1700000005000)})[0].status == ingest_status::updated);
+  CAF_CHECK(store.stat_known("office", {{p(1), 1001, 1700000000123}}).empty());
+  CAF_CHECK_EQUAL(store.stat_known("office", {{p(1), 1001, 1700000005000}}).size(), 1u);
+  // A file marked missing is not vouched for: the daemon reads it and sends it again.
+  store.sync_mark_missing("office", {hex_hash(2), hex_hash(3)});
+  CAF_CHECK(store.stat_known("office", {{p(1), 1001, 1700000005000}}).empty());
+  CAF_CHECK(store.stat_known("office", {}).empty());
+}
+
 CAF_TEST(two writers racing on the same hashes agree on one row each) {
   // Two connections (two db workers) ingest the same documents in opposite
   // orders: every result must carry the row's id, and each hash is indexed once.
