@@ -158,8 +158,12 @@ std::optional<config_error> read_config_file(const std::string& path, setting_ma
     return config_error{"--config", "cannot read " + path};
   std::ostringstream s;
   s << in.rdbuf();
+  auto text = s.str();
+  // Notepad's "UTF-8 with BOM" starts the file with EF BB BF: not part of the first key.
+  if (text.rfind("\xEF\xBB\xBF", 0) == 0)
+    text.erase(0, 3);
   bool json = path.size() >= 5 && path.compare(path.size() - 5, 5, ".json") == 0;
-  auto err = json ? parse_config_json(s.str(), out) : parse_dotenv(s.str(), out);
+  auto err = json ? parse_config_json(text, out) : parse_dotenv(text, out);
   if (err && err->setting == "config file")
     err->setting = path;
   return err;

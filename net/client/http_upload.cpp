@@ -26,6 +26,7 @@
 
 #include "net/client/sio_client.hpp"
 #include "platform/files.hpp"
+#include "platform/tls_roots.hpp"
 
 namespace siberius::net {
 
@@ -224,12 +225,10 @@ private:
     error_code ec;
     if (!spec_.ca_file.empty())
       ctx.load_verify_file(spec_.ca_file, ec);
-    else
-      ctx.set_default_verify_paths(ec); // honours SSL_CERT_FILE / SSL_CERT_DIR
+    else if (std::string why; !platform::load_system_roots(ctx.native_handle(), why)) // SSL_CERT_FILE / _DIR on Linux
+      return refuse(upload_result::failed, why);
     if (ec)
-      return refuse(upload_result::failed, spec_.ca_file.empty()
-                                               ? "cannot load the system CA store: " + ec.message()
-                                               : "cannot load CA file " + spec_.ca_file + ": " + ec.message());
+      return refuse(upload_result::failed, "cannot load CA file " + spec_.ca_file + ": " + ec.message());
     auto& tls = tls_.emplace(ioc_, ctx);
     if (spec_.verify_peer) {
       tls.set_verify_mode(ssl::verify_peer, ec);

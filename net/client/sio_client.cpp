@@ -23,6 +23,7 @@
 #include <boost/beast/websocket/ssl.hpp>
 
 #include "net/socketio_packet.hpp"
+#include "platform/tls_roots.hpp"
 
 namespace siberius::net {
 
@@ -363,11 +364,12 @@ private:
       boost::system::error_code ec;
       if (!opts_.ca_file.empty())
         tls_ctx_->load_verify_file(opts_.ca_file, ec);
-      else
-        tls_ctx_->set_default_verify_paths(ec);
+      else if (std::string why; !platform::load_system_roots(tls_ctx_->native_handle(), why)) {
+        err = why;
+        return false;
+      }
       if (ec) {
-        err = opts_.ca_file.empty() ? "cannot load the system CA store: " + ec.message()
-                                    : "cannot load CA file " + opts_.ca_file + ": " + ec.message();
+        err = "cannot load CA file " + opts_.ca_file + ": " + ec.message();
         return false;
       }
     }

@@ -103,6 +103,20 @@ CAF_TEST(default client id is stable and valid) {
   CAF_CHECK_EQUAL(r.config->client_id, a);
 }
 
+CAF_TEST(a config file saved with a UTF-8 byte order mark reads its first key) {
+  temp_dir dir;
+  auto path = dir.path() + "/daemon.env";
+  {
+    std::ofstream out(path, std::ios::binary);
+    out << "\xEF\xBB\xBFSERVER_URL=http://127.0.0.1:1\nPDF_DIRECTORY=/tmp/Orçamento São João\n";
+  }
+  setting_map file;
+  auto err = read_config_file(path, file);
+  CAF_REQUIRE(!err);
+  CAF_CHECK_EQUAL(file["SERVER_URL"], "http://127.0.0.1:1");
+  CAF_CHECK_EQUAL(file["PDF_DIRECTORY"], "/tmp/Orçamento São João");
+}
+
 CAF_TEST(each wrong setting is named) {
   temp_dir dir;
   struct row {

@@ -199,7 +199,14 @@ def main():
     p.add_argument("--schema-dir", required=True)
     p.add_argument("--corpus", required=True)
     a = p.parse_args()
+    if shutil.which("wine") is None:
+        print("SKIP: wine is not installed")
+        return 77
     daemon_exe = os.path.join(a.windows, "siberius-daemon.exe")
+    for exe in (daemon_exe, os.path.join(a.windows, "siberius-pdf-reader.exe")):
+        if not os.path.exists(exe):
+            print(f"FAIL {exe} is missing: build it with scripts/build-windows")
+            return 1
     w = World(a)
     try:
         t0 = time.time()
@@ -327,7 +334,7 @@ def main():
     finally:
         w.close()
     print(f"{failures} failure(s)")
-    return min(failures, 100)
+    return 1 if failures else 0
 
 
 if __name__ == "__main__":
