@@ -16,7 +16,6 @@ figure does not include Wine's first start (about 8 s).
 """
 import argparse
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -33,20 +32,26 @@ def wine_env(a):
     return env
 
 
+# Runs a command and prints the CPU seconds and the peak RSS (KiB) of the
+# processes it waited for: a fresh process per measurement, because
+# RUSAGE_CHILDREN's peak is the largest of every child a process ever had.
+MEASURE = ("import resource, subprocess, sys\n"
+           "r = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)\n"
+           "u = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+           "print(r.stdout.count(b'\\n'), u.ru_utime + u.ru_stime, u.ru_maxrss)\n")
+
+
 def reader_run(a, argv, env, folder):
-    """Wall seconds and the peak RSS of the largest process it waited for."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    t0 = time.monotonic()
+    """Wall seconds, CPU and the peak RSS of the largest process it waited for."""
     files = sorted(f for f in os.listdir(folder) if f.endswith(".pdf"))
-    out = subprocess.run(argv + ["--print"] + files, cwd=folder, env=env, stdout=subprocess.PIPE,
-                         stderr=subprocess.DEVNULL)
+    t0 = time.monotonic()
+    out = subprocess.run([sys.executable, "-c", MEASURE] + argv + ["--print"] + files, cwd=folder, env=env,
+                         stdout=subprocess.PIPE, text=True, check=True)
     seconds = time.monotonic() - t0
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    lines = out.stdout.count(b"\n")
-    if lines != len(files):
+    lines, cpu, peak_kib = out.stdout.split()
+    if int(lines) != len(files):
         raise RuntimeError(f"{argv[0]}: {lines} answers for {len(files)} files")
-    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
-    return dict(seconds=seconds, cpu=cpu, peak_mb=after.ru_maxrss / 1024.0, files=len(files))
+    return dict(seconds=seconds, cpu=float(cpu), peak_mb=int(peak_kib) / 1024.0, files=len(files))
 
 
 def first_index(a, bench, name, argv, env, folder, expected):
@@ -133,9 +138,10 @@ def main():
                 f"{lin['cpu']:11.2f}{win['cpu']:10.2f}{lin['peak_mb']:10.1f}{win['peak_mb']:9.1f}")
             if "reader_peak_mb" in lin:
                 log(f"{'  its largest reader process':34}{'':36}{lin['reader_peak_mb']:10.1f}{win['reader_peak_mb']:9.1f}")
-        log("MB: peak resident memory (VmHWM; for the reader alone, the largest process waited for). "
-            "CPU: seconds of the daemon (or reader) and the processes it waited for; under Wine, "
-            "the wineserver's own CPU is not counted. Wine's overhead is part of every Wine figure.")
+        log("MB: peak resident memory (VmHWM of the daemon; for the reader alone, of the reader process). "
+            "CPU: seconds of the process and the children it reaped; under Wine the wineserver's CPU, and "
+            "for the daemon its reader processes (started through Wine), are not counted, so Wine's CPU "
+            "figures are low. Wine's overhead is part of every Wine time and memory figure.")
     finally:
         bench.stop_all()
         subprocess.run(["wineserver", "-k"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
