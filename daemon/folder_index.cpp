@@ -236,7 +236,7 @@ void folder_index_state::on_checked(std::vector<std::string> paths, stat_answer 
 }
 
 void folder_index_state::dispatch() {
-  while (!backlog.empty() && !idle_workers.empty()) {
+  while (!backlog.empty() && !idle_workers.empty() && !link_full) {
     auto path = backlog.front();
     backlog.pop_front();
     auto it = files.find(path);
@@ -420,6 +420,10 @@ caf::behavior folder_index(caf::stateful_actor<folder_index_state>* self, caf::a
         self->state.check_more();
       },
       [self](atom::verify_tick) { self->state.verify_one(); },
+      [self](atom::queue_room, bool room) {
+        self->state.link_full = !room;
+        self->state.dispatch();
+      },
       [self](atom::locate, const std::string& hash) -> caf::result<std::vector<std::string>> {
         // Before the first scan is complete "not found" would be a guess.
         if (self->state.settled())

@@ -80,6 +80,7 @@ struct folder_index_state {
   bool check_scheduled = false;
   bool server_checks = true; // false once the server turned out not to know daemon:stat_check
   std::size_t reading_now = 0;
+  bool link_full = false; // server_link's queue is full: start no read until it has room
   bool scan_done = false;
   bool verify_armed = false;
   std::vector<caf::typed_response_promise<folder_inventory>> inventory_waiters;

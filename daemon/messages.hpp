@@ -5,6 +5,7 @@
 //   inotify reader --look/vanished/scan_folder--> folder_watcher --file_ready/file_gone/scan_done--> folder_index
 //   folder_index --parse--> pdf_parse_job (detached, PARSE_WORKERS of them) --pipe--> siberius-pdf-reader
 //   folder_index --document/broken/folder_changed--> server_link --Socket.IO--> siberius-server
+//   server_link --queue_room--> folder_index (reading waits while the connected queue is full)
 //   folder_index --stat_check--> server_link --daemon:stat_check--> siberius-server (at start: which
 //     files the server holds unchanged, so only the others are read)
 //   server_link --inventory--> folder_index (the reconciliation's snapshot)
@@ -78,6 +79,9 @@ CAF_BEGIN_TYPE_ID_BLOCK(siberius_daemon, caf::first_custom_type_id)
   // server_link -> folder_index: (reread, std::vector<std::string> paths) read these again and
   // send their documents (the reconciliation's "needed": the index keeps no documents).
   CAF_ADD_ATOM(siberius_daemon, siberius::daemon::atom, reread, "reread")
+  // server_link -> folder_index: (queue_room, bool) false: the outbound queue is full while
+  // connected, start no read; true: room again (back-pressure, so no read outruns the acks).
+  CAF_ADD_ATOM(siberius_daemon, siberius::daemon::atom, queue_room, "queueroom")
   // folder_index timer -> itself: (verify_tick) re-read one file the server vouched for, if idle.
   CAF_ADD_ATOM(siberius_daemon, siberius::daemon::atom, verify_tick, "verifytick")
   // pdf_parse_job -> itself: (reader_idle, generation) no file came since: end the reader process.

@@ -16,6 +16,11 @@ namespace {
 constexpr std::size_t batch_size = 10;       // the server's limit for daemon:pdf_indexed_batch
 constexpr std::size_t sync_chunk_size = 2000; // the server's limit per daemon:sync chunk
 constexpr std::size_t connected_queue_limit = 2000; // events queued while the server acks them
+// Connected, folder_index stops starting reads at the first mark and starts
+// again below the second: the queue never reaches connected_queue_limit, so no
+// file is dropped and read twice (the reads in flight are at most the workers).
+constexpr std::size_t reading_pause_at = 1000;
+constexpr std::size_t reading_resume_below = 500;
 constexpr std::int64_t max_mtime_ms = std::int64_t{1} << 53; // the server's limit for mtimeMs
 
 const char* runtime_text() { return "siberius-daemon " SIBERIUS_VERSION " (C++17, CAF 0.17)"; }
@@ -133,6 +138,7 @@ void server_link_state::on_link_down(std::uint64_t att, const std::string& reaso
   client.reset();
   fail_pending_acks();
   queue->release_all();
+  tell_reading_room();
   // "io server disconnect" = the server dropped this session on purpose (another
   // daemon with our clientId replaced us): wait the longest step, not a hot loop.
   auto delay = reason == "io server disconnect" ? backoff->with_jitter(options.reconnect_base * 12)
@@ -387,7 +393,17 @@ void server_link_state::drain_later() {
   self->delayed_send(self, options.reconnect_base, atom::drain_v);
 }
 
+void server_link_state::tell_reading_room() {
+  // Offline the queue bounds itself (QUEUE_LIMIT, then a reconciliation): reading goes on.
+  bool full = online && queue->size() >= (reading_paused ? reading_resume_below : reading_pause_at);
+  if (full == reading_paused || !index)
+    return;
+  reading_paused = full;
+  self->send(index, atom::queue_room_v, !full);
+}
+
 void server_link_state::drain() {
+  tell_reading_room();
   if (!online || reconciling || batch_in_flight)
     return;
   // The reconciliation waits for the folder to be read; what is read meanwhile goes out.
