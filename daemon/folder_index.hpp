@@ -17,6 +17,7 @@
 
 #include <caf/all.hpp>
 
+#include "daemon/file_table.hpp"
 #include "daemon/messages.hpp"
 
 namespace siberius::daemon {
@@ -72,7 +73,7 @@ struct folder_index_state {
   index_options options;
   std::vector<caf::actor> workers;
   std::vector<caf::actor> idle_workers;
-  std::unordered_map<std::string, tracked_file> files;
+  file_table<tracked_file> files;
   std::unordered_map<std::string, pdf_facts> broken_facts; // the few broken files' reports
   std::deque<std::string> backlog;   // paths waiting for a worker
   std::deque<std::string> unchecked; // paths of the first scan waiting for a stat_check
