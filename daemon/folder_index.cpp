@@ -359,15 +359,19 @@ void folder_index_state::verify_one() {
 
 folder_inventory folder_index_state::snapshot() const {
   folder_inventory all;
-  all.indexed.reserve(files.size());
-  files.for_each([&](const std::string& path, const tracked_file& f) {
+  // The table visits one folder's files together: each folder is listed once.
+  files.for_each_file([&](const std::string& folder, const std::string& name, const tracked_file& f) {
     if (f.gone)
       return;
-    if (f.status == file_state::known)
-      all.indexed.push_back({path, sha256_to_hex(f.hash)});
-    else if (f.status == file_state::broken)
+    if (f.status == file_state::known) {
+      if (all.indexed.empty() || all.indexed.back().path != folder)
+        all.indexed.push_back({folder, {}});
+      all.indexed.back().files.emplace_back(name, f.hash);
+    } else if (f.status == file_state::broken) {
+      auto path = platform::join(folder, name);
       if (auto b = broken_facts.find(path); b != broken_facts.end())
         all.broken.push_back(folder_entry{path, f.size, f.mtime_ns, b->second});
+    }
   });
   return all;
 }

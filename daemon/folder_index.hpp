@@ -34,8 +34,6 @@ struct parse_job_options {
 /// no poppler at all.
 caf::behavior pdf_parse_job(caf::event_based_actor* self, parse_job_options options);
 
-/// SHA-256 kept as 32 bytes (the hex form is twice as large, and on the heap).
-using sha256_bytes = std::array<std::uint8_t, 32>;
 /// False when `hex` is not 64 hex digits.
 bool sha256_from_hex(const std::string& hex, sha256_bytes& out);
 std::string sha256_to_hex(const sha256_bytes& bytes);

@@ -17,6 +17,7 @@
 //   any thread's warn/error log line --log_line--> server_link --daemon:log--> siberius-server
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -147,17 +148,28 @@ struct stat_answer {
   std::vector<std::pair<std::string, std::string>> known; // path, SHA-256 hex
 };
 
-/// An indexable file as the reconciliation lists it.
-struct indexed_file {
+/// SHA-256 kept as 32 bytes (the hex form is twice as large, and on the heap).
+using sha256_bytes = std::array<std::uint8_t, 32>;
+
+/// The indexable files of one folder as the reconciliation lists them: the
+/// folder's path once, then each file's name and hash (a snapshot of 100,000
+/// files is a few MB, not a full path and a hex string per file).
+struct indexed_folder {
   std::string path;
-  std::string sha256; // hex
+  std::vector<std::pair<std::string, sha256_bytes>> files; // name, SHA-256
 };
 
 /// Every file the index knows, at one moment: the indexable ones (hash
 /// only: documents are not kept) and the broken ones with what was wrong.
 struct folder_inventory {
-  std::vector<indexed_file> indexed;
+  std::vector<indexed_folder> indexed;
   std::vector<folder_entry> broken;
+  std::size_t indexed_count() const {
+    std::size_t n = 0;
+    for (auto& f : indexed)
+      n += f.files.size();
+    return n;
+  }
 };
 
 } // namespace siberius::daemon

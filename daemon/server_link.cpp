@@ -9,6 +9,7 @@
 #include "daemon/folder_index.hpp"
 #include "daemon/host_facts.hpp"
 #include "daemon/log.hpp"
+#include "platform/files.hpp"
 
 namespace siberius::daemon {
 
@@ -34,7 +35,8 @@ bool stored_status(const nlohmann::json& r) {
 struct server_link_state::sync_run {
   std::string sync_id;
   folder_inventory inventory;
-  std::size_t next_file = 0;     // first file of the next sync chunk
+  std::size_t next_folder = 0;    // where the next sync chunk starts: this folder of the inventory,
+  std::size_t next_in_folder = 0; // this file of it
   std::unordered_set<std::string> needed;
   std::vector<std::string> to_read; // paths whose documents the server asked for
   std::vector<const folder_entry*> reports;
@@ -527,12 +529,23 @@ void server_link_state::start_reconciliation() {
 
 void server_link_state::send_sync_chunk(std::shared_ptr<sync_run> run) {
   auto& indexed = run->inventory.indexed;
+  // Built from the compact snapshot one chunk at a time: full paths and hex
+  // hashes exist only for the chunk being sent.
+  auto skip_finished = [&] {
+    while (run->next_folder < indexed.size() && run->next_in_folder >= indexed[run->next_folder].files.size()) {
+      ++run->next_folder;
+      run->next_in_folder = 0;
+    }
+  };
   nlohmann::json files = nlohmann::json::array();
-  auto end = std::min(indexed.size(), run->next_file + sync_chunk_size);
-  for (auto i = run->next_file; i < end; ++i)
-    files.push_back({{"fileHash", indexed[i].sha256}, {"filePath", indexed[i].path}});
-  run->next_file = end;
-  bool done = end == indexed.size();
+  skip_finished();
+  while (run->next_folder < indexed.size() && files.size() < sync_chunk_size) {
+    auto& folder = indexed[run->next_folder];
+    auto& [name, hash] = folder.files[run->next_in_folder++];
+    files.push_back({{"fileHash", sha256_to_hex(hash)}, {"filePath", platform::join(folder.path, name)}});
+    skip_finished();
+  }
+  bool done = run->next_folder == indexed.size();
   emit("daemon:sync", {{"syncId", run->sync_id}, {"files", std::move(files)}, {"done", done}},
        [this, run, done](net::ack_result& r) {
          if (run->attempt != attempt || !online)
@@ -566,9 +579,13 @@ void server_link_state::ask_needed(std::shared_ptr<sync_run> run) {
       queued.insert(ev.file_hash);
   });
   std::unordered_set<std::string> picked;
-  for (auto& f : run->inventory.indexed)
-    if (run->needed.count(f.sha256) > 0 && queued.count(f.sha256) == 0 && picked.insert(f.sha256).second)
-      run->to_read.push_back(f.path);
+  if (!run->needed.empty())
+    for (auto& folder : run->inventory.indexed)
+      for (auto& [name, hash] : folder.files) {
+        auto hex = sha256_to_hex(hash);
+        if (run->needed.count(hex) > 0 && queued.count(hex) == 0 && picked.insert(hex).second)
+          run->to_read.push_back(platform::join(folder.path, name));
+      }
   if (!run->to_read.empty())
     self->send(index, atom::reread_v, run->to_read);
   send_error_reports(run);
@@ -600,7 +617,7 @@ void server_link_state::finish_reconciliation(std::shared_ptr<sync_run> run, boo
         [&](const outbound_event& ev) { return ev.kind == event_kind::error_report && reported_errors.count(ev.report_key) > 0; });
     log_event(log_level::info, "sync:done",
               {{"syncId", run->sync_id},
-               {"files", run->inventory.indexed.size()},
+               {"files", run->inventory.indexed_count()},
                {"needed", run->needed.size()},
                {"reread", run->to_read.size()},
                {"errorsReported", run->reports.size()},
