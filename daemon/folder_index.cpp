@@ -108,8 +108,8 @@ std::string sha256_to_hex(const sha256_bytes& bytes) {
 }
 
 void folder_index_state::on_file_ready(const std::string& path, std::int64_t size, std::int64_t mtime_ns) {
-  auto [it, fresh] = files.try_emplace(path);
-  auto& f = it->second;
+  auto [found, fresh] = files.try_emplace(path);
+  auto& f = *found;
   if (!fresh && !f.gone && f.size == size && f.mtime_ns == mtime_ns)
     return; // this version is known or on its way
   f.size = size;
@@ -144,16 +144,15 @@ void folder_index_state::start_reading(const std::string& path, tracked_file& f)
 }
 
 void folder_index_state::on_file_gone(const std::string& path) {
-  auto it = files.find(path);
-  if (it == files.end())
+  auto* f = files.find(path);
+  if (!f)
     return;
-  bool was_known = it->second.status == file_state::known;
-  if (it->second.status == file_state::reading || it->second.status == file_state::checking ||
-      it->second.status == file_state::unchecked) {
+  bool was_known = f->status == file_state::known;
+  if (f->status == file_state::reading || f->status == file_state::checking || f->status == file_state::unchecked) {
     // Someone still holds the path: forget it when that comes back.
-    it->second.gone = true;
+    f->gone = true;
   } else {
-    files.erase(it);
+    files.erase(path);
     broken_facts.erase(path);
   }
   log_event(log_level::info, "pdf:gone", {{"path", path}});
@@ -169,15 +168,15 @@ void folder_index_state::check_more() {
   while (!unchecked.empty() && probes.size() < stat_chunk_size) {
     auto path = std::move(unchecked.front());
     unchecked.pop_front();
-    auto it = files.find(path);
-    if (it == files.end())
+    auto* f = files.find(path);
+    if (!f)
       continue;
-    if (it->second.gone) {
-      files.erase(it);
+    if (f->gone) {
+      files.erase(path);
       continue;
     }
-    it->second.status = file_state::checking;
-    probes.push_back({path, it->second.size, it->second.mtime_ns});
+    f->status = file_state::checking;
+    probes.push_back({path, f->size, f->mtime_ns});
     paths.push_back(std::move(path));
   }
   if (probes.empty())
@@ -198,12 +197,12 @@ void folder_index_state::on_checked(std::vector<std::string> paths, stat_answer 
   std::unordered_map<std::string, std::string> known(answer.known.begin(), answer.known.end());
   std::size_t trusted = 0;
   for (auto& path : paths) {
-    auto it = files.find(path);
-    if (it == files.end())
+    auto* found = files.find(path);
+    if (!found)
       continue;
-    auto& f = it->second;
+    auto& f = *found;
     if (f.gone) {
-      files.erase(it);
+      files.erase(path);
       continue;
     }
     auto k = known.find(path);
@@ -223,9 +222,8 @@ void folder_index_state::on_checked(std::vector<std::string> paths, stat_answer 
     while (!unchecked.empty()) {
       auto path = std::move(unchecked.front());
       unchecked.pop_front();
-      auto it = files.find(path);
-      if (it != files.end())
-        start_reading(path, it->second);
+      if (auto* f = files.find(path))
+        start_reading(path, *f);
     }
   }
   log_event(log_level::debug, "index:stat_check", {{"files", paths.size()}, {"trusted", trusted}});
@@ -236,22 +234,22 @@ void folder_index_state::on_checked(std::vector<std::string> paths, stat_answer 
 }
 
 void folder_index_state::dispatch() {
-  while (!backlog.empty() && !idle_workers.empty()) {
+  while (!backlog.empty() && !idle_workers.empty() && !link_full) {
     auto path = backlog.front();
     backlog.pop_front();
-    auto it = files.find(path);
-    if (it == files.end())
+    auto* f = files.find(path);
+    if (!f)
       continue;
-    if (it->second.gone) {
-      files.erase(it);
+    if (f->gone) {
+      files.erase(path);
       broken_facts.erase(path);
       continue;
     }
     auto worker = idle_workers.back();
     idle_workers.pop_back();
     ++reading_now;
-    auto size = it->second.size;
-    auto mtime = it->second.mtime_ns;
+    auto size = f->size;
+    auto mtime = f->mtime_ns;
     self->request(worker, caf::infinite, atom::parse_v, path)
         .then([this, path, worker, size, mtime](pdf_facts& facts) { on_read(path, worker, size, mtime, std::move(facts)); },
               [this, path, worker, size, mtime](caf::error& err) {
@@ -269,11 +267,10 @@ void folder_index_state::on_read(const std::string& path, caf::actor worker, std
                                  std::int64_t mtime_ns, pdf_facts facts) {
   --reading_now;
   idle_workers.push_back(std::move(worker));
-  auto it = files.find(path);
-  if (it != files.end()) {
-    auto& f = it->second;
+  if (auto* found = files.find(path)) {
+    auto& f = *found;
     if (f.gone) { // deleted while being read
-      files.erase(it);
+      files.erase(path);
       broken_facts.erase(path);
     } else if (f.size != size || f.mtime_ns != mtime_ns) { // changed while being read: read the new version
       f.verifying = false;
@@ -320,11 +317,11 @@ void folder_index_state::on_read(const std::string& path, caf::actor worker, std
 
 void folder_index_state::reread(const std::vector<std::string>& paths) {
   for (auto& path : paths) {
-    auto it = files.find(path);
-    if (it == files.end() || it->second.gone || it->second.status != file_state::known)
+    auto* f = files.find(path);
+    if (!f || f->gone || f->status != file_state::known)
       continue;
-    it->second.vouched = false;
-    start_reading(path, it->second);
+    f->vouched = false;
+    start_reading(path, *f);
   }
 }
 
@@ -332,8 +329,7 @@ void folder_index_state::arm_verify() {
   if (verify_armed || options.verify_per_hour <= 0)
     return;
   std::size_t vouched = 0;
-  for (auto& [path, f] : files)
-    vouched += f.vouched ? 1 : 0;
+  files.for_each_file([&](const std::string&, const std::string&, tracked_file& f) { vouched += f.vouched ? 1 : 0; });
   if (vouched == 0)
     return;
   // verify_per_hour % of the vouched files per hour, spread evenly, at most 10 a second.
@@ -347,13 +343,15 @@ void folder_index_state::verify_one() {
   verify_armed = false;
   // Low priority: only when nothing else waits to be read.
   if (settled() && !idle_workers.empty()) {
-    for (auto& [path, f] : files) {
-      if (!f.vouched || f.gone || f.status != file_state::known)
-        continue;
-      f.vouched = false;
-      f.verifying = true;
-      start_reading(path, f);
-      break;
+    std::string pick;
+    files.for_each_file([&](const std::string& folder, const std::string& name, tracked_file& f) {
+      if (pick.empty() && f.vouched && !f.gone && f.status == file_state::known)
+        pick = platform::join(folder, name);
+    });
+    if (auto* f = pick.empty() ? nullptr : files.find(pick)) {
+      f->vouched = false;
+      f->verifying = true;
+      start_reading(pick, *f);
     }
   }
   arm_verify();
@@ -361,16 +359,20 @@ void folder_index_state::verify_one() {
 
 folder_inventory folder_index_state::snapshot() const {
   folder_inventory all;
-  all.indexed.reserve(files.size());
-  for (auto& [path, f] : files) {
+  // The table visits one folder's files together: each folder is listed once.
+  files.for_each_file([&](const std::string& folder, const std::string& name, const tracked_file& f) {
     if (f.gone)
-      continue;
-    if (f.status == file_state::known)
-      all.indexed.push_back({path, sha256_to_hex(f.hash)});
-    else if (f.status == file_state::broken)
+      return;
+    if (f.status == file_state::known) {
+      if (all.indexed.empty() || all.indexed.back().path != folder)
+        all.indexed.push_back({folder, {}});
+      all.indexed.back().files.emplace_back(name, f.hash);
+    } else if (f.status == file_state::broken) {
+      auto path = platform::join(folder, name);
       if (auto b = broken_facts.find(path); b != broken_facts.end())
         all.broken.push_back(folder_entry{path, f.size, f.mtime_ns, b->second});
-  }
+    }
+  });
   return all;
 }
 
@@ -379,9 +381,10 @@ std::vector<std::string> folder_index_state::paths_of(const std::string& hash) c
   sha256_bytes wanted{};
   if (!sha256_from_hex(hash, wanted))
     return paths;
-  for (auto& [path, f] : files)
+  files.for_each_file([&](const std::string& folder, const std::string& name, const tracked_file& f) {
     if (f.status == file_state::known && !f.gone && f.hash == wanted)
-      paths.push_back(path);
+      paths.push_back(platform::join(folder, name));
+  });
   return paths;
 }
 
@@ -420,6 +423,10 @@ caf::behavior folder_index(caf::stateful_actor<folder_index_state>* self, caf::a
         self->state.check_more();
       },
       [self](atom::verify_tick) { self->state.verify_one(); },
+      [self](atom::queue_room, bool room) {
+        self->state.link_full = !room;
+        self->state.dispatch();
+      },
       [self](atom::locate, const std::string& hash) -> caf::result<std::vector<std::string>> {
         // Before the first scan is complete "not found" would be a guess.
         if (self->state.settled())

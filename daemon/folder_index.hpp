@@ -17,6 +17,7 @@
 
 #include <caf/all.hpp>
 
+#include "daemon/file_table.hpp"
 #include "daemon/messages.hpp"
 
 namespace siberius::daemon {
@@ -33,8 +34,6 @@ struct parse_job_options {
 /// no poppler at all.
 caf::behavior pdf_parse_job(caf::event_based_actor* self, parse_job_options options);
 
-/// SHA-256 kept as 32 bytes (the hex form is twice as large, and on the heap).
-using sha256_bytes = std::array<std::uint8_t, 32>;
 /// False when `hex` is not 64 hex digits.
 bool sha256_from_hex(const std::string& hex, sha256_bytes& out);
 std::string sha256_to_hex(const sha256_bytes& bytes);
@@ -72,7 +71,7 @@ struct folder_index_state {
   index_options options;
   std::vector<caf::actor> workers;
   std::vector<caf::actor> idle_workers;
-  std::unordered_map<std::string, tracked_file> files;
+  file_table<tracked_file> files;
   std::unordered_map<std::string, pdf_facts> broken_facts; // the few broken files' reports
   std::deque<std::string> backlog;   // paths waiting for a worker
   std::deque<std::string> unchecked; // paths of the first scan waiting for a stat_check
@@ -80,6 +79,7 @@ struct folder_index_state {
   bool check_scheduled = false;
   bool server_checks = true; // false once the server turned out not to know daemon:stat_check
   std::size_t reading_now = 0;
+  bool link_full = false; // server_link's queue is full: start no read until it has room
   bool scan_done = false;
   bool verify_armed = false;
   std::vector<caf::typed_response_promise<folder_inventory>> inventory_waiters;

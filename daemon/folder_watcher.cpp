@@ -1,5 +1,6 @@
 #include "daemon/folder_watcher.hpp"
 
+#include <algorithm>
 #include <unordered_set>
 
 #include "daemon/log.hpp"
@@ -20,11 +21,12 @@ bool stat_file(const std::string& path, file_look& look) {
   return true;
 }
 
-bool under(const std::string& path, const std::string& folder) { return platform::is_under(path, folder); }
-
-// Collects the candidate PDFs under `folder`; does not follow symbolic links
-// or junctions (a link to a parent would loop).
-void walk(const std::string& folder, std::unordered_set<std::string>& found) {
+// Calls listed(folder, sorted PDF names) for `folder` and each sub-folder, one
+// folder at a time (no set of every path in the tree); does not follow
+// symbolic links or junctions (a link to a parent would loop). A folder that
+// cannot be listed is not reported.
+template <class Listed>
+void walk(const std::string& folder, Listed& listed) {
   std::vector<platform::folder_entry> entries;
   std::string error;
   bool missing = false;
@@ -33,14 +35,21 @@ void walk(const std::string& folder, std::unordered_set<std::string>& found) {
       log_event(log_level::warn, "watcher:folder:unreadable", {{"folder", folder}, {"reason", error}});
     return;
   }
+  std::vector<std::string> names, subfolders;
   for (auto& e : entries) {
     if (e.kind == platform::file_kind::directory) {
       if (!is_skipped_folder(e.name))
-        walk(platform::join(folder, e.name), found);
+        subfolders.push_back(std::move(e.name));
     } else if (e.kind == platform::file_kind::regular && is_candidate_pdf(e.name)) {
-      found.insert(platform::join(folder, e.name));
+      names.push_back(std::move(e.name));
     }
   }
+  std::vector<platform::folder_entry>().swap(entries);
+  std::sort(names.begin(), names.end());
+  listed(folder, names);
+  std::vector<std::string>().swap(names);
+  for (auto& sub : subfolders)
+    walk(platform::join(folder, sub), listed);
 }
 
 } // namespace
@@ -86,18 +95,36 @@ void folder_watcher_state::arm_rescan() {
 }
 
 void folder_watcher_state::scan(const std::string& folder, bool full) {
-  std::unordered_set<std::string> found;
-  walk(folder, found);
-  for (auto& path : found)
-    look_at(path);
+  std::unordered_set<std::string> listed; // folders, not files: a few hundred at most
+  auto on_listing = [&](const std::string& where, const std::vector<std::string>& names) {
+    if (full)
+      listed.insert(where);
+    scan_listing(where, names, full);
+  };
+  walk(folder, on_listing);
+  if (!full)
+    return;
+  // Folders gone, unreadable or now skipped: their files are gone.
+  for (auto& held : files.folders_under(folder))
+    if (listed.count(held) == 0)
+      forget(held);
+}
+
+void folder_watcher_state::scan_listing(const std::string& folder, const std::vector<std::string>& names,
+                                        bool full) {
+  for (auto& name : names)
+    look_at(platform::join(folder, name));
   if (!full)
     return;
   std::vector<std::string> gone;
-  for (auto& [path, obs] : files)
-    if ((path == folder || under(path, folder)) && found.count(path) == 0)
-      gone.push_back(path);
-  for (auto& path : gone)
-    forget(path);
+  files.for_each_in(folder, [&](const std::string& name, observation&) {
+    if (!std::binary_search(names.begin(), names.end(), name))
+      gone.push_back(platform::join(folder, name));
+  });
+  for (auto& path : gone) {
+    files.erase(path);
+    self->send(index, atom::file_gone_v, path);
+  }
 }
 
 void folder_watcher_state::look_at(const std::string& path) {
@@ -106,21 +133,25 @@ void folder_watcher_state::look_at(const std::string& path) {
     forget(path);
     return;
   }
-  auto [it, fresh] = files.try_emplace(path);
-  if (fresh || !it->second.first.same_content_as(now)) {
-    it->second.first = now;
-    it->second.reported = false;
+  auto [obs, fresh] = files.try_emplace(path);
+  if (fresh || !obs->first.same_content_as(now)) {
+    obs->first = now;
+    obs->reported = false;
     schedule_tick();
   }
 }
 
 void folder_watcher_state::forget(const std::string& path) {
-  for (auto it = files.begin(); it != files.end();) {
-    if (it->first == path || under(it->first, path)) {
-      self->send(index, atom::file_gone_v, it->first);
-      it = files.erase(it);
-    } else {
-      ++it;
+  // `path` is a file, or a folder whose every file goes with it.
+  if (files.erase(path))
+    self->send(index, atom::file_gone_v, path);
+  for (auto& folder : files.folders_under(path)) {
+    std::vector<std::string> names;
+    files.for_each_in(folder, [&](const std::string& name, observation&) { names.push_back(name); });
+    for (auto& name : names) {
+      auto file = platform::join(folder, name);
+      files.erase(file);
+      self->send(index, atom::file_gone_v, file);
     }
   }
 }
@@ -129,18 +160,19 @@ void folder_watcher_state::on_tick() {
   tick_scheduled = false;
   bool waiting = false;
   std::vector<std::string> vanished;
-  for (auto& [path, obs] : files) {
+  files.for_each_file([&](const std::string& folder, const std::string& name, observation& obs) {
     if (obs.reported)
-      continue;
+      return;
+    auto path = platform::join(folder, name);
     file_look now;
     if (!stat_file(path, now)) {
       vanished.push_back(path);
-      continue;
+      return;
     }
     if (!obs.first.same_content_as(now)) { // still being written: start over
       obs.first = now;
       waiting = true;
-      continue;
+      return;
     }
     // An old file is read either way: only stat it (a restart over a large folder opens nothing).
     auto wall_now = wall_clock_ns();
@@ -149,11 +181,11 @@ void folder_watcher_state::on_tick() {
         judge_readiness(obs.first, now, eof, options.stable_interval, options.settle_interval, wall_now);
     if (verdict == readiness::wait) {
       waiting = true;
-      continue;
+      return;
     }
     obs.reported = true;
     self->send(index, atom::file_ready_v, path, now.size, now.mtime_ns);
-  }
+  });
   for (auto& path : vanished)
     forget(path);
   if (!scan_done_sent && std::chrono::steady_clock::now() >= scan_done_at) {

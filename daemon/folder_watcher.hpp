@@ -10,11 +10,12 @@
 #include <cstdint>
 #include <memory>
 #include <string>
-#include <unordered_map>
+#include <vector>
 
 #include <caf/all.hpp>
 
 #include "daemon/file_rules.hpp"
+#include "daemon/file_table.hpp"
 #include "daemon/native_watcher.hpp"
 
 namespace siberius::daemon {
@@ -39,7 +40,7 @@ struct folder_watcher_state {
   caf::event_based_actor* self = nullptr;
   caf::actor index;
   watcher_options options;
-  std::unordered_map<std::string, observation> files;
+  file_table<observation> files;
   std::unique_ptr<native_watcher> reader;
   bool polling = false;
   bool tick_scheduled = false;
@@ -52,6 +53,8 @@ struct folder_watcher_state {
   void start();
   /// Walks `folder` recursively; with `full`, paths under it not seen are gone.
   void scan(const std::string& folder, bool full);
+  /// One folder of a scan: looks at its PDFs (`names`, sorted); with `full`, its others are gone.
+  void scan_listing(const std::string& folder, const std::vector<std::string>& names, bool full);
   void look_at(const std::string& path);
   void forget(const std::string& path);
   void on_tick();

@@ -5,6 +5,7 @@
 //   inotify reader --look/vanished/scan_folder--> folder_watcher --file_ready/file_gone/scan_done--> folder_index
 //   folder_index --parse--> pdf_parse_job (detached, PARSE_WORKERS of them) --pipe--> siberius-pdf-reader
 //   folder_index --document/broken/folder_changed--> server_link --Socket.IO--> siberius-server
+//   server_link --queue_room--> folder_index (reading waits while the connected queue is full)
 //   folder_index --stat_check--> server_link --daemon:stat_check--> siberius-server (at start: which
 //     files the server holds unchanged, so only the others are read)
 //   server_link --inventory--> folder_index (the reconciliation's snapshot)
@@ -16,6 +17,7 @@
 //   any thread's warn/error log line --log_line--> server_link --daemon:log--> siberius-server
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -78,6 +80,9 @@ CAF_BEGIN_TYPE_ID_BLOCK(siberius_daemon, caf::first_custom_type_id)
   // server_link -> folder_index: (reread, std::vector<std::string> paths) read these again and
   // send their documents (the reconciliation's "needed": the index keeps no documents).
   CAF_ADD_ATOM(siberius_daemon, siberius::daemon::atom, reread, "reread")
+  // server_link -> folder_index: (queue_room, bool) false: the outbound queue is full while
+  // connected, start no read; true: room again (back-pressure, so no read outruns the acks).
+  CAF_ADD_ATOM(siberius_daemon, siberius::daemon::atom, queue_room, "queueroom")
   // folder_index timer -> itself: (verify_tick) re-read one file the server vouched for, if idle.
   CAF_ADD_ATOM(siberius_daemon, siberius::daemon::atom, verify_tick, "verifytick")
   // pdf_parse_job -> itself: (reader_idle, generation) no file came since: end the reader process.
@@ -143,17 +148,28 @@ struct stat_answer {
   std::vector<std::pair<std::string, std::string>> known; // path, SHA-256 hex
 };
 
-/// An indexable file as the reconciliation lists it.
-struct indexed_file {
+/// SHA-256 kept as 32 bytes (the hex form is twice as large, and on the heap).
+using sha256_bytes = std::array<std::uint8_t, 32>;
+
+/// The indexable files of one folder as the reconciliation lists them: the
+/// folder's path once, then each file's name and hash (a snapshot of 100,000
+/// files is a few MB, not a full path and a hex string per file).
+struct indexed_folder {
   std::string path;
-  std::string sha256; // hex
+  std::vector<std::pair<std::string, sha256_bytes>> files; // name, SHA-256
 };
 
 /// Every file the index knows, at one moment: the indexable ones (hash
 /// only: documents are not kept) and the broken ones with what was wrong.
 struct folder_inventory {
-  std::vector<indexed_file> indexed;
+  std::vector<indexed_folder> indexed;
   std::vector<folder_entry> broken;
+  std::size_t indexed_count() const {
+    std::size_t n = 0;
+    for (auto& f : indexed)
+      n += f.files.size();
+    return n;
+  }
 };
 
 } // namespace siberius::daemon

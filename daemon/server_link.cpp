@@ -9,6 +9,7 @@
 #include "daemon/folder_index.hpp"
 #include "daemon/host_facts.hpp"
 #include "daemon/log.hpp"
+#include "platform/files.hpp"
 
 namespace siberius::daemon {
 
@@ -16,6 +17,11 @@ namespace {
 constexpr std::size_t batch_size = 10;       // the server's limit for daemon:pdf_indexed_batch
 constexpr std::size_t sync_chunk_size = 2000; // the server's limit per daemon:sync chunk
 constexpr std::size_t connected_queue_limit = 2000; // events queued while the server acks them
+// Connected, folder_index stops starting reads at the first mark and starts
+// again below the second: the queue never reaches connected_queue_limit, so no
+// file is dropped and read twice (the reads in flight are at most the workers).
+constexpr std::size_t reading_pause_at = 1000;
+constexpr std::size_t reading_resume_below = 500;
 constexpr std::int64_t max_mtime_ms = std::int64_t{1} << 53; // the server's limit for mtimeMs
 
 const char* runtime_text() { return "siberius-daemon " SIBERIUS_VERSION " (C++17, CAF 0.17)"; }
@@ -29,7 +35,8 @@ bool stored_status(const nlohmann::json& r) {
 struct server_link_state::sync_run {
   std::string sync_id;
   folder_inventory inventory;
-  std::size_t next_file = 0;     // first file of the next sync chunk
+  std::size_t next_folder = 0;    // where the next sync chunk starts: this folder of the inventory,
+  std::size_t next_in_folder = 0; // this file of it
   std::unordered_set<std::string> needed;
   std::vector<std::string> to_read; // paths whose documents the server asked for
   std::vector<const folder_entry*> reports;
@@ -133,6 +140,7 @@ void server_link_state::on_link_down(std::uint64_t att, const std::string& reaso
   client.reset();
   fail_pending_acks();
   queue->release_all();
+  tell_reading_room();
   // "io server disconnect" = the server dropped this session on purpose (another
   // daemon with our clientId replaced us): wait the longest step, not a hot loop.
   auto delay = reason == "io server disconnect" ? backoff->with_jitter(options.reconnect_base * 12)
@@ -387,7 +395,17 @@ void server_link_state::drain_later() {
   self->delayed_send(self, options.reconnect_base, atom::drain_v);
 }
 
+void server_link_state::tell_reading_room() {
+  // Offline the queue bounds itself (QUEUE_LIMIT, then a reconciliation): reading goes on.
+  bool full = online && queue->size() >= (reading_paused ? reading_resume_below : reading_pause_at);
+  if (full == reading_paused || !index)
+    return;
+  reading_paused = full;
+  self->send(index, atom::queue_room_v, !full);
+}
+
 void server_link_state::drain() {
+  tell_reading_room();
   if (!online || reconciling || batch_in_flight)
     return;
   // The reconciliation waits for the folder to be read; what is read meanwhile goes out.
@@ -511,12 +529,23 @@ void server_link_state::start_reconciliation() {
 
 void server_link_state::send_sync_chunk(std::shared_ptr<sync_run> run) {
   auto& indexed = run->inventory.indexed;
+  // Built from the compact snapshot one chunk at a time: full paths and hex
+  // hashes exist only for the chunk being sent.
+  auto skip_finished = [&] {
+    while (run->next_folder < indexed.size() && run->next_in_folder >= indexed[run->next_folder].files.size()) {
+      ++run->next_folder;
+      run->next_in_folder = 0;
+    }
+  };
   nlohmann::json files = nlohmann::json::array();
-  auto end = std::min(indexed.size(), run->next_file + sync_chunk_size);
-  for (auto i = run->next_file; i < end; ++i)
-    files.push_back({{"fileHash", indexed[i].sha256}, {"filePath", indexed[i].path}});
-  run->next_file = end;
-  bool done = end == indexed.size();
+  skip_finished();
+  while (run->next_folder < indexed.size() && files.size() < sync_chunk_size) {
+    auto& folder = indexed[run->next_folder];
+    auto& [name, hash] = folder.files[run->next_in_folder++];
+    files.push_back({{"fileHash", sha256_to_hex(hash)}, {"filePath", platform::join(folder.path, name)}});
+    skip_finished();
+  }
+  bool done = run->next_folder == indexed.size();
   emit("daemon:sync", {{"syncId", run->sync_id}, {"files", std::move(files)}, {"done", done}},
        [this, run, done](net::ack_result& r) {
          if (run->attempt != attempt || !online)
@@ -550,9 +579,13 @@ void server_link_state::ask_needed(std::shared_ptr<sync_run> run) {
       queued.insert(ev.file_hash);
   });
   std::unordered_set<std::string> picked;
-  for (auto& f : run->inventory.indexed)
-    if (run->needed.count(f.sha256) > 0 && queued.count(f.sha256) == 0 && picked.insert(f.sha256).second)
-      run->to_read.push_back(f.path);
+  if (!run->needed.empty())
+    for (auto& folder : run->inventory.indexed)
+      for (auto& [name, hash] : folder.files) {
+        auto hex = sha256_to_hex(hash);
+        if (run->needed.count(hex) > 0 && queued.count(hex) == 0 && picked.insert(hex).second)
+          run->to_read.push_back(platform::join(folder.path, name));
+      }
   if (!run->to_read.empty())
     self->send(index, atom::reread_v, run->to_read);
   send_error_reports(run);
@@ -584,7 +617,7 @@ void server_link_state::finish_reconciliation(std::shared_ptr<sync_run> run, boo
         [&](const outbound_event& ev) { return ev.kind == event_kind::error_report && reported_errors.count(ev.report_key) > 0; });
     log_event(log_level::info, "sync:done",
               {{"syncId", run->sync_id},
-               {"files", run->inventory.indexed.size()},
+               {"files", run->inventory.indexed_count()},
                {"needed", run->needed.size()},
                {"reread", run->to_read.size()},
                {"errorsReported", run->reports.size()},

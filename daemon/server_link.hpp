@@ -3,7 +3,8 @@
 // server which of the first scan's files it holds unchanged (daemon:stat_check,
 // for folder_index), sends what folder_index reads through the bounded
 // outbound_queue as it is read, in batches of 10, dropping an event only once
-// acked, and runs the full reconciliation (daemon:sync: missing files, documents
+// acked (while connected, folder_index starts no read when the queue is full:
+// queue_room), and runs the full reconciliation (daemon:sync: missing files, documents
 // the server lacks) once the folder is read, after every connect and whenever
 // one is owed (queue overflow, deleted or changed files).
 // It serves the server's daemon:resync (a full reconciliation, joined when one
@@ -100,6 +101,7 @@ struct server_link_state {
   std::unique_ptr<log_ring> logs;    // warn/error lines waiting for daemon:log
   bool log_in_flight = false;
   bool log_timer_armed = false;
+  bool reading_paused = false; // folder_index was told the queue is full (queue_room false)
 
   static inline const char* name = "server_link";
 
@@ -126,6 +128,8 @@ struct server_link_state {
   void on_broken(folder_entry entry);
   void push(outbound_event ev);
   void drain();
+  /// Tells folder_index when the queue crosses the pause or resume mark (connected only).
+  void tell_reading_room();
   void drain_later();
   void on_batch_ack(const std::vector<outbound_event>& batch, net::ack_result& result);
 
