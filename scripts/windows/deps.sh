@@ -413,11 +413,16 @@ run_step build-verify build_verify
 verify_log=$logs/verify-run.log
 if command -v wine >/dev/null 2>&1; then
   wineprefix=$work/wineprefix
-  if WINEPREFIX=$wineprefix WINEDEBUG=-all wine "$prefix/bin/siberius-windows-deps-verify.exe" >"$verify_log" 2>&1; then
+  # Bounded: a hang must fail the build, not stall it; and the prefix's
+  # wineserver goes with the run (it would hold the log open otherwise).
+  if WINEPREFIX=$wineprefix WINEDEBUG=-all timeout 300 wine "$prefix/bin/siberius-windows-deps-verify.exe" \
+    >"$verify_log" 2>&1 </dev/null; then
+    WINEPREFIX=$wineprefix wineserver -k 2>/dev/null || true
     sed 's/^/  /' "$verify_log"
   else
+    WINEPREFIX=$wineprefix wineserver -k 2>/dev/null || true
     tail -n 40 "$verify_log" >&2
-    die "the verification program failed under wine; full log: $verify_log"
+    die "the verification program failed (or hung) under wine; full log: $verify_log"
   fi
 else
   echo "  verify: wine is not installed, so $prefix/bin/siberius-windows-deps-verify.exe was linked but not run"
