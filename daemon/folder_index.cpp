@@ -74,38 +74,7 @@ namespace {
 constexpr std::size_t stat_chunk_size = 2000; // the server's limit per daemon:stat_check chunk
 using file_state = folder_index_state::tracked_file::state;
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
 } // namespace
-
-bool sha256_from_hex(const std::string& hex, sha256_bytes& out) {
-  if (hex.size() != 64)
-    return false;
-  for (std::size_t i = 0; i < 32; ++i) {
-    int hi = hex_value(hex[2 * i]), lo = hex_value(hex[2 * i + 1]);
-    if (hi < 0 || lo < 0)
-      return false;
-    out[i] = static_cast<std::uint8_t>(hi * 16 + lo);
-  }
-  return true;
-}
-
-std::string sha256_to_hex(const sha256_bytes& bytes) {
-  static const char digits[] = "0123456789abcdef";
-  std::string hex(64, '0');
-  for (std::size_t i = 0; i < 32; ++i) {
-    hex[2 * i] = digits[bytes[i] >> 4];
-    hex[2 * i + 1] = digits[bytes[i] & 15];
-  }
-  return hex;
-}
 
 void folder_index_state::on_file_ready(const std::string& path, std::int64_t size, std::int64_t mtime_ns) {
   auto [found, fresh] = files.try_emplace(path);

@@ -19,6 +19,7 @@
 
 #include "daemon/file_table.hpp"
 #include "daemon/messages.hpp"
+#include "pdf/sha256_stream.hpp"
 
 namespace siberius::daemon {
 
@@ -33,10 +34,6 @@ struct parse_job_options {
 /// first file and ends after `idle_exit` without one, so an idle daemon holds
 /// no poppler at all.
 caf::behavior pdf_parse_job(caf::event_based_actor* self, parse_job_options options);
-
-/// False when `hex` is not 64 hex digits.
-bool sha256_from_hex(const std::string& hex, sha256_bytes& out);
-std::string sha256_to_hex(const sha256_bytes& bytes);
 
 struct index_options {
   /// Background re-verification: this percentage of the files the server

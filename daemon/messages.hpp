@@ -26,6 +26,7 @@
 #include <nlohmann/json.hpp>
 
 #include "pdf/pdf_metadata.hpp"
+#include "pdf/sha256_stream.hpp"
 #include "net/client/sio_client.hpp"
 
 CAF_BEGIN_TYPE_ID_BLOCK(siberius_daemon, caf::first_custom_type_id)
@@ -148,8 +149,8 @@ struct stat_answer {
   std::vector<std::pair<std::string, std::string>> known; // path, SHA-256 hex
 };
 
-/// SHA-256 kept as 32 bytes (the hex form is twice as large, and on the heap).
-using sha256_bytes = std::array<std::uint8_t, 32>;
+// sha256_bytes (pdf/sha256_stream.hpp): a SHA-256 kept as 32 bytes (the hex
+// form is twice as large, and on the heap).
 
 /// The indexable files of one folder as the reconciliation lists them: the
 /// folder's path once, then each file's name and hash (a snapshot of 100,000

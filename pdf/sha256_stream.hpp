@@ -1,8 +1,10 @@
 // SHA-256 over bytes that arrive in pieces (OpenSSL EVP), as lowercase hex.
-// Used where a file is hashed while it is read or received; and the one
-// check of such a digest's text form.
+// Used where a file is hashed while it is read or received; the one check
+// of such a digest's text form, and its 32-byte form.
 #pragma once
 
+#include <array>
+#include <cstdint>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -22,6 +24,32 @@ inline bool is_sha256_hex(std::string_view s) {
   return true;
 }
 
+/// A SHA-256 as its 32 bytes (the daemon keeps one per file).
+using sha256_bytes = std::array<std::uint8_t, 32>;
+
+/// Lowercase hex of `n` bytes.
+inline std::string to_hex(const unsigned char* bytes, std::size_t n) {
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string out(n * 2, '0');
+  for (std::size_t i = 0; i < n; ++i) {
+    out[2 * i] = digits[bytes[i] >> 4];
+    out[2 * i + 1] = digits[bytes[i] & 0x0F];
+  }
+  return out;
+}
+
+inline std::string sha256_to_hex(const sha256_bytes& bytes) { return to_hex(bytes.data(), bytes.size()); }
+
+/// False unless `hex` is a SHA-256 as this project writes it (is_sha256_hex).
+inline bool sha256_from_hex(std::string_view hex, sha256_bytes& out) {
+  if (!is_sha256_hex(hex))
+    return false;
+  auto value = [](char c) { return c <= '9' ? c - '0' : c - 'a' + 10; };
+  for (std::size_t i = 0; i < out.size(); ++i)
+    out[i] = static_cast<std::uint8_t>(value(hex[2 * i]) * 16 + value(hex[2 * i + 1]));
+  return true;
+}
+
 class sha256_stream {
 public:
   sha256_stream() : ctx_(EVP_MD_CTX_new()) {
@@ -34,14 +62,7 @@ public:
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int length = 0;
     EVP_DigestFinal_ex(ctx_.get(), digest, &length);
-    static constexpr char digits[] = "0123456789abcdef";
-    std::string out;
-    out.reserve(length * 2);
-    for (unsigned i = 0; i < length; ++i) {
-      out += digits[digest[i] >> 4];
-      out += digits[digest[i] & 0x0F];
-    }
-    return out;
+    return to_hex(digest, length);
   }
 
 private:

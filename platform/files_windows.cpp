@@ -189,34 +189,30 @@ std::int64_t input_file::size() const {
   return ::GetFileSizeEx(static_cast<HANDLE>(handle_), &size) ? size.QuadPart : -1;
 }
 
-long long input_file::read(void* buf, std::size_t n) {
+namespace {
+/// One ReadFile: bytes read, 0 at the end, -1 with `error` set. With `at`, from that offset
+/// (on a handle opened for synchronous I/O this also moves the position).
+long long read_once(void* handle, void* buf, std::size_t n, OVERLAPPED* at, std::string& error) {
   DWORD got = 0;
   DWORD want = static_cast<DWORD>(std::min<std::size_t>(n, 1u << 30));
-  if (!::ReadFile(static_cast<HANDLE>(handle_), buf, want, &got, nullptr)) {
+  if (!::ReadFile(static_cast<HANDLE>(handle), buf, want, &got, at)) {
     DWORD code = ::GetLastError();
     if (code == ERROR_HANDLE_EOF)
       return 0;
-    error_ = error_text(code);
+    error = error_text(code);
     return -1;
   }
   return got;
 }
+} // namespace
+
+long long input_file::read(void* buf, std::size_t n) { return read_once(handle_, buf, n, nullptr, error_); }
 
 long long input_file::read_at(void* buf, std::size_t n, std::int64_t offset) {
   OVERLAPPED at{};
   at.Offset = static_cast<DWORD>(offset & 0xffffffff);
   at.OffsetHigh = static_cast<DWORD>(offset >> 32);
-  DWORD got = 0;
-  DWORD want = static_cast<DWORD>(std::min<std::size_t>(n, 1u << 30));
-  // On a handle opened for synchronous I/O this also moves the position.
-  if (!::ReadFile(static_cast<HANDLE>(handle_), buf, want, &got, &at)) {
-    DWORD code = ::GetLastError();
-    if (code == ERROR_HANDLE_EOF)
-      return 0;
-    error_ = error_text(code);
-    return -1;
-  }
-  return got;
+  return read_once(handle_, buf, n, &at, error_);
 }
 
 void input_file::close() {
