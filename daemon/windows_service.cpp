@@ -158,10 +158,23 @@ std::string uninstall() {
     if (::GetLastError() != ERROR_SERVICE_DOES_NOT_EXIST)
       return "cannot open the service: " + platform::last_system_error();
   } else {
+    // The process, not only the service state: a stopped service's process
+    // may still hold its executable and log file for a moment, and the
+    // uninstaller deletes both right after this returns.
+    SERVICE_STATUS_PROCESS sp{};
+    DWORD needed = 0;
+    HANDLE process = nullptr;
+    if (::QueryServiceStatusEx(svc.h, SC_STATUS_PROCESS_INFO, reinterpret_cast<BYTE*>(&sp), sizeof sp, &needed) &&
+        sp.dwProcessId != 0)
+      process = ::OpenProcess(SYNCHRONIZE, FALSE, sp.dwProcessId);
     SERVICE_STATUS st{};
     if (::ControlService(svc.h, SERVICE_CONTROL_STOP, &st)) {
-      for (int i = 0; i < 150 && ::QueryServiceStatus(svc.h, &st) && st.dwCurrentState != SERVICE_STOPPED; ++i)
+      for (int i = 0; i < 300 && ::QueryServiceStatus(svc.h, &st) && st.dwCurrentState != SERVICE_STOPPED; ++i)
         ::Sleep(100);
+    }
+    if (process != nullptr) {
+      ::WaitForSingleObject(process, 30000);
+      ::CloseHandle(process);
     }
     if (!::DeleteService(svc.h) && ::GetLastError() != ERROR_SERVICE_MARKED_FOR_DELETE)
       return "cannot delete the service: " + platform::last_system_error();

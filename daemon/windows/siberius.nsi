@@ -1097,6 +1097,29 @@ FunctionEnd
 
 Var Purge
 
+; A file the stopped daemon (or an antivirus scan) still holds cannot be
+; deleted for a moment: retry for up to 20 s before leaving it for the next
+; reboot. Delete leaves the error flag clear when the file is already gone.
+!macro RemoveRetrying cmd flags path
+  StrCpy $R5 0
+  ${Do}
+    ClearErrors
+    ${cmd} ${flags} "${path}"
+    ${IfNot} ${Errors}
+    ${OrIf} $R5 >= 40
+      ${Break}
+    ${EndIf}
+    Sleep 500
+    IntOp $R5 $R5 + 1
+  ${Loop}
+  ${If} ${Errors}
+    DetailPrint "${path}: still in use, removed at the next restart"
+    ${cmd} ${flags} /REBOOTOK "${path}"
+  ${EndIf}
+!macroend
+!define DeleteRetrying '!insertmacro RemoveRetrying Delete ""'
+!define RMDirRetrying '!insertmacro RemoveRetrying RMDir /r'
+
 Function un.onInit
   SetRegView 64
   SetShellVarContext all
@@ -1128,8 +1151,8 @@ Section "Uninstall"
   Sleep 1000   ; the PDF reader processes end with the daemon
 
   SetOutPath "$TEMP"   ; not inside the folder being removed
-  Delete /REBOOTOK "$INSTDIR\siberius-daemon.exe"
-  Delete /REBOOTOK "$INSTDIR\siberius-pdf-reader.exe"
+  ${DeleteRetrying} "$INSTDIR\siberius-daemon.exe"
+  ${DeleteRetrying} "$INSTDIR\siberius-pdf-reader.exe"
   Delete "$INSTDIR\Uninstall.exe"
   RMDir /REBOOTOK "$INSTDIR"
   DeleteRegKey HKLM "${UNINST_KEY}"
@@ -1142,7 +1165,7 @@ Section "Uninstall"
     keep:
   ${EndIf}
   ${If} $Purge == 1
-    RMDir /r /REBOOTOK "$DataDir"
+    ${RMDirRetrying} "$DataDir"
     DetailPrint "$DataDir: removed"
   ${Else}
     DetailPrint "$(UnKept) $DataDir"

@@ -208,12 +208,22 @@ reg_query "$service_key" | grep -q ImagePath && pass "service registered again" 
 # Without _?= (as Add/Remove Programs runs it): the uninstaller copies itself to
 # %TEMP% and returns at once, so wait for its work.
 wine_quiet "$progdir/Uninstall.exe" /S /PURGE
-for _ in $(seq 1 60); do
+# Generous: on a loaded machine the copy in %TEMP% can take a while to start.
+for _ in $(seq 1 180); do
   [ ! -e "$progdir" ] && [ ! -e "$datadir" ] && break
   sleep 1
 done
 check "uninstall /PURGE: Program Files/Siberius removed" test ! -e "$progdir"
 check "uninstall /PURGE: ProgramData/Siberius removed" test ! -e "$datadir"
+if [ -e "$progdir" ] || [ -e "$datadir" ]; then
+  echo "    left behind:"
+  find "$progdir" "$datadir" 2>/dev/null | sed 's/^/    | /'
+  echo "    Wine processes:"
+  ps -eo pid,etimes,args | grep -i -e '\.exe' -e wine | grep -v grep | sed 's/^/    | /'
+  echo "    pending renames (deleted at the next restart):"
+  reg_query 'HKLM\System\CurrentControlSet\Control\Session Manager' | grep -i -A3 PendingFileRename | sed 's/^/    | /'
+  tail -n 5 "$datadir/logs/daemon.log" 2>/dev/null | sed 's/^/    log| /'
+fi
 if reg_query "$service_key" | grep -q ImagePath; then fail "service key still present after /PURGE"; else pass "service removed"; fi
 
 # ---------------------------------------------------------------- refusals
