@@ -1,7 +1,7 @@
 // Starts real components for the end-to-end tests: a database of its own in
 // the PostgreSQL cluster of scripts/test (SIBERIUS_PG), or a private cluster,
 // and siberius-server on a free port.
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn, execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
@@ -39,16 +39,26 @@ function pgShell(script) {
   return execFileSync('bash', ['-c', `source "${sourceDir}/scripts/lib/pg.sh"; ${script}`], { encoding: 'utf8' });
 }
 
+// The same without blocking the test's event loop: its sockets keep answering
+// the server's pings while PostgreSQL takes its seconds to start.
+function pgShellAsync(script) {
+  return new Promise((resolve, reject) => {
+    execFile('bash', ['-c', `source "${sourceDir}/scripts/lib/pg.sh"; ${script}`], { encoding: 'utf8' },
+      (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout)));
+  });
+}
+
 /** A private PostgreSQL cluster that a test may stop and start at will. */
 export function privateCluster() {
   const dir = mkdtempSync(join(tmpdir(), 'siberius-e2e-pg-'));
   const port = 5432;
-  const start = () => pgShell(`siberius_pg_start "${dir}" ${port} throwaway && echo "$SIBERIUS_PG"`).trim().split('\n').pop();
-  const conninfo = start();
+  const startScript = `siberius_pg_start "${dir}" ${port} throwaway && echo "$SIBERIUS_PG"`;
+  const conninfo = pgShell(startScript).trim().split('\n').pop();
   return {
     conninfo,
-    start,
-    stop: () => pgShell(`siberius_pg_stop "${dir}"`),
+    /** Starts it again; resolves once it accepts connections. */
+    start: () => pgShellAsync(startScript),
+    stop: () => pgShellAsync(`siberius_pg_stop "${dir}"`),
     remove() {
       pgShell(`siberius_pg_stop "${dir}"`);
       rmSync(dir, { recursive: true, force: true });

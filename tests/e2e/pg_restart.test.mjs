@@ -40,11 +40,11 @@ test('no acked document is lost across a PostgreSQL restart', async () => {
   const before = acked.length;
   assert.equal(before, 30);
 
-  cluster.stop();
+  await cluster.stop();
   for (let n = 0; n < 10; n++) await send();
   assert.ok(retryable > 0, 'while the database is down, acks say retryable');
   await sleep(200);
-  cluster.start();
+  await cluster.start();
 
   // The workers reconnect on their next request; give them a few tries.
   const deadline = Date.now() + 20000;
