@@ -22,7 +22,8 @@ server_url checked_url(const std::string& text) {
 api_client::api_client(const resolved_settings& settings)
     : http_(checked_url(settings.server_url), settings.timeout), token_(settings.token),
       token_source_(settings.token_source), session_file_(settings.session_file),
-      expired_session_(settings.expired_session) {}
+      expired_session_(settings.expired_session), withheld_(settings.withheld_credentials_token),
+      server_url_(settings.server_url) {}
 
 http_call api_client::request(const std::string& method, const std::string& path,
                               const std::optional<nlohmann::json>& body, bool with_token) const {
@@ -32,7 +33,8 @@ http_call api_client::request(const std::string& method, const std::string& path
   if (with_token) {
     if (!token_) {
       std::string why = expired_session_ ? "no token (the session from `login` ended at " + *expired_session_ + ")"
-                                         : std::string("no token");
+                        : withheld_     ? "no token for " + server_url_ + " (" + *withheld_ + ", so it is not sent here)"
+                                        : std::string("no token");
       throw missing_token_error(why + ": run `siberius-admin login`, pass --token, set SIBERIUS_TOKEN, or point "
                                       "--credentials (or SIBERIUS_CREDENTIALS) at the credentials.json written "
                                       "by scripts/run");

@@ -57,6 +57,8 @@ private:
   setting_source token_source_;
   std::optional<std::string> session_file_;
   std::optional<std::string> expired_session_;
+  std::optional<std::string> withheld_; // why the credentials file's token was not used
+  std::string server_url_;
 };
 
 /// An api_error from a reply: api_error_from_response plus its Retry-After.

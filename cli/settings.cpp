@@ -164,8 +164,17 @@ resolved_settings resolve_settings(const global_flags& flags, const env_lookup& 
     out.token = session->token;
     out.token_source = setting_source::session_file;
   } else if (auto c = credentials(); c && non_empty_string(*c, "adminToken")) {
-    out.token = *non_empty_string(*c, "adminToken");
-    out.token_source = setting_source::credentials_file;
+    // The file's token goes only to the server the file names: with
+    // --server or SIBERIUS_SERVER pointing elsewhere (or a file without
+    // "url") it is not sent, and the command says why.
+    auto named = non_empty_string(*c, "url");
+    if (named && same_server(*named, out.server_url)) {
+      out.token = *non_empty_string(*c, "adminToken");
+      out.token_source = setting_source::credentials_file;
+    } else {
+      out.withheld_credentials_token = named ? "the token in " + *cred_path + " is for " + *named
+                                             : "the token in " + *cred_path + " names no server (\"url\")";
+    }
   }
   return out;
 }

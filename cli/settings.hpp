@@ -36,6 +36,7 @@ struct resolved_settings {
   std::optional<std::string> credentials_file; // the file that was read, if any
   std::optional<std::string> session_file;     // where login keeps the session, if known
   std::optional<std::string> expired_session;  // expiresAt of a session passed over because it ended
+  std::optional<std::string> withheld_credentials_token; // why the credentials file's token was not used
   bool json = false;
   std::chrono::milliseconds timeout{10000};
 };
@@ -58,7 +59,8 @@ bool same_server(const std::string& a, const std::string& b);
 
 /// Resolves every setting. The token comes from --token, SIBERIUS_TOKEN, the
 /// session file (only when its server is the resolved server and it has not
-/// ended by `now`), then the credentials file. The credentials file is
+/// ended by `now`), then the credentials file (only when the "url" it names
+/// is the resolved server). The credentials file is
 /// --credentials, else SIBERIUS_CREDENTIALS, else ./var/credentials.json when
 /// it exists. Each file is read only when a setting falls through to it.
 /// Throws usage_error on an unreadable or malformed file or a bad timeout.

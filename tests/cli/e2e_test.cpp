@@ -241,9 +241,21 @@ CAF_TEST(usage and not found) {
   CAF_CHECK_EQUAL(w.admin({"daemon-token", "create"}).code, 2);
   CAF_CHECK_EQUAL(w.admin({"--help"}).code, 0);
   // A server URL with a prefix the server does not serve: 404 → exit 4.
-  auto r = w.admin({"--server", w.url() + "/nowhere", "--credentials", w.credentials, "daemons"});
+  auto r = w.admin({"--server", w.url() + "/nowhere", "--token", w.creds["adminToken"].get<std::string>(), "daemons"});
   CAF_CHECK_EQUAL(r.code, 4);
   CAF_CHECK_EQUAL(r.err, "siberius-admin: no such endpoint: /nowhere/api/admin/daemons (HTTP 404)\n");
+}
+
+CAF_TEST(the token of a credentials file is not sent to another server) {
+  auto& w = world();
+  auto r = w.admin({"--server", w.url() + "/elsewhere", "--credentials", w.credentials, "daemons"});
+  CAF_CHECK_NOT_EQUAL(r.code, 0);
+  CAF_CHECK(r.err.find("siberius-admin: no token for " + w.url() + "/elsewhere (the token in " + w.credentials +
+                       " is for " + w.url()) == 0);
+  CAF_CHECK(r.err.find("so it is not sent here") != std::string::npos);
+  CAF_CHECK(r.err.find(w.creds["adminToken"].get<std::string>()) == std::string::npos);
+  // The same file with its own server works.
+  CAF_CHECK_EQUAL(w.admin({"--server", w.url(), "--credentials", w.credentials, "daemons"}).code, 0);
 }
 
 CAF_TEST(a person logs in and schedules a new technician then logs out) {

@@ -80,10 +80,34 @@ CAF_TEST(each setting falls through on its own) {
   auto s = resolve_settings(flags, env_of({{"SIBERIUS_TOKEN", "env-token"}}));
   CAF_CHECK_EQUAL(s.server_url, "http://127.0.0.1:9001");
   CAF_CHECK_EQUAL(*s.token, "env-token");
-  flags.server = "http://flag:1";
+  // The file's own server given again (spelled differently) still gets its token.
+  flags.server = "http://127.0.0.1:9001/";
   s = resolve_settings(flags, env_of({}));
-  CAF_CHECK_EQUAL(s.server_url, "http://flag:1");
   CAF_CHECK_EQUAL(*s.token, "file-token");
+  CAF_CHECK_EQUAL(s.token_source, setting_source::credentials_file);
+}
+
+CAF_TEST(the token of a credentials file goes only to the server it names) {
+  global_flags flags;
+  flags.credentials_file = credentials; // url http://127.0.0.1:9001
+  flags.server = "http://flag:1";
+  auto s = resolve_settings(flags, env_of({}));
+  CAF_CHECK_EQUAL(s.server_url, "http://flag:1");
+  CAF_CHECK(!s.token);
+  CAF_CHECK_EQUAL(s.token_source, setting_source::none);
+  CAF_CHECK_EQUAL(s.withheld_credentials_token.value_or(""),
+                  "the token in " + credentials + " is for http://127.0.0.1:9001");
+  s = resolve_settings({}, env_of({{"SIBERIUS_SERVER", "https://elsewhere.example"},
+                                   {"SIBERIUS_CREDENTIALS", credentials}}));
+  CAF_CHECK(!s.token);
+  // A file that names no server gives its token to none.
+  flags.server.reset();
+  flags.credentials_file = dir.write("nourl.json", R"({"adminToken":"lonely-token"})");
+  s = resolve_settings(flags, env_of({}));
+  CAF_CHECK_EQUAL(s.server_url, "http://127.0.0.1:8080");
+  CAF_CHECK(!s.token);
+  CAF_CHECK_EQUAL(s.withheld_credentials_token.value_or(""),
+                  "the token in " + *flags.credentials_file + " names no server (\"url\")");
 }
 
 CAF_TEST(credentials file from the environment) {
