@@ -2,6 +2,8 @@
 // daemon events and the admin views. PDF ingest and sync live in pdf_ingest.cpp.
 #include "storage/metadata_store.hpp"
 
+#include <poll.h>
+
 #include <charconv>
 #include <cstdio>
 #include <cstdlib>
@@ -185,9 +187,29 @@ std::string with_connect_timeout(const std::string& conninfo, int seconds) {
 
 } // namespace
 
+namespace {
+
+// A kept connection sits idle between uses and has nothing to say (nothing
+// here LISTENs): a socket that is readable or hung up means PostgreSQL ended
+// the session (a restart sends 57P01 and closes it). Left alone, libpqxx
+// would find out on the next statement and fail that request, once for each
+// database worker, although the database is back.
+bool ended_while_idle(const pqxx::connection& c) {
+  int fd = c.sock();
+  if (fd < 0)
+    return true;
+  pollfd p{};
+  p.fd = fd;
+  p.events = POLLIN;
+  return ::poll(&p, 1, 0) != 0;
+}
+
+} // namespace
+
 pqxx::connection& metadata_store::impl::connection() {
-  if (conn)
+  if (conn && !ended_while_idle(*conn))
     return *conn;
+  drop();
   try {
     auto fresh = std::make_unique<pqxx::connection>(with_connect_timeout(options.conninfo, options.connect_timeout_s));
     {
