@@ -25,6 +25,7 @@
 #include "actors/db_worker.hpp"
 #include "actors/http_api.hpp"
 #include "actors/log.hpp"
+#include "log/rotating_file.hpp"
 #include "actors/messages.hpp"
 #include "actors/metrics_sampler.hpp"
 #include "actors/pdf_parse_job.hpp"
@@ -78,6 +79,9 @@ struct server_config {
   double rate_per_s = 20;
   double rate_burst = 200;
   std::string log_level = "info";
+  std::string log_file;     // empty: stderr (journald under systemd)
+  int log_max_mb = 20;
+  unsigned log_keep = 5;
   std::string ui_dir = SIBERIUS_DEFAULT_UI_DIR;
   std::vector<std::string> allowed_origins;
 };
@@ -196,6 +200,12 @@ int main(int argc, char** argv) {
   app.add_option("--max-connections", cfg.max_connections, "Connections accepted at once")->capture_default_str();
   app.add_option("--db-wait", cfg.db_wait_seconds, "Seconds to wait for PostgreSQL at start")->capture_default_str();
   app.add_option("--log-level", cfg.log_level, "debug, info, warn or error")->capture_default_str();
+  app.add_option("--log-file", cfg.log_file,
+                 "Write the log to this file, rotated at --log-max-mb, instead of stderr (journald's, under systemd)");
+  app.add_option("--log-max-mb", cfg.log_max_mb, "Size at which --log-file is rotated, in MiB")
+    ->check(CLI::Range(1, 4096))->capture_default_str();
+  app.add_option("--log-keep", cfg.log_keep, "Rotated --log-file files kept (FILE.1 ... FILE.N)")
+    ->check(CLI::Range(1, 100))->capture_default_str();
   app.add_option("--storage-dir", cfg.storage_dir, "Folder of the PDF cache (YYYY/MM/<hash>_<name>.pdf)")
     ->capture_default_str();
   app.add_option("--max-upload-mb", cfg.max_upload_mb, "Largest PDF a daemon may upload, in MiB")
@@ -239,6 +249,14 @@ int main(int argc, char** argv) {
     return 2;
   }
   actors::set_log_level(level);
+  if (!cfg.log_file.empty()) {
+    auto file = std::make_shared<siberius::rotating_file>(cfg.log_file, std::uint64_t(cfg.log_max_mb) << 20,
+                                                          cfg.log_keep);
+    siberius::set_log_writer([file](siberius::log_level, const std::string& line) {
+      if (!file->write(line))
+        std::fputs(line.c_str(), stderr); // the file cannot be written: say it where it can be seen
+    });
+  }
   if (cfg.db.empty()) {
     std::cerr << "siberius-server: no database: pass --db or set SIBERIUS_DB\n";
     return 2;
