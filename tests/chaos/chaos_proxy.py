@@ -60,11 +60,17 @@ class ChaosProxy:
             self.flowing.set()
 
     async def _accept(self, in_reader, in_writer):
+        try:
+            await self._link(in_reader, in_writer)
+        except asyncio.CancelledError:
+            _abort(in_writer)  # the soak is ending
+
+    async def _link(self, in_reader, in_writer):
         await self.flowing.wait()
         try:
             out_reader, out_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
         except OSError:
-            _abort(in_writer)  # the server is down: the daemon sees a refused connect
+            _abort(in_writer)  # the server is down: the daemon sees its connection end at once
             return
         link = (in_writer, out_writer)
         self.links.add(link)
@@ -72,8 +78,6 @@ class ChaosProxy:
         try:
             await asyncio.gather(self._pump(in_reader, out_writer, state, upstream=True),
                                  self._pump(out_reader, in_writer, state, upstream=False))
-        except asyncio.CancelledError:
-            pass  # the soak is ending
         finally:
             self.links.discard(link)
             _abort(in_writer)

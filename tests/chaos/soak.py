@@ -36,6 +36,7 @@ import json
 import os
 import random
 import resource
+import shlex
 import shutil
 import signal
 import socket
@@ -160,7 +161,7 @@ class Server(Process):
                     "--storage-dir", self.storage, "--log-level", "info",
                     # Stalls are noticed in seconds; a whole office's uploads fit the rate limit.
                     "--ping-interval-ms", "2000", "--ping-timeout-ms", "2000", "--upload-stall-ms", "5000",
-                    "--rate-limit-per-s", "0", "--upload-rate-limit", "1000000"])
+                    "--rate-limit-per-s", "0", "--upload-rate-limit", "1000000", *shlex.split(self.a.server_args)])
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if not self.alive():
@@ -232,6 +233,7 @@ class Office:
         self.small = []       # paths of small PDFs present now (deletable, movable)
         self.large = {}       # hash -> path of the large PDFs (kept for the upload phase)
         self.deleted = self.moved = 0
+        self.digests = {}
 
     def add(self, i, large=False):
         sub = os.path.join(self.folder, f"{i // 100:03d}")
@@ -272,13 +274,18 @@ class Office:
             self.moved += 1
 
     def truth(self):
-        """(SHA-256, path) of every PDF in the folder now, read from disk."""
+        """(SHA-256, path) of every PDF in the folder now, read from disk (a
+        file whose inode, size and mtime did not change is not read again)."""
         out = set()
         for root, _, names in os.walk(self.folder):
             for n in names:
                 p = os.path.join(root, n)
-                with open(p, "rb") as f:
-                    out.add((hashlib.sha256(f.read()).hexdigest(), p))
+                st = os.stat(p)
+                key = (p, st.st_ino, st.st_size, st.st_mtime_ns)
+                if key not in self.digests:
+                    with open(p, "rb") as f:
+                        self.digests[key] = hashlib.sha256(f.read()).hexdigest()
+                out.add((self.digests[key], p))
         return out
 
 
@@ -474,6 +481,32 @@ def storage_check(pg, server):
     return problems
 
 
+async def pg_recovery_phase(a, pg, server, proxy, failures):
+    """PostgreSQL restarted while the daemon's link is held: once it is back,
+    requests in a row must be answered. Each of the server's database
+    connections is stale after the restart; the requests that meet one must
+    not be the ones that fail."""
+    log("pg recovery: PostgreSQL restarted while nothing else reaches the server; then requests in a row")
+    proxy.flowing.clear()  # the daemon's traffic waits, so the requests below meet the stale connections
+    try:
+        await asyncio.to_thread(pg.stop)
+        await asyncio.sleep(1)
+        await asyncio.to_thread(pg.start)
+        statuses = []
+        for _ in range(a.pg_probes):
+            status, _ = await asyncio.to_thread(server.api, "GET", "/api/pdfs?pageSize=1")
+            statuses.append(status)
+    finally:
+        proxy.flowing.set()
+    refused = [s for s in statuses if s != 200]
+    log(f"pg recovery: answers with PostgreSQL back: {statuses}")
+    if refused:
+        failures.append(f"pg recovery: PostgreSQL was back, yet {len(refused)} of {len(statuses)} requests in a row "
+                        f"were answered {refused} (each database connection of the server fails the first request "
+                        "it gets after the restart instead of reconnecting for it)")
+    return dict(statuses=statuses)
+
+
 def create_tokens(server, n):
     """n daemon tokens bound to sim-<i>, over four keep-alive connections."""
     import concurrent.futures
@@ -482,9 +515,13 @@ def create_tokens(server, n):
     def batch(k):
         conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
         for i in range(k, n, 4):
-            status, body = http_call(server.port, "POST", "/api/admin/daemon-tokens",
-                                     body={"name": f"sim {i}", "clientId": f"sim-{i}"},
-                                     token=server.creds["adminToken"], conn=conn)
+            for _ in range(10):  # 503: a database connection still to be renewed, retry later
+                status, body = http_call(server.port, "POST", "/api/admin/daemon-tokens",
+                                         body={"name": f"sim {i}", "clientId": f"sim-{i}"},
+                                         token=server.creds["adminToken"], conn=conn)
+                if status != 503:
+                    break
+                time.sleep(0.5)
             if status != 201:
                 raise SetupError(f"POST /api/admin/daemon-tokens answered {status} {body}")
             out[i] = (body["token"], body["clientId"])
@@ -546,6 +583,7 @@ async def reconnect_phase(a, pg, server, daemon, proxy, office, failures):
         await asyncio.sleep(0.2)
     back = sorted(d.connected_at[0] - killed for d in fleet if d.connected_at)
     # How long the successful attempt took: the server's share of the delay.
+    began = sorted(max(t for t in d.tried_at if t <= d.connected_at[0]) - killed for d in fleet if d.connected_at)
     took = sorted(d.connected_at[0] - max(t for t in d.tried_at if t <= d.connected_at[0])
                   for d in fleet if d.connected_at)
     await asyncio.sleep(1)
@@ -565,6 +603,8 @@ async def reconnect_phase(a, pg, server, daemon, proxy, office, failures):
         p90_s=round(percentile(back, 90), 2) if back else None, last_s=round(back[-1], 2) if back else None,
         spread_s=round(back[-1] - back[0], 2) if back else None,
         peak_reconnects_per_s=max(per_s.values()) if per_s else 0,
+        attempts_began_first_s=round(began[0], 2) if began else None,
+        attempts_began_last_s=round(began[-1], 2) if began else None,
         connect_p50_ms=round(1000 * percentile(took, 50), 1), connect_p99_ms=round(1000 * percentile(took, 99), 1),
         failed_attempts=failed_attempts, refusals=dict(refusals),
         health_requests=len(health["latencies_ms"]), health_errors=health["errors"],
@@ -573,7 +613,8 @@ async def reconnect_phase(a, pg, server, daemon, proxy, office, failures):
         health_max_ms=round(max(health["latencies_ms"] or [float("nan")]), 2))
     log("reconnect: server down {server_down_s} s; reconnects after the kill: first {first_s} s, median {median_s} s, "
         "p90 {p90_s} s, last {last_s} s (spread {spread_s} s, peak {peak_reconnects_per_s}/s); "
-        "the successful attempt took p50 {connect_p50_ms} ms, p99 {connect_p99_ms} ms; "
+        "the successful attempts began {attempts_began_first_s}-{attempts_began_last_s} s after the kill "
+        "(the daemons' jitter) and took p50 {connect_p50_ms} ms, p99 {connect_p99_ms} ms; "
         "{failed_attempts} failed attempts; GET /health p50 {health_p50_ms} ms, p99 {health_p99_ms} ms, "
         "max {health_max_ms} ms over {health_requests} requests ({health_errors} errors, most while it was down)"
         .format(**figures))
@@ -602,6 +643,8 @@ async def soak(a, work):
         daemon.start(f"http://127.0.0.1:{proxy.port}", server.creds)
         results = {"form": "long" if a.long else "short"}
         results["chaos"] = await chaos_phase(a, pg, server, daemon, proxy, office, failures)
+        if a.pg_probes:
+            results["pg_recovery"] = await pg_recovery_phase(a, pg, server, proxy, failures)
         if a.large:
             results["uploads"] = await upload_phase(a, pg, server, proxy, office, failures)
         if a.sims:
@@ -638,6 +681,9 @@ def main():
     p.add_argument("--reconnect-base-ms", type=int, default=1000, help="the real daemon's RECONNECT_BASE_MS")
     p.add_argument("--sim-base-ms", type=int, default=5000,
                    help="the simulated daemons' RECONNECT_BASE_MS (the daemon's default)")
+    p.add_argument("--pg-probes", type=int, default=4,
+                   help="requests in a row once PostgreSQL is back in the pg recovery phase (0 skips it)")
+    p.add_argument("--server-args", default="", help="more siberius-server flags, e.g. \"--db-workers 4\"")
     p.add_argument("--seed", type=int, default=14)
     p.add_argument("--keep", action="store_true", default=os.environ.get("KEEP") == "1",
                    help="keep the work folder (logs) even when every check held")
