@@ -448,6 +448,11 @@ async def upload_phase(a, pg, server, proxy, office, failures):
             failures.append(f"uploads: GET /api/pdfs/{pdf_id}/download gave {res.status}, {len(got)} bytes, not the office's file")
     conn.close()
     failures.extend(storage_check(pg, server))
+    stuck = await asyncio.to_thread(pg.query, "SELECT (SELECT count(*) FROM pdf_cache WHERE status = 'uploading'),"
+                                    " (SELECT count(*) FROM pdf_transfers WHERE status IN ('pending', 'in_progress'))")
+    if stuck[0] != ["0", "0"]:
+        failures.append(f"uploads: after every upload ended, {stuck[0][0]} PDFs are still 'uploading' and "
+                        f"{stuck[0][1]} transfers still pending or in progress")
     cut_rows = await asyncio.to_thread(pg.query, "SELECT status, count(*) FROM pdf_transfers WHERE transfer_type = 'upload' GROUP BY 1")
     transfers = {s: int(c) for s, c in cut_rows}
     log(f"uploads: {by.get('cached', 0)} of {len(ids)} cached in {took:.1f} s; the proxy cut {proxy.upload_cuts} "
@@ -709,8 +714,13 @@ def main():
         return 2
     for f in failures:
         print(f"FAILED: {f}", flush=True)
-    if failures or a.keep:
-        print(f"logs kept in {work}", flush=True)
+    if a.keep:
+        print(f"work folder kept: {work}", flush=True)
+    elif failures:
+        # The logs stay; the folder, the cache and the cluster's data (tens of MB) go.
+        for bulk in ("office", "staging", "storage", os.path.join("pg", "pg")):
+            shutil.rmtree(os.path.join(work, bulk), ignore_errors=True)
+        print(f"logs kept in {work} (server.log, daemon.log, pg/pg-logs)", flush=True)
     else:
         shutil.rmtree(work, ignore_errors=True)
     return 1 if failures else 0
