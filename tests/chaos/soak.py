@@ -569,6 +569,13 @@ async def reconnect_phase(a, pg, server, daemon, proxy, office, failures):
         "the server is killed and restarted")
     creds = await asyncio.to_thread(create_tokens, server, a.sims)
     fleet, tasks = await sim_daemons.start_fleet(server.port, creds, a.sim_base_ms)
+    if not all(d.connected_at for d in fleet):
+        failures.append(f"reconnect: only {sum(1 for d in fleet if d.connected_at)} of {len(fleet)} simulated "
+                        f"daemons connected at all (refusals {collections.Counter(r for d in fleet for r in d.refusals)})")
+        for d in fleet:
+            d.stop()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        return {}
     first = sorted(d.connected_at[0] - d.tried_at[0] for d in fleet)
     log(f"reconnect: {len(fleet)} simulated daemons connected (at most 100 connecting at once: "
         f"p50 {1000 * percentile(first, 50):.1f} ms, p99 {1000 * percentile(first, 99):.1f} ms each)")
