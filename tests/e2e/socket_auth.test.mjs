@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import WebSocket from 'ws';
 import { io } from 'socket.io-client';
-import { api, createDatabase, psql, sleep, startServer } from './harness.mjs';
+import { api, createDatabase, psql, sleep, startServer, until } from './harness.mjs';
 
 let db, server;
 const sockets = [];
@@ -36,7 +36,9 @@ async function raw(ip) {
   const frames = [];
   const waiters = [];
   ws.on('message', (data) => {
-    frames.push(data.toString());
+    const text = data.toString();
+    if (text === '2') return ws.send('3'); // answer the server's pings while a test waits
+    frames.push(text);
     waiters.splice(0).forEach((w) => w());
   });
   ws.on('error', () => {});
@@ -133,7 +135,8 @@ test('a token not even shaped like one is refused without a database lookup', as
   const c = await raw('198.51.100.3');
   const r = await c.connect('/client', { token: 'not-a-token' });
   assert.equal(r.code, 401);
-  assert.ok(server.logs.some((l) => l.event === 'client:auth:failed' && l.reason === 'malformed' && l.ip === '198.51.100.3'));
+  await until('the refusal logged', () =>
+    server.logs.some((l) => l.event === 'client:auth:failed' && l.reason === 'malformed' && l.ip === '198.51.100.3'));
 });
 
 test('an address past its free refusals waits on every socket, and an IPv6 /64 is one address', async () => {
