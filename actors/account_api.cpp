@@ -286,6 +286,7 @@ void revoke_api_token(const api_context& ctx, const net::http_request& req, cons
                return respond(error_response(req, http::status::not_found, "not_found",
                                              "no live API token with id " + std::to_string(id)));
              audit(ctx, who, remote, "api_token.revoke", "api token " + std::to_string(id));
+             caf::anon_send(ctx.hub, atom::drop_api_token_v, id);
              respond(json_response(req, http::status::ok, {{"id", id}, {"revoked", true}}));
            });
   });

@@ -4,6 +4,7 @@
 
 #include "actors/log.hpp"
 #include "actors/messages.hpp"
+#include "actors/rate_limiter.hpp"
 #include "storage/passwords.hpp"
 
 namespace siberius::actors {
@@ -47,6 +48,12 @@ caf::behavior password_worker(caf::event_based_actor*) {
   };
 }
 
+caf::actor spawn_password_pool(caf::actor_system& sys, std::size_t n) {
+  auto factory = [&sys] { return sys.spawn<caf::detached>(password_worker); };
+  return caf::actor_pool::make(sys.dummy_execution_unit(), std::max<std::size_t>(n, 1), factory,
+                               caf::actor_pool::round_robin());
+}
+
 caf::behavior auth_service(caf::stateful_actor<auth_service_state>* self, caf::actor db, caf::actor passwords,
                            auth_options options) {
   self->state.guard = login_guard(options.guard);
@@ -74,20 +81,30 @@ caf::behavior auth_service(caf::stateful_actor<auth_service_state>* self, caf::a
                                                           std::to_string(wait.count()) + " s"),
                       static_cast<int>(wait.count()));
       }
-      // One check at a time per account, a few per address: parallel
-      // guesses would all pass the guard before the first failure counts.
-      auto account_key = "a:" + lower(login), address_key = "i:" + ip;
-      if (st.in_flight[account_key] >= 1 || st.in_flight[address_key] >= options.max_in_flight_per_address) {
-        if (st.in_flight[account_key] == 0)
-          st.in_flight.erase(account_key);
+      // One check at a time per account and address, a few per address:
+      // parallel guesses would all pass the guard before the first failure
+      // counts. Not one per account: a guesser elsewhere must not keep the
+      // real user's login waiting. And a bounded number overall, since
+      // each one holds an Argon2 worker.
+      auto pair_key = "p:" + lower(login) + " " + address_key(ip), ip_key = "i:" + address_key(ip);
+      auto count_of = [&](const std::string& k) {
+        auto i = st.in_flight.find(k);
+        return i == st.in_flight.end() ? 0 : i->second;
+      };
+      if (count_of(pair_key) >= 1)
         return answer(429, error_body("too_many_attempts", "a login for this account is under way"), 1);
-      }
-      ++st.in_flight[account_key];
-      ++st.in_flight[address_key];
+      if (count_of(ip_key) >= options.max_in_flight_per_address)
+        return answer(429, error_body("too_many_attempts", "too many logins under way from this address"), 1);
+      if (st.total_in_flight >= options.max_in_flight)
+        return answer(503, error_body("busy", "too many logins under way; retry in a second"), 1);
+      ++st.in_flight[pair_key];
+      ++st.in_flight[ip_key];
+      ++st.total_in_flight;
       auto done = [=] {
-        for (auto& k : {account_key, address_key})
+        for (auto& k : {pair_key, ip_key})
           if (--self->state.in_flight[k] <= 0)
             self->state.in_flight.erase(k);
+        --self->state.total_in_flight;
       };
       auto rp = self->make_response_promise<request_answer>();
       auto unavailable = [=](const caf::error&) mutable {
@@ -125,7 +142,7 @@ caf::behavior auth_service(caf::stateful_actor<auth_service_state>* self, caf::a
                     rp.deliver(answer(403, error_body("account_disabled", "this account is disabled")));
                     return;
                   }
-                  st.guard.succeeded(login, now);
+                  st.guard.succeeded(login, ip, now);
                   storage::session_request r;
                   r.user_id = user["id"].get<std::int64_t>();
                   r.ttl = options.session_ttl;

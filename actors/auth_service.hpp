@@ -1,8 +1,9 @@
 // Logins. auth_service (one per server) checks a login against the
 // login_guard, the account and its Argon2id hash, then opens a session; the
-// hashing runs on password_worker, a detached actor, because one hash costs
-// tens of milliseconds of CPU and ~19 MiB that no scheduler thread should
-// spend. Both are children of the server's root.
+// hashing runs on a small pool of password_workers, detached actors, because
+// one hash costs tens of milliseconds of CPU and ~19 MiB that no scheduler
+// thread should spend; the pool's size bounds that memory. Both are children
+// of the server's root.
 #pragma once
 
 #include <chrono>
@@ -16,21 +17,29 @@ namespace siberius::actors {
 /// (hash_password, password) -> std::string; (verify_password, encoded, password) -> bool.
 caf::behavior password_worker(caf::event_based_actor* self);
 
+/// `n` password_workers behind one handle (round robin), at least one.
+caf::actor spawn_password_pool(caf::actor_system& sys, std::size_t n);
+
 struct auth_options {
   std::chrono::seconds session_ttl{std::chrono::hours(12)};
   login_guard::config guard;
   int max_in_flight_per_address = 8;
+  /// Logins being checked at once, everywhere; past it 503 "busy" (each
+  /// holds an Argon2 worker or waits for one).
+  int max_in_flight = 32;
 };
 
 struct auth_service_state {
   login_guard guard;
-  std::unordered_map<std::string, int> in_flight; // "a:<login>" / "i:<address>" -> logins under way
+  std::unordered_map<std::string, int> in_flight; // "p:<login> <address>" / "i:<address>" -> logins under way
+  int total_in_flight = 0;
   static inline const char* name = "auth_service";
 };
 
 /// (login, login, password, ip, user agent) -> request_answer:
 /// 200 {token, expiresAt, user}, 401 invalid_credentials, 403 account_disabled,
-/// 429 too_many_attempts (Retry-After), 503 when the database is away.
+/// 429 too_many_attempts (Retry-After), 503 busy (Retry-After) or
+/// database_unavailable.
 caf::behavior auth_service(caf::stateful_actor<auth_service_state>* self, caf::actor db, caf::actor passwords,
                            auth_options options);
 

@@ -118,6 +118,11 @@ caf::behavior client_hub(caf::stateful_actor<client_hub_state>* self, audience_c
         if (c.who.via == "session" && c.who.token_id == session_id)
           c.conn->disconnect(client_nsp, "session ended");
     },
+    [=](atom::drop_api_token, std::int64_t token_id) {
+      for (auto& [_, c] : self->state.clients)
+        if (c.who.via == "api_token" && c.who.token_id == token_id)
+          c.conn->disconnect(client_nsp, "token revoked");
+    },
     [=](atom::drop_user, std::int64_t user_id) {
       for (auto& [_, c] : self->state.clients)
         if (c.who.user_id == user_id)

@@ -3,7 +3,8 @@
 // admins), the pdf:* events of one PDF (publish: to admins and to the
 // technicians scheduled on the atendimento the PDF is linked to), and
 // atendimento:updated (publish_to: admins and the users named). It also closes
-// the sockets of a session that logged out or a user who was disabled.
+// the sockets of a session that logged out or expired, of a user who was
+// disabled and of an API token that was revoked.
 #pragma once
 
 #include <atomic>

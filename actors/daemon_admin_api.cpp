@@ -1,6 +1,7 @@
 // REST: what an admin does to office daemons: the detail view, daemon tokens
 // (list, rotate with an overlap, revoke), block/unblock, disconnect, resync
-// and config. Revoking a token or blocking a daemon disconnects it at once;
+// and config. Revoking a token or blocking a daemon disconnects it at once,
+// rotating one when the old token's overlap ends;
 // its next CONNECT is refused by the registry's token check.
 #include "actors/api_support.hpp"
 #include "actors/log.hpp"
@@ -92,6 +93,10 @@ void rotate(const api_context& ctx, const net::http_request& req, const std::str
                return respond(no_daemon(req, id));
              audit(ctx, who, remote, "daemon_token.rotate", "daemon " + std::to_string(id), "ok",
                    {{"tokenId", issued["tokenId"]}, {"overlapHours", hours}});
+             // A daemon still connected with an old token is disconnected when the overlap ends.
+             if (issued["clientId"].is_string())
+               caf::anon_send(ctx.registry, atom::token_rotated_v, issued["clientId"].get<std::string>(),
+                              issued["tokenId"].get<std::int64_t>(), static_cast<std::int64_t>(overlap.count()));
              respond(json_response(req, http::status::created, issued));
            });
   });

@@ -21,11 +21,13 @@ std::string string_field(const nlohmann::json& j, const char* key) {
 
 } // namespace
 
-void daemon_registry_state::on_connect(const net::connection_ptr& conn, const nlohmann::json& auth) {
+void daemon_registry_state::on_connect(const net::connection_ptr& conn, const nlohmann::json& auth,
+                                       caf::typed_response_promise<bool> verdict) {
   auto refuse = [&](const std::string& client_id, const std::string& reason, const std::string& message, int code) {
     log_event(log_level::warn, "daemon:auth:failed",
               {{"clientId", client_id}, {"reason", reason}, {"ip", conn->remote_address()}});
     conn->reject(daemon_nsp, message, code);
+    verdict.deliver(false);
   };
   if (!auth.is_object())
     return refuse("", "no_auth", "auth must be an object {token, clientId, version}", 400);
@@ -43,21 +45,24 @@ void daemon_registry_state::on_connect(const net::connection_ptr& conn, const nl
     version = "unknown";
   self->request(db, db_timeout, atom::auth_daemon_v, token, client_id, version, conn->remote_address())
     .then(
-      [=](const storage::auth_outcome& outcome) { on_authenticated(conn, client_id, outcome); },
-      [=](const caf::error& err) {
+      [=](const storage::auth_outcome& outcome) mutable { on_authenticated(conn, client_id, outcome, verdict); },
+      [=](const caf::error& err) mutable {
         log_event(log_level::warn, "daemon:auth:failed",
                   {{"clientId", client_id}, {"reason", "database_unavailable"}, {"ip", conn->remote_address()}});
         conn->reject(daemon_nsp, "database unavailable, retry later", 503);
+        verdict.deliver(err);
       });
 }
 
 void daemon_registry_state::on_authenticated(const net::connection_ptr& conn, const std::string& client_id,
-                                             const storage::auth_outcome& outcome) {
+                                             const storage::auth_outcome& outcome,
+                                             caf::typed_response_promise<bool> verdict) {
   using storage::auth_status;
   auto refuse = [&](const char* reason, const char* message, int code) {
     log_event(log_level::warn, "daemon:auth:failed",
               {{"clientId", client_id}, {"reason", reason}, {"ip", conn->remote_address()}});
     conn->reject(daemon_nsp, message, code);
+    verdict.deliver(false);
   };
   switch (outcome.status) {
     case auth_status::unknown: return refuse("invalid_token", "invalid token", 401);
@@ -85,6 +90,13 @@ void daemon_registry_state::on_authenticated(const net::connection_ptr& conn, co
   nlohmann::json extra = {{"lastSync", outcome.daemon.last_sync ? nlohmann::json(*outcome.daemon.last_sync)
                                                                  : nlohmann::json(nullptr)}};
   conn->accept(daemon_nsp, std::move(extra));
+  verdict.deliver(true);
+  // A token in its rotation overlap ends while the daemon may still be on it.
+  if (outcome.daemon.token_expires_epoch > 0) {
+    auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch());
+    auto left = std::max(std::chrono::seconds(outcome.daemon.token_expires_epoch) - now, std::chrono::seconds(0));
+    self->delayed_send(self, left + std::chrono::seconds(1), atom::token_ended_v, outcome.daemon.token_id);
+  }
   // After the accept: the coordinator may ask the daemon for uploads at once.
   if (options.uploads)
     self->send(options.uploads, atom::daemon_up_v, client_id, session);
@@ -140,6 +152,27 @@ void daemon_registry_state::on_session_ending(const caf::actor_addr& session, co
     ending_reason_of[i->second] = reason;
 }
 
+void daemon_registry_state::on_token_ended(std::int64_t token_id) {
+  for (auto& [client_id, token] : token_of) {
+    if (token != token_id)
+      continue;
+    if (auto s = sessions.find(client_id); s != sessions.end()) {
+      log_event(log_level::info, "daemon:token:ended", {{"clientId", client_id}, {"tokenId", token_id}});
+      self->send(s->second, atom::kick_v, std::string("token expired"));
+    }
+  }
+}
+
+void daemon_registry_state::on_token_rotated(const std::string& client_id, std::int64_t kept,
+                                             std::chrono::seconds overlap) {
+  auto t = token_of.find(client_id);
+  if (t == token_of.end() || t->second == kept)
+    return;
+  // A second past the database's end: a reconnect with the old token in that
+  // second is refused, not accepted and then cut.
+  self->delayed_send(self, overlap + std::chrono::seconds(1), atom::token_ended_v, t->second);
+}
+
 void daemon_registry_state::remember_heartbeat(storage::daemon_heartbeat beat) {
   auto key = beat.client_id;
   heartbeats[std::move(key)] = std::move(beat);
@@ -182,9 +215,15 @@ caf::behavior daemon_registry(caf::stateful_actor<daemon_registry_state>* self, 
       self->quit(msg.reason);
   });
   return {
-    [=](atom::connect, const net::connection_ptr& conn, const nlohmann::json& auth) {
-      self->state.on_connect(conn, auth);
+    [=](atom::connect, const net::connection_ptr& conn, const nlohmann::json& auth) -> caf::result<bool> {
+      auto verdict = self->make_response_promise<bool>();
+      self->state.on_connect(conn, auth, verdict);
+      return verdict;
     },
+    [=](atom::token_rotated, const std::string& client_id, std::int64_t kept, std::int64_t overlap_s) {
+      self->state.on_token_rotated(client_id, kept, std::chrono::seconds(overlap_s));
+    },
+    [=](atom::token_ended, std::int64_t token_id) { self->state.on_token_ended(token_id); },
     [=](atom::heartbeat, storage::daemon_heartbeat& beat) {
       self->state.remember_heartbeat(std::move(beat));
     },

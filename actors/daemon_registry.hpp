@@ -1,7 +1,8 @@
 // daemon_registry: supervises one daemon_session per connected office daemon.
 // It authenticates CONNECTs on /daemon, replaces a session when the same
-// clientId connects again, marks daemons offline when their session ends, and
-// writes the latest heartbeats in bulk.
+// clientId connects again, marks daemons offline when their session ends,
+// disconnects a daemon whose token ends (revoked, or past a rotation's
+// overlap), and writes the latest heartbeats in bulk.
 #pragma once
 
 #include <atomic>
@@ -48,9 +49,16 @@ struct daemon_registry_state {
 
   static inline const char* name = "daemon_registry";
 
-  void on_connect(const net::connection_ptr& conn, const nlohmann::json& auth);
+  /// Answers the CONNECT on `conn`, and `verdict` with whether it was accepted.
+  void on_connect(const net::connection_ptr& conn, const nlohmann::json& auth,
+                  caf::typed_response_promise<bool> verdict);
   void on_authenticated(const net::connection_ptr& conn, const std::string& client_id,
-                        const storage::auth_outcome& outcome);
+                        const storage::auth_outcome& outcome, caf::typed_response_promise<bool> verdict);
+  /// A daemon token ended (its rotation overlap passed): its sockets close.
+  void on_token_ended(std::int64_t token_id);
+  /// The daemon `client_id` got token `kept`; the one it is connected with, if
+  /// another, ends `overlap` from now.
+  void on_token_rotated(const std::string& client_id, std::int64_t kept, std::chrono::seconds overlap);
   void on_session_down(const caf::down_msg& msg);
   /// A session says why it is about to end.
   void on_session_ending(const caf::actor_addr& session, const std::string& reason);

@@ -20,7 +20,8 @@
 
 CAF_BEGIN_TYPE_ID_BLOCK(siberius, caf::first_custom_type_id)
 
-  // front -> daemon_registry: (connect, connection, auth json); the registry answers on the connection.
+  // front -> daemon_registry: (connect, connection, auth json) -> bool; the registry answers on
+  // the connection, and tells the front whether it accepted (an error: the database is away).
   CAF_ADD_ATOM(siberius, siberius::atom, connect, "connect")
   // front -> daemon_session: (sio_event, name, args, ack id); registry -> session: (replace).
   CAF_ADD_ATOM(siberius, siberius::atom, sio_event, "sioevent")
@@ -141,6 +142,14 @@ CAF_BEGIN_TYPE_ID_BLOCK(siberius, caf::first_custom_type_id)
   CAF_ADD_ATOM(siberius, siberius::atom, audience_changed, "audchanged")
   CAF_ADD_ATOM(siberius, siberius::atom, drop_session, "dropsess")
   CAF_ADD_ATOM(siberius, siberius::atom, drop_user, "dropuser")
+  // http api -> client_hub: (drop_api_token, token id) closes the /client sockets
+  // opened with that API token (revoked).
+  CAF_ADD_ATOM(siberius, siberius::atom, drop_api_token, "dropapitok")
+  // http api -> daemon_registry: (token_rotated, client id, new token id, overlap seconds):
+  // the daemon's other tokens end after the overlap, and so does a socket opened with one.
+  // daemon_registry -> itself: (token_ended, token id) disconnects the daemons connected with it.
+  CAF_ADD_ATOM(siberius, siberius::atom, token_rotated, "tokrotated")
+  CAF_ADD_ATOM(siberius, siberius::atom, token_ended, "tokended")
   // http api -> daemon_registry: (daemon_command, client id, event, payload) -> json_reply
   // {connected, ack | timeout}; the registry delegates to the session, which emits the event
   // with an ack id. (kick, client id, reason) / (kick_token, token id, reason) -> bool: the

@@ -74,6 +74,7 @@ struct server_config {
   int upload_rate_window_s = 900;
   int janitor_interval_s = 600;
   int session_ttl_h = 12;
+  std::size_t password_workers = 2;
   double cache_capacity_gb = 0; // 0: no configured capacity
   std::string timezone = "America/Sao_Paulo";
   double rate_per_s = 20;
@@ -226,6 +227,9 @@ int main(int argc, char** argv) {
     ->check(CLI::Range(1, 86400))->capture_default_str();
   app.add_option("--session-ttl-h", cfg.session_ttl_h, "How long a login session lasts, in hours")
     ->check(CLI::Range(1, 24 * 90))->capture_default_str();
+  app.add_option("--password-workers", cfg.password_workers,
+                 "Argon2 hashes computed at once (each takes ~19 MiB while it runs)")
+    ->check(CLI::Range(1, 8))->capture_default_str();
   app.add_option("--rate-limit-per-s", cfg.rate_per_s,
                  "REST requests a second one client address may make, after its burst (0: no limit)")
     ->check(CLI::Range(0.0, 1e6))->capture_default_str()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
@@ -283,7 +287,7 @@ int main(int argc, char** argv) {
   auto db = actors::spawn_db_pool(sys, store_opts, cfg.db_workers);
   auto audience = std::make_shared<std::atomic<std::size_t>>(0);
   auto hub = sys.spawn(actors::client_hub, audience, db);
-  auto passwords = sys.spawn<caf::detached>(actors::password_worker);
+  auto passwords = actors::spawn_password_pool(sys, cfg.password_workers);
   actors::auth_options auth_opts;
   auth_opts.session_ttl = std::chrono::hours(cfg.session_ttl_h);
   auto auth = sys.spawn(actors::auth_service, db, passwords, auth_opts);
@@ -321,10 +325,13 @@ int main(int argc, char** argv) {
                       std::move(fields));
   };
   net::server front{ioc, net_opts};
-  front.add_namespace(actors::daemon_nsp, actors::make_daemon_namespace(registry));
+  // One guard for both namespaces: a refused CONNECT costs the socket and its
+  // address on either.
+  auto connects = std::make_shared<actors::connect_guard>();
+  front.add_namespace(actors::daemon_nsp, actors::make_daemon_namespace(sys, registry, connects));
   auto origins = std::make_shared<actors::origin_policy>();
   origins->allowed = cfg.allowed_origins;
-  front.add_namespace(actors::client_nsp, actors::make_client_namespace(sys, db, hub, origins));
+  front.add_namespace(actors::client_nsp, actors::make_client_namespace(sys, db, hub, origins, connects));
   actors::api_context api;
   api.sys = &sys;
   api.db = db;

@@ -38,7 +38,8 @@ constexpr std::size_t heartbeats_per_statement = 250;
 
 void prepare_statements(pqxx::connection& c) {
   c.prepare("daemon_token_lookup",
-            "SELECT t.token_hash, d.id, d.client_id, d.client_name, d.blocked, t.id"
+            "SELECT t.token_hash, d.id, d.client_id, d.client_name, d.blocked, t.id,"
+            " ceil(extract(epoch FROM t.expires_at))::bigint"
             " FROM daemon_tokens t JOIN daemon_clients d ON d.id = t.daemon_id"
             " WHERE t.public_id = $1 AND t.revoked_at IS NULL"
             " AND (t.expires_at IS NULL OR t.expires_at > now())");
@@ -373,6 +374,7 @@ auth_outcome metadata_store::authenticate_daemon(const std::string& token, const
     if (!online[3].is_null())
       out.daemon.last_sync = online[3].as<std::string>();
     out.daemon.token_id = rows[0][5].as<std::int64_t>();
+    out.daemon.token_expires_epoch = rows[0][6].is_null() ? 0 : rows[0][6].as<std::int64_t>();
     out.daemon.config = online[4].as<std::string>();
     out.daemon.connected_at = online[5].as<std::string>();
     return out;

@@ -76,6 +76,7 @@ struct daemon_identity {
   std::string name;
   std::optional<std::string> last_sync; // ISO 8601 UTC, when it last indexed or synced
   std::int64_t token_id = 0;            // the daemon_tokens row it connected with
+  std::int64_t token_expires_epoch = 0; // when that token ends (a rotation's overlap), s since 1970; 0: never
   std::string config = "{}";            // settings an admin set (daemon:config_update), JSON text
   std::string connected_at;             // this connection's connected_at, exactly as stored
 };

@@ -27,7 +27,7 @@ caf::behavior auth_db(caf::stateful_actor<auth_db_state>* self) {
     [=](atom::auth_daemon, const std::string& token, const std::string& client_id, const std::string&,
         const std::string&) {
       storage::auth_outcome out;
-      if (token == "good")
+      if (token == "good" || token == "overlap")
         out.status = storage::auth_status::ok;
       else if (token == "blocked")
         out.status = storage::auth_status::blocked;
@@ -37,6 +37,10 @@ caf::behavior auth_db(caf::stateful_actor<auth_db_state>* self) {
       out.daemon.client_id = client_id;
       out.daemon.name = "Office";
       out.daemon.last_sync = std::string("2026-01-03T10:00:00Z");
+      out.daemon.token_id = token == "overlap" ? 6 : 5;
+      if (token == "overlap") // a token in its rotation overlap: 30 s left
+        out.daemon.token_expires_epoch =
+          std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count() + 30;
       return out;
     },
     [=](atom::offline, const std::string& client_id, const std::string&, const std::string& reason) {
@@ -166,6 +170,48 @@ CAF_TEST(clients and the database learn the daemon id and why it went offline) {
   run();
   CAF_CHECK_EQUAL(db_state().offline_reasons,
                   (std::vector<std::string>{"ping timeout", "disconnected by an admin"}));
+}
+
+namespace {
+
+bool kicked_for_token(const test::fake_connection& conn) {
+  for (auto& d : conn.disconnected)
+    if (d.nsp == "/daemon" && d.reason == "token expired")
+      return true;
+  return false;
+}
+
+} // namespace
+
+CAF_TEST(a daemon on a rotated out token is disconnected when the overlap ends) {
+  auto conn = connect(auth("good")); // token 5
+  self->send(registry, atom::token_rotated_v, std::string("office-1"), std::int64_t{9}, std::int64_t{60});
+  sched.run();
+  CAF_CHECK(!kicked_for_token(*conn));
+  sched.advance_time(std::chrono::seconds(62));
+  sched.run();
+  CAF_CHECK(kicked_for_token(*conn));
+  CAF_CHECK_EQUAL(db_state().offline_reasons, (std::vector<std::string>{"token expired"}));
+}
+
+CAF_TEST(a daemon already on the new token stays when the overlap ends) {
+  auto conn = connect(auth("good")); // token 5
+  self->send(registry, atom::token_rotated_v, std::string("office-1"), std::int64_t{5}, std::int64_t{60});
+  sched.run();
+  sched.advance_time(std::chrono::seconds(62));
+  sched.run();
+  CAF_CHECK(!kicked_for_token(*conn));
+}
+
+CAF_TEST(a connect with a token in its overlap ends with the overlap) {
+  auto conn = std::make_shared<test::fake_connection>();
+  self->send(registry, atom::connect_v, net::connection_ptr{conn}, auth("overlap"));
+  sched.run(); // messages only: the token's timer stays pending
+  CAF_REQUIRE_EQUAL(conn->accepted.size(), 1u);
+  CAF_CHECK(!kicked_for_token(*conn));
+  sched.advance_time(std::chrono::seconds(33));
+  sched.run();
+  CAF_CHECK(kicked_for_token(*conn));
 }
 
 CAF_TEST(the reason of a replaced session does not stick to its successor) {
