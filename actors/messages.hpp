@@ -121,6 +121,9 @@ CAF_BEGIN_TYPE_ID_BLOCK(siberius, caf::first_custom_type_id)
   // -> std::vector<expired_copy>.
   CAF_ADD_ATOM(siberius, siberius::atom, sweep, "sweep")
   CAF_ADD_ATOM(siberius, siberius::atom, expire_due, "expiredue")
+  // cache_janitor -> itself: (reconcile) at start and once a day: files against rows, then pruning
+  // (its database calls are db_run jobs).
+  CAF_ADD_ATOM(siberius, siberius::atom, reconcile, "reconcile")
   // upload endpoint -> pdf_parse_job: (check_pdf, path) -> daemon::pdf_facts;
   // pdf_parse_job -> itself: (reader_idle, generation) end the idle reader process.
   CAF_ADD_ATOM(siberius, siberius::atom, check_pdf, "checkpdf")

@@ -34,6 +34,7 @@
 #include "actors/upload_transfer.hpp"
 #include "net/server.hpp"
 #include "net/static_files.hpp"
+#include "platform/durable_file.hpp"
 #include "storage/metadata_store.hpp"
 
 #ifdef SIBERIUS_JEMALLOC
@@ -73,6 +74,10 @@ struct server_config {
   std::size_t upload_rate_limit = 100;
   int upload_rate_window_s = 900;
   int janitor_interval_s = 600;
+  int min_keep_h = 24;
+  int audit_retention_days = 365;
+  int session_prune_margin_h = 24;
+  int quarantine_days = 7;
   int session_ttl_h = 12;
   std::size_t password_workers = 2;
   double cache_capacity_gb = 0; // 0: no configured capacity
@@ -109,17 +114,10 @@ bool migrate(const server_config& cfg) {
   }
 }
 
-/// Writes `creds` to `path` (mode 0600) through a temporary file and a rename.
+/// Writes `creds` to `path`: created 0600, fsynced and renamed into place, so
+/// a crash leaves the old file or the new one and no one else can read it.
 void save_credentials(const std::string& path, const nlohmann::json& creds) {
-  auto tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    fs::permissions(tmp, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace);
-    out << creds.dump(2) << '\n';
-    if (!out)
-      throw std::runtime_error("cannot write " + tmp);
-  }
-  fs::rename(tmp, path);
+  platform::write_file_atomically(path, creds.dump(2) + "\n", 0600);
 }
 
 /// On a database without accounts: the first admin account, "admin" with a
@@ -225,6 +223,18 @@ int main(int argc, char** argv) {
   app.add_option("--janitor-interval-s", cfg.janitor_interval_s,
                  "How often expired cached PDFs are deleted, in seconds")
     ->check(CLI::Range(1, 86400))->capture_default_str();
+  app.add_option("--min-keep-h", cfg.min_keep_h,
+                 "Hours an uploaded PDF is kept at least, even when its event date + retention is past")
+    ->check(CLI::Range(0, 24 * 365))->capture_default_str();
+  app.add_option("--audit-retention-days", cfg.audit_retention_days,
+                 "Days audit log entries are kept (0: for ever); pruned once a day")
+    ->check(CLI::Range(0, 36500))->capture_default_str();
+  app.add_option("--session-prune-margin-h", cfg.session_prune_margin_h,
+                 "Hours after expiry or logout a session's row is deleted; pruned once a day")
+    ->check(CLI::Range(0, 24 * 365))->capture_default_str();
+  app.add_option("--quarantine-days", cfg.quarantine_days,
+                 "Days a cache file no database row names stays in <storage>/quarantine before it is deleted")
+    ->check(CLI::Range(0, 3650))->capture_default_str();
   app.add_option("--session-ttl-h", cfg.session_ttl_h, "How long a login session lasts, in hours")
     ->check(CLI::Range(1, 24 * 90))->capture_default_str();
   app.add_option("--password-workers", cfg.password_workers,
@@ -268,7 +278,7 @@ int main(int argc, char** argv) {
   if (!migrate(cfg))
     return 1;
 
-  storage::store_options store_opts{cfg.db, cfg.retention_days};
+  storage::store_options store_opts{cfg.db, cfg.retention_days, cfg.min_keep_h};
   try {
     storage::metadata_store boot(store_opts);
     boot.check_time_zone(cfg.timezone);
@@ -304,6 +314,9 @@ int main(int argc, char** argv) {
   actors::janitor_options janitor_opts;
   janitor_opts.storage_dir = cfg.storage_dir;
   janitor_opts.interval = std::chrono::seconds(cfg.janitor_interval_s);
+  janitor_opts.quarantine_keep = std::chrono::hours(24 * cfg.quarantine_days);
+  janitor_opts.prune.audit_days = cfg.audit_retention_days;
+  janitor_opts.prune.session_margin_hours = cfg.session_prune_margin_h;
   auto janitor = sys.spawn<caf::detached>(actors::cache_janitor, db, hub, janitor_opts);
   auto sampler = sys.spawn(actors::metrics_sampler, db, actors::sampler_options{});
 

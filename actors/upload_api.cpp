@@ -19,6 +19,7 @@
 #include "pdf/pdf_metadata.hpp"
 #include "pdf/sha256_stream.hpp"
 #include "net/multipart.hpp"
+#include "platform/durable_file.hpp"
 
 namespace siberius::actors {
 
@@ -124,6 +125,35 @@ private:
   bool abandoned_ = false;
   std::thread thread_;
 };
+
+/// Moves the received file to its place in the cache so that a power cut
+/// after the row says `cached` cannot lose it: the file's bytes, then its new
+/// name (and the month folders when `created_folders`) are on disk before
+/// this returns true. On false `why` says what failed and `to` does not exist.
+bool durable_rename(const std::string& from, const std::string& to, bool created_folders, std::string& why) {
+  int fd = ::open(from.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    why = std::strerror(errno);
+    return false;
+  }
+  bool synced = platform::sync_file(fd, why);
+  ::close(fd);
+  if (!synced)
+    return false;
+  if (::rename(from.c_str(), to.c_str()) != 0) {
+    why = std::strerror(errno);
+    return false;
+  }
+  auto folder = fs::path(to).parent_path();
+  bool ok = platform::sync_folder(folder.string(), why);
+  // New YYYY/ and YYYY/MM/ folders are names in their parents too.
+  if (ok && created_folders)
+    ok = platform::sync_folder(folder.parent_path().string(), why) &&
+         platform::sync_folder(folder.parent_path().parent_path().string(), why);
+  if (!ok)
+    ::unlink(to.c_str());
+  return ok;
+}
 
 /// What one upload carries through its stages.
 struct upload_job {
@@ -268,7 +298,9 @@ private:
   /// Off the I/O thread: poppler's verdict (a pdf_parse_job), then the
   /// rename and the record.
   static void check_and_store(std::shared_ptr<upload_job> job, net::http_responder respond) {
-    job->sys->spawn([job, respond](caf::event_based_actor* self) {
+    // Detached: storing waits for the disk (fsync), which must not hold a
+    // scheduler thread other actors share.
+    job->sys->spawn<caf::detached>([job, respond](caf::event_based_actor* self) {
       // The hash was computed as the bytes arrived: the reader only checks
       // that poppler opens the file, without reading it all again.
       self->request(job->options.checker, job->options.check_time_limit + std::chrono::seconds(10),
@@ -297,12 +329,16 @@ private:
     std::strftime(month, sizeof month, "%Y/%m", &utc);
     auto dir = fs::path(job->options.storage_dir) / month;
     std::error_code ec;
-    fs::create_directories(dir, ec);
-    auto final_path = (dir / (job->file_hash + "_" + safe_file_name(job->filename))).string();
-    if (ec || std::rename(job->temp_path.c_str(), final_path.c_str()) != 0)
+    bool created = fs::create_directories(dir, ec);
+    // A name of its own for every copy: the janitor deleting an expired copy
+    // of this PDF can never delete a newer one (same hash, same month).
+    auto final_path = (dir / (job->file_hash + "-" + random_suffix() + "_" + safe_file_name(job->filename))).string();
+    std::string why = ec ? ec.message() : std::string();
+    if (!ec && !durable_rename(job->temp_path, final_path, created, why) && why.empty())
+      why = "unknown error";
+    if (!why.empty())
       return job->fail(respond, http::status::service_unavailable, "storage_unavailable",
-                       "cannot move the upload into the cache: " +
-                           (ec ? ec.message() : std::string(std::strerror(errno))));
+                       "cannot move the upload into the cache: " + why);
     job->temp_path.clear();
     storage::stored_upload u;
     u.pdf_id = job->target.pdf_id;

@@ -2,7 +2,7 @@
 // multipart/form-data, with Authorization: Bearer <daemon token>, X-Request-Id
 // and X-File-Hash. The body is streamed to a temporary file while hashed,
 // then checked (size, a .pdf name, the hash, a real PDF through
-// siberius-pdf-reader), renamed into <storage>/YYYY/MM/<hash>_<name>.pdf and
+// siberius-pdf-reader), renamed into <storage>/YYYY/MM/<hash>-<random>_<name>.pdf and
 // recorded (status cached, a pdf_transfers row). A failure leaves no file.
 #pragma once
 

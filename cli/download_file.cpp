@@ -13,6 +13,7 @@
 #include <openssl/evp.h>
 
 #include "cli/content_disposition.hpp"
+#include "platform/durable_file.hpp"
 
 namespace siberius::cli {
 
@@ -145,8 +146,16 @@ void download_file::commit() {
     throw std::runtime_error("nothing was downloaded");
   int fd = fd_;
   fd_ = -1;
+  // On disk before it takes the name: a crash never leaves a short PDF there.
+  std::string why;
+  bool synced = platform::sync_file(fd, why);
+  int sync_error = errno;
   if (::close(fd) != 0)
     fail("write", temporary_);
+  if (!synced) {
+    errno = sync_error;
+    fail("write", temporary_);
+  }
   sha256_ = hash_->hex();
   auto expected = sha256_of_etag(etag_);
   if (!expected.empty() && expected != sha256_)
@@ -161,6 +170,8 @@ void download_file::commit() {
     fail("write", path_);
   }
   committed_ = true;
+  if (!platform::sync_folder(platform::folder_of(path_), why))
+    throw std::runtime_error("cannot write " + path_ + ": its folder could not be synced: " + why);
 }
 
 } // namespace siberius::cli

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/errors.hpp"
+#include "platform/durable_file.hpp"
 
 namespace siberius::cli {
 
@@ -81,30 +82,9 @@ void write_session_file(const std::string& path, const stored_session& session) 
                    {"role", session.role},
                    {"expiresAt", session.expires_at}};
   make_parent_folders(path);
-  // The token is written only into a file nobody else can open, then
-  // renamed into place, so a reader never sees half a session.
-  auto temporary = path + ".tmp." + std::to_string(::getpid());
-  int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-  if (fd < 0)
-    fail("create", temporary);
-  try {
-    if (::fchmod(fd, 0600) != 0)
-      fail("protect", temporary);
-    write_all(fd, j.dump(2) + "\n", temporary);
-    if (::fsync(fd) != 0)
-      fail("write", temporary);
-  } catch (...) {
-    ::close(fd);
-    ::unlink(temporary.c_str());
-    throw;
-  }
-  ::close(fd);
-  if (::rename(temporary.c_str(), path.c_str()) != 0) {
-    int saved = errno;
-    ::unlink(temporary.c_str());
-    errno = saved;
-    fail("write", path);
-  }
+  // The token goes only into a file nobody else can open, renamed into place
+  // once on disk, so a reader never sees half a session.
+  platform::write_file_atomically(path, j.dump(2) + "\n", 0600);
 }
 
 bool remove_session_file(const std::string& path) {

@@ -25,6 +25,7 @@ void prepare_account_statements(pqxx::connection& c);   // accounts.cpp
 void prepare_atendimento_statements(pqxx::connection& c); // atendimentos.cpp
 void prepare_daemon_admin_statements(pqxx::connection& c); // daemon_admin.cpp
 void prepare_monitor_statements(pqxx::connection& c);     // monitor.cpp
+void prepare_reconcile_statements(pqxx::connection& c);   // cache_reconcile.cpp
 
 namespace {
 
@@ -116,6 +117,7 @@ void prepare_statements(pqxx::connection& c) {
   prepare_atendimento_statements(c);
   prepare_daemon_admin_statements(c);
   prepare_monitor_statements(c);
+  prepare_reconcile_statements(c);
 }
 
 

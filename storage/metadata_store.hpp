@@ -17,6 +17,7 @@
 
 #include "storage/accounts.hpp"
 #include "storage/atendimentos.hpp"
+#include "storage/cache_reconcile.hpp"
 #include "storage/monitor.hpp"
 #include "storage/pdf_document.hpp"
 #include "storage/pdf_query.hpp"
@@ -55,6 +56,9 @@ struct conflict : std::runtime_error {
 struct store_options {
   std::string conninfo;                   // libpq connection string or URL
   int retention_days = 15;                // pdf expires_at = dataEvento + this
+  /// An uploaded copy is kept at least this long, even when its event date
+  /// + retention is already past (a user asked for an old PDF).
+  int min_keep_hours = 24;
   /// No statement of this store runs longer (a lock held elsewhere, a stuck
   /// server): the caller gets storage::unavailable instead of a worker that
   /// never answers. 0 leaves PostgreSQL's setting.
@@ -159,8 +163,10 @@ public:
   /// The PDF `client_id` indexed with `file_hash`; nullopt when there is none.
   std::optional<upload_target> upload_target_for(const std::string& client_id, const std::string& file_hash);
   /// Records a cached copy: status cached, file_path, cached_at, expires_at
-  /// (data_evento + retention, or now + retention when undated), the
-  /// daemon's upload count, and a completed pdf_transfers row. Returns expires_at.
+  /// (data_evento + retention, or now + retention when undated, and never
+  /// sooner than now + min_keep_hours), the daemon's upload count, and a
+  /// completed pdf_transfers row. A copy it replaces (another file of the
+  /// same row) is deleted once committed. Returns expires_at.
   std::string record_upload(const stored_upload& u);
   /// A failed upload: a failed pdf_transfers row with the reason.
   void record_failed_upload(std::int64_t pdf_id, const std::string& client_id, const std::string& request_id,
@@ -185,6 +191,13 @@ public:
   /// Marks up to `limit` cached copies past expires_at as expired (file_path
   /// cleared) and returns them, so their files can be deleted.
   std::vector<expired_copy> expire_due(int limit);
+  /// Every row that names a file in the cache (cache_reconcile.hpp).
+  std::vector<recorded_copy> recorded_copies();
+  /// The rows of `lost` still cached with that very file go back to
+  /// available_local without a file; returns their ids.
+  std::vector<std::int64_t> revert_lost_copies(const std::vector<recorded_copy>& lost);
+  /// Deletes the audit_log rows and sessions older than `policy` allows.
+  prune_counts prune(const prune_policy& policy);
 
   /// The row a download of PDF `id` reads; nullopt when there is none.
   std::optional<download_target> download_target_for(std::int64_t id);

@@ -1,3 +1,5 @@
+#include <unistd.h>
+
 #include <pqxx/pqxx>
 
 #include "storage/metadata_store.hpp"
@@ -11,19 +13,22 @@ void prepare_upload_statements(pqxx::connection& c) {
             "SELECT id, filename, status, to_char(data_evento, 'YYYY-MM-DD') FROM pdf_cache"
             " WHERE file_hash = $1 AND client_id = $2");
   c.prepare("upload_record",
-            "WITH cached AS ("
-            "  UPDATE pdf_cache SET status = 'cached', file_path = $2, cached_at = now(),"
-            "   expires_at = coalesce((data_evento + $3::int)::timestamp AT TIME ZONE 'UTC', now() + make_interval(days => $3::int)),"
+            "WITH previous AS (SELECT id, file_path FROM pdf_cache WHERE id = $1 FOR UPDATE),"
+            " cached AS ("
+            "  UPDATE pdf_cache p SET status = 'cached', file_path = $2, cached_at = now(),"
+            "   expires_at = greatest(coalesce((data_evento + $3::int)::timestamp AT TIME ZONE 'UTC',"
+            "                                  now() + make_interval(days => $3::int)),"
+            "                         now() + make_interval(hours => $8::int)),"
             "   updated_at = now()"
-            "  WHERE id = $1 RETURNING id, expires_at),"
+            "  FROM previous WHERE p.id = previous.id RETURNING p.id, p.expires_at, previous.file_path AS replaced),"
             " counted AS (UPDATE daemon_clients SET pdfs_uploaded = pdfs_uploaded + 1, updated_at = now()"
             "  WHERE client_id = $4 RETURNING 1),"
             " transfer AS (INSERT INTO pdf_transfers (pdf_cache_id, transfer_type, request_id, started_at, completed_at,"
             "   status, progress, bytes_transferred, client_id)"
             "  SELECT id, 'upload', $5, now() - make_interval(secs => $7::float8), now(), 'completed', 100, $6, $4"
             "  FROM cached RETURNING 1)"
-            " SELECT siberius_iso_utc(expires_at), (SELECT count(*) FROM counted), (SELECT count(*) FROM transfer)"
-            " FROM cached");
+            " SELECT siberius_iso_utc(expires_at), (SELECT count(*) FROM counted), (SELECT count(*) FROM transfer),"
+            "  replaced FROM cached");
   c.prepare("download_target", "SELECT status, file_path, filename, file_hash FROM pdf_cache WHERE id = $1");
   c.prepare("download_record",
             "WITH touched AS (UPDATE pdf_cache SET last_accessed = now() WHERE id = $1 RETURNING id)"
@@ -61,7 +66,10 @@ void prepare_upload_statements(pqxx::connection& c) {
             "WITH due AS (SELECT id, file_path FROM pdf_cache WHERE status = 'cached' AND expires_at <= now()"
             "             ORDER BY expires_at LIMIT $1 FOR UPDATE SKIP LOCKED)"
             " UPDATE pdf_cache p SET status = 'expired', file_path = NULL, updated_at = now()"
-            " FROM due WHERE p.id = due.id RETURNING p.id, p.file_hash, coalesce(due.file_path, '')");
+            " FROM due WHERE p.id = due.id"
+            // A file another row still names is that row's copy: not to be deleted.
+            " RETURNING p.id, p.file_hash, CASE WHEN EXISTS (SELECT 1 FROM pdf_cache o"
+            "   WHERE o.file_path = due.file_path AND o.id <> p.id) THEN '' ELSE coalesce(due.file_path, '') END");
 }
 
 std::optional<daemon_identity> metadata_store::daemon_by_token(const std::string& token) {
@@ -101,10 +109,17 @@ std::string metadata_store::record_upload(const stored_upload& u) {
   return impl_->run([&](pqxx::connection& c) {
     pqxx::work w(c);
     auto rows = w.exec_prepared("upload_record", u.pdf_id, u.file_path, impl_->options.retention_days, u.client_id,
-                                u.request_id, u.bytes, u.seconds);
+                                u.request_id, u.bytes, u.seconds, impl_->options.min_keep_hours);
     if (rows.empty())
       throw std::invalid_argument("no PDF with id " + std::to_string(u.pdf_id));
     w.commit();
+    // The copy this one replaces (a PDF uploaded again while still cached)
+    // has a name of its own: once no row names it, it goes.
+    if (!rows[0][3].is_null()) {
+      auto replaced = rows[0][3].as<std::string>();
+      if (replaced != u.file_path)
+        ::unlink(replaced.c_str());
+    }
     return rows[0][0].as<std::string>();
   });
 }

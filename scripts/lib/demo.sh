@@ -107,7 +107,8 @@ _siberius_demo_seed() {
     [ ${#password} -ge 12 ] || { _siberius_demo_warn "could not generate a password"; return 1; }
     ( umask 077 && jq -n --arg l "$tech_login" --arg p "$password" --arg n "$tech_nome" \
         '{tecnico: {login: $l, password: $p, nome: $n, role: "tecnico"}}' >"$accounts.tmp" ) \
-      && chmod 600 "$accounts.tmp" && mv "$accounts.tmp" "$accounts" \
+      && chmod 600 "$accounts.tmp" && sync "$accounts.tmp" && mv "$accounts.tmp" "$accounts" \
+      && sync "$(dirname "$accounts")" \
       || { _siberius_demo_warn "cannot write $accounts"; return 1; }
   fi
   if [ "$tech_ok" = 0 ] && [ "$exists" != "0" ]; then

@@ -161,6 +161,10 @@ CAF_TEST(health through the credentials file) {
   CAF_CHECK(r.out.find("database  connected, 0 PDFs indexed, 0 cached on the server") != std::string::npos);
   // scripts/run's first start issues a demo daemon token.
   CAF_CHECK(r.out.find("daemons   0 online, 1 offline, 1 total") != std::string::npos);
+  // The server wrote the tokens and the first admin's password for its operator only.
+  struct stat st {};
+  CAF_REQUIRE_EQUAL(::stat(w.credentials.c_str(), &st), 0);
+  CAF_CHECK_EQUAL(st.st_mode & 0777, 0600u);
 }
 
 CAF_TEST(daemon token is shown once with its env lines) {
