@@ -5,6 +5,7 @@
 
 #include "actors/log.hpp"
 #include "actors/messages.hpp"
+#include "actors/supervision.hpp"
 #include "pdf/sha256_stream.hpp"
 #include "storage/pdf_document.hpp"
 
@@ -78,6 +79,18 @@ void daemon_session_state::ack(std::optional<std::uint64_t> ack_id, json payload
 }
 
 void daemon_session_state::on_event(const std::string& event, json& args, std::optional<std::uint64_t> ack_id) {
+  // A payload of the wrong shape costs its sender an error ack, never the
+  // session: a type the handlers did not foresee surfaces here as an exception.
+  try {
+    dispatch(event, args, ack_id);
+  } catch (const std::exception& e) {
+    log_event(log_level::warn, "daemon:event:malformed",
+              {{"clientId", info.client_id}, {"name", event}, {"reason", e.what()}});
+    ack(ack_id, {{"error", "malformed " + event + " payload: " + e.what()}});
+  }
+}
+
+void daemon_session_state::dispatch(const std::string& event, json& args, std::optional<std::uint64_t> ack_id) {
   auto payload = first_arg(args);
   if (event == "daemon:heartbeat")
     on_heartbeat(payload, ack_id);
@@ -251,8 +264,13 @@ void daemon_session_state::on_sync(const json& payload, std::optional<std::uint6
   auto& files = payload["files"];
   if (files.size() > max_sync_chunk)
     return ack(ack_id, {{"error", "at most 2000 files per sync chunk"}});
-  auto id = payload.value("syncId", std::string{});
-  bool done = payload.value("done", true);
+  auto sync_field = payload.find("syncId");
+  auto done_field = payload.find("done");
+  if ((sync_field != payload.end() && !sync_field->is_string()) ||
+      (done_field != payload.end() && !done_field->is_boolean()))
+    return ack(ack_id, {{"error", "expected {syncId: string, files: [{fileHash, filePath}], done: boolean}"}});
+  auto id = sync_field != payload.end() ? sync_field->get<std::string>() : std::string{};
+  bool done = done_field != payload.end() ? done_field->get<bool>() : true;
   if (id != sync_id) {
     sync_id = id;
     sync_hashes.clear();
@@ -396,6 +414,27 @@ caf::behavior daemon_session(caf::stateful_actor<daemon_session_state>* self, ne
   st.info = std::move(info);
   // Settings an admin set while the daemon was away (or before a restart:
   // the daemon keeps none) go out as soon as it is connected.
+  // An exception out of a reply handler ends the session (its state may be
+  // half-updated), with the reason in the log rather than a bare exit code.
+  self->set_exception_handler([self](std::exception_ptr& e) -> caf::error {
+    try {
+      std::rethrow_exception(e);
+    } catch (const std::exception& x) {
+      log_event(log_level::error, "daemon:session:exception",
+                {{"clientId", self->state.info.client_id}, {"reason", x.what()}});
+    } catch (...) {
+    }
+    return caf::exit_reason::unhandled_exception;
+  });
+  // However the session ends (the daemon left, a kick, a replacement, a
+  // failure), its connection goes with it: a socket whose session is gone
+  // would take events that nobody answers.
+  self->attach_functor([conn = st.conn, client_id = st.info.client_id](const caf::error& reason) {
+    if (is_failure(reason))
+      log_event(log_level::error, "daemon:session:failed",
+                {{"clientId", client_id}, {"reason", caf::to_string(reason)}});
+    conn->close("session ended");
+  });
   auto config = json::parse(st.info.config, nullptr, false);
   if (config.is_object() && !config.empty()) {
     auto rp = self->make_response_promise();

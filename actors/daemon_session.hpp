@@ -50,7 +50,9 @@ struct daemon_session_state {
 
   static inline const char* name = "daemon_session";
 
+  /// One daemon event; a payload that throws while parsed gets an error ack.
   void on_event(const std::string& event, nlohmann::json& args, std::optional<std::uint64_t> ack_id);
+  void dispatch(const std::string& event, nlohmann::json& args, std::optional<std::uint64_t> ack_id);
   void ack(std::optional<std::uint64_t> ack_id, nlohmann::json payload);
   void on_heartbeat(nlohmann::json& payload, std::optional<std::uint64_t> ack_id);
   /// The daemon:heartbeat admins' screens get: the beat's live fields and the

@@ -1,9 +1,8 @@
 #include "actors/db_worker.hpp"
 
-#include <caf/actor_pool.hpp>
-
 #include "actors/log.hpp"
 #include "actors/messages.hpp"
+#include "actors/supervision.hpp"
 
 namespace siberius::actors {
 
@@ -202,8 +201,10 @@ caf::behavior db_worker(caf::stateful_actor<db_worker_state>* self, storage::sto
 }
 
 caf::actor spawn_db_pool(caf::actor_system& sys, storage::store_options options, std::size_t n) {
+  // A worker that fails (an exception out of libpqxx, say) is replaced: the
+  // requests it held get an error, the next ones a fresh connection.
   auto factory = [&sys, options] { return sys.spawn<caf::detached>(db_worker, options); };
-  return caf::actor_pool::make(sys.dummy_execution_unit(), n, factory, caf::actor_pool::round_robin());
+  return spawn_supervised_pool(sys, factory, {"db_worker", n});
 }
 
 } // namespace siberius::actors

@@ -32,7 +32,7 @@ struct db_worker_state {
 
 caf::behavior db_worker(caf::stateful_actor<db_worker_state>* self, storage::store_options options);
 
-/// Spawns `n` detached workers behind a round-robin pool.
+/// Spawns `n` detached workers behind a round-robin pool; a worker that fails is replaced.
 caf::actor spawn_db_pool(caf::actor_system& sys, storage::store_options options, std::size_t n);
 
 } // namespace siberius::actors

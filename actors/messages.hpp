@@ -168,6 +168,8 @@ CAF_BEGIN_TYPE_ID_BLOCK(siberius, caf::first_custom_type_id)
   // usage sample; (prune, monitor_retention) -> json_reply, rows deleted per monitor series.
   CAF_ADD_ATOM(siberius, siberius::atom, sample, "sample")
   CAF_ADD_ATOM(siberius, siberius::atom, prune, "prune")
+  // pool supervisor -> itself: (respawn) a failed worker's replacement joins the pool now.
+  CAF_ADD_ATOM(siberius, siberius::atom, respawn, "respawn")
 
 CAF_END_TYPE_ID_BLOCK(siberius)
 

@@ -1,9 +1,8 @@
 #include "actors/pdf_parse_job.hpp"
 
-#include <caf/actor_pool.hpp>
-
 #include "actors/log.hpp"
 #include "actors/messages.hpp"
+#include "actors/supervision.hpp"
 #include "pdf/reader_process.hpp"
 
 namespace siberius::actors {
@@ -28,7 +27,7 @@ caf::behavior pdf_parse_job(caf::event_based_actor* self, pdf_check_options opti
 
 caf::actor spawn_pdf_check_pool(caf::actor_system& sys, pdf_check_options options, std::size_t n) {
   auto factory = [&sys, options] { return sys.spawn<caf::detached>(pdf_parse_job, options); };
-  return caf::actor_pool::make(sys.dummy_execution_unit(), n, factory, caf::actor_pool::round_robin());
+  return spawn_supervised_pool(sys, factory, {"pdf_parse_job", n});
 }
 
 } // namespace siberius::actors

@@ -22,7 +22,7 @@ struct pdf_check_options {
 /// (check_pdf, path) -> daemon::pdf_facts (problem none or no_text_layer = usable).
 caf::behavior pdf_parse_job(caf::event_based_actor* self, pdf_check_options options);
 
-/// `n` jobs behind one round-robin handle.
+/// `n` jobs behind one round-robin handle; a job that fails is replaced.
 caf::actor spawn_pdf_check_pool(caf::actor_system& sys, pdf_check_options options, std::size_t n);
 
 } // namespace siberius::actors

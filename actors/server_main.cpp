@@ -11,6 +11,7 @@
 #include <thread>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <CLI/CLI.hpp>
@@ -30,6 +31,7 @@
 #include "actors/metrics_sampler.hpp"
 #include "actors/pdf_parse_job.hpp"
 #include "actors/socketio_front.hpp"
+#include "actors/supervision.hpp"
 #include "actors/upload_api.hpp"
 #include "actors/upload_transfer.hpp"
 #include "net/server.hpp"
@@ -418,6 +420,24 @@ int main(int argc, char** argv) {
   };
   schedule_trim();
 
+  // The actors the server cannot run without: if one ends, the server stops
+  // and exits 1, and the service manager starts a whole one (docs/architecture.md).
+  int exit_code = 0;
+  auto watch = sys.spawn(actors::top_level_watch,
+                         std::vector<std::pair<std::string, caf::actor>>{
+                           {"daemon_registry", registry}, {"upload_coordinator", uploads_actor},
+                           {"client_hub", hub}, {"auth_service", auth}, {"password_worker", passwords},
+                           {"cache_janitor", janitor}, {"metrics_sampler", sampler}, {"db_pool", db},
+                           {"pdf_check_pool", checker}},
+                         [&ioc, &front, &trim_timer, &exit_code](const std::string&, const caf::error&) {
+                           boost::asio::post(ioc, [&] {
+                             exit_code = 1;
+                             front.stop();
+                             trim_timer.cancel();
+                             ioc.stop();
+                           });
+                         });
+
   boost::asio::signal_set signals{ioc, SIGINT, SIGTERM};
   signals.async_wait([&](const boost::system::error_code& ec, int sig) {
     if (ec)
@@ -434,6 +454,8 @@ int main(int argc, char** argv) {
   ioc.run();
   for (auto& t : threads)
     t.join();
+  // First the watch, so the others' shutdown is not taken for a failure.
+  caf::anon_send_exit(watch, caf::exit_reason::user_shutdown);
   for (auto& a : {registry, uploads_actor, janitor, sampler, checker, auth, passwords, hub, db})
     caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
   try {
@@ -441,6 +463,6 @@ int main(int argc, char** argv) {
   } catch (const std::exception&) {
     // The next start does it.
   }
-  actors::log_event(actors::log_level::info, "server:stopped");
-  return 0;
+  actors::log_event(actors::log_level::info, "server:stopped", {{"exitCode", exit_code}});
+  return exit_code;
 }

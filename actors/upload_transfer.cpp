@@ -1,5 +1,6 @@
 #include "actors/upload_transfer.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <functional>
 #include <random>
@@ -390,6 +391,35 @@ void upload_coordinator_state::on_over(std::int64_t pdf_id, const std::string& r
   pump(client_id);
 }
 
+void upload_coordinator_state::on_transfer_down(const caf::down_msg& msg) {
+  // A transfer that ends as it should says so first (transfer_over), so one
+  // still listed here died without a word: an exception, a kill.
+  auto i = std::find_if(transfers.begin(), transfers.end(),
+                        [&](auto& t) { return t.second.transfer.address() == msg.source; });
+  if (i != transfers.end())
+    fail_dead_transfer(i->second, caf::to_string(msg.reason));
+}
+
+void upload_coordinator_state::fail_dead_transfer(entry& e, const std::string& why) {
+  // What the transfer itself does on a failure: the row leaves uploading,
+  // the daemon stops sending, the clients hear pdf:failed, the slot frees.
+  auto info = e.info;
+  auto reason = "the transfer stopped unexpectedly (" + why + "); ask again";
+  log_event(log_level::error, "pdf:transfer:crashed",
+            {{"pdfId", info.pdf_id}, {"requestId", info.request_id}, {"reason", why}});
+  self->request(db, db_timeout, atom::transfer_end_v, info.pdf_id, info.client_id, info.request_id,
+                storage::transfer_end::failed, reason)
+    .then([](bool) {},
+          [=](const caf::error&) { log_event(log_level::warn, "pdf:transfer:unrecorded", {{"pdfId", info.pdf_id}}); });
+  if (auto s = sessions.find(info.client_id); s != sessions.end() && scheduler.is_running(info.client_id, info.pdf_id))
+    self->send(s->second, atom::cancel_upload_v, json{{"requestId", info.request_id}, {"reason", "failed"}});
+  self->send(hub, atom::publish_v, std::string("pdf:failed"),
+             json{{"pdfId", info.pdf_id}, {"requestId", info.request_id}, {"code", "transfer_failed"},
+                  {"reason", reason}},
+             info.pdf_id);
+  on_over(info.pdf_id, info.request_id);
+}
+
 json upload_coordinator_state::status_of(std::int64_t pdf_id) const {
   auto i = transfers.find(pdf_id);
   if (i == transfers.end())
@@ -415,16 +445,7 @@ caf::behavior upload_coordinator(caf::stateful_actor<upload_coordinator_state>* 
   st.options = options;
   st.scheduler = upload_scheduler(options.max_running_per_daemon);
   st.rate = rate_window(options.rate_limit, options.rate_window);
-  self->set_down_handler([self](caf::down_msg& msg) {
-    // A transfer that ended without saying so (it failed): forget it.
-    for (auto& [pdf_id, e] : self->state.transfers)
-      if (e.transfer.address() == msg.source) {
-        auto id = pdf_id;
-        auto request_id = e.info.request_id;
-        self->state.on_over(id, request_id);
-        return;
-      }
-  });
+  self->set_down_handler([self](caf::down_msg& msg) { self->state.on_transfer_down(msg); });
   // A transfer that fails must not take the coordinator (and every other
   // transfer) down with it; any other exit request is obeyed.
   self->set_exit_handler([self](caf::exit_msg& msg) {

@@ -12,7 +12,8 @@
 // coordinator) carries one PDF: it asks the daemon (daemon:upload_request),
 // relays progress to the clients, restarts a stalled upload (at most
 // `attempts` times), waits while the daemon is offline, and ends with
-// pdf:ready or pdf:failed.
+// pdf:ready or pdf:failed. A transfer that dies without ending (an
+// exception, a kill) is failed by the coordinator the same way.
 #pragma once
 
 #include <chrono>
@@ -89,6 +90,10 @@ struct upload_coordinator_state {
   void on_daemon_down(const std::string& client_id);
   entry* find(std::int64_t pdf_id, const std::string& request_id);
   void on_over(std::int64_t pdf_id, const std::string& request_id);
+  /// A transfer's actor ended; one that did not say it was over failed.
+  void on_transfer_down(const caf::down_msg& msg);
+  /// The failure path of a transfer that cannot run it itself.
+  void fail_dead_transfer(entry& e, const std::string& why);
   nlohmann::json status_of(std::int64_t pdf_id) const;
 };
 

@@ -5,6 +5,7 @@
 #endif
 
 #include <algorithm>
+#include <atomic>
 #include <csignal>
 #include <cstdio>
 #include <future>
@@ -123,6 +124,9 @@ int run_daemon(const daemon_config& cfg) {
   index_options index_opts;
   index_opts.verify_per_hour = cfg.verify_per_hour;
   index_opts.settle_interval = cfg.settle_interval;
+  // A parse worker that dies is replaced by the index (the replacements end
+  // with the index).
+  index_opts.replace_worker = [&sys, parse_opts] { return sys.spawn<caf::detached>(pdf_parse_job, parse_opts); };
   auto index = sys.spawn(folder_index, link, workers, index_opts);
   uploader_options upload_opts;
   upload_opts.url = cfg.server_url;
@@ -142,17 +146,44 @@ int run_daemon(const daemon_config& cfg) {
   auto watcher = sys.spawn(folder_watcher, index, watch_opts);
   caf::anon_send(link, atom::watcher_v, watcher);
 
+  // The daemon cannot do its work without any of these: if one ends, the
+  // daemon stops and exits 1, and the service manager starts it again.
+  auto failed = std::make_shared<std::atomic<bool>>(false);
+  auto watch = sys.spawn([failed, named = std::vector<std::pair<std::string, caf::actor>>{
+                                    {"server_link", link}, {"folder_index", index},
+                                    {"uploader", uploads}, {"folder_watcher", watcher}}](caf::event_based_actor* self)
+                           -> caf::behavior {
+    auto names = std::make_shared<std::vector<std::pair<std::string, caf::actor_addr>>>();
+    for (auto& [name, actor] : named) {
+      self->monitor(actor);
+      names->emplace_back(name, actor.address());
+    }
+    self->set_down_handler([self, names, failed](caf::down_msg& msg) {
+      for (auto& [name, addr] : *names)
+        if (addr == msg.source) {
+          log_event(log_level::error, "daemon:actor:down",
+                    {{"actor", name}, {"reason", caf::to_string(msg.reason)}, {"action", "exiting"}});
+          failed->store(true);
+          request_stop(name + " stopped");
+          return self->quit();
+        }
+    });
+    return {[](atom::tick) {}};
+  });
+
   auto why = wait_for_stop();
   log_event(log_level::info, "daemon:stopping", {{"reason", why}});
+  // First the watch, so the others' stop is not taken for a failure.
+  caf::anon_send_exit(watch, caf::exit_reason::user_shutdown);
   for (auto& a : std::vector<caf::actor>{watcher, uploads, index, link})
     caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
   for (auto& w : workers)
     caf::anon_send_exit(w, caf::exit_reason::user_shutdown);
   sys.await_all_actors_done();
   set_log_tap(nullptr); // it holds the link's handle, which must go before the actor system
-  log_event(log_level::info, "daemon:stopped");
+  log_event(log_level::info, "daemon:stopped", {{"exitCode", failed->load() ? 1 : 0}});
   stop_finished();
-  return 0;
+  return failed->load() ? 1 : 0;
 }
 
 /// LOG_FILE: lines go to a file rotated at 10 MiB, five kept (and, in a

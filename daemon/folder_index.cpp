@@ -1,5 +1,7 @@
 #include "daemon/folder_index.hpp"
 
+#include <algorithm>
+
 #include "daemon/file_rules.hpp"
 #include "daemon/log.hpp"
 #include "pdf/reader_process.hpp"
@@ -219,9 +221,17 @@ void folder_index_state::dispatch() {
     ++reading_now;
     auto size = f->size;
     auto mtime = f->mtime_ns;
+    in_flight[worker.address()] = {path, size, mtime};
+    // Whichever comes first ends the read: the answer, or the worker's death
+    // (on_worker_down); the other finds nothing in flight.
     self->request(worker, caf::infinite, atom::parse_v, path)
-        .then([this, path, worker, size, mtime](pdf_facts& facts) { on_read(path, worker, size, mtime, std::move(facts)); },
+        .then([this, path, worker, size, mtime](pdf_facts& facts) {
+                if (in_flight.erase(worker.address()) > 0)
+                  on_read(path, worker, size, mtime, std::move(facts));
+              },
               [this, path, worker, size, mtime](caf::error& err) {
+                if (in_flight.erase(worker.address()) == 0)
+                  return;
                 pdf_facts facts;
                 facts.problem = pdf_problem::io_error;
                 facts.reason = "parse worker failed: " + caf::to_string(err);
@@ -235,7 +245,9 @@ void folder_index_state::dispatch() {
 void folder_index_state::on_read(const std::string& path, caf::actor worker, std::int64_t size,
                                  std::int64_t mtime_ns, pdf_facts facts) {
   --reading_now;
-  idle_workers.push_back(std::move(worker));
+  // A worker that died is not given work again (it would fail every file).
+  if (std::find(workers.begin(), workers.end(), worker) != workers.end())
+    idle_workers.push_back(std::move(worker));
   if (auto* found = files.find(path)) {
     auto& f = *found;
     if (f.gone) { // deleted while being read
@@ -282,6 +294,41 @@ void folder_index_state::on_read(const std::string& path, caf::actor worker, std
     }
   }
   dispatch();
+}
+
+void folder_index_state::on_worker_down(const caf::down_msg& msg) {
+  auto dead = std::find_if(workers.begin(), workers.end(), [&](const caf::actor& w) { return w.address() == msg.source; });
+  if (dead == workers.end())
+    return;
+  auto worker = *dead;
+  workers.erase(dead);
+  idle_workers.erase(std::remove(idle_workers.begin(), idle_workers.end(), worker), idle_workers.end());
+  replacements->erase(std::remove(replacements->begin(), replacements->end(), worker), replacements->end());
+  // At a stop the workers are ended on purpose: no replacement then (it
+  // would outlive the stop).
+  bool failed = msg.reason && msg.reason != caf::exit_reason::normal && msg.reason != caf::exit_reason::user_shutdown;
+  if (failed)
+    log_event(log_level::error, "index:worker:died",
+              {{"reason", caf::to_string(msg.reason)}, {"replaced", static_cast<bool>(options.replace_worker)}});
+  if (failed && options.replace_worker) {
+    auto fresh = options.replace_worker();
+    self->monitor(fresh);
+    replacements->push_back(fresh);
+    workers.push_back(fresh);
+    idle_workers.push_back(std::move(fresh));
+  }
+  // The file it was reading is reported as not read; reading it again could
+  // kill the next worker the same way.
+  if (auto i = in_flight.find(msg.source); i != in_flight.end()) {
+    auto read = std::move(i->second);
+    in_flight.erase(i);
+    pdf_facts facts;
+    facts.problem = pdf_problem::io_error;
+    facts.reason = "the parse worker stopped while reading this file (" + caf::to_string(msg.reason) + ")";
+    on_read(read.path, worker, read.size, read.mtime_ns, std::move(facts));
+  } else {
+    dispatch();
+  }
 }
 
 void folder_index_state::reread(const std::vector<std::string>& paths) {
@@ -377,6 +424,15 @@ caf::behavior folder_index(caf::stateful_actor<folder_index_state>* self, caf::a
   st.options = options;
   st.workers = workers;
   st.idle_workers = std::move(workers);
+  for (auto& w : st.workers)
+    self->monitor(w);
+  // The first workers are ended by whoever made them; the replacements, only
+  // the index knows: they end with it.
+  self->attach_functor([spawned = st.replacements] {
+    for (auto& w : *spawned)
+      caf::anon_send_exit(w, caf::exit_reason::user_shutdown);
+  });
+  self->set_down_handler([self](caf::down_msg& msg) { self->state.on_worker_down(msg); });
   return {
       [self](atom::file_ready, const std::string& path, std::int64_t size, std::int64_t mtime_ns) {
         self->state.on_file_ready(path, size, mtime_ns);

@@ -11,6 +11,8 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <functional>
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -42,6 +44,9 @@ struct index_options {
   /// Only files of the first scan whose mtime is this old are offered to the
   /// server: a file written just now is new to it, and is read at once.
   std::chrono::milliseconds settle_interval{30000};
+  /// Makes a parse worker to take the place of one that died (spawned
+  /// detached, like the first ones); none: the pool shrinks instead.
+  std::function<caf::actor()> replace_worker;
 };
 
 struct folder_index_state {
@@ -68,6 +73,15 @@ struct folder_index_state {
   index_options options;
   std::vector<caf::actor> workers;
   std::vector<caf::actor> idle_workers;
+  struct read_in_flight {
+    std::string path;
+    std::int64_t size = 0;
+    std::int64_t mtime_ns = 0;
+  };
+  // worker -> the file it reads: a worker that dies mid-read ends that read.
+  std::unordered_map<caf::actor_addr, read_in_flight> in_flight;
+  // Workers spawned in place of dead ones (shared with the functor that ends them with the index).
+  std::shared_ptr<std::vector<caf::actor>> replacements = std::make_shared<std::vector<caf::actor>>();
   file_table<tracked_file> files;
   std::unordered_map<std::string, pdf_facts> broken_facts; // the few broken files' reports
   std::deque<std::string> backlog;   // paths waiting for a worker
@@ -93,6 +107,9 @@ struct folder_index_state {
   void dispatch();
   void on_read(const std::string& path, caf::actor worker, std::int64_t size, std::int64_t mtime_ns,
                pdf_facts facts);
+  /// A parse worker ended: it leaves the pool, its read ends as a failed one,
+  /// and a new worker takes its place.
+  void on_worker_down(const caf::down_msg& msg);
   void reread(const std::vector<std::string>& paths);
   void arm_verify();
   void verify_one();

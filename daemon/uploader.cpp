@@ -99,7 +99,7 @@ void run_upload(const worker_input& in) {
   auto pause = in.options.retry_pause;
   std::string last;
   for (int attempt = 1; attempt <= in.options.attempts; ++attempt) {
-    auto out = net::upload_file(spec);
+    auto out = in.options.send_file ? in.options.send_file(spec) : net::upload_file(spec);
     switch (out.result) {
       case net::upload_result::stored: return finish("stored", "");
       case net::upload_result::cancelled: return finish("cancelled", "");
@@ -205,6 +205,7 @@ void uploader_state::start_next() {
     waiting.erase(waiting.begin());
     auto& e = jobs.at(rid);
     e.running = true;
+    e.worker = caf::actor_addr{}; // a previous run's worker may still be ending
     ++running;
     // No time limit: the index answers once its first scan is complete, and
     // a guess before that would mark a present file missing.
@@ -222,10 +223,31 @@ void uploader_state::start_next() {
 
 void uploader_state::run(entry& e, std::vector<std::string> paths) {
   worker_input in{e.job, std::move(paths), options, e.cancel, caf::actor_cast<caf::actor>(self)};
-  self->spawn<caf::detached>([in](caf::event_based_actor* worker) {
-    run_upload(in);
+  auto body = [in](caf::event_based_actor* worker) {
+    // An exception is one more failed upload: the server hears it, the slot frees.
+    try {
+      run_upload(in);
+    } catch (const std::exception& x) {
+      caf::anon_send(in.uploader, atom::upload_finished_v, in.job.request_id, std::string("upload_failed"),
+                     std::string("the upload stopped on an error: ") + x.what());
+    }
     worker->quit();
-  });
+  };
+  // Monitored: a worker that dies without reporting still frees its slot.
+  auto worker = options.detached_workers ? self->spawn<caf::detached + caf::monitored>(body)
+                                         : self->spawn<caf::monitored>(body);
+  e.worker = worker.address();
+}
+
+void uploader_state::on_worker_down(const caf::down_msg& msg) {
+  // A worker reports before it ends, so a job still running on it was never reported.
+  for (auto& [rid, e] : jobs)
+    if (e.running && e.worker == msg.source) {
+      auto request_id = rid;
+      log_event(log_level::error, "upload:worker:died", {{"requestId", request_id}, {"reason", caf::to_string(msg.reason)}});
+      e.restart = false;
+      return on_finished(request_id, "upload_failed", "the upload worker stopped (" + caf::to_string(msg.reason) + ")");
+    }
 }
 
 void uploader_state::on_finished(const std::string& request_id, const std::string& code, const std::string& message) {
@@ -267,6 +289,7 @@ caf::behavior uploader(caf::stateful_actor<uploader_state>* self, caf::actor lin
   st.link = std::move(link);
   st.index = std::move(index);
   st.options = std::move(options);
+  self->set_down_handler([self](caf::down_msg& msg) { self->state.on_worker_down(msg); });
   // Stopping: every worker stops at its next chunk.
   self->set_exit_handler([self](caf::exit_msg& msg) {
     for (auto& [_, e] : self->state.jobs)

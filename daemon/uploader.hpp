@@ -12,6 +12,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <set>
 #include <string>
@@ -22,6 +23,8 @@
 
 #include <caf/all.hpp>
 #include <nlohmann/json.hpp>
+
+#include "net/client/http_upload.hpp"
 
 namespace siberius::daemon {
 
@@ -34,6 +37,11 @@ struct uploader_options {
   std::chrono::milliseconds retry_pause{1000};   // doubled after each failure
   std::chrono::milliseconds idle_timeout{30000}; // no byte moving for this long: the attempt failed
   std::size_t max_waiting = 1000;                // requests beyond it are refused
+  /// Workers run on their own threads (the transfer blocks); tests run them
+  /// on the deterministic scheduler instead.
+  bool detached_workers = true;
+  /// Sends one file to the server (net::upload_file unless set).
+  std::function<net::upload_outcome(const net::upload_spec&)> send_file;
 };
 
 /// One request as the server sent it.
@@ -55,6 +63,7 @@ struct uploader_state {
     bool restart = false; // asked again while running: run once more after this one
     std::shared_ptr<std::atomic<bool>> cancel;
     std::uint64_t sent = 0, total = 0;
+    caf::actor_addr worker; // the one running it: its death ends the attempt
   };
 
   caf::event_based_actor* self = nullptr;
@@ -74,6 +83,8 @@ struct uploader_state {
   void start_next();
   void run(entry& e, std::vector<std::string> paths);
   void on_finished(const std::string& request_id, const std::string& code, const std::string& message);
+  /// A worker ended; one that ended without reporting frees its slot as a failure.
+  void on_worker_down(const caf::down_msg& msg);
 };
 
 caf::behavior uploader(caf::stateful_actor<uploader_state>* self, caf::actor link, caf::actor index,

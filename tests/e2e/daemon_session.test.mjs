@@ -126,6 +126,17 @@ test('heartbeats are acked at once and reach the admin view', async () => {
   s.close();
 });
 
+test('a payload of the wrong JSON type gets an error ack and the session carries on', async () => {
+  const s = daemon();
+  await connected(s);
+  const bad = await s.timeout(5000).emitWithAck('daemon:sync', { syncId: 1, files: [] });
+  assert.match(bad.error, /syncId: string/);
+  const beat = await s.timeout(5000).emitWithAck('daemon:heartbeat', { version: '0.1.0' });
+  assert.equal(beat.ok, true);
+  assert.equal(s.connected, true);
+  s.close();
+});
+
 test('refused CONNECTs carry a message and a code', async () => {
   const wrong = await refused(daemon({ token: '0123456789abcdef.' + '0'.repeat(64) }));
   assert.equal(wrong.message, 'invalid token');

@@ -428,4 +428,38 @@ CAF_TEST(being replaced disconnects the namespace with a reason) {
   CAF_CHECK_EQUAL(conn->disconnected[0].reason, "replaced by a new connection");
 }
 
+CAF_TEST(a sync with a syncId of the wrong type gets an error ack and the session lives on) {
+  auto ack = send_event("daemon:sync", {{"syncId", 1}, {"files", json::array()}, {"done", true}}, 21);
+  CAF_CHECK(ack.contains("error"));
+  ack = send_event("daemon:sync", {{"syncId", "s1"}, {"files", json::array()}, {"done", "yes"}}, 22);
+  CAF_CHECK(ack.contains("error"));
+  CAF_CHECK(db_state().synced.empty());
+  // Still serving: the next event is answered and the socket is open.
+  auto beat = send_event("daemon:heartbeat", full_heartbeat(), 23);
+  CAF_CHECK_EQUAL(beat["ok"], true);
+  CAF_CHECK(conn->closed.empty());
+  CAF_CHECK(registry_state().endings.empty());
+}
+
+CAF_TEST(a session that dies closes its socket) {
+  self->send_exit(session, caf::exit_reason::kill);
+  run();
+  CAF_REQUIRE_EQUAL(conn->closed.size(), 1u);
+  // An event arriving afterwards reaches nobody; the daemon sees its socket close and reconnects.
+  CAF_CHECK_EQUAL(conn->closed[0], "session ended");
+}
+
+CAF_TEST(a session that ends for any reason closes its socket) {
+  self->send(session, atom::disconnect_v, std::string("client namespace disconnect"));
+  run();
+  CAF_CHECK_EQUAL(conn->closed.size(), 1u);
+  auto kicked = std::make_shared<test::fake_connection>();
+  auto other = sys.spawn(actors::daemon_session, kicked, registry, db, hub,
+                         actors::session_info{"office-3", "Office", "203.0.113.7", "{}", 100, nullptr, uploads, 43});
+  self->send(other, atom::kick_v, std::string("disconnected by an admin"));
+  run();
+  CAF_CHECK_EQUAL(kicked->disconnected.size(), 1u);
+  CAF_CHECK_EQUAL(kicked->closed.size(), 1u);
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()

@@ -256,4 +256,39 @@ CAF_TEST(a cancel ends the transfer and a request meanwhile is told to wait) {
   CAF_CHECK_NOT_EQUAL(after.body.at("requestId"), rid);
 }
 
+CAF_TEST(a transfer that dies fails like a failed upload and frees its slot) {
+  online(session);
+  std::vector<std::string> ids;
+  for (std::int64_t id = 1; id <= 4; ++id)
+    ids.push_back(ask(id).body.at("requestId").get<std::string>());
+  CAF_CHECK_EQUAL(asked_files(session), (names{"os_1.pdf", "os_2.pdf", "os_3.pdf"}));
+  auto& st = deref<caf::stateful_actor<actors::upload_coordinator_state>>(coordinator).state;
+  // As if it had thrown: CAF ends an actor whose handler throws with unhandled_exception.
+  self->send_exit(st.transfers.at(1).transfer, caf::exit_reason::unhandled_exception);
+  drain();
+  // The row leaves uploading, as for a failed upload.
+  auto& ended = deref<caf::stateful_actor<db_log_state>>(db).state.ended;
+  CAF_REQUIRE_EQUAL(ended.size(), 1u);
+  CAF_CHECK_EQUAL(ended[0].first, 1);
+  CAF_CHECK(ended[0].second == storage::transfer_end::failed);
+  // The clients hear it failed.
+  auto& events = published();
+  CAF_REQUIRE(!events.empty());
+  CAF_CHECK_EQUAL(events.back().first, "pdf:failed");
+  CAF_CHECK_EQUAL(events.back().second.at("pdfId"), 1);
+  CAF_CHECK_EQUAL(events.back().second.at("requestId"), ids[0]);
+  // The daemon stops sending it, and the waiting one takes its slot.
+  auto& cancels = deref<caf::stateful_actor<session_log_state>>(session).state.cancels;
+  CAF_REQUIRE_EQUAL(cancels.size(), 1u);
+  CAF_CHECK_EQUAL(cancels[0].at("requestId"), ids[0]);
+  CAF_CHECK_EQUAL(asked_files(session), (names{"os_1.pdf", "os_2.pdf", "os_3.pdf", "os_4.pdf"}));
+  // The coordinator lives on: asking again starts a new transfer.
+  auto again = ask(1);
+  CAF_CHECK_EQUAL(again.status, 202);
+  CAF_CHECK_NOT_EQUAL(again.body.at("requestId"), ids[0]);
+  self->send(coordinator, atom::transfer_status_v, std::int64_t{1});
+  drain();
+  self->receive([](const actors::json_reply& r) { CAF_CHECK_EQUAL(r.value.at("state"), "queued"); });
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()
