@@ -55,6 +55,10 @@ struct conflict : std::runtime_error {
 struct store_options {
   std::string conninfo;                   // libpq connection string or URL
   int retention_days = 15;                // pdf expires_at = dataEvento + this
+  /// An event date later than today + this many days counts as today + this
+  /// for the expiry, so a daemon (or a misread year) cannot keep a cached
+  /// copy for decades. The date itself is stored as sent.
+  int max_event_days_ahead = 730;
   /// No statement of this store runs longer (a lock held elsewhere, a stuck
   /// server): the caller gets storage::unavailable instead of a worker that
   /// never answers. 0 leaves PostgreSQL's setting.
