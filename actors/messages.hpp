@@ -97,7 +97,12 @@ CAF_BEGIN_TYPE_ID_BLOCK(siberius, caf::first_custom_type_id)
   // daemon_session -> upload_coordinator -> upload_transfer: (upload_refused, client id, request id,
   // code, reason) the daemon answered an upload request with daemon:error.
   CAF_ADD_ATOM(siberius, siberius::atom, upload_refused, "uprefused")
-  // upload_coordinator -> upload_transfer: (start_upload, session) ask the daemon now;
+  // upload endpoint -> upload_coordinator: (upload_admit, client id, pdf id, request id) ->
+  // request_answer (200: receive the body; else the refusal) for a transfer asked of that daemon
+  // and in flight, within its stream limit; (upload_closed, client id) that stream ended.
+  CAF_ADD_ATOM(siberius, siberius::atom, upload_admit, "upadmit")
+  CAF_ADD_ATOM(siberius, siberius::atom, upload_closed, "upclosed")
+  // upload_coordinator -> upload_transfer: (start_upload, session, client id) ask that daemon now;
   // (cancel_upload, who) stop. upload_transfer -> daemon_session: (upload_request, payload),
   // (cancel_upload, payload): emitted to the daemon as daemon:upload_request / daemon:cancel_upload.
   CAF_ADD_ATOM(siberius, siberius::atom, start_upload, "startup")

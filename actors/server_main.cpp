@@ -65,6 +65,7 @@ struct server_config {
   std::string credentials;
   std::string public_url;
   int retention_days = 15;
+  int max_event_days_ahead = 730;
   std::size_t db_workers = 2;
   std::size_t io_threads = 2;
   int ping_interval_ms = 25000;
@@ -191,6 +192,9 @@ int main(int argc, char** argv) {
   app.add_option("--public-url", cfg.public_url, "URL clients use to reach this server (for the credentials file)");
   app.add_option("--retention-days", cfg.retention_days, "Days a cached PDF is kept after its event date")
     ->check(CLI::Range(0, 3650))->capture_default_str();
+  app.add_option("--max-event-days-ahead", cfg.max_event_days_ahead,
+                 "An event date later than today + this many days expires as if it were today + this")
+    ->check(CLI::Range(0, 36500))->capture_default_str();
   app.add_option("--db-workers", cfg.db_workers, "PostgreSQL connections")->check(CLI::Range(1, 64))
     ->capture_default_str();
   app.add_option("--io-threads", cfg.io_threads, "Network threads")->check(CLI::Range(1, 64))->capture_default_str();
@@ -280,7 +284,7 @@ int main(int argc, char** argv) {
   if (!migrate(cfg))
     return 1;
 
-  storage::store_options store_opts{cfg.db, cfg.retention_days, cfg.min_keep_h};
+  storage::store_options store_opts{cfg.db, cfg.retention_days, cfg.min_keep_h, cfg.max_event_days_ahead};
   try {
     storage::metadata_store boot(store_opts);
     boot.check_time_zone(cfg.timezone);

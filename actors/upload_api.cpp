@@ -171,6 +171,16 @@ struct upload_job {
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   std::chrono::steady_clock::time_point received; // the last byte, hashed
   std::chrono::steady_clock::time_point checked;  // siberius-pdf-reader's verdict
+  bool admitted = false; // the coordinator counts this stream against the daemon's limit
+
+  upload_job() = default;
+  upload_job(const upload_job&) = delete;
+  upload_job& operator=(const upload_job&) = delete;
+  /// The last holder of the job is done with the stream, however it ended.
+  ~upload_job() {
+    if (admitted && options.coordinator)
+      caf::anon_send(options.coordinator, atom::upload_closed_v, daemon.client_id);
+  }
 
   static long long ms(std::chrono::steady_clock::time_point a, std::chrono::steady_clock::time_point b) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(b - a).count();
@@ -476,8 +486,28 @@ net::streaming_handler make_upload_handler(caf::actor_system& sys, caf::actor db
                     return respond(error_response(job->header, http::status::not_found, "not_found",
                                            "no PDF with this X-File-Hash is indexed for this daemon"));
                   job->target = *target;
-                  job->started = std::chrono::steady_clock::now();
-                  admit(std::make_shared<upload_sink>(job, boundary));
+                  if (!job->options.coordinator)
+                    return respond(error_response(job->header, http::status::conflict, "not_requested",
+                                                  "the server did not ask for this upload"));
+                  // Only a transfer the server asked this daemon for, in flight, within the limit.
+                  self->request(job->options.coordinator, db_timeout, atom::upload_admit_v, job->daemon.client_id,
+                                job->target.pdf_id, job->request_id)
+                    .then(
+                      [=](const request_answer& a) {
+                        if (a.status != 200) {
+                          auto res = json_response(job->header, static_cast<http::status>(a.status), a.body);
+                          if (a.retry_after > 0)
+                            res.set(http::field::retry_after, std::to_string(a.retry_after));
+                          return respond(std::move(res));
+                        }
+                        job->admitted = true;
+                        job->started = std::chrono::steady_clock::now();
+                        admit(std::make_shared<upload_sink>(job, boundary));
+                      },
+                      [=](const caf::error&) {
+                        respond(error_response(job->header, http::status::service_unavailable, "unavailable",
+                                               "the server is busy, retry later"));
+                      });
                 },
                 unavailable);
           },

@@ -117,6 +117,27 @@ std::size_t upload_scheduler::place(const std::string& client_id, std::int64_t p
   return 0;
 }
 
+bool upload_streams::open(const std::string& client_id) {
+  auto& n = open_[client_id];
+  if (n >= limit_)
+    return false;
+  ++n;
+  return true;
+}
+
+void upload_streams::close(const std::string& client_id) {
+  auto i = open_.find(client_id);
+  if (i == open_.end())
+    return;
+  if (--i->second == 0)
+    open_.erase(i);
+}
+
+std::size_t upload_streams::open_count(const std::string& client_id) const {
+  auto i = open_.find(client_id);
+  return i == open_.end() ? 0 : i->second;
+}
+
 std::optional<std::chrono::seconds> rate_window::admit(const std::string& key, clock::time_point now) {
   auto& times = seen_[key];
   while (!times.empty() && now - times.front() >= window_)

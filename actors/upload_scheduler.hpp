@@ -61,6 +61,33 @@ private:
   std::unordered_map<std::string, lane> lanes_;
 };
 
+/// Which daemon to ask for a file several offices have: the first of
+/// `holders` (the one whose metadata the document carries comes first) that
+/// is online; when none is, the first, to wait for. Empty when no daemon has it.
+template <class IsOnline>
+std::string pick_holder(const std::vector<std::string>& holders, IsOnline is_online) {
+  for (const auto& h : holders)
+    if (is_online(h))
+      return h;
+  return holders.empty() ? std::string() : holders.front();
+}
+
+/// Open upload streams (POST /api/daemon/upload bodies being received) per
+/// daemon, at most `limit` at once: a daemon cannot hold more connections,
+/// temporary files and hashing threads than the transfers it was asked for.
+class upload_streams {
+public:
+  explicit upload_streams(std::size_t limit = 3) : limit_(limit) {}
+  /// One more stream for `client_id`; false (and nothing counted) at the limit.
+  bool open(const std::string& client_id);
+  void close(const std::string& client_id);
+  std::size_t open_count(const std::string& client_id) const;
+
+private:
+  std::size_t limit_;
+  std::unordered_map<std::string, std::size_t> open_;
+};
+
 /// At most `limit` events per key in any `window`: a sliding window of the
 /// times of the accepted ones.
 class rate_window {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <set>
 #include <functional>
 #include <random>
 
@@ -194,8 +195,10 @@ caf::behavior upload_transfer(caf::stateful_actor<upload_transfer_state>* self, 
             begun();
           });
   return {
-    [=](atom::start_upload, const caf::actor& session) {
+    [=](atom::start_upload, const caf::actor& session, const std::string& client_id) {
+      // Another office may have the file: the coordinator says whose turn it is.
       self->state.session = session;
+      self->state.info.client_id = client_id;
       self->state.ask_daemon();
     },
     [=](atom::daemon_down) {
@@ -288,10 +291,14 @@ request_answer upload_coordinator_state::admit(const storage::request_target& t,
                   {"expiresAt", t.expires_at ? json(*t.expires_at) : json(nullptr)}}};
   if (t.status == "missing")
     return {409, {{"error", "the file is no longer in the office folder"}, {"code", "missing"}, {"status", "missing"}}};
-  if (t.client_id.empty())
+  auto holders = t.holders;
+  if (holders.empty() && !t.client_id.empty())
+    holders.push_back(t.client_id);
+  const auto client_id = pick_holder(holders, [this](const std::string& c) { return sessions.count(c) > 0; });
+  if (client_id.empty())
     return {409, {{"error", "no daemon holds this file"}, {"code", "no_daemon"}}};
-  if (auto wait = rate.admit(t.client_id)) {
-    log_event(log_level::warn, "pdf:request:rate_limited", {{"clientId", t.client_id}, {"pdfId", t.pdf_id}});
+  if (auto wait = rate.admit(client_id)) {
+    log_event(log_level::warn, "pdf:request:rate_limited", {{"clientId", client_id}, {"pdfId", t.pdf_id}});
     return {429,
             {{"error", "too many uploads asked of this daemon: at most " + std::to_string(options.rate_limit) +
                            " per " + std::to_string(options.rate_window.count()) + " s"},
@@ -301,7 +308,8 @@ request_answer upload_coordinator_state::admit(const storage::request_target& t,
   entry e;
   e.info.pdf_id = t.pdf_id;
   e.info.request_id = new_request_id();
-  e.info.client_id = t.client_id;
+  e.info.client_id = client_id;
+  e.holders = std::move(holders);
   e.info.file_hash = t.file_hash;
   e.info.filename = t.filename;
   e.info.file_size = t.file_size;
@@ -309,14 +317,14 @@ request_answer upload_coordinator_state::admit(const storage::request_target& t,
   // Linked: transfers end with the coordinator (at shutdown). Monitored: one
   // that fails is forgotten in the down handler.
   e.transfer = self->spawn<caf::monitored + caf::linked>(upload_transfer, caf::actor_cast<caf::actor>(self), db, hub, options, e.info);
-  e.state = sessions.count(t.client_id) > 0 ? "queued" : "daemon_offline";
+  e.state = sessions.count(client_id) > 0 ? "queued" : "daemon_offline";
   by_request[e.info.request_id] = t.pdf_id;
   auto& stored = transfers.emplace(t.pdf_id, std::move(e)).first->second;
-  scheduler.enqueue(t.client_id, t.pdf_id, stored.info.priority);
+  scheduler.enqueue(client_id, t.pdf_id, stored.info.priority);
   log_event(log_level::info, "pdf:request:accepted",
-            {{"pdfId", t.pdf_id}, {"requestId", stored.info.request_id}, {"clientId", t.client_id},
+            {{"pdfId", t.pdf_id}, {"requestId", stored.info.request_id}, {"clientId", client_id},
              {"priority", to_string(stored.info.priority)}, {"daemon", stored.state}});
-  pump(t.client_id);
+  pump(client_id);
   request_answer a{202, {{"requestId", stored.info.request_id}, {"pdfId", t.pdf_id}, {"coalesced", false}}};
   a.body["status"] = stored.state == "daemon_offline" ? "daemon_offline" : "uploading";
   a.body["state"] = stored.state;
@@ -352,15 +360,20 @@ void upload_coordinator_state::pump(const std::string& client_id) {
   for (auto pdf_id : scheduler.take_startable(client_id)) {
     auto& e = transfers.at(pdf_id);
     e.state = "requested";
-    self->send(e.transfer, atom::start_upload_v, s->second);
+    self->send(e.transfer, atom::start_upload_v, s->second, client_id);
   }
 }
 
 void upload_coordinator_state::on_daemon_up(const std::string& client_id, const caf::actor& session) {
   sessions[client_id] = session;
-  for (auto& [_, e] : transfers)
-    if (e.info.client_id == client_id && e.state == "daemon_offline")
+  for (auto& [_, e] : transfers) {
+    if (e.state != "daemon_offline")
+      continue;
+    if (e.info.client_id == client_id)
       e.state = "queued";
+    else if (std::find(e.holders.begin(), e.holders.end(), client_id) != e.holders.end())
+      reassign(e, client_id); // waiting for an offline office while this one has the file too
+  }
   pump(client_id);
 }
 
@@ -368,9 +381,50 @@ void upload_coordinator_state::on_daemon_down(const std::string& client_id) {
   sessions.erase(client_id);
   for (auto pdf_id : scheduler.pause_running(client_id))
     self->send(transfers.at(pdf_id).transfer, atom::daemon_down_v);
-  for (auto& [_, e] : transfers)
-    if (e.info.client_id == client_id)
+  std::set<std::string> to_pump;
+  for (auto& [_, e] : transfers) {
+    if (e.info.client_id != client_id)
+      continue;
+    auto other = pick_holder(e.holders, [&](const std::string& c) { return c != client_id && sessions.count(c) > 0; });
+    if (!other.empty() && other != client_id && sessions.count(other) > 0) {
+      reassign(e, other);
+      to_pump.insert(other);
+    } else {
       e.state = "daemon_offline";
+    }
+  }
+  for (const auto& c : to_pump)
+    pump(c);
+}
+
+void upload_coordinator_state::reassign(entry& e, const std::string& to) {
+  log_event(log_level::info, "pdf:request:reassigned",
+            {{"pdfId", e.info.pdf_id}, {"requestId", e.info.request_id}, {"from", e.info.client_id}, {"to", to}});
+  scheduler.remove(e.info.client_id, e.info.pdf_id);
+  e.info.client_id = to;
+  e.state = "queued";
+  scheduler.enqueue(to, e.info.pdf_id, e.info.priority);
+}
+
+request_answer upload_coordinator_state::admit_upload(const std::string& client_id, std::int64_t pdf_id,
+                                                      const std::string& request_id) {
+  auto* e = find(pdf_id, request_id);
+  if (e == nullptr || e->info.client_id != client_id || e->cancelling ||
+      !scheduler.is_running(client_id, pdf_id)) {
+    log_event(log_level::warn, "pdf:upload:unrequested",
+              {{"clientId", client_id}, {"pdfId", pdf_id}, {"requestId", request_id}});
+    return {409,
+            {{"error", "the server did not ask this daemon for this file with this X-Request-Id, or that "
+                       "transfer is no longer in flight"},
+             {"code", "not_requested"}}};
+  }
+  if (!streams.open(client_id))
+    return {429,
+            {{"error", "at most " + std::to_string(options.max_running_per_daemon) +
+                           " uploads at once per daemon; retry when one ends"},
+             {"code", "too_many_uploads"}},
+            1};
+  return {200, {{"ok", true}}};
 }
 
 upload_coordinator_state::entry* upload_coordinator_state::find(std::int64_t pdf_id, const std::string& request_id) {
@@ -445,6 +499,7 @@ caf::behavior upload_coordinator(caf::stateful_actor<upload_coordinator_state>* 
   st.options = options;
   st.scheduler = upload_scheduler(options.max_running_per_daemon);
   st.rate = rate_window(options.rate_limit, options.rate_window);
+  st.streams = upload_streams(options.max_running_per_daemon);
   self->set_down_handler([self](caf::down_msg& msg) { self->state.on_transfer_down(msg); });
   // A transfer that fails must not take the coordinator (and every other
   // transfer) down with it; any other exit request is obeyed.
@@ -497,6 +552,10 @@ caf::behavior upload_coordinator(caf::stateful_actor<upload_coordinator_state>* 
     [=](atom::transfer_over, std::int64_t pdf_id, const std::string& request_id) {
       self->state.on_over(pdf_id, request_id);
     },
+    [=](atom::upload_admit, const std::string& client_id, std::int64_t pdf_id, const std::string& request_id) {
+      return self->state.admit_upload(client_id, pdf_id, request_id);
+    },
+    [=](atom::upload_closed, const std::string& client_id) { self->state.streams.close(client_id); },
   };
 }
 

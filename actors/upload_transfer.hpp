@@ -6,7 +6,10 @@
 // upload_scheduler: at most three running, the rest waiting, high priority
 // first. It knows which daemons are online (the registry tells it) and
 // routes what the upload endpoint and the daemon sessions report to the
-// right transfer.
+// right transfer. A file several offices have is asked of one of them that
+// is online, and moves to another when that one goes offline. Uploads are
+// received only for a transfer in flight, from the daemon it was asked of,
+// and at most `max_running_per_daemon` at once per daemon.
 //
 // upload_transfer (one per transfer, spawned and monitored by the
 // coordinator) carries one PDF: it asks the daemon (daemon:upload_request),
@@ -60,6 +63,7 @@ struct upload_coordinator_state {
     std::string state;      // daemon_offline | queued | requested | uploading
     std::int64_t bytes = 0; // received so far
     bool cancelling = false; // cancel sent; the transfer is ending
+    std::vector<std::string> holders; // every daemon that has the file
   };
   struct pending_lookup {
     std::vector<caf::typed_response_promise<request_answer>> promises;
@@ -72,6 +76,7 @@ struct upload_coordinator_state {
   transfer_options options;
   upload_scheduler scheduler;
   rate_window rate;
+  upload_streams streams;
   std::unordered_map<std::string, caf::actor> sessions;       // online daemons by clientId
   std::unordered_map<std::int64_t, entry> transfers;          // by pdf id
   std::unordered_map<std::string, std::int64_t> by_request;   // request id -> pdf id
@@ -88,6 +93,9 @@ struct upload_coordinator_state {
   void pump(const std::string& client_id);
   void on_daemon_up(const std::string& client_id, const caf::actor& session);
   void on_daemon_down(const std::string& client_id);
+  /// Moves a transfer to daemon `to` (it waits there for its turn).
+  void reassign(entry& e, const std::string& to);
+  request_answer admit_upload(const std::string& client_id, std::int64_t pdf_id, const std::string& request_id);
   entry* find(std::int64_t pdf_id, const std::string& request_id);
   void on_over(std::int64_t pdf_id, const std::string& request_id);
   /// A transfer's actor ended; one that did not say it was over failed.

@@ -59,6 +59,10 @@ struct store_options {
   /// An uploaded copy is kept at least this long, even when its event date
   /// + retention is already past (a user asked for an old PDF).
   int min_keep_hours = 24;
+  /// An event date later than today + this many days counts as today + this
+  /// for the expiry, so a daemon (or a misread year) cannot keep a cached
+  /// copy for decades. The date itself is stored as sent.
+  int max_event_days_ahead = 730;
   /// No statement of this store runs longer (a lock held elsewhere, a stuck
   /// server): the caller gets storage::unavailable instead of a worker that
   /// never answers. 0 leaves PostgreSQL's setting.

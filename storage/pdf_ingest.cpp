@@ -20,6 +20,9 @@ constexpr int max_ingest_attempts = 3;
 
 // The typed columns come from arrays; a document only rewrites its row when
 // something a user would see changed, so re-sending an event writes nothing.
+// The metadata is the first indexing daemon's (the row's client_id): another
+// daemon with the same file adds its location and, when the document was
+// missing, makes it available again, but never rewrites what it says.
 constexpr const char* ingest_upsert_sql = R"SQL(
 WITH input AS (
   SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[],
@@ -34,54 +37,94 @@ upsert AS (
                               status, expires_at, indexed_at, local_mtime_ms)
   SELECT file_hash, filename, file_size, local_path, true, client_id,
          tipo, numero, cliente, data_evento, valor_total, metadata,
-         'available_local', (data_evento + $14::int)::timestamp AT TIME ZONE 'UTC', coalesce(indexed_at, now()),
-         local_mtime_ms
+         -- An event date far ahead (a misread year) does not keep a cached copy for years.
+         'available_local',
+         CASE WHEN data_evento IS NOT NULL
+              THEN (least(data_evento, current_date + $16::int) + $14::int)::timestamp AT TIME ZONE 'UTC' END,
+         coalesce(indexed_at, now()), local_mtime_ms
   FROM input ORDER BY file_hash
   ON CONFLICT (file_hash) DO UPDATE SET
-    filename = EXCLUDED.filename, local_path = EXCLUDED.local_path, local_present = true,
-    client_id = EXCLUDED.client_id, tipo = EXCLUDED.tipo, numero = EXCLUDED.numero,
-    cliente = EXCLUDED.cliente, data_evento = EXCLUDED.data_evento,
-    valor_total = EXCLUDED.valor_total, metadata = EXCLUDED.metadata,
+    filename = CASE WHEN @MINE@ THEN EXCLUDED.filename ELSE p.filename END,
+    local_path = CASE WHEN @MINE@ THEN EXCLUDED.local_path ELSE p.local_path END,
+    local_present = true,
+    client_id = CASE WHEN @MINE@ THEN EXCLUDED.client_id ELSE p.client_id END,
+    tipo = CASE WHEN @MINE@ THEN EXCLUDED.tipo ELSE p.tipo END,
+    numero = CASE WHEN @MINE@ THEN EXCLUDED.numero ELSE p.numero END,
+    cliente = CASE WHEN @MINE@ THEN EXCLUDED.cliente ELSE p.cliente END,
+    data_evento = CASE WHEN @MINE@ THEN EXCLUDED.data_evento ELSE p.data_evento END,
+    valor_total = CASE WHEN @MINE@ THEN EXCLUDED.valor_total ELSE p.valor_total END,
+    metadata = CASE WHEN @MINE@ THEN EXCLUDED.metadata ELSE p.metadata END,
     -- A cached copy of an undated document keeps the expiry it got when cached.
-    expires_at = CASE WHEN p.status = 'cached' THEN coalesce(EXCLUDED.expires_at, p.expires_at)
+    expires_at = CASE WHEN NOT @MINE@ THEN p.expires_at
+                      WHEN p.status = 'cached' THEN coalesce(EXCLUDED.expires_at, p.expires_at)
                       ELSE EXCLUDED.expires_at END,
-    indexed_at = EXCLUDED.indexed_at, local_mtime_ms = EXCLUDED.local_mtime_ms,
+    indexed_at = CASE WHEN @MINE@ THEN EXCLUDED.indexed_at ELSE p.indexed_at END,
+    local_mtime_ms = CASE WHEN @MINE@ THEN EXCLUDED.local_mtime_ms ELSE p.local_mtime_ms END,
     status = CASE WHEN p.status = 'missing' THEN 'available_local' ELSE p.status END,
     updated_at = now()
-  WHERE NOT (p.local_present
-             AND p.filename = EXCLUDED.filename
-             AND p.local_path IS NOT DISTINCT FROM EXCLUDED.local_path
-             AND p.local_mtime_ms IS NOT DISTINCT FROM EXCLUDED.local_mtime_ms
-             AND p.client_id IS NOT DISTINCT FROM EXCLUDED.client_id
-             AND p.tipo = EXCLUDED.tipo
-             AND p.numero IS NOT DISTINCT FROM EXCLUDED.numero
-             AND p.cliente IS NOT DISTINCT FROM EXCLUDED.cliente
-             AND p.data_evento IS NOT DISTINCT FROM EXCLUDED.data_evento
-             AND p.valor_total IS NOT DISTINCT FROM EXCLUDED.valor_total)
-  RETURNING p.id, p.file_hash, p.client_id, (p.xmax = 0) AS inserted
+  WHERE NOT (p.local_present AND p.status <> 'missing'
+             AND (NOT @MINE@
+                  OR (p.filename = EXCLUDED.filename
+                      AND p.local_path IS NOT DISTINCT FROM EXCLUDED.local_path
+                      AND p.local_mtime_ms IS NOT DISTINCT FROM EXCLUDED.local_mtime_ms
+                      AND p.client_id IS NOT DISTINCT FROM EXCLUDED.client_id
+                      AND p.tipo = EXCLUDED.tipo
+                      AND p.numero IS NOT DISTINCT FROM EXCLUDED.numero
+                      AND p.cliente IS NOT DISTINCT FROM EXCLUDED.cliente
+                      AND p.data_evento IS NOT DISTINCT FROM EXCLUDED.data_evento
+                      AND p.valor_total IS NOT DISTINCT FROM EXCLUDED.valor_total)))
+  RETURNING p.id, p.file_hash, (p.xmax = 0) AS inserted
+),
+-- A duplicate is not in RETURNING; its id comes from an index probe that
+-- coalesce only evaluates for those rows (NULL when another worker committed
+-- the row after this statement began: fill_missing_ids takes those).
+ids AS (
+  SELECT i.*, coalesce(u.id, (SELECT c.id FROM pdf_cache c WHERE c.file_hash = i.file_hash)) AS pdf_id,
+         u.id IS NOT NULL AS written, coalesce(u.inserted, false) AS inserted
+  FROM input i LEFT JOIN upsert u ON u.file_hash = i.file_hash
+),
+located AS (
+  INSERT INTO pdf_locations AS l (pdf_id, client_id, local_path, local_mtime_ms, present)
+  SELECT pdf_id, client_id, local_path, local_mtime_ms, true FROM ids WHERE pdf_id IS NOT NULL
+  ORDER BY pdf_id, client_id
+  ON CONFLICT (pdf_id, client_id) DO UPDATE SET
+    local_path = EXCLUDED.local_path, local_mtime_ms = EXCLUDED.local_mtime_ms, present = true, updated_at = now()
+  WHERE NOT (l.present AND l.local_path IS NOT DISTINCT FROM EXCLUDED.local_path
+             AND l.local_mtime_ms IS NOT DISTINCT FROM EXCLUDED.local_mtime_ms)
+  RETURNING l.pdf_id, l.client_id, (l.xmax = 0) AS inserted
 )
 )SQL";
 
-// The daemon counters as part of the same statement: the aggregate needs the
-// whole upsert first, so every pdf_cache lock is taken before the daemon row's.
+// The daemon counters (files each daemon indexed: its new locations) as part
+// of the same statement: the aggregate needs the whole upsert first, so every
+// pdf_cache and pdf_locations lock is taken before the daemon row's.
 constexpr const char* ingest_count_sql = R"SQL(,
 counted AS (
   UPDATE daemon_clients d SET pdfs_indexed = d.pdfs_indexed + n.n, last_pdf_indexed = now(), updated_at = now()
-  FROM (SELECT client_id, count(*) AS n FROM upsert WHERE inserted GROUP BY client_id ORDER BY client_id) n
+  FROM (SELECT client_id, count(*) AS n FROM located WHERE inserted GROUP BY client_id ORDER BY client_id) n
   WHERE d.client_id = n.client_id
   RETURNING 1
 )
 )SQL";
 
-// A duplicate is not in RETURNING; its id comes from an index probe that
-// coalesce only evaluates for those rows.
+// Per input: its row's id, 1 new document / 2 changed document or location /
+// 0 duplicate, and whether the location is new (counted for its daemon).
 constexpr const char* ingest_result_sql = R"SQL(
-SELECT i.ord,
-       coalesce(u.id, (SELECT c.id FROM pdf_cache c WHERE c.file_hash = i.file_hash)),
-       CASE WHEN u.id IS NULL THEN 0 WHEN u.inserted THEN 1 ELSE 2 END,
-       u.client_id
-FROM input i LEFT JOIN upsert u ON u.file_hash = i.file_hash
+SELECT i.ord, i.pdf_id,
+       CASE WHEN i.inserted THEN 1 WHEN i.written OR l.pdf_id IS NOT NULL THEN 2 ELSE 0 END,
+       coalesce(l.inserted, false)
+FROM ids i LEFT JOIN located l ON l.pdf_id = i.pdf_id AND l.client_id = i.client_id
 )SQL";
+
+/// The statement's text with the ownership test in place: the row is this
+/// daemon's to describe (it indexed it first, or nobody is recorded).
+std::string with_owner_test(std::string sql) {
+  static const std::string marker = "@MINE@";
+  static const std::string mine = "(p.client_id IS NULL OR p.client_id = EXCLUDED.client_id)";
+  for (auto at = sql.find(marker); at != std::string::npos; at = sql.find(marker, at + mine.size()))
+    sql.replace(at, marker.size(), mine);
+  return sql;
+}
 
 bool nul_free(const std::string& s) {
   return s.find('\0') == std::string::npos;
@@ -192,36 +235,57 @@ struct ingest_arrays {
 void prepare_ingest_statements(pqxx::connection& c) {
   // One round trip for the usual batch (no repeated hash): counted and
   // committed by the one statement.
-  c.prepare("pdf_ingest_counted", std::string(ingest_upsert_sql) + ingest_count_sql + ingest_result_sql);
-  c.prepare("pdf_ingest", std::string(ingest_upsert_sql) + ingest_result_sql);
+  c.prepare("pdf_ingest_counted", with_owner_test(std::string(ingest_upsert_sql) + ingest_count_sql + ingest_result_sql));
+  c.prepare("pdf_ingest", with_owner_test(std::string(ingest_upsert_sql) + ingest_result_sql));
   c.prepare("pdf_ids_by_hash", "SELECT file_hash, id FROM pdf_cache WHERE file_hash = ANY($1::text[])");
   c.prepare("daemon_count_indexed",
             "UPDATE daemon_clients d SET pdfs_indexed = d.pdfs_indexed + c.n, last_pdf_indexed = now(),"
             " updated_at = now() FROM unnest($1::text[], $2::bigint[]) AS c(client_id, n)"
             " WHERE d.client_id = c.client_id");
+  // The locations of rows another worker committed during an ingest statement.
+  c.prepare("pdf_locate",
+            "WITH located AS (INSERT INTO pdf_locations AS l (pdf_id, client_id, local_path, local_mtime_ms)"
+            "  SELECT c.id, f.client_id, f.local_path, f.local_mtime_ms"
+            "  FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) AS f(client_id, file_hash, local_path,"
+            "    local_mtime_ms)"
+            "  JOIN pdf_cache c ON c.file_hash = f.file_hash ORDER BY 1, 2"
+            "  ON CONFLICT (pdf_id, client_id) DO UPDATE SET local_path = EXCLUDED.local_path,"
+            "   local_mtime_ms = EXCLUDED.local_mtime_ms, present = true, updated_at = now()"
+            "  RETURNING l.client_id, (l.xmax = 0) AS inserted)"
+            " SELECT client_id, count(*) FILTER (WHERE inserted) FROM located GROUP BY client_id ORDER BY client_id");
+  // A hash is needed again when this daemon has no location of it at that
+  // path: unknown, known only from another office, moved, or marked gone.
   c.prepare("pdf_sync_needed",
             "SELECT f.file_hash FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS f(file_hash, local_path, ord)"
             " LEFT JOIN pdf_cache c ON c.file_hash = f.file_hash"
-            " WHERE c.id IS NULL OR NOT c.local_present OR c.local_path IS DISTINCT FROM f.local_path"
+            " LEFT JOIN pdf_locations l ON l.pdf_id = c.id AND l.client_id = $3"
+            " WHERE l.pdf_id IS NULL OR NOT l.present OR l.local_path IS DISTINCT FROM f.local_path"
             " ORDER BY f.ord");
-  // daemon:stat_check: the rows this daemon indexed at these paths with the
+  // daemon:stat_check: the files this daemon indexed at these paths with the
   // same size and mtime (an unchanged file), with their hashes.
   c.prepare("pdf_stat_known",
             "SELECT f.ord - 1, c.file_hash FROM unnest($2::text[], $3::bigint[], $4::bigint[]) WITH ORDINALITY"
             "   AS f(local_path, file_size, mtime_ms, ord)"
-            " JOIN pdf_cache c ON c.client_id = $1 AND c.local_path = f.local_path AND c.local_present"
-            "   AND c.file_size = f.file_size AND c.local_mtime_ms = f.mtime_ms"
+            " JOIN pdf_locations l ON l.client_id = $1 AND l.local_path = f.local_path AND l.present"
+            "   AND l.local_mtime_ms = f.mtime_ms"
+            " JOIN pdf_cache c ON c.id = l.pdf_id AND c.file_size = f.file_size"
             " ORDER BY f.ord");
+  // End of a full sync: only this daemon's locations change; a document is
+  // missing once no daemon has it (another office's copy keeps it available).
   c.prepare("pdf_sync_mark_missing",
             "WITH present AS (SELECT unnest($2::text[]) AS file_hash),"
-            " marked AS (UPDATE pdf_cache p SET local_present = false,"
+            " gone AS (UPDATE pdf_locations l SET present = false, updated_at = now()"
+            "   FROM pdf_cache p WHERE p.id = l.pdf_id AND l.client_id = $1 AND l.present"
+            "   AND NOT EXISTS (SELECT 1 FROM present k WHERE k.file_hash = p.file_hash) RETURNING l.pdf_id),"
+            " orphaned AS (UPDATE pdf_cache p SET local_present = false,"
             "   status = CASE WHEN p.status IN ('available_local', 'uploading') THEN 'missing' ELSE p.status END,"
             "   updated_at = now()"
-            "   WHERE p.client_id = $1 AND p.local_present"
-            "   AND NOT EXISTS (SELECT 1 FROM present k WHERE k.file_hash = p.file_hash) RETURNING 1),"
+            "   FROM gone g WHERE p.id = g.pdf_id"
+            "   AND NOT EXISTS (SELECT 1 FROM pdf_locations o WHERE o.pdf_id = p.id AND o.client_id <> $1 AND o.present)"
+            "   RETURNING 1),"
             " synced AS (UPDATE daemon_clients SET last_sync_at = now(), updated_at = now()"
             "   WHERE client_id = $1 RETURNING 1)"
-            " SELECT count(*) FROM marked");
+            " SELECT count(*) FROM gone");
 }
 
 std::vector<ingest_result> metadata_store::ingest(const std::vector<std::pair<std::string, pdf_document>>& docs) {
@@ -255,6 +319,8 @@ std::vector<ingest_result> metadata_store::ingest(const std::vector<std::pair<st
     encoded[r].close();
   }
 
+  // Documents whose location is new: each counts as indexed by its daemon.
+  std::vector<bool> new_location(docs.size(), false);
   auto record = [&](const pqxx::result& rows, std::vector<std::size_t>& missing_ids) {
     for (const auto& row : rows) {
       auto i = row[0].as<std::size_t>();
@@ -264,6 +330,7 @@ std::vector<ingest_result> metadata_store::ingest(const std::vector<std::pair<st
         case 2: res.status = ingest_status::updated; break;
         default: res.status = ingest_status::duplicate; break;
       }
+      new_location[i] = row[3].as<bool>();
       if (row[1].is_null())
         missing_ids.push_back(i); // committed by another worker after this statement began
       else
@@ -273,19 +340,47 @@ std::vector<ingest_result> metadata_store::ingest(const std::vector<std::pair<st
   auto exec_round = [&](pqxx::transaction_base& t, const char* statement, const ingest_arrays& a) {
     return t.exec_prepared(statement, a.ord, a.client_id, a.file_hash, a.filename, a.local_path, a.file_size,
                            a.tipo, a.numero, a.cliente, a.data_evento, a.valor_total, a.metadata, a.indexed_at,
-                           impl_->options.retention_days, a.local_mtime_ms);
+                           impl_->options.retention_days, a.local_mtime_ms, impl_->options.max_event_days_ahead);
   };
+  // The rows another worker committed meanwhile: their ids, and this
+  // daemon's location of each. Returns the new locations per daemon.
   auto fill_missing_ids = [&](pqxx::transaction_base& t, const std::vector<std::size_t>& missing_ids) {
+    std::map<std::string, std::int64_t> located;
     if (missing_ids.empty())
-      return;
+      return located;
     std::vector<std::string> hashes;
-    for (auto i : missing_ids)
+    std::string clients = "{", paths = "{", mtimes = "{", located_hashes = "{";
+    for (auto i : missing_ids) {
+      const auto& d = docs[i].second;
       hashes.push_back(results[i].file_hash);
+      append_array_element(clients, docs[i].first);
+      append_array_element(located_hashes, d.file_hash);
+      append_array_element(paths, d.file_path);
+      if (d.file_mtime_ms)
+        append_array_element(mtimes, std::to_string(*d.file_mtime_ms));
+      else
+        append_null_element(mtimes);
+    }
+    for (auto* a : {&clients, &paths, &mtimes, &located_hashes})
+      close_array(*a);
     std::unordered_map<std::string, std::int64_t> ids;
     for (const auto& row : t.exec_prepared("pdf_ids_by_hash", text_array(hashes)))
       ids[row[0].as<std::string>()] = row[1].as<std::int64_t>();
     for (auto i : missing_ids)
       results[i].record_id = ids[results[i].file_hash];
+    for (const auto& row : t.exec_prepared("pdf_locate", clients, located_hashes, paths, mtimes))
+      located[row[0].as<std::string>()] += row[1].as<std::int64_t>();
+    return located;
+  };
+  auto count_indexed = [&](pqxx::transaction_base& t, const std::map<std::string, std::int64_t>& per_client) {
+    std::vector<std::string> ids, counts;
+    for (const auto& [client, n] : per_client)
+      if (n > 0) {
+        ids.push_back(client);
+        counts.push_back(std::to_string(n));
+      }
+    if (!ids.empty())
+      t.exec_prepared("daemon_count_indexed", text_array(ids), text_array(counts));
   };
 
   return impl_->run([&](pqxx::connection& c) {
@@ -296,26 +391,18 @@ std::vector<ingest_result> metadata_store::ingest(const std::vector<std::pair<st
           // The usual case: one statement that inserts, counts and commits.
           pqxx::nontransaction n(c);
           record(exec_round(n, "pdf_ingest_counted", encoded[0]), missing_ids);
-          fill_missing_ids(n, missing_ids);
+          count_indexed(n, fill_missing_ids(n, missing_ids));
           return results;
         }
         pqxx::work w(c);
         for (const auto& a : encoded)
           record(exec_round(w, "pdf_ingest", a), missing_ids);
-        fill_missing_ids(w, missing_ids);
+        auto per_client = fill_missing_ids(w, missing_ids);
         // Per-daemon counters last, in client id order, so concurrent batches lock alike.
-        std::map<std::string, std::int64_t> indexed_per_client;
         for (std::size_t i = 0; i < docs.size(); ++i)
-          if (results[i].status == ingest_status::indexed)
-            ++indexed_per_client[docs[i].first];
-        if (!indexed_per_client.empty()) {
-          std::vector<std::string> ids, counts;
-          for (const auto& [client, n] : indexed_per_client) {
-            ids.push_back(client);
-            counts.push_back(std::to_string(n));
-          }
-          w.exec_prepared("daemon_count_indexed", text_array(ids), text_array(counts));
-        }
+          if (new_location[i])
+            ++per_client[docs[i].first];
+        count_indexed(w, per_client);
         w.commit();
         return results;
       } catch (const pqxx::transaction_rollback&) {
@@ -328,6 +415,7 @@ std::vector<ingest_result> metadata_store::ingest(const std::vector<std::pair<st
             r.status = ingest_status::error;
             r.record_id = 0;
           }
+        std::fill(new_location.begin(), new_location.end(), false);
       }
     }
   });
@@ -356,7 +444,7 @@ std::vector<std::string> metadata_store::sync_needed(const std::string& client_i
   return impl_->run([&](pqxx::connection& c) {
     pqxx::nontransaction n(c);
     std::vector<std::string> needed;
-    for (const auto& row : n.exec_prepared("pdf_sync_needed", hashes, paths))
+    for (const auto& row : n.exec_prepared("pdf_sync_needed", hashes, paths, client_id))
       needed.push_back(row[0].as<std::string>());
     return needed;
   });

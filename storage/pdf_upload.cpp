@@ -1,5 +1,6 @@
 #include <unistd.h>
 
+#include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
 #include "storage/metadata_store.hpp"
@@ -9,14 +10,18 @@
 namespace siberius::storage {
 
 void prepare_upload_statements(pqxx::connection& c) {
+  // The daemon uploading must have the file: a location of it, whichever
+  // daemon indexed it first.
   c.prepare("upload_target",
-            "SELECT id, filename, status, to_char(data_evento, 'YYYY-MM-DD') FROM pdf_cache"
-            " WHERE file_hash = $1 AND client_id = $2");
+            "SELECT p.id, p.filename, p.status, to_char(p.data_evento, 'YYYY-MM-DD') FROM pdf_cache p"
+            " JOIN pdf_locations l ON l.pdf_id = p.id AND l.client_id = $2"
+            " WHERE p.file_hash = $1");
   c.prepare("upload_record",
             "WITH previous AS (SELECT id, file_path FROM pdf_cache WHERE id = $1 FOR UPDATE),"
             " cached AS ("
             "  UPDATE pdf_cache p SET status = 'cached', file_path = $2, cached_at = now(),"
-            "   expires_at = greatest(coalesce((data_evento + $3::int)::timestamp AT TIME ZONE 'UTC',"
+            "   expires_at = greatest(coalesce((least(data_evento, current_date + $9::int) + $3::int)::timestamp"
+            "                                  AT TIME ZONE 'UTC',"
             "                                  now() + make_interval(days => $3::int)),"
             "                         now() + make_interval(hours => $8::int)),"
             "   updated_at = now()"
@@ -40,10 +45,14 @@ void prepare_upload_statements(pqxx::connection& c) {
             " bytes_transferred, error_message, client_id)"
             " VALUES ($1, 'upload', $2, now(), now(), 'failed', $3, $4,"
             "  (SELECT client_id FROM daemon_clients WHERE client_id = $5))");
+  // The daemons that have the file, the one whose metadata the document
+  // carries first, then the most recently seen.
   c.prepare("request_target",
-            "SELECT id, coalesce(client_id, ''), file_hash, filename, status, file_size,"
-            " CASE WHEN status = 'cached' THEN siberius_iso_utc(expires_at) END, file_path"
-            " FROM pdf_cache WHERE id = $1");
+            "SELECT p.id, coalesce(p.client_id, ''), p.file_hash, p.filename, p.status, p.file_size,"
+            " CASE WHEN p.status = 'cached' THEN siberius_iso_utc(p.expires_at) END, p.file_path,"
+            " (SELECT coalesce(json_agg(l.client_id ORDER BY l.client_id = p.client_id DESC, l.updated_at DESC,"
+            "   l.client_id), '[]')::text FROM pdf_locations l WHERE l.pdf_id = p.id AND l.present)"
+            " FROM pdf_cache p WHERE p.id = $1");
   c.prepare("atendimento_pdf",
             "SELECT a.id, (SELECT p.id FROM pdf_cache p WHERE p.atendimento_id = a.id"
             "              ORDER BY p.indexed_at DESC NULLS LAST, p.id DESC LIMIT 1)"
@@ -51,11 +60,17 @@ void prepare_upload_statements(pqxx::connection& c) {
   c.prepare("transfer_begin",
             "UPDATE pdf_cache SET status = 'uploading', updated_at = now()"
             " WHERE id = $1 AND status IN ('available_local', 'expired', 'uploading', 'cached')");
+  // The daemon no longer has the file ($5): its location goes, and the
+  // document is missing only when no other daemon has it.
   c.prepare("transfer_end",
-            "WITH reverted AS ("
-            "  UPDATE pdf_cache SET status = CASE WHEN $5 THEN 'missing' ELSE 'available_local' END,"
-            "   local_present = CASE WHEN $5 THEN false ELSE local_present END, updated_at = now()"
-            "  WHERE id = $1 AND status = 'uploading' RETURNING id)"
+            "WITH gone AS (UPDATE pdf_locations SET present = false, updated_at = now()"
+            "  WHERE $5 AND pdf_id = $1 AND client_id = $6 RETURNING 1),"
+            " elsewhere AS (SELECT EXISTS (SELECT 1 FROM pdf_locations o WHERE o.pdf_id = $1"
+            "  AND o.client_id IS DISTINCT FROM $6 AND o.present) AS found),"
+            " reverted AS ("
+            "  UPDATE pdf_cache SET status = CASE WHEN $5 AND NOT e.found THEN 'missing' ELSE 'available_local' END,"
+            "   local_present = CASE WHEN $5 THEN e.found ELSE local_present END, updated_at = now()"
+            "  FROM elsewhere e WHERE id = $1 AND status = 'uploading' RETURNING id)"
             " INSERT INTO pdf_transfers (pdf_cache_id, transfer_type, request_id, started_at, completed_at, status,"
             "  error_message, client_id)"
             " VALUES ($1, 'upload', $2, now(), now(), $3, $4,"
@@ -109,7 +124,8 @@ std::string metadata_store::record_upload(const stored_upload& u) {
   return impl_->run([&](pqxx::connection& c) {
     pqxx::work w(c);
     auto rows = w.exec_prepared("upload_record", u.pdf_id, u.file_path, impl_->options.retention_days, u.client_id,
-                                u.request_id, u.bytes, u.seconds, impl_->options.min_keep_hours);
+                                u.request_id, u.bytes, u.seconds, impl_->options.min_keep_hours,
+                                impl_->options.max_event_days_ahead);
     if (rows.empty())
       throw std::invalid_argument("no PDF with id " + std::to_string(u.pdf_id));
     w.commit();
@@ -150,7 +166,10 @@ std::optional<request_target> metadata_store::request_target_for(std::int64_t id
     if (!r[6].is_null())
       t.expires_at = r[6].as<std::string>();
     if (!r[7].is_null())
-    t.file_path = r[7].as<std::string>();
+      t.file_path = r[7].as<std::string>();
+    t.holders = nlohmann::json::parse(r[8].as<std::string>()).get<std::vector<std::string>>();
+    if (!t.holders.empty() && t.holders.front() != t.client_id)
+      t.client_id = t.holders.front(); // the first daemon no longer has it
     return t;
   });
 }

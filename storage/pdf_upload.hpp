@@ -38,13 +38,16 @@ struct download_target {
 /// What a request for a PDF (POST /api/pdfs/:id/request) needs of its row.
 struct request_target {
   std::int64_t pdf_id = 0;
-  std::string client_id;      // the daemon that has the file; empty when unknown
+  std::string client_id;      // the daemon to ask first (holders[0]); empty when unknown
   std::string file_hash;
   std::string filename;
   std::string status;         // available_local | uploading | cached | expired | missing
   std::int64_t file_size = 0;
   std::optional<std::string> expires_at; // when cached
   std::optional<std::string> file_path; // the cached copy, when one is recorded
+  /// Every daemon that has the file (pdf_locations, present), client_id's
+  /// first: an upload may be asked of any of them that is online.
+  std::vector<std::string> holders;
 };
 
 /// The PDF linked to an atendimento (pdf_cache.atendimento_id).

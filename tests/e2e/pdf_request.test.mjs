@@ -121,13 +121,35 @@ test('the atendimento routes serve the PDF linked to it', async () => {
 });
 
 test('the janitor expires a cached copy past its date, deletes the file and tells the clients', async () => {
+  // A second office with the same file (the first is offline and past its
+  // rate limit) is asked for it, and uploads it as the server asked.
+  const created = await api(server, 'POST', '/api/admin/daemon-tokens', { body: { name: 'Arquivo', clientId: 'office-archive' } });
+  assert.equal(created.status, 201, created.text);
+  const archive = io(`${server.url}/daemon`, {
+    transports: ['websocket'], reconnection: false,
+    auth: { token: created.json.token, clientId: 'office-archive', version: '0.1.0' },
+  });
+  const asked = [];
+  archive.on('daemon:upload_request', (p) => asked.push(p));
+  await new Promise((resolve, reject) => { archive.once('connect', resolve); archive.once('connect_error', reject); });
+  const doc = documentFor(6, { fileHash: pdfHash, filename: 'orcamento_8418.pdf', fileSize: pdf.length,
+    filePath: '/arquivo/orcamento_8418.pdf' });
+  const indexed = await archive.timeout(5000).emitWithAck('daemon:pdf_indexed_batch', { documents: [doc] });
+  assert.equal(indexed.processed, 1);
+  // The clients must hear pdf:expired: a socket the 1 s ping timeout dropped
+  // while psql blocked this process is back before the copy can expire.
+  if (!client.connected) await new Promise((resolve) => client.once('connect', resolve));
+  const request = await api(server, 'POST', `/api/pdfs/${ids[6]}/request`);
+  assert.equal(request.status, 202, request.text);
+  await until('the archive office asked', () => asked.some((p) => p.requestId === request.json.requestId));
   const form = new FormData();
   form.append('file', new Blob([pdf], { type: 'application/pdf' }), 'orcamento_8418.pdf');
   const res = await fetch(`${server.url}/api/daemon/upload`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${server.creds.daemonToken}`, 'x-request-id': 'req-old', 'x-file-hash': pdfHash },
+    headers: { authorization: `Bearer ${created.json.token}`, 'x-request-id': request.json.requestId, 'x-file-hash': pdfHash },
     body: form,
   });
+  archive.close();
   assert.equal(res.status, 200);
   const stored = (await res.json());
   assert.equal(stored.status, 'cached');

@@ -1,12 +1,15 @@
 // POST /api/daemon/upload with real PDFs: a good upload becomes the cached
-// copy, and every bad one is refused with its reason and leaves no file.
+// copy, and every bad one is refused with its reason and leaves no file. The
+// office daemon is a stock socket.io client here: uploads answer the
+// daemon:upload_request the server sent it, as the real daemon's do.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { api, createDatabase, documentFor, indexDocuments, psql, sourceDir, startServer, until } from './harness.mjs';
+import { io } from 'socket.io-client';
+import { api, createDatabase, documentFor, indexDocuments, psql, sleep, sourceDir, startServer, until } from './harness.mjs';
 
 const corpus = join(sourceDir, '..', 'shared', 'corpus', 'pdfs');
 const good = readFileSync(join(corpus, 'orcamento_3061_lines.pdf'));
@@ -14,7 +17,9 @@ const notPdf = Buffer.from('this is plain text, not a PDF at all\n');
 const truncated = readFileSync(join(corpus, 'bad_truncated.pdf'));
 const sha = (b) => createHash('sha256').update(b).digest('hex');
 
-let db, server, storage;
+let db, server, storage, daemon;
+const asked = [];           // the daemon:upload_request payloads
+const finished = new Set(); // request ids of transfers a final rejection ended
 
 before(async () => {
   db = createDatabase();
@@ -27,9 +32,16 @@ before(async () => {
   ];
   const ack = await indexDocuments(server, docs);
   assert.equal(ack.processed, 3);
+  daemon = io(`${server.url}/daemon`, {
+    transports: ['websocket'], reconnection: false,
+    auth: { token: server.creds.daemonToken, clientId: server.creds.clientId, version: '0.1.0' },
+  });
+  daemon.on('daemon:upload_request', (p) => asked.push(p));
+  await new Promise((resolve, reject) => { daemon.once('connect', resolve); daemon.once('connect_error', reject); });
 });
 
 after(async () => {
+  daemon?.close();
   await server?.stop();
   server?.cleanup();
   db?.drop();
@@ -49,7 +61,26 @@ function stored() {
   return out.sort();
 }
 
-async function upload(bytes, { name = 'orcamento_3061_lines.pdf', hash = sha(bytes), token = server.creds.daemonToken, requestId = 'req-1' } = {}) {
+/** Requests the PDF indexed with `hash` and returns the requestId the daemon
+ *  was asked with (a transfer in flight: an upload under it is accepted). */
+async function requestFor(hash) {
+  const id = psql(db.conninfo, `SELECT id FROM pdf_cache WHERE file_hash = '${hash}'`);
+  for (;;) {
+    const res = await api(server, 'POST', `/api/pdfs/${id}/request`);
+    assert.equal(res.status, 202, res.text);
+    const { requestId } = res.json;
+    if (!finished.has(requestId)) {
+      await until('the daemon asked', () => asked.some((p) => p.requestId === requestId));
+      return requestId;
+    }
+    await sleep(50); // the transfer a rejection ended is still winding down
+  }
+}
+
+const final = new Set(['hash_mismatch', 'not_a_pdf', 'bad_name', 'too_large']);
+
+async function upload(bytes, { name = 'orcamento_3061_lines.pdf', hash = sha(bytes), token = server.creds.daemonToken, requestId } = {}) {
+  requestId ??= await requestFor(hash);
   const form = new FormData();
   form.append('requestId', requestId);
   form.append('file', new Blob([bytes], { type: 'application/pdf' }), name);
@@ -61,6 +92,7 @@ async function upload(bytes, { name = 'orcamento_3061_lines.pdf', hash = sha(byt
   const text = await res.text();
   let json = null;
   try { json = JSON.parse(text); } catch { /* not JSON */ }
+  if (final.has(json?.code)) finished.add(requestId);
   return { status: res.status, json, text };
 }
 
@@ -70,7 +102,7 @@ function transfers() {
 }
 
 test('bad uploads are refused with their reason and leave nothing behind', async () => {
-  const mismatch = await upload(good, { hash: sha(notPdf) });
+  const mismatch = await upload(good, { hash: sha(notPdf), requestId: await requestFor(sha(notPdf)) });
   assert.equal(mismatch.status, 422);
   assert.equal(mismatch.json.code, 'hash_mismatch');
 
@@ -88,35 +120,47 @@ test('bad uploads are refused with their reason and leave nothing behind', async
     assert.equal(bad.json.code, 'bad_name', name);
   }
 
-  const stranger = await upload(good, { token: 'abcdef0123456789.' + '0'.repeat(64) });
+  const stranger = await upload(good, { token: 'abcdef0123456789.' + '0'.repeat(64), requestId: 'req-x' });
   assert.equal(stranger.status, 401);
-  const admin = await upload(good, { token: server.creds.adminToken });
+  const admin = await upload(good, { token: server.creds.adminToken, requestId: 'req-x' });
   assert.equal(admin.status, 401);
-  const unknown = await upload(Buffer.from('%PDF-1.4 unknown'), {});
+  const unknown = await upload(Buffer.from('%PDF-1.4 unknown'), { requestId: 'req-x' });
   assert.equal(unknown.status, 404);
-  const badHash = await upload(good, { hash: 'xyz' });
+  const badHash = await upload(good, { hash: 'xyz', requestId: 'req-x' });
   assert.equal(badHash.status, 400);
 
   // Larger than --max-upload-mb by its Content-Length: 413 before any byte is read.
-  const big = await upload(Buffer.concat([good, Buffer.alloc(2 * 1024 * 1024)]));
+  const big = await upload(Buffer.concat([good, Buffer.alloc(2 * 1024 * 1024)]), { requestId: 'req-x' });
   assert.equal(big.status, 413);
+
+  // Not asked for: a made-up request id, or one the server asked for another file.
+  const pushed = await upload(good, { requestId: 'req-made-up' });
+  assert.equal(pushed.status, 409);
+  assert.equal(pushed.json.code, 'not_requested');
+  const other = await requestFor(sha(truncated));
+  const crossed = await upload(good, { requestId: other });
+  assert.equal(crossed.status, 409);
+  assert.equal(crossed.json.code, 'not_requested');
+  await api(server, 'DELETE', `/api/pdfs/${psql(db.conninfo, `SELECT id FROM pdf_cache WHERE file_hash = '${sha(truncated)}'`)}/request`);
+  await until('the cancelled transfer recorded', () => transfers().some((t) => t.startsWith('cancelled:')));
 
   assert.deepEqual(stored().filter((f) => !f.startsWith('tmp')), []);
   assert.deepEqual(stored(), []);
   const failed = transfers();
   assert.ok(failed.length >= 7, JSON.stringify(failed));
-  assert.ok(failed.every((t) => t.startsWith('failed:')), JSON.stringify(failed));
+  assert.ok(failed.every((t) => t.startsWith('failed:') || t.startsWith('cancelled:')), JSON.stringify(failed));
 });
 
 test('an upload cut off midway leaves no file', async () => {
   const before = transfers().length;
+  const requestId = await requestFor(sha(good));
   const boundary = 'xYzBoundary';
   const head = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="orcamento_3061_lines.pdf"\r\n\r\n`;
   const body = Buffer.concat([Buffer.from(head), good, Buffer.from(`\r\n--${boundary}--\r\n`)]);
   await new Promise((resolve) => {
     const sock = connect(server.port, '127.0.0.1', () => {
       sock.write(`POST /api/daemon/upload HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${server.creds.daemonToken}\r\n` +
-        `X-Request-Id: cut-1\r\nX-File-Hash: ${sha(good)}\r\nContent-Type: multipart/form-data; boundary=${boundary}\r\n` +
+        `X-Request-Id: ${requestId}\r\nX-File-Hash: ${sha(good)}\r\nContent-Type: multipart/form-data; boundary=${boundary}\r\n` +
         `Content-Length: ${body.length}\r\n\r\n`);
       setTimeout(() => { sock.write(body.subarray(0, body.length / 2)); setTimeout(() => { sock.destroy(); resolve(); }, 200); }, 200);
     });
@@ -128,7 +172,7 @@ test('an upload cut off midway leaves no file', async () => {
 });
 
 test('a good upload becomes the cached copy, byte for byte', async () => {
-  const res = await upload(good, { requestId: 'req-good' });
+  const res = await upload(good);
   assert.equal(res.status, 200, res.text);
   assert.equal(res.json.status, 'cached');
   assert.equal(res.json.bytes, good.length);

@@ -2,6 +2,8 @@
 #define FAIL CAF_FAIL
 #include "caf/test/dsl.hpp"
 
+#include <algorithm>
+
 #include "actors/messages.hpp"
 #include "actors/upload_transfer.hpp"
 
@@ -30,6 +32,8 @@ caf::behavior db_log(caf::stateful_actor<db_log_state>* self) {
       t.filename = "os_" + std::to_string(id) + ".pdf";
       t.status = "available_local";
       t.file_size = 1000;
+      if (id > 50) // in two offices: "office" indexed it first, "branch" has it too
+        t.holders = {"office", "branch"};
       return t;
     },
     [=](atom::transfer_begin, std::int64_t id) {
@@ -101,9 +105,24 @@ struct fixture : test_coordinator_fixture<> {
     return out;
   }
 
-  void online(const caf::actor& s) {
-    self->send(coordinator, atom::daemon_up_v, std::string("office"), s);
+  void online(const caf::actor& s, const std::string& client_id = "office") {
+    self->send(coordinator, atom::daemon_up_v, client_id, s);
     drain();
+  }
+
+  void offline(const std::string& client_id) {
+    self->send(coordinator, atom::daemon_down_v, client_id);
+    drain();
+  }
+
+  /// What the upload endpoint hears when `client_id` posts a body for
+  /// (`id`, `request_id`).
+  request_answer upload_admit(const std::string& client_id, std::int64_t id, const std::string& request_id) {
+    self->send(coordinator, atom::upload_admit_v, client_id, id, request_id);
+    drain();
+    request_answer out;
+    self->receive([&](const request_answer& a) { out = a; });
+    return out;
   }
 
   std::vector<json>& asked(const caf::actor& s) {
@@ -289,6 +308,68 @@ CAF_TEST(a transfer that dies fails like a failed upload and frees its slot) {
   self->send(coordinator, atom::transfer_status_v, std::int64_t{1});
   drain();
   self->receive([](const actors::json_reply& r) { CAF_CHECK_EQUAL(r.value.at("state"), "queued"); });
+}
+
+CAF_TEST(a file in two offices is asked of the online one and moves when its daemon leaves) {
+  auto branch = sys.spawn(session_log);
+  // Only the branch is online: it is asked, though office indexed the file first.
+  online(branch, "branch");
+  auto first = ask(60);
+  CAF_CHECK_EQUAL(first.body.at("status"), "uploading");
+  CAF_CHECK_EQUAL(asked_files(branch), names{"os_60.pdf"});
+  CAF_CHECK(asked(session).empty());
+  // Both online: office (first in the list) is asked; it leaves mid-upload and
+  // the branch takes the transfer over under the same requestId.
+  online(session, "office");
+  auto second = ask(61).body.at("requestId");
+  CAF_CHECK_EQUAL(asked_files(session), names{"os_61.pdf"});
+  offline("office");
+  CAF_CHECK_EQUAL(asked_files(branch), (names{"os_60.pdf", "os_61.pdf"}));
+  CAF_CHECK_EQUAL(asked(branch).back().at("requestId"), second);
+  // A file only office has waits for it.
+  auto waiting = ask(5);
+  CAF_CHECK_EQUAL(waiting.body.at("status"), "daemon_offline");
+  CAF_CHECK_EQUAL(asked_files(branch), (names{"os_60.pdf", "os_61.pdf"}));
+  // Nobody online: a two-office file waits, and goes to whichever connects.
+  offline("branch");
+  auto later = ask(62);
+  CAF_CHECK_EQUAL(later.body.at("status"), "daemon_offline");
+  auto branch_again = sys.spawn(session_log);
+  online(branch_again, "branch");
+  auto files = asked_files(branch_again);
+  std::sort(files.begin(), files.end()); // the two paused ones first, in either order
+  CAF_CHECK_EQUAL(files, (names{"os_60.pdf", "os_61.pdf", "os_62.pdf"}));
+}
+
+CAF_TEST(an upload is received only for a transfer asked of that daemon and three at a time) {
+  online(session);
+  auto branch = sys.spawn(session_log);
+  online(branch, "branch");
+  std::vector<std::string> ids;
+  for (std::int64_t id = 1; id <= 4; ++id)
+    ids.push_back(ask(id).body.at("requestId").get<std::string>());
+  // Not asked for at all, or with another request id, or by another daemon.
+  auto made_up = upload_admit("office", 30, "req-made-up");
+  CAF_CHECK_EQUAL(made_up.status, 409);
+  CAF_CHECK_EQUAL(made_up.body.at("code"), "not_requested");
+  CAF_CHECK_EQUAL(upload_admit("office", 1, ids[1]).status, 409);
+  CAF_CHECK_EQUAL(upload_admit("branch", 1, ids[0]).status, 409);
+  // The fourth waits for its turn: not asked of the daemon yet.
+  CAF_CHECK_EQUAL(upload_admit("office", 4, ids[3]).status, 409);
+  // Asked: accepted, at most three bodies at once (a retry opens another).
+  CAF_CHECK_EQUAL(upload_admit("office", 1, ids[0]).status, 200);
+  CAF_CHECK_EQUAL(upload_admit("office", 2, ids[1]).status, 200);
+  CAF_CHECK_EQUAL(upload_admit("office", 3, ids[2]).status, 200);
+  auto fourth = upload_admit("office", 1, ids[0]);
+  CAF_CHECK_EQUAL(fourth.status, 429);
+  CAF_CHECK_EQUAL(fourth.body.at("code"), "too_many_uploads");
+  CAF_CHECK_EQUAL(fourth.retry_after, 1);
+  self->send(coordinator, atom::upload_closed_v, std::string("office"));
+  drain();
+  CAF_CHECK_EQUAL(upload_admit("office", 1, ids[0]).status, 200);
+  // A finished transfer takes no more bodies.
+  stored(2, ids[1]);
+  CAF_CHECK_EQUAL(upload_admit("office", 2, ids[1]).status, 409);
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

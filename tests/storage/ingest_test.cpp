@@ -93,7 +93,7 @@ CAF_TEST(the same event twice is a duplicate and writes nothing) {
   CAF_CHECK(ingest({later})[0].status == ingest_status::duplicate);
 }
 
-CAF_TEST(changed metadata path or daemon updates the row) {
+CAF_TEST(changed metadata or path updates the row and another daemon adds a location) {
   auto first = ingest({make_doc(1)});
   auto renamed = make_doc(1);
   renamed.filename = "ORC-1 final.pdf";
@@ -114,11 +114,15 @@ CAF_TEST(changed metadata path or daemon updates the row) {
   CAF_CHECK(ingest({no_value})[0].status == ingest_status::updated);
   CAF_CHECK_EQUAL(column("valor_total IS NULL", 1), "t");
 
+  // The same file in another office: a location of its own, the row stays office's.
   CAF_CHECK(ingest({no_value}, "branch")[0].status == ingest_status::updated);
-  CAF_CHECK_EQUAL(column("client_id", 1), "branch");
+  CAF_CHECK_EQUAL(column("client_id", 1), "office");
   CAF_CHECK_EQUAL(db.scalar("SELECT count(*) FROM pdf_cache"), "1");
+  CAF_CHECK_EQUAL(db.scalar("SELECT string_agg(client_id, ',' ORDER BY client_id) FROM pdf_locations"),
+                  "branch,office");
+  CAF_CHECK(ingest({no_value}, "branch")[0].status == ingest_status::duplicate);
   CAF_CHECK_EQUAL(db.scalar("SELECT pdfs_indexed FROM daemon_clients WHERE client_id = 'office'"), "1");
-  CAF_CHECK_EQUAL(db.scalar("SELECT pdfs_indexed FROM daemon_clients WHERE client_id = 'branch'"), "0");
+  CAF_CHECK_EQUAL(db.scalar("SELECT pdfs_indexed FROM daemon_clients WHERE client_id = 'branch'"), "1");
 }
 
 CAF_TEST(a missing file that comes back is available again and a cached one stays cached) {
@@ -231,7 +235,8 @@ CAF_TEST(a big batch is indexed in one go) {
 
 CAF_TEST(sync asks for unknown moved and missing files) {
   ingest({make_doc(1), make_doc(2), make_doc(3)});
-  db.sql("UPDATE pdf_cache SET local_present = false, status = 'missing' WHERE file_hash = '" + hex_hash(3) + "'");
+  store.sync_mark_missing("office", {hex_hash(1), hex_hash(2)});
+  CAF_CHECK_EQUAL(column("status", 3), "missing");
   std::string upper = hex_hash(9);
   for (auto& c : upper)
     c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -347,6 +352,105 @@ CAF_TEST(two writers racing on the same hashes agree on one row each) {
   CAF_CHECK_EQUAL(with_id, static_cast<std::size_t>(2 * n));
   CAF_CHECK_EQUAL(db.scalar("SELECT count(*) FROM pdf_cache"), std::to_string(n));
   CAF_CHECK_EQUAL(db.scalar("SELECT pdfs_indexed FROM daemon_clients WHERE client_id = 'office'"), std::to_string(n));
+}
+
+CAF_TEST(one document in two offices keeps its first metadata and is missing only when both lost it) {
+  auto mine = make_doc(1);
+  auto theirs = make_doc(1);
+  theirs.filename = "copia.pdf";
+  theirs.file_path = "D:\\Filial\\copia.pdf";
+  theirs.cliente = "Outro nome";
+  theirs.data_evento = "2030-01-01";
+  auto first = ingest({mine});
+  auto second = ingest({theirs}, "branch");
+  CAF_CHECK_EQUAL(second[0].record_id, first[0].record_id);
+  // The second office neither takes the row over nor rewrites what it says.
+  CAF_CHECK_EQUAL(column("client_id", 1), "office");
+  CAF_CHECK_EQUAL(column("filename", 1), "ORC-1.pdf");
+  CAF_CHECK_EQUAL(column("local_path", 1), "C:\\Docs\\ORC-1.pdf");
+  CAF_CHECK_EQUAL(column("cliente", 1), "Buffet \"Alegria\" {x}, \\o/");
+  CAF_CHECK_EQUAL(column("siberius_iso_utc(expires_at)", 1), "2026-01-18T00:00:00Z");
+  auto where = [&](const std::string& client) {
+    return db.scalar("SELECT local_path || ':' || present FROM pdf_locations WHERE client_id = '" + client + "'");
+  };
+  CAF_CHECK_EQUAL(where("office"), "C:\\Docs\\ORC-1.pdf:true");
+  CAF_CHECK_EQUAL(where("branch"), "D:\\Filial\\copia.pdf:true");
+  // Each office syncing again, in turns: nothing to send, nothing changes hands.
+  for (int round = 0; round < 3; ++round) {
+    CAF_CHECK(store.sync_needed("office", {{hex_hash(1), "C:\\Docs\\ORC-1.pdf"}}).empty());
+    CAF_CHECK_EQUAL(store.sync_mark_missing("office", {hex_hash(1)}), 0);
+    CAF_CHECK(store.sync_needed("branch", {{hex_hash(1), "D:\\Filial\\copia.pdf"}}).empty());
+    CAF_CHECK_EQUAL(store.sync_mark_missing("branch", {hex_hash(1)}), 0);
+    CAF_CHECK(ingest({mine})[0].status == ingest_status::duplicate);
+    CAF_CHECK(ingest({theirs}, "branch")[0].status == ingest_status::duplicate);
+    CAF_CHECK_EQUAL(column("client_id", 1), "office");
+    CAF_CHECK_EQUAL(column("status", 1), "available_local");
+  }
+  // A third office that only heard of the hash is asked for the file.
+  CAF_CHECK_EQUAL(store.sync_needed("third", {{hex_hash(1), "E:\\x.pdf"}}).size(), 1u);
+  // Office loses its copy: the branch still has it, so it is not missing.
+  CAF_CHECK_EQUAL(store.sync_mark_missing("office", {}), 1);
+  CAF_CHECK_EQUAL(column("status", 1), "available_local");
+  CAF_CHECK_EQUAL(column("local_present", 1), "t");
+  CAF_CHECK_EQUAL(where("office"), "C:\\Docs\\ORC-1.pdf:false");
+  auto target = store.request_target_for(first[0].record_id);
+  CAF_REQUIRE(target.has_value());
+  CAF_CHECK_EQUAL(target->client_id, "branch");
+  CAF_CHECK_EQUAL(target->holders, std::vector<std::string>{"branch"});
+  // Both lost it: now it is missing.
+  CAF_CHECK_EQUAL(store.sync_mark_missing("branch", {}), 1);
+  CAF_CHECK_EQUAL(column("status", 1), "missing");
+  CAF_CHECK_EQUAL(column("local_present", 1), "f");
+  // The branch finds it again: available, still described by office.
+  CAF_CHECK(ingest({theirs}, "branch")[0].status == ingest_status::updated);
+  CAF_CHECK_EQUAL(column("status", 1), "available_local");
+  CAF_CHECK_EQUAL(column("cliente", 1), "Buffet \"Alegria\" {x}, \\o/");
+}
+
+CAF_TEST(both offices are offered for a request and an upload needs a location of the daemon) {
+  auto r = ingest({make_doc(1)});
+  ingest({make_doc(1)}, "branch");
+  auto target = store.request_target_for(r[0].record_id);
+  CAF_REQUIRE(target.has_value());
+  CAF_CHECK_EQUAL(target->client_id, "office");
+  CAF_CHECK_EQUAL(target->holders, (std::vector<std::string>{"office", "branch"}));
+  CAF_CHECK(store.upload_target_for("office", hex_hash(1)).has_value());
+  CAF_CHECK(store.upload_target_for("branch", hex_hash(1)).has_value());
+  CAF_CHECK(!store.upload_target_for("elsewhere", hex_hash(1)).has_value());
+  // One office says the file is gone while uploading: the other still has it.
+  CAF_CHECK(store.begin_transfer(r[0].record_id));
+  store.end_transfer(r[0].record_id, "office", "req-1", transfer_end::missing, "no file with this hash");
+  CAF_CHECK_EQUAL(column("status", 1), "available_local");
+  CAF_CHECK_EQUAL(db.scalar("SELECT present FROM pdf_locations WHERE client_id = 'office'"), "f");
+  CAF_CHECK(store.begin_transfer(r[0].record_id));
+  store.end_transfer(r[0].record_id, "branch", "req-2", transfer_end::missing, "no file with this hash");
+  CAF_CHECK_EQUAL(column("status", 1), "missing");
+}
+
+CAF_TEST(an event date far ahead does not keep a cached copy for years) {
+  auto far = make_doc(1, "2099-12-31");
+  ingest({far});
+  // Stored as sent; the expiry counts from today + 730 days (the default bound).
+  CAF_CHECK_EQUAL(column("data_evento", 1), "2099-12-31");
+  CAF_CHECK_EQUAL(column("expires_at = (current_date + 745)::timestamp AT TIME ZONE 'UTC'", 1), "t");
+  stored_upload u;
+  u.pdf_id = std::stoll(column("id", 1));
+  u.client_id = "office";
+  u.request_id = "req-1";
+  u.file_path = "/cache/x.pdf";
+  u.bytes = 1;
+  store.record_upload(u);
+  CAF_CHECK_EQUAL(column("expires_at = (current_date + 745)::timestamp AT TIME ZONE 'UTC'", 1), "t");
+  // The bound is a setting.
+  auto o = db.options();
+  o.max_event_days_ahead = 30;
+  metadata_store strict(o);
+  strict.ingest({{"office", make_doc(2, "2099-12-31")}});
+  CAF_CHECK_EQUAL(column("expires_at = (current_date + 45)::timestamp AT TIME ZONE 'UTC'", 2), "t");
+  // A date within the bound is untouched.
+  auto soon = make_doc(3, "2026-01-03");
+  strict.ingest({{"office", soon}});
+  CAF_CHECK_EQUAL(column("siberius_iso_utc(expires_at)", 3), "2026-01-18T00:00:00Z");
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

@@ -113,3 +113,28 @@ CAF_TEST(a missing schema folder is a clear error) {
   }
   CAF_CHECK_EQUAL(error, "schema folder not found: /nonexistent/schema");
 }
+
+CAF_TEST(the locations migration carries every existing row over) {
+  pg_database db("mig", false);
+  schema_copy copy;
+  fs::remove(copy.dir / "008_pdf_locations.sql");
+  for (const auto& e : fs::directory_iterator(copy.dir))
+    if (e.path().filename().string() > "008")
+      fs::remove(e.path()); // later migrations expect 008 first
+  apply_migrations(db.conninfo, copy.dir.string());
+  db.sql("INSERT INTO pdf_cache (file_hash, filename, file_size, local_path, local_present, client_id, status,"
+         " local_mtime_ms) VALUES"
+         " ('" + hex_hash(1) + "', 'a.pdf', 1, 'C:\\a.pdf', true, 'office', 'available_local', 1700000000000),"
+         " ('" + hex_hash(2) + "', 'b.pdf', 2, 'C:\\b.pdf', false, 'office', 'missing', NULL),"
+         " ('" + hex_hash(3) + "', 'c.pdf', 3, NULL, true, NULL, 'available_local', NULL)");
+  fs::copy_file(fs::path(schema_dir()) / "008_pdf_locations.sql", copy.dir / "008_pdf_locations.sql");
+  auto applied = apply_migrations(db.conninfo, copy.dir.string());
+  CAF_REQUIRE(!applied.empty());
+  CAF_CHECK_EQUAL(applied[0], "008_pdf_locations.sql");
+  CAF_CHECK_EQUAL(db.scalar("SELECT string_agg(p.filename || ':' || l.client_id || ':' || l.local_path || ':' ||"
+                            " l.present || ':' || coalesce(l.local_mtime_ms::text, '-'), ',' ORDER BY p.id)"
+                            " FROM pdf_locations l JOIN pdf_cache p ON p.id = l.pdf_id"),
+                  "a.pdf:office:C:\\a.pdf:true:1700000000000,b.pdf:office:C:\\b.pdf:false:-");
+  // The documents themselves are untouched.
+  CAF_CHECK_EQUAL(db.scalar("SELECT count(*) FROM pdf_cache"), "3");
+}
