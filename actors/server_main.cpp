@@ -214,10 +214,12 @@ int main(int argc, char** argv) {
   app.add_option("--db-workers", cfg.db_workers, "PostgreSQL connections")->check(CLI::Range(1, 64))
     ->capture_default_str();
   app.add_option("--io-threads", cfg.io_threads, "Network threads")->check(CLI::Range(1, 64))->capture_default_str();
+  // The last of a repeated timing wins: test harnesses set short defaults
+  // that one suite may lengthen.
   app.add_option("--ping-interval-ms", cfg.ping_interval_ms, "Engine.IO ping interval")
-    ->check(CLI::Range(100, 600000))->capture_default_str();
+    ->check(CLI::Range(100, 600000))->capture_default_str()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   app.add_option("--ping-timeout-ms", cfg.ping_timeout_ms, "Engine.IO ping timeout")
-    ->check(CLI::Range(100, 600000))->capture_default_str();
+    ->check(CLI::Range(100, 600000))->capture_default_str()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   app.add_option("--max-connections", cfg.max_connections, "Connections accepted at once")->capture_default_str();
   app.add_option("--max-connections-per-address", cfg.max_connections_per_address,
                  "Connections one client address may hold at once (0: no limit)")

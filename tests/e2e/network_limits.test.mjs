@@ -15,7 +15,12 @@ let db, server;
 
 before(async () => {
   db = createDatabase();
-  server = await startServer({ db: db.conninfo, args: ['--max-connections-per-address', '24'] });
+  // Pings far apart: a client that never reads is not dropped for missing
+  // its pongs, so only the byte limits stand between it and the server's memory.
+  server = await startServer({
+    db: db.conninfo,
+    args: ['--max-connections-per-address', '24', '--ping-interval-ms', '60000', '--ping-timeout-ms', '60000'],
+  });
 });
 
 after(async () => {
@@ -138,8 +143,8 @@ test('clients flooding large pings without reading leave the server within its m
   assert.ok(!stop.now, `RSS passed the bound: ${mib(peak)} > ${mib(bound)}`);
   assert.ok(after.hwm <= Math.max(idle.hwm, bound), `VmHWM ${mib(after.hwm)} over the bound ${mib(bound)}`);
   // Each long ping cost the sender its connection, with a reason in the log.
-  assert.ok(connections.every((n) => n > 1), `connections per client: ${connections}`);
-  assert.ok(server.logs.some((l) => l.event === 'eio:ping:too_large'));
+  const cut = server.logs.filter((l) => l.event === 'eio:ping:too_large').length;
+  assert.ok(cut >= connections.reduce((a, b) => a + b, 0), `${cut} cut off, connections ${connections}`);
   assert.equal((await api(server, 'GET', '/health', { token: null })).status, 200);
 });
 
@@ -249,16 +254,24 @@ test('out of file descriptors: new clients get 503, a cached PDF answers 503 bus
   const held = [];
   const refusals = [];
   try {
-    while (refusals.length < 3) {
-      assert.ok(held.length < 64, 'the lowered limit never bit');
+    // Fill the descriptors until a client is refused, then ask for the PDF on
+    // a connection already open. A descriptor the server freed in between
+    // (a connection of an earlier test ending) serves it: fill again.
+    let busy = null;
+    while (!busy) {
+      assert.ok(held.length < 64 && refusals.length < 64, 'the lowered limit never bit, or bit all along');
       const s = await connectRaw(server.port);
       const res = await exchange(s, health);
       if (res?.status === 200) {
         held.push(s);
-      } else {
-        refusals.push(res);
-        s.destroy();
+        continue;
       }
+      refusals.push(res);
+      s.destroy();
+      if (held.length === 0) continue;
+      const answer = await exchange(held[0], download);
+      if (answer.status === 503) busy = answer;
+      else assert.equal(answer.status, 200, answer.head);
     }
     // Refused cleanly, with a reason, or at worst closed: never left hanging.
     for (const r of refusals)
@@ -268,11 +281,7 @@ test('out of file descriptors: new clients get 503, a cached PDF answers 503 bus
       }
     assert.ok(refusals.some((r) => r?.status === 503), 'at least one refusal said 503');
     assert.ok(server.logs.some((l) => l.event === 'net:accept:shed'));
-
-    // On a connection already open, the cached PDF cannot be opened now: that
-    // is the server being busy, not the file being gone.
-    const busy = await exchange(held[0], download);
-    assert.equal(busy.status, 503, busy.head);
+    // The cached PDF could not be opened: the server is busy, the file is not gone.
     assert.match(busy.body, /server_busy/);
     assert.match(busy.head, /retry-after: 1/i);
   } finally {
