@@ -57,6 +57,9 @@ void listener::stop() {
 void listener::do_accept() {
   if (!acceptor_.is_open())
     return;
+  // Another thread may have taken the descriptor shed_one() freed: take the
+  // reserve back as soon as one is free again.
+  reopen_reserve();
   // Each connection gets its own strand: its handlers never run concurrently.
   acceptor_.async_accept(asio::make_strand(ioc_),
                          beast::bind_front_handler(&listener::on_accept, shared_from_this()));
