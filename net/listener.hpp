@@ -19,6 +19,7 @@ public:
   /// Binds; throws std::system_error when the address cannot be used.
   listener(boost::asio::io_context& ioc, const boost::asio::ip::tcp::endpoint& endpoint,
            std::shared_ptr<server_state> state);
+  ~listener();
 
   void run();
   /// Thread-safe: stops accepting.
@@ -42,8 +43,6 @@ private:
   int reserve_fd_ = -1;
   std::size_t shed_ = 0; // clients told 503 since the last log line
   std::chrono::steady_clock::time_point last_shed_log_{};
-public:
-  ~listener();
 };
 
 } // namespace siberius::net
