@@ -1,6 +1,7 @@
 #include "actors/api_support.hpp"
 
 #include "actors/log.hpp"
+#include "net/json_limits.hpp"
 #include "storage/pdf_query.hpp"
 
 namespace siberius::actors {
@@ -100,9 +101,20 @@ void audit(const api_context& ctx, const std::optional<storage::api_principal>& 
                  }});
 }
 
+std::optional<net::http_response> too_deep(const net::http_request& req) {
+  if (net::json_nesting_within(req.body()))
+    return std::nullopt;
+  return error_response(req, http::status::bad_request, "bad_request",
+                        "body nested deeper than " + std::to_string(net::max_json_depth) + " levels");
+}
+
 std::optional<json> json_body(const net::http_request& req, const net::http_responder& respond, bool empty_ok) {
   if (empty_ok && req.body().empty())
     return json::object();
+  if (auto refused = too_deep(req)) {
+    respond(std::move(*refused));
+    return std::nullopt;
+  }
   auto body = json::parse(req.body(), nullptr, false);
   if (body.is_discarded() || !body.is_object()) {
     respond(error_response(req, http::status::bad_request, "bad_request", "body must be a JSON object"));

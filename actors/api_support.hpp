@@ -40,6 +40,9 @@ void audit(const api_context& ctx, const std::optional<storage::api_principal>& 
 
 /// The request's JSON body, an object; nullopt (and a 400 sent) otherwise.
 /// An empty body is an empty object when `empty_ok`.
+/// A 400 for a JSON body nested deeper than net::max_json_depth, found by
+/// scanning the text before it is parsed; nullopt when the body is fine.
+std::optional<net::http_response> too_deep(const net::http_request& req);
 std::optional<nlohmann::json> json_body(const net::http_request& req, const net::http_responder& respond,
                                         bool empty_ok = false);
 

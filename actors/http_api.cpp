@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include <cctype>
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <optional>
 #include <string_view>
@@ -97,9 +99,10 @@ void list_daemons(const api_context& ctx, const net::http_request& req, const st
 
 void create_daemon_token(const api_context& ctx, const net::http_request& req, const std::string& remote,
                          const net::http_responder& respond) {
-  auto body = json::parse(req.body(), nullptr, false);
-  if (body.is_discarded() || !body.is_object())
-    return respond(error_response(req, http::status::bad_request, "bad_request", "body must be a JSON object"));
+  auto parsed = json_body(req, respond, false);
+  if (!parsed)
+    return;
+  auto& body = *parsed;
   auto name = body.value("name", json());
   if (!name.is_string() || name.get<std::string>().empty() || name.get<std::string>().size() > 255)
     return respond(error_response(req, http::status::bad_request, "bad_request",
@@ -252,6 +255,8 @@ void pdf_request(const api_context& ctx, const net::http_request& req, const std
                                       "query: only priority=normal or priority=high"));
     }
     if (!req.body().empty()) {
+      if (auto refused = too_deep(req))
+        return respond(std::move(*refused));
       auto body = json::parse(req.body(), nullptr, false);
       if (body.is_discarded() || !body.is_object())
         return respond(error_response(req, http::status::bad_request, "bad_request",
@@ -440,8 +445,25 @@ net::file_handler make_pdf_download(api_context ctx) {
             int fd = ::open(t->file_path->c_str(), O_RDONLY | O_CLOEXEC);
             struct stat st{};
             if (fd < 0 || ::fstat(fd, &st) != 0) {
+              int err = errno;
               if (fd >= 0)
                 ::close(fd);
+              // Only a file that is not there is lost; a server out of file
+              // descriptors (or memory) has the copy and is busy for a moment.
+              if (err == EMFILE || err == ENFILE || err == ENOMEM) {
+                log_event(log_level::warn, "pdf:cache:busy",
+                          {{"pdfId", id}, {"reason", std::strerror(err)}});
+                auto res = error_response(req, http::status::service_unavailable, "server_busy",
+                                          "the server is out of file descriptors; retry in a moment");
+                res.set(http::field::retry_after, "1");
+                return respond(std::move(res));
+              }
+              if (err != ENOENT && err != ENOTDIR) {
+                log_event(log_level::error, "pdf:cache:unreadable",
+                          {{"pdfId", id}, {"path", *t->file_path}, {"reason", std::strerror(err)}});
+                return respond(error_response(req, http::status::internal_server_error, "cache_unreadable",
+                                              "the cached copy cannot be read: " + std::string(std::strerror(err))));
+              }
               log_event(log_level::error, "pdf:cache:lost", {{"pdfId", id}, {"path", *t->file_path}});
               return respond(error_response(req, http::status::not_found, "not_found",
                                             "the cached copy is gone; request the PDF again"));

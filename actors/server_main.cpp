@@ -2,6 +2,7 @@
 // (database pool, daemon registry) and the network front, and runs until
 // SIGINT/SIGTERM.
 #include <malloc.h>
+#include <sys/resource.h>
 
 #include <csignal>
 #include <cstdlib>
@@ -71,6 +72,8 @@ struct server_config {
   int ping_interval_ms = 25000;
   int ping_timeout_ms = 20000;
   std::size_t max_connections = 20000;
+  std::size_t max_connections_per_address = 256;
+  std::size_t ws_write_queue_kb = 1024;
   int db_wait_seconds = 60;
   int upload_stall_ms = 30000;
   int upload_attempts = 3;
@@ -176,6 +179,28 @@ void write_credentials(const server_config& cfg, std::uint16_t port, storage::me
   actors::log_event(actors::log_level::info, "server:credentials:written", {{"path", cfg.credentials}});
 }
 
+/// Every connection is a descriptor, and the usual soft limit (1,024) is far
+/// below --max-connections: take the hard limit. Says so when even that is
+/// short, since past it clients get 503 (see net/listener).
+void raise_open_file_limit(std::size_t max_connections) {
+  rlimit lim{};
+  if (::getrlimit(RLIMIT_NOFILE, &lim) != 0)
+    return;
+  auto before = lim.rlim_cur;
+  if (lim.rlim_cur < lim.rlim_max) {
+    lim.rlim_cur = lim.rlim_max;
+    if (::setrlimit(RLIMIT_NOFILE, &lim) != 0)
+      lim.rlim_cur = before;
+  }
+  // Descriptors besides client sockets: PostgreSQL, PDF files being sent or
+  // written, the PDF reader's pipes, the log.
+  constexpr rlim_t reserve = 256;
+  nlohmann::json fields = {{"before", before}, {"now", lim.rlim_cur}, {"maxConnections", max_connections}};
+  bool short_of = lim.rlim_cur != RLIM_INFINITY && lim.rlim_cur < max_connections + reserve;
+  actors::log_event(short_of ? actors::log_level::warn : actors::log_level::info,
+                    short_of ? "server:nofile:short" : "server:nofile", std::move(fields));
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -198,11 +223,19 @@ int main(int argc, char** argv) {
   app.add_option("--db-workers", cfg.db_workers, "PostgreSQL connections")->check(CLI::Range(1, 64))
     ->capture_default_str();
   app.add_option("--io-threads", cfg.io_threads, "Network threads")->check(CLI::Range(1, 64))->capture_default_str();
+  // The last of a repeated timing wins: test harnesses set short defaults
+  // that one suite may lengthen.
   app.add_option("--ping-interval-ms", cfg.ping_interval_ms, "Engine.IO ping interval")
-    ->check(CLI::Range(100, 600000))->capture_default_str();
+    ->check(CLI::Range(100, 600000))->capture_default_str()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   app.add_option("--ping-timeout-ms", cfg.ping_timeout_ms, "Engine.IO ping timeout")
-    ->check(CLI::Range(100, 600000))->capture_default_str();
+    ->check(CLI::Range(100, 600000))->capture_default_str()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   app.add_option("--max-connections", cfg.max_connections, "Connections accepted at once")->capture_default_str();
+  app.add_option("--max-connections-per-address", cfg.max_connections_per_address,
+                 "Connections one client address may hold at once (0: no limit)")
+    ->check(CLI::Range(std::size_t{0}, std::size_t{1000000}))->capture_default_str();
+  app.add_option("--ws-write-queue-kb", cfg.ws_write_queue_kb,
+                 "KiB waiting to be sent to one WebSocket client before it is cut off as not reading")
+    ->check(CLI::Range(std::size_t{16}, std::size_t{1024 * 1024}))->capture_default_str();
   app.add_option("--db-wait", cfg.db_wait_seconds, "Seconds to wait for PostgreSQL at start")->capture_default_str();
   app.add_option("--log-level", cfg.log_level, "debug, info, warn or error")->capture_default_str();
   app.add_option("--log-file", cfg.log_file,
@@ -281,6 +314,7 @@ int main(int argc, char** argv) {
     std::cerr << "siberius-server: no database: pass --db or set SIBERIUS_DB\n";
     return 2;
   }
+  raise_open_file_limit(cfg.max_connections);
   if (!migrate(cfg))
     return 1;
 
@@ -331,6 +365,8 @@ int main(int argc, char** argv) {
   net_opts.engine.ping_interval = std::chrono::milliseconds(cfg.ping_interval_ms);
   net_opts.engine.ping_timeout = std::chrono::milliseconds(cfg.ping_timeout_ms);
   net_opts.max_connections = cfg.max_connections;
+  net_opts.max_connections_per_address = cfg.max_connections_per_address;
+  net_opts.engine.max_queued_bytes = cfg.ws_write_queue_kb * 1024;
   // REST bodies are small JSON documents; PDFs arrive on the streaming upload
   // route, which has its own limit (--max-upload-mb).
   net_opts.max_http_body = 64 * 1024;

@@ -53,8 +53,9 @@ siberius_pg_start "$WORK" "$PG_PORT" throwaway
 
 PORT=$(free_port)
 # shellcheck disable=SC2086
+# Every simulated daemon comes from 127.0.0.1: no per-address cap.
 "$SERVER_BIN" --port "$PORT" --db "$SIBERIUS_PG" --schema-dir "$ROOT/schema" \
-  --credentials "$WORK/credentials.json" ${SERVER_ARGS:-} >"$WORK/server.log" 2>&1 &
+  --credentials "$WORK/credentials.json" --max-connections-per-address 0 ${SERVER_ARGS:-} >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 600); do
   [ -s "$WORK/credentials.json" ] && break

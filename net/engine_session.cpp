@@ -19,6 +19,9 @@ namespace {
 constexpr std::size_t max_read_chunk = 64 * 1024;
 // How long a graceful WebSocket close may take before the socket is cut.
 constexpr std::chrono::seconds close_grace{2};
+// Engine.IO ping data a client may have echoed: v4 clients send "2probe" at
+// most. Anything longer would let a client make the server copy its frames.
+constexpr std::size_t max_ping_data = 128;
 
 } // namespace
 
@@ -261,6 +264,11 @@ void engine_session::on_frame(std::string_view frame) {
   switch (packet->type) {
     case eio_type::ping:
       // v4 clients do not ping outside an upgrade probe; answering is harmless.
+      if (packet->data.size() > max_ping_data) {
+        log_event("eio:ping:too_large", "ping data longer than " + std::to_string(max_ping_data) + " bytes");
+        do_close("invalid packet");
+        return;
+      }
       send(std::string(1, static_cast<char>(eio_type::pong)) + packet->data);
       break;
     case eio_type::pong: {
@@ -306,11 +314,20 @@ void engine_session::send(std::string eio_frame) {
 void engine_session::send_raw(std::string ws_frame) {
   if (finished_)
     return;
-  if (queue_.size() - queue_head_ >= state_->options().engine.max_queued_frames) {
+  const auto& opts = state_->options().engine;
+  if (queue_.size() - queue_head_ >= opts.max_queued_frames) {
     log_event("eio:write:overflow", "peer does not read; write queue full");
     do_hard_close("write queue overflow");
     return;
   }
+  // Bounded in bytes too: 1,024 frames of maxPayload each would be a gigabyte.
+  if (queued_bytes_ > 0 && queued_bytes_ + ws_frame.size() > opts.max_queued_bytes) {
+    log_event("eio:write:overflow", "peer does not read; write queue over " +
+                                        std::to_string(opts.max_queued_bytes) + " bytes");
+    do_hard_close("write queue overflow");
+    return;
+  }
+  queued_bytes_ += ws_frame.size();
   queue_.push_back(std::move(ws_frame));
   if (!writing_)
     do_write();
@@ -330,6 +347,7 @@ void engine_session::do_write() {
 
 void engine_session::on_write(beast::error_code ec, std::size_t) {
   writing_ = false;
+  queued_bytes_ -= writing_frame_.size();
   std::string().swap(writing_frame_);
   if (finished_)
     return;
@@ -443,6 +461,7 @@ void engine_session::finish(const std::string& reason) {
   timer_.cancel();
   std::vector<std::string>().swap(queue_);
   queue_head_ = 0;
+  queued_bytes_ = writing_frame_.size(); // released by on_write
   std::string().swap(input_);
   std::string().swap(message_);
   if (registry_id_ != 0) {

@@ -124,6 +124,7 @@ private:
   std::string writing_frame_;
   std::vector<std::string> queue_;
   std::size_t queue_head_ = 0;
+  std::size_t queued_bytes_ = 0; // writing_frame_ and the queue together
 
   // Deadlines; clock::time_point::max() means "not set".
   clock::time_point next_ping_ = clock::time_point::max();

@@ -94,7 +94,31 @@ http_session::~http_session() {
 
 void http_session::run() {
   registry_id_ = state_->register_session(weak_from_this());
+  // A direct client is counted from accept. A trusted proxy carries many
+  // clients: its WebSockets are counted against the forwarded address on
+  // upgrade (see upgrade()).
+  if (!from_trusted_proxy() && !slot_.bind_address(peer_address_)) {
+    asio::post(stream_.get_executor(), [self = shared_from_this()] { self->refuse_over_address_limit(); });
+    return;
+  }
   asio::post(stream_.get_executor(), beast::bind_front_handler(&http_session::do_read, shared_from_this()));
+}
+
+bool http_session::from_trusted_proxy() const {
+  const auto& trusted = state_->options().trusted_proxies;
+  return std::find(trusted.begin(), trusted.end(), peer_address_) != trusted.end();
+}
+
+// Refused before the request is read, so an address at its limit cannot make
+// the server hold more than a socket for the drain's two seconds.
+void http_session::refuse_over_address_limit() {
+  state_->log({{"event", "net:address:over_limit"},
+               {"remote", peer_address_},
+               {"limit", state_->options().max_connections_per_address}});
+  http_request req;
+  respond(make_response(req, http::status::service_unavailable,
+                        "too many connections from " + peer_address_ + "\n", "text/plain"),
+          false);
 }
 
 void http_session::shutdown() {
@@ -406,6 +430,15 @@ void http_session::upgrade(http_request req, bool bare_engine) {
   res->set(http::field::connection, "Upgrade");
   res->set(http::field::sec_websocket_accept, websocket_accept_key(key));
   auto remote = client_address(peer_address_, req, state_->options().trusted_proxies);
+  if (!slot_.bind_address(remote)) {
+    state_->log({{"event", "net:address:over_limit"},
+                 {"remote", remote},
+                 {"limit", state_->options().max_connections_per_address}});
+    respond(make_response(req, http::status::service_unavailable, "too many connections from " + remote + "\n",
+                          "text/plain"),
+            false);
+    return;
+  }
   handshake_info hs;
   hs.origin = std::string(req[http::field::origin]);
   hs.cookie = std::string(req[http::field::cookie]);

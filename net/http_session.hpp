@@ -27,6 +27,8 @@ public:
   void shutdown() override;
 
 private:
+  bool from_trusted_proxy() const;
+  void refuse_over_address_limit();
   void do_read();
   void on_header(boost::beast::error_code ec, std::size_t bytes);
   void on_read(boost::beast::error_code ec, std::size_t bytes);

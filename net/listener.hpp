@@ -1,6 +1,7 @@
 // Accepts TCP connections and hands each to an http_session.
 #pragma once
 
+#include <chrono>
 #include <memory>
 
 #include <boost/asio/io_context.hpp>
@@ -18,6 +19,7 @@ public:
   /// Binds; throws std::system_error when the address cannot be used.
   listener(boost::asio::io_context& ioc, const boost::asio::ip::tcp::endpoint& endpoint,
            std::shared_ptr<server_state> state);
+  ~listener();
 
   void run();
   /// Thread-safe: stops accepting.
@@ -27,6 +29,8 @@ public:
 private:
   void do_accept();
   void on_accept(boost::beast::error_code ec, boost::asio::ip::tcp::socket socket);
+  bool shed_one();
+  void reopen_reserve();
 
   boost::asio::io_context& ioc_;
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
@@ -34,6 +38,11 @@ private:
   boost::asio::steady_timer retry_timer_;
   std::shared_ptr<server_state> state_;
   std::uint16_t port_ = 0;
+  // A descriptor kept open for the moment the process runs out of them: closed
+  // to accept one waiting client and tell it 503, then taken again.
+  int reserve_fd_ = -1;
+  std::size_t shed_ = 0; // clients told 503 since the last log line
+  std::chrono::steady_clock::time_point last_shed_log_{};
 };
 
 } // namespace siberius::net

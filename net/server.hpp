@@ -26,6 +26,10 @@ struct engine_options {
   std::size_t max_payload = 1000000;
   /// Frames queued for a peer that does not read; past this the connection is closed.
   std::size_t max_queued_frames = 1024;
+  /// Bytes waiting to be written to one peer (the frame in flight included);
+  /// a frame that would take them past this closes the connection. One frame
+  /// is always accepted on an empty queue, however large.
+  std::size_t max_queued_bytes = 1 << 20;
 };
 
 struct server_options {
@@ -37,6 +41,10 @@ struct server_options {
   std::size_t max_http_body = 1 << 20;
   /// Connections over this number are refused (503) before any work is done.
   std::size_t max_connections = 20000;
+  /// Connections one client address may hold at once (0: no limit). A direct
+  /// peer is counted from accept; behind a trusted proxy, a WebSocket counts
+  /// against the forwarded address from its upgrade. Over it: 503.
+  std::size_t max_connections_per_address = 256;
   /// Trust X-Forwarded-For / X-Real-IP from this peer address (nginx in front).
   std::vector<std::string> trusted_proxies = {"127.0.0.1", "::1"};
   /// A client that sends no (complete) request header within this is closed;

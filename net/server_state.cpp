@@ -107,22 +107,74 @@ void server_state::shutdown_all() {
     session->shutdown();
 }
 
+bool server_state::acquire_address(const std::string& address) {
+  auto limit = options_.max_connections_per_address;
+  std::lock_guard<std::mutex> guard(addresses_mutex_);
+  auto& count = per_address_[address];
+  if (limit != 0 && count >= limit) {
+    if (count == 0)
+      per_address_.erase(address);
+    return false;
+  }
+  ++count;
+  return true;
+}
+
+void server_state::release_address(const std::string& address) {
+  std::lock_guard<std::mutex> guard(addresses_mutex_);
+  auto it = per_address_.find(address);
+  if (it == per_address_.end())
+    return;
+  if (--it->second == 0)
+    per_address_.erase(it); // the map holds only addresses with connections
+}
+
+std::size_t server_state::address_connections(const std::string& address) const {
+  std::lock_guard<std::mutex> guard(addresses_mutex_);
+  auto it = per_address_.find(address);
+  return it == per_address_.end() ? 0 : it->second;
+}
+
 connection_slot::connection_slot(std::shared_ptr<server_state> state) : state_(std::move(state)) {
   ++state_->open_sockets;
 }
 
+connection_slot::connection_slot(connection_slot&& other) noexcept
+    : state_(std::move(other.state_)), address_(std::move(other.address_)) {
+  other.address_.reset();
+}
+
 connection_slot& connection_slot::operator=(connection_slot&& other) noexcept {
   if (this != &other) {
-    if (state_)
-      --state_->open_sockets;
+    release();
     state_ = std::move(other.state_);
+    address_ = std::move(other.address_);
+    other.address_.reset();
   }
   return *this;
 }
 
-connection_slot::~connection_slot() {
-  if (state_)
-    --state_->open_sockets;
+connection_slot::~connection_slot() { release(); }
+
+void connection_slot::release() {
+  if (!state_)
+    return;
+  if (address_)
+    state_->release_address(*address_);
+  address_.reset();
+  --state_->open_sockets;
+  state_.reset();
+}
+
+bool connection_slot::bind_address(const std::string& address) {
+  if (!state_ || address_ == address)
+    return true;
+  if (!state_->acquire_address(address))
+    return false;
+  if (address_)
+    state_->release_address(*address_);
+  address_ = address;
+  return true;
 }
 
 std::string random_id() {

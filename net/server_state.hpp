@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -56,6 +57,13 @@ public:
   void shutdown_all();
   bool stopping() const { return stopping_.load(); }
 
+  /// Counts one more connection for `address`; false (nothing counted) when
+  /// it already holds max_connections_per_address. Always true without a limit.
+  bool acquire_address(const std::string& address);
+  void release_address(const std::string& address);
+  /// Connections counted for `address` right now.
+  std::size_t address_connections(const std::string& address) const;
+
   /// TCP connections held by sessions (HTTP or WebSocket); see connection_slot.
   std::atomic<std::size_t> open_sockets{0};
   /// Live Engine.IO connections (server::connection_count()).
@@ -72,6 +80,8 @@ private:
   std::unordered_map<std::uint64_t, std::weak_ptr<session_base>> sessions_;
   std::uint64_t next_session_id_ = 1;
   std::atomic<bool> stopping_{false};
+  mutable std::mutex addresses_mutex_;
+  std::unordered_map<std::string, std::size_t> per_address_;
 };
 
 /// Counts one open TCP connection for as long as it lives; moves from the
@@ -80,12 +90,19 @@ class connection_slot {
 public:
   connection_slot() = default;
   explicit connection_slot(std::shared_ptr<server_state> state);
-  connection_slot(connection_slot&& other) noexcept = default;
+  connection_slot(connection_slot&& other) noexcept;
   connection_slot& operator=(connection_slot&& other) noexcept;
   ~connection_slot();
 
+  /// Counts this connection against `address` from now on (see
+  /// server_state::acquire_address); false, and no change, when that
+  /// address is at its limit. Binding to the address already held is a no-op.
+  bool bind_address(const std::string& address);
+
 private:
+  void release();
   std::shared_ptr<server_state> state_;
+  std::optional<std::string> address_;
 };
 
 /// 120 random bits as 20 URL-safe characters (Engine.IO and Socket.IO ids).

@@ -2,41 +2,17 @@
 
 #include <limits>
 
+#include "net/json_limits.hpp"
+
 namespace siberius::net {
 
 namespace {
 
-// nlohmann's parser is iterative, but dump() and copies recurse: a 1 MB frame
-// of '[' would overflow the stack when echoed. Refuse deep nesting up front.
-constexpr int max_json_depth = 64;
+// Namespaces are short names ("/daemon"); a longer one is refused rather
+// than echoed back in a CONNECT_ERROR or written to the log.
+constexpr std::size_t max_namespace_length = 256;
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
-
-bool nesting_within_limit(std::string_view text) {
-  int depth = 0;
-  bool in_string = false;
-  bool escaped = false;
-  for (char c : text) {
-    if (in_string) {
-      if (escaped)
-        escaped = false;
-      else if (c == '\\')
-        escaped = true;
-      else if (c == '"')
-        in_string = false;
-      continue;
-    }
-    if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > max_json_depth)
-        return false;
-    } else if (c == ']' || c == '}') {
-      --depth;
-    }
-  }
-  return true;
-}
 
 // Reads a run of decimal digits as an unsigned integer; false on overflow.
 bool read_number(std::string_view text, std::size_t& pos, std::uint64_t& out) {
@@ -113,6 +89,8 @@ sio_parse_result parse_sio(std::string_view payload) {
   if (pos < payload.size() && payload[pos] == '/') {
     auto comma = payload.find(',', pos);
     auto end = comma == std::string_view::npos ? payload.size() : comma;
+    if (end - pos > max_namespace_length)
+      return fail("namespace longer than " + std::to_string(max_namespace_length) + " bytes");
     packet.nsp = std::string(payload.substr(pos, end - pos));
     pos = comma == std::string_view::npos ? end : end + 1;
   }
@@ -126,7 +104,7 @@ sio_parse_result parse_sio(std::string_view payload) {
 
   if (pos < payload.size()) {
     auto json_text = payload.substr(pos);
-    if (!nesting_within_limit(json_text))
+    if (!json_nesting_within(json_text))
       return fail("payload nested too deeply");
     packet.data = nlohmann::json::parse(json_text.begin(), json_text.end(), nullptr, false);
     if (packet.data.is_discarded())

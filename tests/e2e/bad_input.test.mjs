@@ -141,8 +141,11 @@ test('a flood of connections leaves the server serving and the daemon able to co
   await until('flood opened', () => flood.every((ws) => ws.readyState !== WebSocket.CONNECTING));
   // Half-open HTTP requests too: they must time out, not pile up.
   await stillServing();
+  // The flood's address is at its connection cap (--max-connections-per-address);
+  // the daemon comes from another one, as the office's would (forwarded by a
+  // trusted proxy here, since every test client is 127.0.0.1).
   const s = io(`${server.url}/daemon`, {
-    transports: ['websocket'], reconnection: false,
+    transports: ['websocket'], reconnection: false, extraHeaders: { 'X-Forwarded-For': '192.0.2.10' },
     auth: { token: server.creds.daemonToken, clientId: server.creds.clientId, version: '0.1.0' },
   });
   await new Promise((resolve, reject) => { s.once('connect', resolve); s.once('connect_error', reject); });

@@ -84,6 +84,10 @@ public:
     else if (event == "flood")
       for (int i = 0; i < 100; ++i)
         conn->emit(nsp, "flooded", nlohmann::json::array({i}));
+    else if (event == "flood-large")
+      // 200 frames of 64 KiB: far under 1,024 frames, far over a small byte limit.
+      for (int i = 0; i < 200; ++i)
+        conn->emit(nsp, "flooded", nlohmann::json::array({std::string(64 * 1024, 'x')}));
     else if (event == "leave")
       conn->disconnect(nsp, "server namespace disconnect");
   }

@@ -144,6 +144,72 @@ CAF_TEST(connections over max_connections are refused with 503) {
   CAF_CHECK_EQUAL(second.response.result_int(), 503);
 }
 
+CAF_TEST(one address over max_connections_per_address is refused with 503 at accept) {
+  auto opts = fast_options();
+  opts.trusted_proxies = {}; // 127.0.0.1 is a direct client here
+  opts.max_connections_per_address = 2;
+  // The held clients answer no ping and join no namespace: keep them anyway.
+  opts.engine.ping_interval = opts.engine.ping_timeout = opts.engine.connect_timeout = 60s;
+  start(opts);
+  auto first = std::make_unique<ws_client>(port());
+  CAF_REQUIRE(first->open());
+  ws_client second(port());
+  CAF_REQUIRE(second.open());
+  ws_client third(port());
+  CAF_CHECK(!third.connect());
+  CAF_CHECK_EQUAL(third.response.result_int(), 503);
+  CAF_CHECK(logs->wait_for_event("net:address:over_limit"));
+  // Plain HTTP from that address is refused the same way.
+  auto res = http_exchange(port(), get_request("/anything"));
+  CAF_REQUIRE(res);
+  CAF_CHECK_EQUAL(res->result_int(), 503);
+  CAF_CHECK_EQUAL(res->body(), "too many connections from 127.0.0.1\n");
+  // A connection that ends gives its place back.
+  first.reset();
+  bool reopened = false;
+  for (int i = 0; i < 50 && !reopened; ++i) {
+    ws_client again(port());
+    reopened = again.open().has_value();
+    if (!reopened)
+      std::this_thread::sleep_for(20ms); // the server has not seen the close yet
+  }
+  CAF_CHECK(reopened);
+}
+
+CAF_TEST(behind a trusted proxy each forwarded address has its own WebSocket limit) {
+  auto opts = fast_options();
+  opts.max_connections_per_address = 1;
+  opts.engine.ping_interval = opts.engine.ping_timeout = opts.engine.connect_timeout = 60s;
+  start(opts);
+  const std::string target = "/socket.io/?EIO=4&transport=websocket";
+  ws_client a1(port());
+  CAF_REQUIRE(a1.connect(target, {{"X-Forwarded-For", "10.0.0.1"}}));
+  ws_client a2(port());
+  CAF_CHECK(!a2.connect(target, {{"X-Forwarded-For", "10.0.0.1"}}));
+  CAF_CHECK_EQUAL(a2.response.result_int(), 503);
+  ws_client b1(port());
+  CAF_CHECK(b1.connect(target, {{"X-Forwarded-For", "10.0.0.2"}}));
+  // The proxy's own plain requests are not counted against anyone.
+  for (int i = 0; i < 3; ++i) {
+    auto res = http_exchange(port(), get_request("/anything"));
+    CAF_REQUIRE(res);
+    CAF_CHECK_EQUAL(res->result_int(), 404);
+  }
+}
+
+CAF_TEST(engine pings echo short data and close the connection on long data) {
+  start();
+  ws_client client(port());
+  CAF_REQUIRE(client.open());
+  client.send("2probe");
+  auto pong = client.read_answering_pings();
+  CAF_REQUIRE(pong);
+  CAF_CHECK_EQUAL(*pong, "3probe");
+  client.send("2" + std::string(5000, 'p'));
+  CAF_CHECK(client.closed_by_server());
+  CAF_CHECK(logs->wait_for_event("eio:ping:too_large"));
+}
+
 CAF_TEST(stop closes every connection with server shutting down) {
   start();
   ws_client client(port());

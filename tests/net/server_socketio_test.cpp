@@ -221,4 +221,44 @@ CAF_TEST(a peer that falls behind the bounded write queue is closed) {
   CAF_CHECK(root->wait_for("disconnect / write queue overflow"));
 }
 
+CAF_TEST(a peer that does not read is cut off once its queue passes the byte limit) {
+  auto opts = fast_options();
+  opts.engine.max_queued_bytes = 256 * 1024; // frames stay far under max_queued_frames
+  start(opts);
+  ws_client client(port());
+  CAF_REQUIRE(client.open());
+  client.send("40");
+  CAF_REQUIRE(client.read_answering_pings());
+  // 12.8 MB of emits: more than the socket buffers take, so the queue grows.
+  client.send("42[\"flood-large\"]");
+  CAF_CHECK(logs->wait_for_event("eio:write:overflow"));
+  CAF_CHECK(root->wait_for("disconnect / write queue overflow"));
+  bool said_bytes = false;
+  for (auto& line : logs->lines())
+    if (line.value("event", "") == "eio:write:overflow")
+      said_bytes = line.value("reason", "").find("262144 bytes") != std::string::npos;
+  CAF_CHECK(said_bytes);
+  // The next client is served.
+  ws_client next(port());
+  CAF_REQUIRE(next.open());
+  next.send("40");
+  auto reply = next.read_answering_pings();
+  CAF_REQUIRE(reply);
+  CAF_CHECK_EQUAL(reply->substr(0, 2), "40");
+}
+
+CAF_TEST(a namespace name over 256 bytes closes the connection instead of being echoed) {
+  start();
+  ws_client client(port());
+  CAF_REQUIRE(client.open());
+  client.send("40/" + std::string(300, 'n') + ",");
+  CAF_CHECK(client.closed_by_server());
+  CAF_CHECK(logs->wait_for_event("sio:malformed"));
+  bool named = false;
+  for (auto& line : logs->lines())
+    if (line.value("event", "") == "sio:malformed")
+      named = line.value("reason", "") == "namespace longer than 256 bytes";
+  CAF_CHECK(named);
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()
