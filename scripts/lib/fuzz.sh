@@ -1,0 +1,13 @@
+# The libFuzzer build (fuzz/README.md): clang-14 with ASan and UBSan, only
+# the fuzz targets and the code they test. Sourced by scripts/test and
+# bench/fuzz.sh after scripts/lib/deps.sh (SIBERIUS_ROOT set).
+
+# siberius_fuzz_build DIR: configures (once) and builds the fuzz targets.
+siberius_fuzz_build() {
+  local build_dir=$1
+  local launcher=()
+  command -v ccache >/dev/null 2>&1 && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+  cmake -S "$SIBERIUS_ROOT" -B "$build_dir" -DSIBERIUS_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DCMAKE_CXX_COMPILER=clang++-14 "${launcher[@]}" >/dev/null
+  cmake --build "$build_dir" -j "$(nproc)"
+}
