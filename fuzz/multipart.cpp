@@ -2,6 +2,7 @@
 // content and the verdict (done, or the error) are the same whether the body
 // arrives in one piece or in small reads, as it does from a slow upload.
 #include <cstdint>
+#include <cstdio>
 #include <string>
 #include <string_view>
 
@@ -69,6 +70,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     auto split = read_body(*boundary, body, piece);
     FUZZ_CHECK(split.events == whole.events);
     FUZZ_CHECK(split.done == whole.done);
+    if (split.error != whole.error)
+      std::fprintf(stderr, "in pieces of %zu: \"%s\", whole: \"%s\"\n", piece, split.error.c_str(), whole.error.c_str());
     FUZZ_CHECK(split.error == whole.error);
   }
   return 0;
