@@ -10,7 +10,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -168,11 +171,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   FUZZ_CHECK(!ec);
   std::make_shared<http_session>(std::move(socket), f.state)->run();
 
-  // Send everything (the server reads as it goes), then end the request side.
+  // Send everything in pieces, letting the server answer between them (a
+  // namespace is accepted before the next frames arrive), then end the
+  // request side.
+  constexpr std::size_t piece = 32;
   std::string received;
   std::size_t sent = 0;
   while (sent < size) {
-    auto n = ::write(client, data + sent, size - sent);
+    auto n = ::write(client, data + sent, std::min(piece, size - sent));
     if (n > 0)
       sent += static_cast<std::size_t>(n);
     else if (!(n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)))
@@ -181,6 +187,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   ::shutdown(client, SHUT_WR);
   settle(f, client, received);
+
+  // SIBERIUS_FUZZ_SHOW=1: what the server answered, to look at an input.
+  static const bool show = std::getenv("SIBERIUS_FUZZ_SHOW") != nullptr;
+  if (show)
+    std::fprintf(stderr, "--- answer (%zu bytes)\n%s\n---\n", received.size(), received.c_str());
 
   // Whatever came back starts as HTTP (an answer, or the 101 of an upgrade).
   if (!received.empty())
