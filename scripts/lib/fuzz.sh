@@ -9,5 +9,8 @@ siberius_fuzz_build() {
   command -v ccache >/dev/null 2>&1 && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
   cmake -S "$SIBERIUS_ROOT" -B "$build_dir" -DSIBERIUS_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DCMAKE_CXX_COMPILER=clang++-14 "${launcher[@]}" >/dev/null
-  cmake --build "$build_dir" -j "$(nproc)"
+  # The build carries debug info (for the sanitizers' reports), which makes
+  # ccache key objects by folder unless told not to: without this a second
+  # clone or build folder would compile everything again.
+  CCACHE_NOHASHDIR=true cmake --build "$build_dir" -j "$(nproc)"
 }
