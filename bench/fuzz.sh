@@ -62,15 +62,15 @@ for t in "${targets[@]}"; do
     # shellcheck disable=SC2046
     "$bin" $(options_for "$t") "${dict[@]}" -max_total_time="$left" -print_final_stats=1 \
       -artifact_prefix="$work/crashes/" "${inputs[@]}" >"$log" 2>&1 || true
-    n=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | awk '{s += $1} END {print s + 0}')
+    n=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | awk '{s += $1} END {print s + 0}' || true)
     execs=$((execs + n))
     grep -qE '^(==[0-9]+==ERROR|SUMMARY: |.*deadly signal|ALARM: working on the last Unit)' "$log" || break
   done
   elapsed=$(( $(date +%s) - start ))
   [ "$elapsed" -ge 1 ] || elapsed=1
   # libFuzzer's last status line: "#N DONE cov: C ft: F corp: UNITS/SIZE ..."
-  cov=$(grep -oE 'cov: [0-9]+' "$log" | tail -1 | cut -d' ' -f2)
-  corpus=$(grep -oE 'corp: [0-9]+' "$log" | tail -1 | cut -d' ' -f2)
+  cov=$(grep -oE 'cov: [0-9]+' "$log" | tail -1 | cut -d' ' -f2 || true)
+  corpus=$(grep -oE 'corp: [0-9]+' "$log" | tail -1 | cut -d' ' -f2 || true)
   crashes=$(( $(find "$work/crashes" -type f | wc -l) - crashes_before ))
   printf '%-14s %12d %8d %8s %8s %8d %s\n' "$t" "$execs" $((execs / elapsed)) "${corpus:-?}" "${cov:-?}" "$crashes" \
     "$( [ "$crashes" -gt 0 ] && echo "$work/crashes/" )"

@@ -178,7 +178,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::string received;
   std::size_t sent = 0;
   while (sent < size) {
-    auto n = ::write(client, data + sent, std::min(piece, size - sent));
+    // MSG_NOSIGNAL: a server that already closed is an answer, not a SIGPIPE.
+    auto n = ::send(client, data + sent, std::min(piece, size - sent), MSG_NOSIGNAL);
     if (n > 0)
       sent += static_cast<std::size_t>(n);
     else if (!(n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)))
