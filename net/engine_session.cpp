@@ -123,7 +123,10 @@ void engine_session::process_input() {
     return;
   }
   std::size_t consumed = 0;
-  while (!finished_) {
+  // Once our close frame is queued (the peer's close, or a protocol error,
+  // which also empties input_) nothing further is parsed: `consumed` would
+  // point past the emptied buffer.
+  while (!finished_ && !finish_after_write_) {
     std::string_view rest(input_.data() + consumed, input_.size() - consumed);
     auto parsed = parse_ws_header(rest);
     if (parsed.status == ws_header_result::need_more)

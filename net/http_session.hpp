@@ -64,6 +64,9 @@ private:
   bool stream_keep_alive_ = false;
   // A file being sent: its descriptor, what is left, and the piece in flight.
   struct file_send {
+    // Declared so that clang sees it default-constructible inside this class
+    // (std::optional::emplace below); clang rejects the implicit one there.
+    file_send() {}
     int fd = -1;
     std::uint64_t offset = 0;
     std::uint64_t left = 0;

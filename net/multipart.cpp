@@ -155,12 +155,16 @@ bool multipart_reader::feed(const char* data, std::size_t size) {
           return true;
         }
         // Transport padding (spaces, tabs) may follow a boundary, then CRLF.
+        // The limit is on where the CRLF is, so that the verdict does not
+        // depend on how the body was split into reads.
         auto crlf = pending_.find("\r\n");
         if (crlf == std::string::npos) {
-          if (pending_.size() > 256)
+          if (pending_.size() > max_boundary_padding + 1) // a CRLF could no longer start within the limit
             return fail("no line break after a boundary");
           return true;
         }
+        if (crlf > max_boundary_padding)
+          return fail("no line break after a boundary");
         if (!trim(std::string_view(pending_).substr(0, crlf)).empty())
           return fail("junk after a boundary");
         pending_.erase(0, crlf + 2);

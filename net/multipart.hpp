@@ -51,6 +51,7 @@ private:
   part_header header_;
   std::string error_;
   static constexpr std::size_t max_header_block = 8192;
+  static constexpr std::size_t max_boundary_padding = 256;
 };
 
 } // namespace siberius::net
