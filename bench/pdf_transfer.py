@@ -4,15 +4,23 @@ beside a plain HTTP transfer of the same bytes over loopback in the same run,
 and the server's memory before and after (issue 4). Python 3 standard
 library only; bench/pdf_transfer.sh starts PostgreSQL and calls this.
 
-  upload     POST /api/daemon/upload (multipart, streamed, hashed, checked by
-             siberius-pdf-reader, renamed into the cache) vs a plain server
-             that writes the same request body to a file
+The bench is the office daemon (the demo daemon token of credentials.json):
+it joins /daemon over a WebSocket, indexes the PDF with daemon:pdf_indexed,
+and uploads only what the server asks of it. Each round, as a user, it asks
+for the PDF (POST /api/pdfs/:id/request with the admin token), reads the
+daemon:upload_request that follows, and answers it:
+
+  upload     POST /api/daemon/upload with that request's X-Request-Id
+             (multipart, streamed, hashed, checked by siberius-pdf-reader,
+             renamed into the cache) vs a plain server that writes the same
+             request body to a file
   download   GET /api/pdfs/:id/download vs a plain server sending the file
              with sendfile(2)
 Each transfer runs --rounds times (same client code for both sides); the
 median counts.
 """
-import argparse, hashlib, http.client, json, os, socket, statistics, subprocess, sys, tempfile, threading, time
+import argparse, base64, hashlib, http.client, json, os, queue, socket, statistics, struct, subprocess, sys, tempfile, \
+    threading, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 CHUNK = 256 * 1024
@@ -90,6 +98,199 @@ def post_file(port, path, headers, boundary, filename):
     return seconds, res.status, body
 
 
+class DaemonSocket:
+    """The office daemon's /daemon session: Engine.IO v4 over a raw WebSocket,
+    Socket.IO CONNECT with {token, clientId, version} (docs/protocol.md).
+    A thread reads every frame: it answers the server's pings (so the session
+    lives through long uploads), hands acks to emit() and queues the server's
+    daemon:upload_request / daemon:cancel_upload events."""
+
+    def __init__(self, port, token, client_id, version="0.1.0-bench"):
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+        key = base64.b64encode(os.urandom(16)).decode()
+        self.sock.sendall((f"GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+                           f"Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
+                           "Sec-WebSocket-Version: 13\r\n\r\n").encode())
+        head = b""
+        while b"\r\n\r\n" not in head:
+            block = self.sock.recv(4096)
+            if not block:
+                raise ConnectionError("the server closed the WebSocket upgrade")
+            head += block
+        head, _, self.buf = head.partition(b"\r\n\r\n")
+        if not head.startswith(b"HTTP/1.1 101"):
+            raise ConnectionError(f"WebSocket upgrade refused: {head.decode(errors='replace')[:200]}")
+        self.sock.settimeout(None)
+        self.send_lock = threading.Lock()
+        self.acks, self.ack_cv, self.next_ack = {}, threading.Condition(), 1
+        self.events = queue.Queue()
+        self.joined = threading.Event()
+        self.refused = None
+        self.closed = None
+        self.auth = {"token": token, "clientId": client_id, "version": version}
+        threading.Thread(target=self._read_loop, daemon=True).start()
+        if not self.joined.wait(10) or self.refused or self.closed:
+            raise ConnectionError(f"/daemon CONNECT failed: {self.refused or self.closed or 'no answer in 10 s'}")
+
+    def _recv_exact(self, n):
+        while len(self.buf) < n:
+            block = self.sock.recv(65536)
+            if not block:
+                raise ConnectionError("connection closed")
+            self.buf += block
+        out, self.buf = self.buf[:n], self.buf[n:]
+        return out
+
+    def _read_frame(self):
+        """One whole message (continuations joined): (opcode, payload)."""
+        parts, first = [], None
+        while True:
+            b0, b1 = self._recv_exact(2)
+            n = b1 & 0x7F
+            if n == 126:
+                n = struct.unpack("!H", self._recv_exact(2))[0]
+            elif n == 127:
+                n = struct.unpack("!Q", self._recv_exact(8))[0]
+            mask = self._recv_exact(4) if b1 & 0x80 else None
+            data = self._recv_exact(n)
+            if mask:
+                data = bytes(c ^ mask[i % 4] for i, c in enumerate(data))
+            opcode = b0 & 0x0F
+            if opcode >= 8:  # control frames may come between fragments
+                if opcode == 9:
+                    self._send(data, opcode=10)
+                elif opcode == 8:
+                    return 8, data
+                continue
+            if first is None:
+                first = opcode
+            parts.append(data)
+            if b0 & 0x80:
+                return first, b"".join(parts)
+
+    def _send(self, payload, opcode=1):
+        mask = os.urandom(4)
+        n = len(payload)
+        if n < 126:
+            head = struct.pack("!BB", 0x80 | opcode, 0x80 | n)
+        elif n < 65536:
+            head = struct.pack("!BBH", 0x80 | opcode, 0x80 | 126, n)
+        else:
+            head = struct.pack("!BBQ", 0x80 | opcode, 0x80 | 127, n)
+        masked = bytes(c ^ mask[i % 4] for i, c in enumerate(payload))
+        with self.send_lock:
+            self.sock.sendall(head + mask + masked)
+
+    def _read_loop(self):
+        try:
+            while True:
+                opcode, payload = self._read_frame()
+                if opcode == 8:
+                    raise ConnectionError("WebSocket closed by the server")
+                if opcode != 1:
+                    continue
+                text = payload.decode()
+                if text.startswith("0"):
+                    self._send(("40/daemon," + json.dumps(self.auth)).encode())
+                elif text == "2":
+                    self._send(b"3")
+                elif text.startswith("40/daemon,"):
+                    self.joined.set()
+                elif text.startswith("44/daemon,"):
+                    self.refused = text[10:]
+                    self.joined.set()
+                elif text.startswith("43/daemon,"):
+                    rest = text[10:]
+                    digits = len(rest) - len(rest.lstrip("0123456789"))
+                    with self.ack_cv:
+                        self.acks[int(rest[:digits])] = json.loads(rest[digits:])
+                        self.ack_cv.notify_all()
+                elif text.startswith("42/daemon,"):
+                    rest = text[10:]
+                    digits = len(rest) - len(rest.lstrip("0123456789"))
+                    event = json.loads(rest[digits:])
+                    if digits:
+                        # daemon:resync / daemon:config_update: not something this daemon does.
+                        answer = {"ok": False, "error": f"not supported by this daemon: {event[0]}"}
+                        self._send(f"43/daemon,{rest[:digits]}{json.dumps([answer])}".encode())
+                    else:
+                        self.events.put(event)
+                elif text.startswith("41/daemon") or text.startswith("1"):
+                    raise ConnectionError("the server ended the /daemon session")
+        except (OSError, ValueError) as e:
+            self.closed = str(e) or type(e).__name__
+            self.joined.set()
+            self.events.put(["closed", self.closed])
+            with self.ack_cv:
+                self.ack_cv.notify_all()
+
+    def emit(self, name, data, timeout=30):
+        """Sends an event with an ack id; returns the ack's first argument."""
+        with self.ack_cv:
+            ack_id, self.next_ack = self.next_ack, self.next_ack + 1
+        self._send(f"42/daemon,{ack_id}{json.dumps([name, data])}".encode())
+        deadline = time.monotonic() + timeout
+        with self.ack_cv:
+            while ack_id not in self.acks:
+                left = deadline - time.monotonic()
+                if self.closed or left <= 0:
+                    raise ConnectionError(f"no ack for {name}: {self.closed or 'timed out'}")
+                self.ack_cv.wait(left)
+            return self.acks.pop(ack_id)[0]
+
+    def upload_request(self, request_id, timeout=30):
+        """Waits for the server's daemon:upload_request of `request_id`."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                name, *args = self.events.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                raise TimeoutError(f"no daemon:upload_request for {request_id} within {timeout} s")
+            if name == "closed":
+                raise ConnectionError(f"/daemon session lost: {args[0] if args else ''}")
+            if name == "daemon:upload_request" and args and args[0].get("requestId") == request_id:
+                return args[0]
+            if name == "daemon:cancel_upload" and args and args[0].get("requestId") == request_id:
+                raise RuntimeError(f"the server cancelled {request_id}: {args[0].get('reason')}")
+
+    def close(self):
+        try:
+            self._send(b"41/daemon,")
+            self._send(b"", opcode=8)
+            self.sock.close()
+        except OSError:
+            pass
+
+
+def request_pdf(port, pdf_id, admin_token):
+    """POST /api/pdfs/:id/request as a user does; returns (status, answer)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("POST", f"/api/pdfs/{pdf_id}/request", body=b"",
+                 headers={"Authorization": "Bearer " + admin_token})
+    res = conn.getresponse()
+    body = res.read()
+    conn.close()
+    try:
+        return res.status, json.loads(body)
+    except ValueError:
+        return res.status, {"raw": body[:300].decode(errors="replace")}
+
+
+def ask_for_upload(port, daemon, pdf_id, admin_token):
+    """Requests the PDF and returns the daemon:upload_request it brings. A
+    request that joins the previous round's transfer (still ending after its
+    upload was stored) is asked again shortly."""
+    for _ in range(100):
+        status, answer = request_pdf(port, pdf_id, admin_token)
+        if status == 202 and not answer.get("coalesced"):
+            return daemon.upload_request(answer["requestId"])
+        if status == 202:
+            time.sleep(0.05)
+            continue
+        sys.exit(f"request for PDF {pdf_id} failed: {status} {answer}")
+    sys.exit(f"request for PDF {pdf_id}: the previous transfer did not end")
+
+
 def get_file(port, target, headers):
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
     t0 = time.perf_counter()
@@ -163,16 +364,12 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument("--server", required=True)
     p.add_argument("--pg", required=True)
-    p.add_argument("--psql", default="psql")
     p.add_argument("--schema-dir", required=True)
     p.add_argument("--work", required=True)
     p.add_argument("--size-mb", type=int, default=50)
     p.add_argument("--small-mb", type=int, default=5)
     p.add_argument("--rounds", type=int, default=3)
     a = p.parse_args()
-
-    def psql(sql):
-        return subprocess.run([a.psql, a.pg, "-qAtc", sql], check=True, capture_output=True, text=True).stdout.strip()
 
     creds_path = os.path.join(a.work, "credentials.json")
     with socket.socket() as s:
@@ -188,31 +385,47 @@ def main():
         time.sleep(0.1)
     creds = json.load(open(creds_path))
     results = {}
+    daemon = None
     try:
+        daemon = DaemonSocket(port, creds["daemonToken"], creds["clientId"])
         for label, mb in (("small", a.small_mb), ("large", a.size_mb)):
             pdf = os.path.join(a.work, f"bench-{mb}mb.pdf")
             make_pdf(pdf, mb)
             digest = hashlib.sha256(open(pdf, "rb").read()).hexdigest()
             size = os.path.getsize(pdf)
+            # The daemon found the file in its folder: the server records the
+            # document and this office's location of it.
+            name = f"bench-{label}.pdf"
+            ack = daemon.emit("daemon:pdf_indexed", {
+                "filename": name, "fileHash": digest, "fileSize": size, "filePath": f"/bench/{name}",
+                "fileMtimeMs": int(os.path.getmtime(pdf) * 1000),
+                "metadata": {"tipo": "orcamento", "numero": "1", "cliente": "Bench Transfer"},
+                "indexedAt": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())})
+            if not ack.get("received"):
+                sys.exit(f"daemon:pdf_indexed refused: {ack}")
+            pdf_id = ack["recordId"]
             before = memory(server.pid)
             ups, downs, ref_ups, ref_downs = [], [], [], []
             upload_cpu = 0.0
             ref_pid, ref_port = plain_server(pdf)
             for r in range(a.rounds):
-                # A fresh row each round: the upload is for a PDF not yet cached.
-                psql("DELETE FROM pdf_cache WHERE file_hash = '%s'" % digest)
-                pdf_id = psql("INSERT INTO pdf_cache (file_hash, filename, file_size, client_id, tipo, local_path)"
-                              " VALUES ('%s', 'bench.pdf', %d, '%s', 'orcamento', '/bench/bench.pdf') RETURNING id"
-                              % (digest, size, creds["clientId"])).splitlines()[0]
-                hdrs = {"Authorization": "Bearer " + creds["daemonToken"], "X-Request-Id": f"bench-{label}-{r}",
+                # The PDF is not cached: the first round after indexing, and
+                # every later one because the previous copy was deleted from
+                # the storage folder (a cached row whose file is gone is
+                # transferred again). A user asks for it; the server asks
+                # this daemon, and the upload answers that request.
+                ask = ask_for_upload(port, daemon, pdf_id, creds["adminToken"])
+                if ask.get("fileHash") != digest:
+                    sys.exit(f"upload request for another file: {ask}")
+                hdrs = {"Authorization": "Bearer " + creds["daemonToken"], "X-Request-Id": ask["requestId"],
                         "X-File-Hash": digest}
                 cpu0 = cpu_seconds(server.pid)
-                secs, status, reply = post_file(port, pdf, hdrs, "benchBoundary7", "bench.pdf")
+                secs, status, reply = post_file(port, pdf, hdrs, "benchBoundary7", ask.get("filename") or name)
                 upload_cpu += cpu_seconds(server.pid) - cpu0
                 if status != 200:
                     sys.exit(f"upload failed: {status} {reply[:300]!r}")
                 ups.append(secs)
-                secs, status, _ = post_file(ref_port, pdf, {}, "benchBoundary7", "bench.pdf")
+                secs, status, reply = post_file(ref_port, pdf, {}, "benchBoundary7", "bench.pdf")
                 ref_ups.append(secs)
                 secs, status, got = get_file(port, f"/api/pdfs/{pdf_id}/download",
                                              {"Authorization": "Bearer " + creds["adminToken"]})
@@ -223,7 +436,8 @@ def main():
                 ref_downs.append(secs)
                 # The next round uploads into an empty place, as a PDF is
                 # cached once: replacing the previous round's 50 MB copy would
-                # time the kernel freeing it.
+                # time the kernel freeing it. With the copy gone the PDF is
+                # no longer cached, and the next request brings it again.
                 for root, _, names in os.walk(os.path.join(a.work, "storage")):
                     for n in names:
                         if n.startswith(digest):
@@ -240,6 +454,8 @@ def main():
                                   server_rss_before_mb=before["VmRSS"], server_rss_after_mb=after["VmRSS"],
                                   server_hwm_after_mb=after["VmHWM"])
     finally:
+        if daemon is not None:
+            daemon.close()
         server.terminate()
         server.wait()
     print(f"{'file':<8}{'MB':>7}{'upload MB/s':>13}{'plain':>8}{'ratio':>7}{'download MB/s':>15}{'plain':>8}"

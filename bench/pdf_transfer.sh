@@ -14,5 +14,5 @@ SERVER_BIN=$BUILD/actors/siberius-server
 # shellcheck source=lib.sh
 source "$ROOT/bench/lib.sh"
 bench_work_with_pg transfer
-python3 "$ROOT/bench/pdf_transfer.py" --server "$SERVER_BIN" --pg "$SIBERIUS_PG" --psql "$SIBERIUS_PG_BIN/psql" \
+python3 "$ROOT/bench/pdf_transfer.py" --server "$SERVER_BIN" --pg "$SIBERIUS_PG" \
   --schema-dir "$ROOT/schema" --work "$WORK" "$@"
