@@ -427,13 +427,19 @@ caf::behavior daemon_session(caf::stateful_actor<daemon_session_state>* self, ne
     return caf::exit_reason::unhandled_exception;
   });
   // However the session ends (the daemon left, a kick, a replacement, a
-  // failure), its connection goes with it: a socket whose session is gone
-  // would take events that nobody answers.
+  // failure), its namespace goes with it: a socket whose session is gone
+  // would take events that nobody answers. A failure closes the whole
+  // connection, so the daemon reconnects at once; an orderly end leaves the
+  // other namespaces a client may have on the same connection (a tool, a
+  // test) alone (a DISCONNECT of a namespace already left is a no-op).
   self->attach_functor([conn = st.conn, client_id = st.info.client_id](const caf::error& reason) {
-    if (is_failure(reason))
+    if (is_failure(reason)) {
       log_event(log_level::error, "daemon:session:failed",
                 {{"clientId", client_id}, {"reason", caf::to_string(reason)}});
-    conn->close("session ended");
+      conn->close("session ended");
+    } else {
+      conn->disconnect(daemon_nsp, "session ended");
+    }
   });
   auto config = json::parse(st.info.config, nullptr, false);
   if (config.is_object() && !config.empty()) {
