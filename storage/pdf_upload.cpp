@@ -20,9 +20,9 @@ void prepare_upload_statements(pqxx::connection& c) {
             "WITH previous AS (SELECT id, file_path FROM pdf_cache WHERE id = $1 FOR UPDATE),"
             " cached AS ("
             "  UPDATE pdf_cache p SET status = 'cached', file_path = $2, cached_at = now(),"
-            "   expires_at = greatest(coalesce((least(data_evento, current_date + $9::int) + $3::int)::timestamp"
-            "                                  AT TIME ZONE 'UTC',"
-            "                                  now() + make_interval(days => $3::int)),"
+            "   expires_at = greatest(CASE WHEN data_evento IS NULL THEN now() + make_interval(days => $3::int)"
+            "                              ELSE (least(data_evento, current_date + $9::int) + $3::int)::timestamp"
+            "                                   AT TIME ZONE 'UTC' END,"  // least() would skip a NULL date
             "                         now() + make_interval(hours => $8::int)),"
             "   updated_at = now()"
             "  FROM previous WHERE p.id = previous.id RETURNING p.id, p.expires_at, previous.file_path AS replaced),"
