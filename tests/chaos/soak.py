@@ -35,6 +35,7 @@ import http.client
 import json
 import os
 import random
+import re
 import resource
 import shlex
 import shutil
@@ -476,8 +477,12 @@ def storage_check(pg, server):
                 continue
             with open(p, "rb") as f:
                 digest = hashlib.sha256(f.read()).hexdigest()
-            if not n.startswith(digest + "_"):
+            # <hash>-<16 hex, one per upload>_<name>.pdf
+            if not re.match(re.escape(digest) + r"-[0-9a-f]{16}_", n):
                 problems.append(f"storage: {p} is not a whole PDF (its SHA-256 is {digest[:12]}…)")
+            # Files no row named, set aside by the reconciliation: whole, but no row's.
+            if os.path.relpath(root, server.storage).split(os.sep)[0] == "quarantine":
+                continue
             if p not in cached:
                 problems.append(f"storage: {p} belongs to no cached row")
             seen.add(p)
