@@ -39,7 +39,13 @@ public:
                      std::uint64_t id) override {
     emitted.push_back({nsp, event, args, id});
   }
-  void disconnect(const std::string& nsp, std::string reason) override { disconnected.push_back({nsp, reason}); }
+  // As the real connection: a namespace already disconnected is left alone.
+  void disconnect(const std::string& nsp, std::string reason) override {
+    for (auto& d : disconnected)
+      if (d.nsp == nsp)
+        return;
+    disconnected.push_back({nsp, reason});
+  }
   void close(std::string reason) override { closed.push_back(reason); }
   void send_message(std::string) override {}
   void attach(const std::string& nsp, std::shared_ptr<void> data) override { attached[nsp] = std::move(data); }
