@@ -213,6 +213,16 @@ void log_to_file(const std::string& path, bool event_log) {
   });
 }
 
+#ifdef _WIN32
+/// Ends the process at once: no DLL detach routines, which could touch the
+/// actor system's still-running threads.
+[[noreturn]] void end_process(int code) {
+  std::fflush(nullptr);
+  ::TerminateProcess(::GetCurrentProcess(), static_cast<UINT>(code));
+  std::_Exit(code);
+}
+#endif
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -315,17 +325,14 @@ int main(int argc, char** argv) {
     int code = windows_service::run([&cfg] { return run_daemon(cfg); });
     // The actor system is left standing (see run_daemon): end here, after
     // the service manager has been told SERVICE_STOPPED.
-    std::fflush(nullptr);
-    std::_Exit(code);
+    end_process(code);
   }
 #endif
   if (!cfg.log_file.empty())
     log_to_file(cfg.log_file, false);
   prepare_stop_signals();
 #ifdef _WIN32
-  int code = run_daemon(cfg);
-  std::fflush(nullptr);
-  std::_Exit(code);
+  end_process(run_daemon(cfg));
 #else
   return run_daemon(cfg);
 #endif
