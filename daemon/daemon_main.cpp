@@ -8,6 +8,7 @@
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <future>
 #include <iostream>
 
@@ -97,7 +98,16 @@ int run_daemon(const daemon_config& cfg) {
   // work to steal: 200 wake-ups a second for an office daemon that mostly
   // waits. Its actors do little work each, so stealing can wait a second.
   caf_cfg.set("work-stealing.relaxed-sleep-duration", caf::timespan{std::chrono::seconds(1)});
+#ifdef _WIN32
+  // Never destroyed on Windows: under Wine the actor system's destructor does
+  // not return once the daemon's actors are done (the process stayed in
+  // STOP_PENDING, holding its executable, so the uninstaller could neither
+  // delete it nor the service). Every actor has ended by the time run_daemon
+  // returns; main ends the process without running destructors.
+  caf::actor_system& sys = *new caf::actor_system{caf_cfg};
+#else
   caf::actor_system sys{caf_cfg};
+#endif
 
   link_options link_opts;
   link_opts.url = cfg.server_url;
@@ -203,6 +213,16 @@ void log_to_file(const std::string& path, bool event_log) {
   });
 }
 
+#ifdef _WIN32
+/// Ends the process at once: no DLL detach routines, which could touch the
+/// actor system's still-running threads.
+[[noreturn]] void end_process(int code) {
+  std::fflush(nullptr);
+  ::TerminateProcess(::GetCurrentProcess(), static_cast<UINT>(code));
+  std::_Exit(code);
+}
+#endif
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -302,11 +322,18 @@ int main(int argc, char** argv) {
                                      : cfg.log_file,
                 true);
     prepare_stop_signals();
-    return windows_service::run([&cfg] { return run_daemon(cfg); });
+    int code = windows_service::run([&cfg] { return run_daemon(cfg); });
+    // The actor system is left standing (see run_daemon): end here, after
+    // the service manager has been told SERVICE_STOPPED.
+    end_process(code);
   }
 #endif
   if (!cfg.log_file.empty())
     log_to_file(cfg.log_file, false);
   prepare_stop_signals();
+#ifdef _WIN32
+  end_process(run_daemon(cfg));
+#else
   return run_daemon(cfg);
+#endif
 }
