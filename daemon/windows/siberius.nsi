@@ -1099,20 +1099,21 @@ Var Purge
 
 ; A file the stopped daemon (or an antivirus scan) still holds cannot be
 ; deleted for a moment: retry for up to 20 s before leaving it for the next
-; reboot. Delete leaves the error flag clear when the file is already gone.
-!macro RemoveRetrying cmd flags path
+; reboot. Success is judged by what is left on disk (RMDir /r does not always
+; raise the error flag when a file inside stays).
+!macro RemoveRetrying cmd flags path left
   StrCpy $R5 0
   ${Do}
     ClearErrors
     ${cmd} ${flags} "${path}"
-    ${IfNot} ${Errors}
+    ${IfNot} ${FileExists} "${path}${left}"
     ${OrIf} $R5 >= 40
       ${Break}
     ${EndIf}
     Sleep 500
     IntOp $R5 $R5 + 1
   ${Loop}
-  ${If} ${Errors}
+  ${If} ${FileExists} "${path}${left}"
     DetailPrint "${path}: still in use, removed at the next restart"
     ${cmd} ${flags} /REBOOTOK "${path}"
   ${EndIf}
@@ -1151,8 +1152,8 @@ Section "Uninstall"
   Sleep 1000   ; the PDF reader processes end with the daemon
 
   SetOutPath "$TEMP"   ; not inside the folder being removed
-  ${DeleteRetrying} "$INSTDIR\siberius-daemon.exe"
-  ${DeleteRetrying} "$INSTDIR\siberius-pdf-reader.exe"
+  ${DeleteRetrying} "$INSTDIR\siberius-daemon.exe" ""
+  ${DeleteRetrying} "$INSTDIR\siberius-pdf-reader.exe" ""
   Delete "$INSTDIR\Uninstall.exe"
   RMDir /REBOOTOK "$INSTDIR"
   DeleteRegKey HKLM "${UNINST_KEY}"
@@ -1165,7 +1166,7 @@ Section "Uninstall"
     keep:
   ${EndIf}
   ${If} $Purge == 1
-    ${RMDirRetrying} "$DataDir"
+    ${RMDirRetrying} "$DataDir" "\*.*"
     DetailPrint "$DataDir: removed"
   ${Else}
     DetailPrint "$(UnKept) $DataDir"
