@@ -11,6 +11,7 @@
 #include <string>
 
 #include "fuzz/fuzz_check.hpp"
+#include "pdf/sha256_stream.hpp"
 #include "pdf/pdf_metadata.hpp"
 
 using namespace siberius::daemon;
@@ -26,15 +27,6 @@ const std::string& scratch_path() {
     return p;
   }();
   return path;
-}
-
-bool lower_hex_64(const std::string& s) {
-  if (s.size() != 64)
-    return false;
-  for (char c : s)
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
-      return false;
-  return true;
 }
 
 void check_answer(const pdf_facts& f) {
@@ -58,7 +50,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auto facts = read_pdf(path, std::chrono::seconds(60));
   check_answer(facts);
   FUZZ_CHECK(facts.size == static_cast<std::int64_t>(size));
-  FUZZ_CHECK(lower_hex_64(facts.sha256));
+  FUZZ_CHECK(is_sha256_hex(facts.sha256));
   if (facts.problem != pdf_problem::none)
     FUZZ_CHECK(facts.metadata.tipo == "desconhecido" && !facts.metadata.numero && !facts.metadata.cliente);
 
