@@ -77,9 +77,10 @@ void daemon_registry_state::on_authenticated(const net::connection_ptr& conn, co
   }
   session_info info{client_id, outcome.daemon.name, conn->remote_address(), outcome.daemon.config,
                     options.max_sync_files, options.audience, options.uploads, outcome.daemon.id};
-  // Linked: the registry going down takes its sessions with it. Monitored:
-  // a session ending, for whatever reason, is cleaned up in on_session_down.
-  auto session = self->spawn<caf::monitored + caf::linked>(daemon_session, conn, caf::actor_cast<caf::actor>(self), db, hub, info);
+  // Monitored: a session ending, for whatever reason, is cleaned up in
+  // on_session_down. The session monitors the registry in turn and ends
+  // with it.
+  auto session = self->spawn<caf::monitored>(daemon_session, conn, caf::actor_cast<caf::actor>(self), db, hub, info);
   sessions[client_id] = session;
   token_of[client_id] = outcome.daemon.token_id;
   connected_at_of[client_id] = outcome.daemon.connected_at;
@@ -208,12 +209,6 @@ caf::behavior daemon_registry(caf::stateful_actor<daemon_registry_state>* self, 
   st.hub = std::move(hub);
   st.options = options;
   self->set_down_handler([self](caf::down_msg& msg) { self->state.on_session_down(msg); });
-  // A session that fails must not take the registry (and every other daemon)
-  // down with it; any other exit request is obeyed.
-  self->set_exit_handler([self](caf::exit_msg& msg) {
-    if (self->state.client_of.count(msg.source) == 0)
-      self->quit(msg.reason);
-  });
   return {
     [=](atom::connect, const net::connection_ptr& conn, const nlohmann::json& auth) -> caf::result<bool> {
       auto verdict = self->make_response_promise<bool>();

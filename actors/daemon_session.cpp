@@ -412,6 +412,16 @@ caf::behavior daemon_session(caf::stateful_actor<daemon_session_state>* self, ne
   st.db = std::move(db);
   st.hub = std::move(hub);
   st.info = std::move(info);
+  // Sessions are monitored by the registry, not linked (a session that fails,
+  // even killed outright, must not take every other daemon with it), and end
+  // when the registry does.
+  if (st.registry) {
+    self->monitor(st.registry);
+    self->set_down_handler([self](caf::down_msg& msg) {
+      if (msg.source == self->state.registry.address())
+        self->quit(msg.reason);
+    });
+  }
   // Settings an admin set while the daemon was away (or before a restart:
   // the daemon keeps none) go out as soon as it is connected.
   // An exception out of a reply handler ends the session (its state may be

@@ -179,6 +179,11 @@ caf::behavior upload_transfer(caf::stateful_actor<upload_transfer_state>* self, 
   st.hub = std::move(hub);
   st.options = options;
   st.info = std::move(info);
+  self->monitor(st.coordinator);
+  self->set_down_handler([self](caf::down_msg& msg) {
+    if (msg.source == self->state.coordinator.address())
+      self->quit(msg.reason);
+  });
   auto begun = [self] {
     auto& st = self->state;
     st.begun = true;
@@ -314,9 +319,11 @@ request_answer upload_coordinator_state::admit(const storage::request_target& t,
   e.info.filename = t.filename;
   e.info.file_size = t.file_size;
   e.info.priority = high ? upload_priority::high : upload_priority::normal;
-  // Linked: transfers end with the coordinator (at shutdown). Monitored: one
-  // that fails is forgotten in the down handler.
-  e.transfer = self->spawn<caf::monitored + caf::linked>(upload_transfer, caf::actor_cast<caf::actor>(self), db, hub, options, e.info);
+  // Monitored both ways rather than linked: a transfer that ends for any
+  // reason (even killed outright, which CAF passes along a link as fatal)
+  // runs the failure path in the down handler, and a transfer ends when its
+  // coordinator does (at shutdown).
+  e.transfer = self->spawn<caf::monitored>(upload_transfer, caf::actor_cast<caf::actor>(self), db, hub, options, e.info);
   e.state = sessions.count(client_id) > 0 ? "queued" : "daemon_offline";
   by_request[e.info.request_id] = t.pdf_id;
   auto& stored = transfers.emplace(t.pdf_id, std::move(e)).first->second;
@@ -501,15 +508,6 @@ caf::behavior upload_coordinator(caf::stateful_actor<upload_coordinator_state>* 
   st.rate = rate_window(options.rate_limit, options.rate_window);
   st.streams = upload_streams(options.max_running_per_daemon);
   self->set_down_handler([self](caf::down_msg& msg) { self->state.on_transfer_down(msg); });
-  // A transfer that fails must not take the coordinator (and every other
-  // transfer) down with it; any other exit request is obeyed.
-  self->set_exit_handler([self](caf::exit_msg& msg) {
-    for (auto& [_, e] : self->state.transfers)
-      if (e.transfer.address() == msg.source)
-        return;
-    if (msg.reason)
-      self->quit(msg.reason);
-  });
   return {
     [=](atom::request_pdf, std::int64_t pdf_id, bool high, const std::string& who) -> caf::result<request_answer> {
       return self->state.on_request(pdf_id, high, who);

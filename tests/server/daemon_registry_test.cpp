@@ -74,7 +74,7 @@ struct fixture : test_coordinator_fixture<> {
   caf::actor registry = sys.spawn(actors::daemon_registry, db, hub, actors::registry_options{});
 
   ~fixture() {
-    // Sessions are linked to the registry: this ends them all.
+    // Sessions monitor the registry: this ends them all.
     self->send_exit(registry, caf::exit_reason::user_shutdown);
     run();
   }
@@ -228,6 +228,33 @@ CAF_TEST(the reason of a replaced session does not stick to its successor) {
   self->send_exit(session_of(*second), caf::exit_reason::user_shutdown);
   run();
   CAF_CHECK_EQUAL(db_state().offline_reasons, std::vector<std::string>{"session ended"});
+}
+
+CAF_TEST(a session killed outright leaves the registry and the other daemons serving) {
+  auto office = connect(auth("good"));
+  auto branch = connect(auth("good", "branch-1"));
+  // kill is the one exit reason CAF passes along a link as fatal.
+  self->send_exit(session_of(*office), caf::exit_reason::kill);
+  run();
+  CAF_CHECK_EQUAL(db_state().offline, std::vector<std::string>{"office-1"});
+  CAF_CHECK_EQUAL(office->closed, std::vector<std::string>{"session ended"});
+  CAF_CHECK(branch->closed.empty());
+  CAF_CHECK(branch->disconnected.empty());
+  // The registry still takes connections.
+  auto again = connect(auth("good"));
+  CAF_CHECK_EQUAL(again->accepted.size(), 1u);
+}
+
+CAF_TEST(sessions end with the registry) {
+  auto office = connect(auth("good"));
+  auto session = session_of(*office);
+  self->monitor(session);
+  self->send_exit(registry, caf::exit_reason::user_shutdown);
+  run();
+  bool ended = false;
+  self->receive([&](const caf::down_msg& msg) { ended = msg.source == session.address(); });
+  CAF_CHECK(ended);
+  CAF_CHECK_EQUAL(office->closed.size() + office->disconnected.size(), 1u);
 }
 
 CAF_TEST(heartbeats of many daemons are written together) {

@@ -310,6 +310,40 @@ CAF_TEST(a transfer that dies fails like a failed upload and frees its slot) {
   self->receive([](const actors::json_reply& r) { CAF_CHECK_EQUAL(r.value.at("state"), "queued"); });
 }
 
+CAF_TEST(a transfer killed outright fails alone and the coordinator serves on) {
+  online(session);
+  auto first = ask(1).body.at("requestId").get<std::string>();
+  ask(2);
+  auto& st = deref<caf::stateful_actor<actors::upload_coordinator_state>>(coordinator).state;
+  auto other = st.transfers.at(2).transfer;
+  // kill is the one exit reason CAF passes along a link as fatal.
+  self->send_exit(st.transfers.at(1).transfer, caf::exit_reason::kill);
+  drain();
+  auto& events = published();
+  CAF_REQUIRE(!events.empty());
+  CAF_CHECK_EQUAL(events.back().first, "pdf:failed");
+  CAF_CHECK_EQUAL(events.back().second.at("requestId"), first);
+  // The other transfer is untouched, and the coordinator answers.
+  CAF_CHECK_EQUAL(st.transfers.count(2), 1u);
+  CAF_CHECK(st.transfers.at(2).transfer == other);
+  self->send(coordinator, atom::transfer_status_v, std::int64_t{2});
+  drain();
+  self->receive([](const actors::json_reply& r) { CAF_CHECK(r.value.is_object() && r.value.contains("requestId")); });
+}
+
+CAF_TEST(transfers end with the coordinator) {
+  online(session);
+  ask(1);
+  auto& st = deref<caf::stateful_actor<actors::upload_coordinator_state>>(coordinator).state;
+  auto transfer = st.transfers.at(1).transfer;
+  self->monitor(transfer);
+  self->send_exit(coordinator, caf::exit_reason::user_shutdown);
+  drain();
+  bool ended = false;
+  self->receive([&](const caf::down_msg& msg) { ended = msg.source == transfer.address(); });
+  CAF_CHECK(ended);
+}
+
 CAF_TEST(a file in two offices is asked of the online one and moves when its daemon leaves) {
   auto branch = sys.spawn(session_log);
   // Only the branch is online: it is asked, though office indexed the file first.
