@@ -54,9 +54,12 @@ upsert AS (
     data_evento = CASE WHEN @MINE@ THEN EXCLUDED.data_evento ELSE p.data_evento END,
     valor_total = CASE WHEN @MINE@ THEN EXCLUDED.valor_total ELSE p.valor_total END,
     metadata = CASE WHEN @MINE@ THEN EXCLUDED.metadata ELSE p.metadata END,
-    -- A cached copy of an undated document keeps the expiry it got when cached.
+    -- A cached copy of an undated document keeps the expiry it got when
+    -- cached, and a new date never ends a copy before its minimum keep.
     expires_at = CASE WHEN NOT @MINE@ THEN p.expires_at
-                      WHEN p.status = 'cached' THEN coalesce(EXCLUDED.expires_at, p.expires_at)
+                      WHEN p.status = 'cached'
+                      THEN greatest(coalesce(EXCLUDED.expires_at, p.expires_at),
+                                    p.cached_at + make_interval(hours => $17::int))
                       ELSE EXCLUDED.expires_at END,
     indexed_at = CASE WHEN @MINE@ THEN EXCLUDED.indexed_at ELSE p.indexed_at END,
     local_mtime_ms = CASE WHEN @MINE@ THEN EXCLUDED.local_mtime_ms ELSE p.local_mtime_ms END,
@@ -340,7 +343,8 @@ std::vector<ingest_result> metadata_store::ingest(const std::vector<std::pair<st
   auto exec_round = [&](pqxx::transaction_base& t, const char* statement, const ingest_arrays& a) {
     return t.exec_prepared(statement, a.ord, a.client_id, a.file_hash, a.filename, a.local_path, a.file_size,
                            a.tipo, a.numero, a.cliente, a.data_evento, a.valor_total, a.metadata, a.indexed_at,
-                           impl_->options.retention_days, a.local_mtime_ms, impl_->options.max_event_days_ahead);
+                           impl_->options.retention_days, a.local_mtime_ms, impl_->options.max_event_days_ahead,
+                           impl_->options.min_keep_hours);
   };
   // The rows another worker committed meanwhile: their ids, and this
   // daemon's location of each. Returns the new locations per daemon.

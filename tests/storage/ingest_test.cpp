@@ -194,6 +194,31 @@ CAF_TEST(a cached undated copy keeps its expiry when the document is indexed aga
   CAF_CHECK_EQUAL(column("siberius_iso_utc(expires_at)", 1), expires);
 }
 
+CAF_TEST(an old document copied on request keeps its minimum keep when indexed again) {
+  auto old = make_doc(1, "2020-05-01"); // long past: only the minimum keep holds the copy
+  ingest({old});
+  stored_upload u;
+  u.pdf_id = std::stoll(column("id", 1));
+  u.client_id = "office";
+  u.request_id = "req-1";
+  u.file_path = "/cache/2020/05/x.pdf";
+  u.bytes = 1001;
+  auto expires = store.record_upload(u);
+  CAF_CHECK_EQUAL(column("expires_at > now() + interval '23 hours'", 1), "t");
+  old.file_path = "C:\\Docs\\moved\\ORC-1.pdf"; // moved, and its date read again
+  old.data_evento = "2020-04-01";
+  auto r = ingest({old});
+  CAF_CHECK(r[0].status == ingest_status::updated);
+  CAF_CHECK_EQUAL(column("status", 1), "cached");
+  CAF_CHECK_EQUAL(column("data_evento", 1), "2020-04-01");
+  // Before: the new date's expiry (2020-04-16), in the past, and the next sweep took the copy.
+  CAF_CHECK_EQUAL(column("siberius_iso_utc(expires_at)", 1), expires);
+  // A later date still extends it.
+  old.data_evento = "2099-01-01";
+  ingest({old});
+  CAF_CHECK_EQUAL(column("expires_at > now() + interval '700 days'", 1), "t");
+}
+
 CAF_TEST(one unfit document fails alone) {
   auto bad = make_doc(2);
   bad.file_hash = "not-a-hash";
