@@ -90,7 +90,16 @@ int run_daemon(const daemon_config& cfg) {
              {"folder", cfg.pdf_directory},
              {"parseWorkers", cfg.parse_workers},
              {"queueLimit", cfg.queue_limit}});
+#ifdef _WIN32
+  // Never destroyed on Windows, like the actor system below, which keeps a
+  // reference to it: the private thread of a detached actor (a parse worker)
+  // that ends after run_daemon returned still reads the configuration's
+  // thread hooks (actor_system::thread_terminates), and crashed the service
+  // on every stop when the configuration was a local here.
+  caf::actor_system_config& caf_cfg = *new caf::actor_system_config;
+#else
   caf::actor_system_config caf_cfg;
+#endif
   caf_cfg.set("scheduler.max-threads", 2);
   caf_cfg.set("logger.verbosity", caf::atom("quiet"));
   // An idle CAF worker waits on a condition variable that new work signals,
@@ -242,6 +251,9 @@ int main(int argc, char** argv) {
   app.add_option("--service-account", service_account,
                  "with --install-service: the account it runs as (default NT AUTHORITY\\LocalService)");
   app.add_option("--service-password", service_password, "with --service-account: its password");
+#endif
+#ifdef _WIN32
+  windows_service::report_crashes();
 #endif
   setting_map flags;
   std::vector<std::string> flag_values(setting_table().size());

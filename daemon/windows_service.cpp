@@ -7,8 +7,11 @@
 #include <shlobj.h>
 
 #include <atomic>
+#include <cstdint>
+#include <cstdio>
 #include <vector>
 
+#include "daemon/log.hpp"
 #include "daemon/stop_signal.hpp"
 #include "platform/files.hpp"
 
@@ -189,6 +192,54 @@ int run(std::function<int()> body) {
   if (!::StartServiceCtrlDispatcherW(table))
     return 1; // not started by the SCM (ERROR_FAILED_SERVICE_CONTROLLER_CONNECT)
   return status.dwWin32ExitCode == NO_ERROR ? 0 : static_cast<int>(status.dwServiceSpecificExitCode);
+}
+
+namespace {
+
+LONG WINAPI on_crash(EXCEPTION_POINTERS* info) {
+  static std::atomic<bool> reported{false};
+  if (!reported.exchange(true)) { // a second crash while reporting the first just ends
+    const EXCEPTION_RECORD& rec = *info->ExceptionRecord;
+    char code[16], address[24], offset[24];
+    std::snprintf(code, sizeof code, "0x%08lx", static_cast<unsigned long>(rec.ExceptionCode));
+    std::snprintf(address, sizeof address, "0x%p", rec.ExceptionAddress);
+    wchar_t module_name[MAX_PATH] = L"?";
+    offset[0] = '\0';
+    HMODULE module = nullptr;
+    if (::GetModuleHandleExW(GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS | GET_MODULE_HANDLE_EX_FLAG_UNCHANGED_REFCOUNT,
+                             static_cast<LPCWSTR>(rec.ExceptionAddress), &module)) {
+      ::GetModuleFileNameW(module, module_name, MAX_PATH);
+      std::snprintf(offset, sizeof offset, "0x%llx",
+                    static_cast<unsigned long long>(reinterpret_cast<std::uintptr_t>(rec.ExceptionAddress) -
+                                                    reinterpret_cast<std::uintptr_t>(module)));
+    }
+    try {
+      nlohmann::json fields = {{"code", code},
+                               {"address", address},
+                               {"module", platform::narrow(module_name)},
+                               {"offset", offset},
+                               {"thread", static_cast<unsigned long>(::GetCurrentThreadId())},
+                               {"action", "exiting"}};
+      if (rec.ExceptionCode == EXCEPTION_ACCESS_VIOLATION && rec.NumberParameters >= 2) {
+        char target[24];
+        std::snprintf(target, sizeof target, "0x%llx", static_cast<unsigned long long>(rec.ExceptionInformation[1]));
+        fields["access"] = rec.ExceptionInformation[0] == 1 ? "write" : rec.ExceptionInformation[0] == 8 ? "execute" : "read";
+        fields["target"] = target;
+      }
+      log_event(log_level::error, "daemon:crash", fields);
+    } catch (...) {
+    }
+    std::fflush(nullptr);
+  }
+  ::TerminateProcess(::GetCurrentProcess(), 3);
+  return EXCEPTION_EXECUTE_HANDLER;
+}
+
+} // namespace
+
+void report_crashes() {
+  ::SetErrorMode(SEM_FAILCRITICALERRORS | SEM_NOGPFAULTERRORBOX | SEM_NOOPENFILEERRORBOX);
+  ::SetUnhandledExceptionFilter(on_crash);
 }
 
 void report_event(bool error, const std::string& line) {

@@ -35,6 +35,15 @@ std::string uninstall();
 /// process was not started by the SCM.
 int run(std::function<int()> body);
 
+/// From here on a crash (an access violation or any other unhandled
+/// structured exception, on any thread) is logged as daemon:crash, with the
+/// exception code and the faulting module and offset (resolve it with
+/// x86_64-w64-mingw32-addr2line on the unstripped build-windows/daemon/*.exe),
+/// and the process ends at once with exit code 3: no error dialog, no
+/// debugger attached holding its files, and the service manager's recovery
+/// actions start the service again.
+void report_crashes();
+
 /// Writes a warn or error line to the event log (a no-op before run()).
 void report_event(bool error, const std::string& line);
 

@@ -189,6 +189,11 @@ if reg_query "$service_key" | grep -q ImagePath; then fail "service key still pr
 if reg_query "$uninst_key" | grep -q UninstallString; then fail "uninstall key still present"; else pass "uninstall key removed"; fi
 check "daemon.env kept" test -f "$envfile"
 check_env DAEMON_TOKEN "$token2"
+if grep -q 'daemon:crash' "$datadir/logs/daemon.log" 2>/dev/null; then
+  fail "the daemon crashed: $(grep 'daemon:crash' "$datadir/logs/daemon.log" | head -n 1)"
+else
+  pass "no daemon:crash in daemon.log (start, upgrade, stop)"
+fi
 stops_after=$(grep -c 'daemon:stopped' "$datadir/logs/daemon.log" 2>/dev/null)
 if [ "${stops_after:-0}" -gt "${stops_before:-0}" ]; then
   pass "service stopped cleanly on uninstall (a new daemon:stopped line in daemon.log)"
@@ -207,6 +212,9 @@ reg_query "$service_key" | grep -q ImagePath && pass "service registered again" 
 
 # Without _?= (as Add/Remove Programs runs it): the uninstaller copies itself to
 # %TEMP% and returns at once, so wait for its work.
+# daemon.log goes with the data folder: follow it to see how the service ended.
+tail -n 0 -F "$datadir/logs/daemon.log" >"$work/purge-daemon.log" 2>/dev/null &
+follower=$!
 wine_quiet "$progdir/Uninstall.exe" /S /PURGE
 # Generous: on a loaded machine the copy in %TEMP% can take a while to start.
 for _ in $(seq 1 180); do
@@ -223,6 +231,15 @@ if [ -e "$progdir" ] || [ -e "$datadir" ]; then
   echo "    pending renames (deleted at the next restart):"
   reg_query 'HKLM\System\CurrentControlSet\Control\Session Manager' | grep -i -A3 PendingFileRename | sed 's/^/    | /'
   tail -n 5 "$datadir/logs/daemon.log" 2>/dev/null | sed 's/^/    log| /'
+fi
+kill "$follower" 2>/dev/null
+wait "$follower" 2>/dev/null
+if grep -q 'daemon:crash' "$work/purge-daemon.log"; then
+  fail "the daemon crashed on the /PURGE stop: $(grep 'daemon:crash' "$work/purge-daemon.log" | head -n 1)"
+elif grep -q 'daemon:stopped' "$work/purge-daemon.log"; then
+  pass "service stopped cleanly on the /PURGE uninstall (daemon:stopped, no daemon:crash)"
+else
+  fail "no daemon:stopped in daemon.log during the /PURGE uninstall"
 fi
 if reg_query "$service_key" | grep -q ImagePath; then fail "service key still present after /PURGE"; else pass "service removed"; fi
 
