@@ -3,10 +3,118 @@
 #define FAIL CAF_FAIL
 #include "caf/test/dsl.hpp"
 
+#include <array>
+#include <functional>
+#include <string_view>
+
+#include "net/websocket_frame.hpp"
 #include "net_test_support.hpp"
 
 using namespace siberius::net;
 using namespace siberius::net::testing;
+
+namespace {
+
+// A masked client text or control frame, as a browser sends it (payloads
+// under 126 bytes are all these tests need).
+std::string client_frame(std::uint8_t first_byte, std::string payload) {
+  const std::array<std::uint8_t, 4> mask{0x12, 0x34, 0x56, 0x78};
+  std::string frame(1, static_cast<char>(first_byte));
+  frame += static_cast<char>(0x80 | payload.size());
+  frame.append(reinterpret_cast<const char*>(mask.data()), mask.size());
+  apply_ws_mask(payload.data(), payload.size(), mask);
+  return frame + payload;
+}
+
+/// The server's frames in `bytes` (unmasked, FIN set), as first byte and
+/// payload; stops at an incomplete frame.
+std::vector<std::pair<std::uint8_t, std::string>> server_frames(std::string_view bytes) {
+  std::vector<std::pair<std::uint8_t, std::string>> frames;
+  while (bytes.size() >= 2) {
+    std::size_t length = static_cast<std::uint8_t>(bytes[1]) & 0x7F;
+    std::size_t header = 2;
+    if (length == 126) {
+      if (bytes.size() < 4)
+        break;
+      length = (std::size_t(std::uint8_t(bytes[2])) << 8) | std::uint8_t(bytes[3]);
+      header = 4;
+    }
+    if (bytes.size() < header + length)
+      break;
+    frames.emplace_back(static_cast<std::uint8_t>(bytes[0]), std::string(bytes.substr(header, length)));
+    bytes.remove_prefix(header + length);
+  }
+  return frames;
+}
+
+/// A WebSocket client that writes exactly the bytes it is given, for frames
+/// no well-behaved client library would send.
+class raw_ws_client {
+public:
+  explicit raw_ws_client(std::uint16_t port) : socket_(ioc_) {
+    socket_.connect({boost::asio::ip::make_address("127.0.0.1"), port});
+    write(get_request("/socket.io/?EIO=4&transport=websocket",
+                      "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"));
+  }
+
+  /// One write: the server reads it in one go.
+  void write(const std::string& bytes) { boost::asio::write(socket_, boost::asio::buffer(bytes)); }
+
+  /// The frames the server sent after the 101 response, once `count` of them
+  /// came in or the connection ended.
+  std::vector<std::pair<std::uint8_t, std::string>> frames_after_upgrade(std::size_t count) {
+    auto frames = [&] {
+      auto end = received_.find("\r\n\r\n");
+      if (end == std::string::npos)
+        return std::vector<std::pair<std::uint8_t, std::string>>{};
+      return server_frames(std::string_view(received_).substr(end + 4));
+    };
+    read_while([&] { return frames().size() < count; });
+    return frames();
+  }
+
+  /// Reads until the server closes the connection; false when it did not in time.
+  bool read_to_end() {
+    read_while([] { return true; });
+    return ended_ && !timed_out_;
+  }
+
+private:
+  template <class Pred>
+  void read_while(Pred more) {
+    std::function<void()> read_more = [&] {
+      if (ended_ || !more())
+        return;
+      socket_.async_read_some(boost::asio::buffer(chunk_), [&](boost::system::error_code ec, std::size_t n) {
+        received_.append(chunk_, n);
+        if (ec)
+          ended_ = true;
+        read_more();
+      });
+    };
+    read_more();
+    ioc_.restart();
+    ioc_.run_for(patience);
+    if (!ioc_.stopped()) {
+      // Out of time: end the pending read here, while read_more still exists.
+      timed_out_ = true;
+      boost::system::error_code ignored;
+      socket_.close(ignored);
+      ioc_.restart();
+      ioc_.run();
+    }
+  }
+
+  boost::asio::io_context ioc_;
+  boost::asio::ip::tcp::socket socket_;
+  char chunk_[512];
+  std::string received_;
+  bool ended_ = false;
+  bool timed_out_ = false;
+};
+
+} // namespace
 
 CAF_TEST_FIXTURE_SCOPE(engine_tests, server_fixture)
 
@@ -278,6 +386,49 @@ CAF_TEST(an unmasked client frame is a protocol error) {
   CAF_CHECK(received.find("HTTP/1.1 101") == 0);
   CAF_CHECK(received.find("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=") != std::string::npos);
   CAF_CHECK(received.size() >= 4 && received.substr(received.size() - 4) == std::string("\x88\x02\x03\xEA", 4));
+}
+
+// The fuzz/regressions/http_front crashes: a text frame that is not UTF-8
+// (the one protocol error found after a frame is consumed) empties the read
+// buffer, and parsing the frames behind it in the same read went on at the
+// old offset, past the buffer, unmasking (writing over) the session itself.
+CAF_TEST(frames behind a protocol error in the same read are never parsed) {
+  auto opts = fast_options();
+  // No server ping may come between the frames this test reads.
+  opts.engine.ping_interval = opts.engine.ping_timeout = opts.engine.connect_timeout = 60s;
+  start(opts);
+  raw_ws_client client(port());
+  auto frames = client.frames_after_upgrade(1);
+  CAF_REQUIRE_EQUAL(frames.size(), 1u);
+  CAF_REQUIRE_EQUAL(frames[0].second.substr(0, 2), "0{");
+  client.write(client_frame(0x81, "40"));
+  frames = client.frames_after_upgrade(2);
+  CAF_REQUIRE_EQUAL(frames.size(), 2u);
+  CAF_REQUIRE_EQUAL(frames[1].second.substr(0, 3), "40{");
+  // One read: an event, a text frame that is not UTF-8, and then an event, a
+  // WebSocket ping and a close that must all be ignored.
+  client.write(client_frame(0x81, "42[\"before\"]") + client_frame(0x81, "42[\"\xFF\xFE\"]") +
+               client_frame(0x81, "42[\"after\"]") + client_frame(0x89, "are you there") +
+               client_frame(0x88, std::string("\x03\xE8", 2)));
+  CAF_CHECK(client.read_to_end());
+  // The server's last word is a close with 1007, and nothing else: no pong,
+  // no answer to the client's close.
+  frames = client.frames_after_upgrade(3);
+  CAF_REQUIRE_EQUAL(frames.size(), 3u);
+  CAF_CHECK_EQUAL(frames[2].first, 0x88);
+  CAF_CHECK_EQUAL(frames[2].second, std::string("\x03\xEF", 2));
+  CAF_CHECK(root->wait_for("disconnect / transport error"));
+  CAF_CHECK_EQUAL(root->entries(), (std::vector<std::string>{"connect / null", "event / before []",
+                                                              "disconnect / transport error"}));
+  std::vector<std::string> session_events;
+  for (auto& line : logs->lines())
+    if (line.contains("sid"))
+      session_events.push_back(line.value("event", "") + " " + line.value("reason", ""));
+  CAF_CHECK_EQUAL(session_events, std::vector<std::string>{"eio:websocket:protocol text frame is not UTF-8"});
+  // The session is released.
+  for (int i = 0; i < 250 && srv->connection_count() > 0; ++i)
+    std::this_thread::sleep_for(20ms);
+  CAF_CHECK_EQUAL(srv->connection_count(), 0u);
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
