@@ -176,6 +176,13 @@ caf::behavior db_worker(caf::stateful_actor<db_worker_state>* self, storage::sto
         return true;
       });
     },
+    [=](atom::location_missing, std::int64_t id, const std::string& client_id, const std::string& request_id,
+        const std::string& reason) -> caf::result<bool> {
+      return guarded(self->state, [&](auto& s) {
+        s.mark_location_missing(id, client_id, request_id, reason);
+        return true;
+      });
+    },
     [=](atom::expire_due, int limit) -> caf::result<std::vector<storage::expired_copy>> {
       return guarded(self->state, [&](auto& s) { return s.expire_due(limit); });
     },

@@ -114,10 +114,14 @@ CAF_BEGIN_TYPE_ID_BLOCK(siberius, caf::first_custom_type_id)
   CAF_ADD_ATOM(siberius, siberius::atom, transfer_over, "xferover")
   // upload_coordinator -> db_worker: (request_target, id) -> optional<request_target>.
   // upload_transfer -> db_worker: (transfer_begin, id) -> bool; (transfer_end, id, client id,
-  // request id, transfer_end, reason) -> bool.
+  // request id, transfer_end, reason) -> bool; (location_missing, id, client id, request id,
+  // reason) -> bool: that daemon no longer has the file, the transfer goes on elsewhere.
+  // upload_coordinator -> upload_transfer: (location_missing, client id, code, reason) that
+  // daemon refused as file_missing/hash_changed and another office is asked instead.
   CAF_ADD_ATOM(siberius, siberius::atom, request_target, "reqtarget")
   CAF_ADD_ATOM(siberius, siberius::atom, transfer_begin, "xferbegin")
   CAF_ADD_ATOM(siberius, siberius::atom, transfer_end, "xferend")
+  CAF_ADD_ATOM(siberius, siberius::atom, location_missing, "locmissing")
   // http api -> db_worker: (list_atendimentos, atendimento_period) -> json_text {items}: the calendar
   CAF_ADD_ATOM(siberius, siberius::atom, list_atendimentos, "lsatend")
   // http api -> db_worker: (atendimento_pdf, atendimento id) -> atendimento_pdf

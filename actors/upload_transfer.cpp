@@ -23,6 +23,12 @@ std::string new_request_id() {
   return buf;
 }
 
+/// Refusals that say the daemon no longer has the file (with that hash): another
+/// office that has it may still serve the request.
+bool file_gone(const std::string& code) {
+  return code == "file_missing" || code == "hash_changed";
+}
+
 /// Rejections of the upload endpoint that another try cannot fix.
 bool final_rejection(const std::string& code) {
   return code == "hash_mismatch" || code == "not_a_pdf" || code == "bad_name" || code == "too_large";
@@ -49,16 +55,25 @@ struct upload_transfer_state {
   steady::time_point last_event{};
   steady::time_point started = steady::now();
   bool ended = false;
-  bool begun = false;               // transfer_begin answered
-  std::function<void()> after_begin; // an end that must not overtake the begin
+  int writes = 1;                     // database writes not yet answered (transfer_begin first)
+  std::function<void()> after_writes; // an end that must not overtake them
 
-  /// Runs `f` once the row is marked uploading, so an early end is not
-  /// overwritten by a late begin (they may run on different connections).
-  void once_begun(std::function<void()> f) {
-    if (begun)
+  /// Runs `f` once every write sent so far is answered, so the end is not
+  /// overwritten by a late begin, and sees the locations already marked
+  /// missing (the pool may run them on different connections).
+  void once_written(std::function<void()> f) {
+    if (writes == 0)
       f();
     else
-      after_begin = std::move(f);
+      after_writes = std::move(f);
+  }
+
+  void written() {
+    if (--writes == 0 && after_writes) {
+      auto f = std::move(after_writes);
+      after_writes = nullptr;
+      f();
+    }
   }
 
   static inline const char* name = "upload_transfer";
@@ -138,7 +153,7 @@ struct upload_transfer_state {
       publish("pdf:failed", p);
       over();
     };
-    once_begun([=] {
+    once_written([=] {
       self->request(db, db_timeout, atom::transfer_end_v, info.pdf_id, info.client_id, info.request_id, how, reason)
         .then([=](bool) { tell(); },
               [=](const caf::error&) {
@@ -146,6 +161,25 @@ struct upload_transfer_state {
                 tell();
               });
     });
+  }
+
+  /// `client_id` no longer has the file; the coordinator asks another office
+  /// (start_upload) or tells this one to fail. Its location is recorded gone
+  /// now, whatever follows.
+  void on_location_missing(const std::string& client_id, const std::string& code, const std::string& reason) {
+    if (ended)
+      return;
+    session = nullptr;
+    ++generation; // no stall is counted against the next office for this one
+    log_event(log_level::info, "pdf:upload:refused",
+              {{"pdfId", info.pdf_id}, {"requestId", info.request_id}, {"clientId", client_id}, {"code", code}});
+    ++writes;
+    self->request(db, db_timeout, atom::location_missing_v, info.pdf_id, client_id, info.request_id, reason)
+      .then([=](bool) { written(); },
+            [=](const caf::error&) {
+              log_event(log_level::warn, "pdf:transfer:unrecorded", {{"pdfId", info.pdf_id}});
+              written();
+            });
   }
 
   void over() {
@@ -184,15 +218,7 @@ caf::behavior upload_transfer(caf::stateful_actor<upload_transfer_state>* self, 
     if (msg.source == self->state.coordinator.address())
       self->quit(msg.reason);
   });
-  auto begun = [self] {
-    auto& st = self->state;
-    st.begun = true;
-    if (st.after_begin) {
-      auto f = std::move(st.after_begin);
-      st.after_begin = nullptr;
-      f();
-    }
-  };
+  auto begun = [self] { self->state.written(); };
   self->request(st.db, db_timeout, atom::transfer_begin_v, st.info.pdf_id)
     .then([=](bool) { begun(); },
           [=](const caf::error&) {
@@ -223,9 +249,11 @@ caf::behavior upload_transfer(caf::stateful_actor<upload_transfer_state>* self, 
                 {{"pdfId", self->state.info.pdf_id}, {"requestId", self->state.info.request_id}, {"code", code}});
     },
     [=](atom::upload_refused, const std::string& code, const std::string& reason) {
-      auto how = code == "file_missing" || code == "hash_changed" ? storage::transfer_end::missing
-                                                                  : storage::transfer_end::failed;
-      self->state.fail(how, code, reason);
+      // The last office that could serve it refused (or refused for another reason).
+      self->state.fail(file_gone(code) ? storage::transfer_end::missing : storage::transfer_end::failed, code, reason);
+    },
+    [=](atom::location_missing, const std::string& client_id, const std::string& code, const std::string& reason) {
+      self->state.on_location_missing(client_id, code, reason);
     },
     [=](atom::cancel_upload, const std::string& who) {
       auto& st = self->state;
@@ -378,8 +406,8 @@ void upload_coordinator_state::on_daemon_up(const std::string& client_id, const 
       continue;
     if (e.info.client_id == client_id)
       e.state = "queued";
-    else if (std::find(e.holders.begin(), e.holders.end(), client_id) != e.holders.end())
-      reassign(e, client_id); // waiting for an offline office while this one has the file too
+    else if (may_ask(e, client_id))
+      reassign(e, client_id, "online"); // waiting for an offline office while this one has the file too
   }
   pump(client_id);
 }
@@ -392,9 +420,9 @@ void upload_coordinator_state::on_daemon_down(const std::string& client_id) {
   for (auto& [_, e] : transfers) {
     if (e.info.client_id != client_id)
       continue;
-    auto other = pick_holder(e.holders, [&](const std::string& c) { return c != client_id && sessions.count(c) > 0; });
+    auto other = pick_holder(askable(e), [&](const std::string& c) { return c != client_id && sessions.count(c) > 0; });
     if (!other.empty() && other != client_id && sessions.count(other) > 0) {
-      reassign(e, other);
+      reassign(e, other, "offline");
       to_pump.insert(other);
     } else {
       e.state = "daemon_offline";
@@ -404,13 +432,54 @@ void upload_coordinator_state::on_daemon_down(const std::string& client_id) {
     pump(c);
 }
 
-void upload_coordinator_state::reassign(entry& e, const std::string& to) {
+void upload_coordinator_state::reassign(entry& e, const std::string& to, const std::string& why) {
   log_event(log_level::info, "pdf:request:reassigned",
-            {{"pdfId", e.info.pdf_id}, {"requestId", e.info.request_id}, {"from", e.info.client_id}, {"to", to}});
+            {{"pdfId", e.info.pdf_id}, {"requestId", e.info.request_id}, {"from", e.info.client_id}, {"to", to},
+             {"reason", why}});
   scheduler.remove(e.info.client_id, e.info.pdf_id);
   e.info.client_id = to;
   e.state = "queued";
   scheduler.enqueue(to, e.info.pdf_id, e.info.priority);
+}
+
+bool upload_coordinator_state::may_ask(const entry& e, const std::string& client_id) {
+  return std::find(e.holders.begin(), e.holders.end(), client_id) != e.holders.end() && e.refused.count(client_id) == 0;
+}
+
+std::vector<std::string> upload_coordinator_state::askable(const entry& e) {
+  std::vector<std::string> out;
+  for (const auto& h : e.holders)
+    if (e.refused.count(h) == 0)
+      out.push_back(h);
+  return out;
+}
+
+void upload_coordinator_state::on_refused(const std::string& client_id, const std::string& request_id,
+                                          const std::string& code, const std::string& reason) {
+  auto i = by_request.find(request_id);
+  if (i == by_request.end())
+    return;
+  auto& e = transfers.at(i->second);
+  if (e.info.client_id != client_id) // an office the transfer already left
+    return;
+  // This office no longer has the file: any other that has it and has not
+  // refused this request may serve it, online now or once it connects.
+  std::string next;
+  if (file_gone(code) && !e.cancelling) {
+    e.refused.insert(client_id);
+    next = pick_holder(askable(e), [this](const std::string& c) { return sessions.count(c) > 0; });
+  }
+  if (next.empty()) { // another refusal, or no office left: the transfer fails
+    self->send(e.transfer, atom::upload_refused_v, code, reason);
+    return;
+  }
+  self->send(e.transfer, atom::location_missing_v, client_id, code, reason);
+  reassign(e, next, code); // frees the slot on this office
+  e.bytes = 0;
+  if (sessions.count(next) == 0)
+    e.state = "daemon_offline";
+  pump(client_id);
+  pump(next);
 }
 
 request_answer upload_coordinator_state::admit_upload(const std::string& client_id, std::int64_t pdf_id,
@@ -540,12 +609,7 @@ caf::behavior upload_coordinator(caf::stateful_actor<upload_coordinator_state>* 
     },
     [=](atom::upload_refused, const std::string& client_id, const std::string& request_id, const std::string& code,
         const std::string& reason) {
-      auto i = self->state.by_request.find(request_id);
-      if (i == self->state.by_request.end())
-        return;
-      auto& e = self->state.transfers.at(i->second);
-      if (e.info.client_id == client_id)
-        self->send(e.transfer, atom::upload_refused_v, code, reason);
+      self->state.on_refused(client_id, request_id, code, reason);
     },
     [=](atom::transfer_over, std::int64_t pdf_id, const std::string& request_id) {
       self->state.on_over(pdf_id, request_id);

@@ -7,22 +7,27 @@
 // first. It knows which daemons are online (the registry tells it) and
 // routes what the upload endpoint and the daemon sessions report to the
 // right transfer. A file several offices have is asked of one of them that
-// is online, and moves to another when that one goes offline. Uploads are
+// is online, and moves to another when that one goes offline or answers that
+// it no longer has the file (that office is not asked again for the same
+// request); only when no office is left does the transfer fail. Uploads are
 // received only for a transfer in flight, from the daemon it was asked of,
 // and at most `max_running_per_daemon` at once per daemon.
 //
 // upload_transfer (one per transfer, spawned and monitored by the
 // coordinator) carries one PDF: it asks the daemon (daemon:upload_request),
 // relays progress to the clients, restarts a stalled upload (at most
-// `attempts` times), waits while the daemon is offline, and ends with
+// `attempts` times), waits while the daemon is offline, records the location
+// of an office that no longer has the file before another is asked, and ends with
 // pdf:ready or pdf:failed. A transfer that dies without ending (an
 // exception, a kill) is failed by the coordinator the same way.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
+#include <set>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include <caf/all.hpp>
 
@@ -64,6 +69,7 @@ struct upload_coordinator_state {
     std::int64_t bytes = 0; // received so far
     bool cancelling = false; // cancel sent; the transfer is ending
     std::vector<std::string> holders; // every daemon that has the file
+    std::set<std::string> refused;    // holders that said they no longer have it: not asked again
   };
   struct pending_lookup {
     std::vector<caf::typed_response_promise<request_answer>> promises;
@@ -93,8 +99,18 @@ struct upload_coordinator_state {
   void pump(const std::string& client_id);
   void on_daemon_up(const std::string& client_id, const caf::actor& session);
   void on_daemon_down(const std::string& client_id);
-  /// Moves a transfer to daemon `to` (it waits there for its turn).
-  void reassign(entry& e, const std::string& to);
+  /// Moves a transfer to daemon `to` (it waits there for its turn), freeing
+  /// its place on the daemon it leaves; `why` is for the log.
+  void reassign(entry& e, const std::string& to, const std::string& why);
+  /// `client_id` may be asked for the transfer: it has the file and did not refuse.
+  static bool may_ask(const entry& e, const std::string& client_id);
+  /// The holders not yet refused, in the order to ask them.
+  static std::vector<std::string> askable(const entry& e);
+  /// A daemon answered the upload request with daemon:error. file_missing or
+  /// hash_changed moves the transfer to another office that has the file
+  /// while one is left; any other refusal, or none left, ends it.
+  void on_refused(const std::string& client_id, const std::string& request_id, const std::string& code,
+                  const std::string& reason);
   request_answer admit_upload(const std::string& client_id, std::int64_t pdf_id, const std::string& request_id);
   entry* find(std::int64_t pdf_id, const std::string& request_id);
   void on_over(std::int64_t pdf_id, const std::string& request_id);

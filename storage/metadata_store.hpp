@@ -189,6 +189,12 @@ public:
   /// keeps the reason.
   void end_transfer(std::int64_t id, const std::string& client_id, const std::string& request_id,
                     transfer_end how, const std::string& reason);
+  /// `client_id`, asked for PDF `id` in transfer `request_id`, no longer has
+  /// the file: only its location stops being present (local_present follows
+  /// the others), and a failed pdf_transfers row keeps the reason. The status
+  /// stays: the transfer goes on with another office, and its end decides.
+  void mark_location_missing(std::int64_t id, const std::string& client_id, const std::string& request_id,
+                             const std::string& reason);
   /// Server start: no transfer survives a restart, so rows left uploading go
   /// back to available_local.
   std::int64_t reset_interrupted_transfers();

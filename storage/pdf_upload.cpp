@@ -75,6 +75,20 @@ void prepare_upload_statements(pqxx::connection& c) {
             "  error_message, client_id)"
             " VALUES ($1, 'upload', $2, now(), now(), $3, $4,"
             "  (SELECT client_id FROM daemon_clients WHERE client_id = $6))");
+  // One office refused mid-transfer: the same location change as a missing
+  // end, without ending the transfer (another office is asked next).
+  c.prepare("location_missing",
+            "WITH gone AS (UPDATE pdf_locations SET present = false, updated_at = now()"
+            "  WHERE pdf_id = $1 AND client_id = $2 AND present RETURNING 1),"
+            " elsewhere AS (SELECT EXISTS (SELECT 1 FROM pdf_locations o WHERE o.pdf_id = $1"
+            "  AND o.client_id <> $2 AND o.present) AS found),"
+            " followed AS (UPDATE pdf_cache SET local_present = e.found, updated_at = now()"
+            "  FROM elsewhere e WHERE id = $1 AND local_present <> e.found RETURNING id)"
+            " INSERT INTO pdf_transfers (pdf_cache_id, transfer_type, request_id, started_at, completed_at, status,"
+            "  error_message, client_id)"
+            " SELECT $1, 'upload', $3, now(), now(), 'failed', $4,"
+            "  (SELECT client_id FROM daemon_clients WHERE client_id = $2)"
+            " WHERE EXISTS (SELECT 1 FROM pdf_cache WHERE id = $1)");
   c.prepare("transfers_reset",
             "UPDATE pdf_cache SET status = 'available_local', updated_at = now() WHERE status = 'uploading'");
   c.prepare("expire_due",
@@ -201,6 +215,15 @@ void metadata_store::end_transfer(std::int64_t id, const std::string& client_id,
     pqxx::work w(c);
     w.exec_prepared("transfer_end", id, request_id, how == transfer_end::cancelled ? "cancelled" : "failed",
                     reason.substr(0, 500), how == transfer_end::missing, client_id);
+    w.commit();
+  });
+}
+
+void metadata_store::mark_location_missing(std::int64_t id, const std::string& client_id,
+                                           const std::string& request_id, const std::string& reason) {
+  impl_->run([&](pqxx::connection& c) {
+    pqxx::work w(c);
+    w.exec_prepared("location_missing", id, client_id, request_id, reason.substr(0, 500));
     w.commit();
   });
 }

@@ -1,12 +1,12 @@
 // One document, several offices (issue 14), with two real daemons on two
 // folders holding the same PDFs, the real server and PostgreSQL: both index
 // and sync without taking the documents from each other or marking them
-// missing, and a request while the first office is offline is served by the
-// second.
+// missing, a request while the first office is offline is served by the
+// second, and so is one the first office answers with file_missing.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io } from 'socket.io-client';
@@ -141,4 +141,51 @@ test('an upload the server did not ask for is refused and stores nothing', async
   assert.equal(res.status, 409);
   assert.equal((await res.json()).code, 'not_requested');
   assert.equal(sql(`SELECT status FROM pdf_cache WHERE filename = 'montagem_4490.pdf'`), 'available_local');
+});
+
+test('a file gone from the first office is served by the other under the same request', async () => {
+  const office1 = server.creds.clientId;
+  // The first office comes back polling its folder once an hour, so the file
+  // deleted below is still indexed there when the request reaches it: its
+  // daemon finds it gone only when asked (file_missing), as when a file is
+  // deleted between two reconciliations.
+  const before = syncsOf(office1).length;
+  office = startDaemon(server, {
+    folder: officeFolder, env: { POLL: 'true', POLL_INTERVAL_MS: '3600000', VERIFY_PER_HOUR: '0' },
+  });
+  await until('the first office synced again', () => syncsOf(office1).length > before, { timeout: 30000 });
+  unlinkSync(join(officeFolder, 'montagem_4490.pdf'));
+  const both = [office1, branchId].sort().map((c) => `${c}:true`).join(',');
+  assert.ok(documents().includes(`montagem_4490.pdf|${office1}|available_local|${both}`), documents().join('\n'));
+
+  const id = Number(sql(`SELECT id FROM pdf_cache WHERE filename = 'montagem_4490.pdf'`));
+  const res = await api(server, 'POST', `/api/pdfs/${id}/request`);
+  assert.equal(res.status, 202, res.text);
+  assert.equal(res.json.status, 'uploading');
+  const { requestId } = res.json;
+  const end = await until('the transfer ends', () => events.find((e) =>
+    (e.name === 'pdf:ready' || e.name === 'pdf:failed') && e.payload.requestId === requestId), { timeout: 30000 });
+  assert.equal(end.name, 'pdf:ready', JSON.stringify(end.payload));
+
+  // The first office was asked and refused; the branch served the same request.
+  assert.ok(office.logs.some((l) => l.event === 'upload:request' && l.requestId === requestId), 'the first office was asked');
+  assert.ok(office.logs.some((l) => l.event === 'upload:failed' && l.requestId === requestId && l.code === 'file_missing'),
+    'the first office found the file gone');
+  assert.ok(branch.logs.some((l) => l.event === 'upload:request' && l.requestId === requestId), 'the branch was asked');
+  const moved = server.logs.find((l) => l.event === 'pdf:request:reassigned' && l.requestId === requestId);
+  assert.ok(moved, 'pdf:request:reassigned logged');
+  assert.equal(moved.from, office1);
+  assert.equal(moved.to, branchId);
+  assert.equal(moved.reason, 'file_missing');
+  assert.ok(!events.some((e) => e.name === 'pdf:failed' && e.payload.requestId === requestId));
+
+  // Only the first office's location is gone; the document is cached, from the branch.
+  assert.equal(sql(`SELECT string_agg(client_id || ':' || present, ',' ORDER BY client_id) FROM pdf_locations WHERE pdf_id = ${id}`),
+    [office1, branchId].sort().map((c) => `${c}:${c === branchId}`).join(','));
+  assert.equal(sql(`SELECT status FROM pdf_cache WHERE id = ${id}`), 'cached');
+  assert.equal(sql(`SELECT client_id FROM pdf_transfers WHERE pdf_cache_id = ${id} AND request_id = '${requestId}' AND status = 'completed'`), branchId);
+  assert.equal(sql(`SELECT client_id FROM pdf_transfers WHERE pdf_cache_id = ${id} AND request_id = '${requestId}' AND status = 'failed'`), office1);
+  const dl = await fetch(`${server.url}/api/pdfs/${id}/download`, { headers: { authorization: `Bearer ${server.creds.adminToken}` } });
+  assert.equal(dl.status, 200);
+  assert.equal(sha(Buffer.from(await dl.arrayBuffer())), sha(readFileSync(join(branchFolder, 'montagem_4490.pdf'))));
 });

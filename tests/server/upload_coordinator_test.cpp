@@ -18,6 +18,7 @@ namespace {
 struct db_log_state {
   std::vector<std::int64_t> begun;
   std::vector<std::pair<std::int64_t, storage::transfer_end>> ended;
+  std::vector<std::pair<std::int64_t, std::string>> locations_missing; // (pdf id, client id)
 };
 
 caf::behavior db_log(caf::stateful_actor<db_log_state>* self) {
@@ -43,6 +44,11 @@ caf::behavior db_log(caf::stateful_actor<db_log_state>* self) {
     [=](atom::transfer_end, std::int64_t id, const std::string&, const std::string&, storage::transfer_end how,
         const std::string&) {
       self->state.ended.emplace_back(id, how);
+      return true;
+    },
+    [=](atom::location_missing, std::int64_t id, const std::string& client_id, const std::string&,
+        const std::string&) {
+      self->state.locations_missing.emplace_back(id, client_id);
       return true;
     },
   };
@@ -138,6 +144,37 @@ struct fixture : test_coordinator_fixture<> {
     for (auto& r : asked(s))
       out.push_back(r.at("filename").get<std::string>());
     return out;
+  }
+
+  void refuse(const std::string& client_id, const std::string& request_id, const std::string& code = "file_missing") {
+    self->send(coordinator, atom::upload_refused_v, client_id, request_id, code, std::string("no file with this hash"));
+    drain();
+  }
+
+  db_log_state& database() {
+    return deref<caf::stateful_actor<db_log_state>>(db).state;
+  }
+
+  std::vector<json> events_named(const std::string& name) {
+    std::vector<json> out;
+    for (auto& [event, payload] : published())
+      if (event == name)
+        out.push_back(payload);
+    return out;
+  }
+
+  json status(std::int64_t id) {
+    self->send(coordinator, atom::transfer_status_v, id);
+    drain();
+    json out;
+    self->receive([&](const actors::json_reply& r) { out = r.value; });
+    return out;
+  }
+
+  /// The transfer's state, "" when none is under way.
+  std::string state_of(std::int64_t id) {
+    auto s = status(id);
+    return s.is_object() ? s.at("state").get<std::string>() : std::string();
   }
 
   void stored(std::int64_t id, const std::string& request_id) {
@@ -404,6 +441,98 @@ CAF_TEST(an upload is received only for a transfer asked of that daemon and thre
   // A finished transfer takes no more bodies.
   stored(2, ids[1]);
   CAF_CHECK_EQUAL(upload_admit("office", 2, ids[1]).status, 409);
+}
+
+CAF_TEST(a file gone from one office is asked of the next office under the same request) {
+  online(session, "office");
+  auto branch = sys.spawn(session_log);
+  online(branch, "branch");
+  // PDF 60 is in both offices and office is asked first; office's other two
+  // slots are taken, and a fourth request waits for one.
+  auto rid = ask(60).body.at("requestId").get<std::string>();
+  ask(1);
+  ask(2);
+  ask(3);
+  CAF_CHECK_EQUAL(asked_files(session), (names{"os_60.pdf", "os_1.pdf", "os_2.pdf"}));
+  CAF_CHECK(asked(branch).empty());
+  // Office no longer has it: the branch is asked, same requestId, nobody hears of a failure.
+  refuse("office", rid);
+  CAF_REQUIRE_EQUAL(asked(branch).size(), 1u);
+  CAF_CHECK_EQUAL(asked(branch)[0].at("filename"), "os_60.pdf");
+  CAF_CHECK_EQUAL(asked(branch)[0].at("requestId"), rid);
+  CAF_CHECK(events_named("pdf:failed").empty());
+  CAF_CHECK(database().ended.empty());
+  // Only office's location is recorded gone.
+  CAF_CHECK_EQUAL(database().locations_missing.size(), 1u);
+  CAF_CHECK(database().locations_missing == (std::vector<std::pair<std::int64_t, std::string>>{{60, "office"}}));
+  // Office's slot is free: the waiting request starts there.
+  CAF_CHECK_EQUAL(asked_files(session), (names{"os_60.pdf", "os_1.pdf", "os_2.pdf", "os_3.pdf"}));
+  auto moved = status(60);
+  CAF_CHECK_EQUAL(moved.at("state"), "requested");
+  CAF_CHECK_EQUAL(moved.at("requestId"), rid);
+  // The upload is now the branch's to send, not office's.
+  CAF_CHECK_EQUAL(upload_admit("office", 60, rid).status, 409);
+  CAF_CHECK_EQUAL(upload_admit("branch", 60, rid).status, 200);
+  // A late second refusal from office changes nothing.
+  refuse("office", rid);
+  CAF_CHECK(events_named("pdf:failed").empty());
+  // The branch has lost it too: no office is left, the transfer fails as missing.
+  refuse("branch", rid);
+  auto failed = events_named("pdf:failed");
+  CAF_REQUIRE_EQUAL(failed.size(), 1u);
+  CAF_CHECK_EQUAL(failed[0].at("code"), "file_missing");
+  CAF_CHECK_EQUAL(failed[0].at("requestId"), rid);
+  CAF_REQUIRE_EQUAL(database().ended.size(), 1u);
+  CAF_CHECK(database().ended[0] == std::make_pair(std::int64_t{60}, storage::transfer_end::missing));
+  CAF_CHECK_EQUAL(status(60), json(nullptr));
+  // Office was not asked again for it.
+  CAF_CHECK_EQUAL(asked_files(session), (names{"os_60.pdf", "os_1.pdf", "os_2.pdf", "os_3.pdf"}));
+}
+
+CAF_TEST(an office that refused is not asked again and an offline one is asked when it connects) {
+  online(session, "office");
+  auto rid = ask(61).body.at("requestId").get<std::string>();
+  CAF_CHECK_EQUAL(asked_files(session), names{"os_61.pdf"});
+  // The file changed in office; the branch has it but is offline: the transfer waits for it.
+  refuse("office", rid, "hash_changed");
+  CAF_REQUIRE(events_named("pdf:failed").empty());
+  CAF_CHECK_EQUAL(state_of(61), "daemon_offline");
+  // Office reconnecting is not asked again within this request.
+  offline("office");
+  auto office_again = sys.spawn(session_log);
+  online(office_again, "office");
+  CAF_CHECK(asked(office_again).empty());
+  CAF_CHECK_EQUAL(state_of(61), "daemon_offline");
+  // The branch connects and is asked, under the same requestId; it serves the file.
+  auto branch = sys.spawn(session_log);
+  online(branch, "branch");
+  CAF_REQUIRE_EQUAL(asked(branch).size(), 1u);
+  CAF_CHECK_EQUAL(asked(branch)[0].at("requestId"), rid);
+  stored(61, rid);
+  auto ready = events_named("pdf:ready");
+  CAF_REQUIRE_EQUAL(ready.size(), 1u);
+  CAF_CHECK_EQUAL(ready[0].at("requestId"), rid);
+  CAF_CHECK(events_named("pdf:failed").empty());
+  CAF_CHECK(database().ended.empty());
+  CAF_CHECK(database().locations_missing == (std::vector<std::pair<std::int64_t, std::string>>{{61, "office"}}));
+}
+
+CAF_TEST(an office that refused is passed over when the office serving the request goes offline) {
+  online(session, "office");
+  auto branch = sys.spawn(session_log);
+  online(branch, "branch");
+  auto rid = ask(62).body.at("requestId").get<std::string>();
+  refuse("office", rid);
+  CAF_REQUIRE_EQUAL(asked(branch).size(), 1u);
+  // The branch drops mid-upload: the transfer waits for it rather than going back to office.
+  offline("branch");
+  CAF_CHECK_EQUAL(state_of(62), "daemon_offline");
+  CAF_CHECK_EQUAL(asked_files(session), names{"os_62.pdf"});
+  auto branch_again = sys.spawn(session_log);
+  online(branch_again, "branch");
+  CAF_REQUIRE_EQUAL(asked(branch_again).size(), 1u);
+  CAF_CHECK_EQUAL(asked(branch_again)[0].at("requestId"), rid);
+  CAF_CHECK(events_named("pdf:failed").empty());
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

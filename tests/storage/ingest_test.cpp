@@ -452,6 +452,62 @@ CAF_TEST(both offices are offered for a request and an upload needs a location o
   CAF_CHECK_EQUAL(column("status", 1), "missing");
 }
 
+CAF_TEST(an office that lost the file mid transfer loses only its location and the transfer goes on) {
+  auto r = ingest({make_doc(1)});
+  ingest({make_doc(1)}, "branch");
+  auto id = r[0].record_id;
+  CAF_CHECK(store.begin_transfer(id));
+  // Office answered file_missing; the branch is asked next under the same request.
+  store.mark_location_missing(id, "office", "req-1", "no file with this hash");
+  CAF_CHECK_EQUAL(db.scalar("SELECT string_agg(client_id || ':' || present, ',' ORDER BY client_id)"
+                            " FROM pdf_locations"),
+                  "branch:true,office:false");
+  CAF_CHECK_EQUAL(column("status", 1), "uploading");
+  CAF_CHECK_EQUAL(column("local_present", 1), "t");
+  CAF_CHECK_EQUAL(db.scalar("SELECT status || '|' || client_id || '|' || request_id || '|' || error_message"
+                            " FROM pdf_transfers WHERE pdf_cache_id = " + std::to_string(id)),
+                  "failed|office|req-1|no file with this hash");
+  // The request is offered to the branch alone from now on.
+  auto target = store.request_target_for(id);
+  CAF_REQUIRE(target.has_value());
+  CAF_CHECK_EQUAL(target->holders, std::vector<std::string>{"branch"});
+  // The branch serves it: cached, and office's location stays gone.
+  stored_upload u;
+  u.pdf_id = id;
+  u.client_id = "branch";
+  u.request_id = "req-1";
+  u.file_path = "/cache/x.pdf";
+  u.bytes = 1001;
+  store.record_upload(u);
+  CAF_CHECK_EQUAL(column("status", 1), "cached");
+  CAF_CHECK_EQUAL(db.scalar("SELECT present FROM pdf_locations WHERE client_id = 'office'"), "f");
+}
+
+CAF_TEST(the last office that lost the file makes it missing after the others did mid transfer) {
+  auto r = ingest({make_doc(1)});
+  ingest({make_doc(1)}, "branch");
+  auto id = r[0].record_id;
+  CAF_CHECK(store.begin_transfer(id));
+  store.mark_location_missing(id, "office", "req-1", "the file changed since it was indexed");
+  store.end_transfer(id, "branch", "req-1", transfer_end::missing, "no file with this hash");
+  CAF_CHECK_EQUAL(column("status", 1), "missing");
+  CAF_CHECK_EQUAL(column("local_present", 1), "f");
+  CAF_CHECK_EQUAL(db.scalar("SELECT count(*) FROM pdf_locations WHERE present"), "0");
+  CAF_CHECK_EQUAL(db.scalar("SELECT string_agg(client_id || ':' || status, ',' ORDER BY id) FROM pdf_transfers"),
+                  "office:failed,branch:failed");
+  // The only office losing it mid transfer: not present anywhere, the status
+  // is the transfer's end to decide.
+  auto only = ingest({make_doc(2)})[0].record_id;
+  CAF_CHECK(store.begin_transfer(only));
+  store.mark_location_missing(only, "office", "req-2", "no file with this hash");
+  CAF_CHECK_EQUAL(column("status", 2), "uploading");
+  CAF_CHECK_EQUAL(column("local_present", 2), "f");
+  // A PDF deleted meanwhile records nothing and fails nothing.
+  db.sql("DELETE FROM pdf_cache WHERE id = " + std::to_string(only));
+  store.mark_location_missing(only, "office", "req-2", "no file with this hash");
+  CAF_CHECK_EQUAL(db.scalar("SELECT count(*) FROM pdf_transfers WHERE pdf_cache_id = " + std::to_string(only)), "0");
+}
+
 CAF_TEST(an event date far ahead does not keep a cached copy for years) {
   auto far = make_doc(1, "2099-12-31");
   ingest({far});
