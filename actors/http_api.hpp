@@ -23,6 +23,7 @@ struct api_context {
   caf::actor auth;      // auth_service (logins)
   caf::actor passwords; // password_worker (Argon2id off the scheduler)
   caf::actor hub;       // client_hub (events to /client)
+  caf::actor janitor;   // cache_janitor (on-demand cleanup runs)
   std::shared_ptr<rate_limiter> limiter; // per-address request rate; null: none
   /// Which pages may act with a browser session (the session cookie).
   std::shared_ptr<const origin_policy> origins = std::make_shared<origin_policy>();
@@ -43,6 +44,9 @@ bool serve_account_api(const api_context& ctx, const net::http_request& req, con
 bool serve_daemon_admin_api(const api_context& ctx, const net::http_request& req, const std::string& remote,
                             const net::http_responder& respond);
 bool serve_atendimento_api(const api_context& ctx, const net::http_request& req, const std::string& remote,
+                           const net::http_responder& respond);
+/// The cache janitor's runs: POST /api/admin/cache/cleanup, GET /api/admin/cache/reports.
+bool serve_cache_admin_api(const api_context& ctx, const net::http_request& req, const std::string& remote,
                            const net::http_responder& respond);
 /// The admin's system monitor: /api/admin/monitor/{summary,connections,pdfs-indexed,cache,latency}.
 bool serve_monitor_api(const api_context& ctx, const net::http_request& req, const std::string& remote,

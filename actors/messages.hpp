@@ -130,9 +130,12 @@ CAF_BEGIN_TYPE_ID_BLOCK(siberius, caf::first_custom_type_id)
   // -> std::vector<expired_copy>.
   CAF_ADD_ATOM(siberius, siberius::atom, sweep, "sweep")
   CAF_ADD_ATOM(siberius, siberius::atom, expire_due, "expiredue")
-  // cache_janitor -> itself: (reconcile) at start and once a day: files against rows, then pruning
-  // (its database calls are db_run jobs).
-  CAF_ADD_ATOM(siberius, siberius::atom, reconcile, "reconcile")
+  // cache_janitor -> itself: (daily_due) the daily run's timer, re-read against the wall clock.
+  // http api -> cache_janitor: (cache_cleanup, trigger "on_demand" | "early") -> json_reply
+  // {joined, report}: a full run (recompute expiries, expire, temp files, reconcile, prune), or
+  // the report of the run under way when it ends (joined). Its database calls are db_run jobs.
+  CAF_ADD_ATOM(siberius, siberius::atom, daily_due, "dailydue")
+  CAF_ADD_ATOM(siberius, siberius::atom, cache_cleanup, "cachclean")
   // upload endpoint -> pdf_parse_job: (check_pdf, path) -> daemon::pdf_facts;
   // pdf_parse_job -> itself: (reader_idle, generation) end the idle reader process.
   CAF_ADD_ATOM(siberius, siberius::atom, check_pdf, "checkpdf")

@@ -9,6 +9,8 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
+#include <variant>
 #include <thread>
 
 #include <boost/asio/io_context.hpp>
@@ -19,6 +21,8 @@
 #include <caf/all.hpp>
 
 #include "actors/cache_janitor.hpp"
+#include "actors/daily_schedule.hpp"
+#include "storage/retention.hpp"
 #include "actors/auth_service.hpp"
 #include "actors/client_hub.hpp"
 #include "storage/passwords.hpp"
@@ -80,6 +84,10 @@ struct server_config {
   std::size_t upload_rate_limit = 100;
   int upload_rate_window_s = 900;
   int janitor_interval_s = 600;
+  // The cache janitor's daily run and retention per type (issue 15).
+  std::string janitor_at = "02:00";
+  std::string janitor_tz; // empty: the server's local zone
+  std::vector<std::string> retention_by_tipo;
   int min_keep_h = 24;
   int audit_retention_days = 365;
   int session_prune_margin_h = 24;
@@ -262,6 +270,16 @@ int main(int argc, char** argv) {
   app.add_option("--janitor-interval-s", cfg.janitor_interval_s,
                  "How often expired cached PDFs are deleted, in seconds")
     ->check(CLI::Range(1, 86400))->capture_default_str();
+  // --- cache janitor: daily run and retention per type ---
+  app.add_option("--janitor-at", cfg.janitor_at, "Local time of the cache janitor's daily run (HH:MM)")
+    ->capture_default_str();
+  app.add_option("--janitor-tz", cfg.janitor_tz,
+                 "Time zone of --janitor-at, an IANA name such as America/Sao_Paulo (default: the server's)");
+  app.add_option("--retention", cfg.retention_by_tipo,
+                 "Days after the event per document type, e.g. orcamento=30,os=15,montagem=15 "
+                 "(others: --retention-days)")
+    ->delimiter(',');
+  // --- end cache janitor ---
   app.add_option("--min-keep-h", cfg.min_keep_h,
                  "Hours an uploaded PDF is kept at least, even when its event date + retention is past")
     ->check(CLI::Range(0, 24 * 365))->capture_default_str();
@@ -310,6 +328,28 @@ int main(int argc, char** argv) {
         std::fputs(line.c_str(), stderr); // the file cannot be written: say it where it can be seen
     });
   }
+  // --- cache janitor: daily run and retention per type ---
+  auto janitor_at = actors::parse_time_of_day(cfg.janitor_at);
+  if (!janitor_at) {
+    std::cerr << "siberius-server: --janitor-at must be HH:MM (00:00 to 23:59)\n";
+    return 2;
+  }
+  // Before any thread starts: the zone becomes the process's (TZ).
+  if (!cfg.janitor_tz.empty() && !actors::use_time_zone(cfg.janitor_tz)) {
+    std::cerr << "siberius-server: --janitor-tz: no time zone " << cfg.janitor_tz << " in the tz database\n";
+    return 2;
+  }
+  std::map<std::string, int> retention_by_tipo;
+  for (auto& item : cfg.retention_by_tipo) {
+    auto parsed = storage::parse_retention_by_tipo(item);
+    if (auto why = std::get_if<std::string>(&parsed)) {
+      std::cerr << "siberius-server: " << *why << "\n";
+      return 2;
+    }
+    for (auto& [tipo, days] : std::get<0>(parsed))
+      retention_by_tipo[tipo] = days;
+  }
+  // --- end cache janitor ---
   if (cfg.db.empty()) {
     std::cerr << "siberius-server: no database: pass --db or set SIBERIUS_DB\n";
     return 2;
@@ -319,6 +359,7 @@ int main(int argc, char** argv) {
     return 1;
 
   storage::store_options store_opts{cfg.db, cfg.retention_days, cfg.min_keep_h, cfg.max_event_days_ahead};
+  store_opts.retention_by_tipo = retention_by_tipo;
   try {
     storage::metadata_store boot(store_opts);
     boot.check_time_zone(cfg.timezone);
@@ -357,6 +398,7 @@ int main(int argc, char** argv) {
   janitor_opts.quarantine_keep = std::chrono::hours(24 * cfg.quarantine_days);
   janitor_opts.prune.audit_days = cfg.audit_retention_days;
   janitor_opts.prune.session_margin_hours = cfg.session_prune_margin_h;
+  janitor_opts.daily_at = *janitor_at;
   auto janitor = sys.spawn<caf::detached>(actors::cache_janitor, db, hub, janitor_opts);
   auto sampler = sys.spawn(actors::metrics_sampler, db, actors::sampler_options{});
 
@@ -395,6 +437,7 @@ int main(int argc, char** argv) {
   api.auth = auth;
   api.passwords = passwords;
   api.hub = hub;
+  api.janitor = janitor;
   if (cfg.cache_capacity_gb > 0)
     api.cache_capacity_bytes = static_cast<std::uint64_t>(cfg.cache_capacity_gb * 1024 * 1024 * 1024);
   api.time_zone = cfg.timezone;

@@ -325,6 +325,10 @@ const char* to_string(ingest_status s) {
   return "error";
 }
 
+std::string store_options::retention_json() const {
+  return nlohmann::json(retention_by_tipo).dump();
+}
+
 metadata_store::metadata_store(store_options options) : impl_(std::make_unique<impl>(std::move(options))) {}
 
 metadata_store::~metadata_store() = default;

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -63,6 +64,11 @@ struct store_options {
   /// for the expiry, so a daemon (or a misread year) cannot keep a cached
   /// copy for decades. The date itself is stored as sent.
   int max_event_days_ahead = 730;
+  /// Days after the event per document type (orcamento, os, montagem,
+  /// desconhecido); a type not named here keeps retention_days.
+  std::map<std::string, int> retention_by_tipo;
+  /// retention_by_tipo as the JSON object schema 010's functions read.
+  std::string retention_json() const;
   /// No statement of this store runs longer (a lock held elsewhere, a stuck
   /// server): the caller gets storage::unavailable instead of a worker that
   /// never answers. 0 leaves PostgreSQL's setting.
@@ -201,6 +207,15 @@ public:
   /// Marks up to `limit` cached copies past expires_at as expired (file_path
   /// cleared) and returns them, so their files can be deleted.
   std::vector<expired_copy> expire_due(int limit);
+  /// Recomputes expires_at of every cached copy from its event date, type
+  /// and cached_at under the current options; returns the rows changed.
+  std::int64_t recompute_expiry();
+  /// Stores a janitor run's report ({trigger, startedAt, finishedAt,
+  /// filesRemoved, bytesFreed, expiredRows, staleTempFilesRemoved, errors,
+  /// details}) and returns it as stored, with its id and durationMs.
+  nlohmann::json record_cleanup_report(const nlohmann::json& report);
+  /// The newest `limit` run reports, newest first.
+  nlohmann::json cleanup_reports(int limit);
   /// Every row that names a file in the cache (cache_reconcile.hpp).
   std::vector<recorded_copy> recorded_copies();
   /// The rows of `lost` still cached with that very file go back to

@@ -40,7 +40,7 @@ upsert AS (
          -- An event date far ahead (a misread year) does not keep a cached copy for years.
          'available_local',
          CASE WHEN data_evento IS NOT NULL
-              THEN (least(data_evento, current_date + $16::int) + $14::int)::timestamp AT TIME ZONE 'UTC' END,
+              THEN siberius_retention_end(data_evento, tipo, now(), $18::jsonb, $14::int, $16::int) END,
          coalesce(indexed_at, now()), local_mtime_ms
   FROM input ORDER BY file_hash
   ON CONFLICT (file_hash) DO UPDATE SET
@@ -54,12 +54,13 @@ upsert AS (
     data_evento = CASE WHEN @MINE@ THEN EXCLUDED.data_evento ELSE p.data_evento END,
     valor_total = CASE WHEN @MINE@ THEN EXCLUDED.valor_total ELSE p.valor_total END,
     metadata = CASE WHEN @MINE@ THEN EXCLUDED.metadata ELSE p.metadata END,
-    -- A cached copy of an undated document keeps the expiry it got when
-    -- cached, and a new date never ends a copy before its minimum keep.
+    -- A cached copy's expiry counts from when it was cached (schema 010's
+    -- one definition, also the janitor's): a new date never ends a copy
+    -- before its minimum keep.
     expires_at = CASE WHEN NOT @MINE@ THEN p.expires_at
                       WHEN p.status = 'cached'
-                      THEN greatest(coalesce(EXCLUDED.expires_at, p.expires_at),
-                                    p.cached_at + make_interval(hours => $17::int))
+                      THEN siberius_cache_expiry(EXCLUDED.data_evento, EXCLUDED.tipo, coalesce(p.cached_at, now()),
+                                                 $18::jsonb, $14::int, $17::int, $16::int)
                       ELSE EXCLUDED.expires_at END,
     indexed_at = CASE WHEN @MINE@ THEN EXCLUDED.indexed_at ELSE p.indexed_at END,
     local_mtime_ms = CASE WHEN @MINE@ THEN EXCLUDED.local_mtime_ms ELSE p.local_mtime_ms END,
@@ -344,7 +345,7 @@ std::vector<ingest_result> metadata_store::ingest(const std::vector<std::pair<st
     return t.exec_prepared(statement, a.ord, a.client_id, a.file_hash, a.filename, a.local_path, a.file_size,
                            a.tipo, a.numero, a.cliente, a.data_evento, a.valor_total, a.metadata, a.indexed_at,
                            impl_->options.retention_days, a.local_mtime_ms, impl_->options.max_event_days_ahead,
-                           impl_->options.min_keep_hours);
+                           impl_->options.min_keep_hours, impl_->options.retention_json());
   };
   // The rows another worker committed meanwhile: their ids, and this
   // daemon's location of each. Returns the new locations per daemon.

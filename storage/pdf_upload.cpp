@@ -20,10 +20,7 @@ void prepare_upload_statements(pqxx::connection& c) {
             "WITH previous AS (SELECT id, file_path FROM pdf_cache WHERE id = $1 FOR UPDATE),"
             " cached AS ("
             "  UPDATE pdf_cache p SET status = 'cached', file_path = $2, cached_at = now(),"
-            "   expires_at = greatest(CASE WHEN data_evento IS NULL THEN now() + make_interval(days => $3::int)"
-            "                              ELSE (least(data_evento, current_date + $9::int) + $3::int)::timestamp"
-            "                                   AT TIME ZONE 'UTC' END,"  // least() would skip a NULL date
-            "                         now() + make_interval(hours => $8::int)),"
+            "   expires_at = siberius_cache_expiry(data_evento, tipo, now(), $10::jsonb, $3::int, $8::int, $9::int),"
             "   updated_at = now()"
             "  FROM previous WHERE p.id = previous.id RETURNING p.id, p.expires_at, previous.file_path AS replaced),"
             " counted AS (UPDATE daemon_clients SET pdfs_uploaded = pdfs_uploaded + 1, updated_at = now()"
@@ -34,6 +31,14 @@ void prepare_upload_statements(pqxx::connection& c) {
             "  FROM cached RETURNING 1)"
             " SELECT siberius_iso_utc(expires_at), (SELECT count(*) FROM counted), (SELECT count(*) FROM transfer),"
             "  replaced FROM cached");
+  // The janitor's run: the expiry of every cached copy from its event date,
+  // type and cached_at under the current settings (a changed --retention
+  // applies to copies already cached).
+  c.prepare("recompute_expiry",
+            "UPDATE pdf_cache p SET expires_at = e.x, updated_at = now()"
+            " FROM (SELECT id, siberius_cache_expiry(data_evento, tipo, cached_at, $1::jsonb, $2::int, $3::int, $4::int)"
+            "       AS x FROM pdf_cache WHERE status = 'cached' AND cached_at IS NOT NULL) e"
+            " WHERE p.id = e.id AND p.status = 'cached' AND p.expires_at IS DISTINCT FROM e.x");
   c.prepare("download_target", "SELECT status, file_path, filename, file_hash FROM pdf_cache WHERE id = $1");
   c.prepare("download_record",
             "WITH touched AS (UPDATE pdf_cache SET last_accessed = now() WHERE id = $1 RETURNING id)"
@@ -139,7 +144,7 @@ std::string metadata_store::record_upload(const stored_upload& u) {
     pqxx::work w(c);
     auto rows = w.exec_prepared("upload_record", u.pdf_id, u.file_path, impl_->options.retention_days, u.client_id,
                                 u.request_id, u.bytes, u.seconds, impl_->options.min_keep_hours,
-                                impl_->options.max_event_days_ahead);
+                                impl_->options.max_event_days_ahead, impl_->options.retention_json());
     if (rows.empty())
       throw std::invalid_argument("no PDF with id " + std::to_string(u.pdf_id));
     w.commit();
@@ -151,6 +156,16 @@ std::string metadata_store::record_upload(const stored_upload& u) {
         ::unlink(replaced.c_str());
     }
     return rows[0][0].as<std::string>();
+  });
+}
+
+std::int64_t metadata_store::recompute_expiry() {
+  return impl_->run([&](pqxx::connection& c) {
+    pqxx::nontransaction n(c);
+    auto& o = impl_->options;
+    return static_cast<std::int64_t>(
+      n.exec_prepared("recompute_expiry", o.retention_json(), o.retention_days, o.min_keep_hours, o.max_event_days_ahead)
+        .affected_rows());
   });
 }
 
