@@ -24,6 +24,7 @@ struct api_context {
   caf::actor passwords; // password_worker (Argon2id off the scheduler)
   caf::actor hub;       // client_hub (events to /client)
   caf::actor janitor;   // cache_janitor (on-demand cleanup runs)
+  caf::actor alerts;    // alert_center (GET /api/admin/alerts); null: none
   std::shared_ptr<rate_limiter> limiter; // per-address request rate; null: none
   /// Which pages may act with a browser session (the session cookie).
   std::shared_ptr<const origin_policy> origins = std::make_shared<origin_policy>();
@@ -51,6 +52,10 @@ bool serve_cache_admin_api(const api_context& ctx, const net::http_request& req,
 /// The admin's system monitor: /api/admin/monitor/{summary,connections,pdfs-indexed,cache,latency}.
 bool serve_monitor_api(const api_context& ctx, const net::http_request& req, const std::string& remote,
                        const net::http_responder& respond);
+
+/// The operational alerts: GET /api/admin/alerts.
+bool serve_alerts_api(const api_context& ctx, const net::http_request& req, const std::string& remote,
+                      const net::http_responder& respond);
 
 /// A JSON answer (no-store), keeping the request's keep-alive.
 net::http_response json_response(const net::http_request& req, net::http::status status, const nlohmann::json& body);

@@ -183,6 +183,29 @@ CAF_BEGIN_TYPE_ID_BLOCK(siberius, caf::first_custom_type_id)
   // pool supervisor -> itself: (respawn) a failed worker's replacement joins the pool now.
   CAF_ADD_ATOM(siberius, siberius::atom, respawn, "respawn")
 
+  // --- storage and alerts (issue 15): storage_monitor, alert_center ---
+  // storage_monitor -> itself: (storage_check) every interval: the cache's totals (a db_run
+  // job) and the disk's free space (statvfs).
+  CAF_ADD_ATOM(siberius, siberius::atom, storage_check, "storcheck")
+  // storage_monitor -> cache_janitor: (cleanup_now, reason) run a cleanup early, because the
+  // cache is near its capacity or the disk below its floor (reason "cache_capacity" or
+  // "disk_floor"). Sent with anon_send: any answer is dropped, and a janitor that does not
+  // handle it yet only drops it.
+  CAF_ADD_ATOM(siberius, siberius::atom, cleanup_now, "cleanupnow")
+  // anyone -> alert_center: (alert_raise, alert_condition) raised once per kind + subject;
+  // (alert_clear, kind, subject) cleared when resolved; (list_alerts) -> json_reply {active, recent}.
+  CAF_ADD_ATOM(siberius, siberius::atom, alert_raise, "alertraise")
+  CAF_ADD_ATOM(siberius, siberius::atom, alert_clear, "alertclear")
+  CAF_ADD_ATOM(siberius, siberius::atom, list_alerts, "lsalerts")
+  // cache_janitor -> alert_center: (janitor_failed, reason) a run failed (alert janitor_failed);
+  // (janitor_ok) a later run succeeded (the alert clears).
+  CAF_ADD_ATOM(siberius, siberius::atom, janitor_failed, "janfailed")
+  CAF_ADD_ATOM(siberius, siberius::atom, janitor_ok, "janok")
+  // alert_center -> itself: (alert_poll) every interval: the daemons (list_daemons) and whether
+  // PostgreSQL answers; (alert_flush) write the raises and clears PostgreSQL has not seen yet.
+  CAF_ADD_ATOM(siberius, siberius::atom, alert_poll, "alertpoll")
+  CAF_ADD_ATOM(siberius, siberius::atom, alert_flush, "alertflush")
+
 CAF_END_TYPE_ID_BLOCK(siberius)
 
 namespace siberius::actors {

@@ -20,6 +20,7 @@
 #include <CLI/CLI.hpp>
 #include <caf/all.hpp>
 
+#include "actors/alert_center.hpp"
 #include "actors/cache_janitor.hpp"
 #include "actors/daily_schedule.hpp"
 #include "storage/retention.hpp"
@@ -36,6 +37,7 @@
 #include "actors/metrics_sampler.hpp"
 #include "actors/pdf_parse_job.hpp"
 #include "actors/socketio_front.hpp"
+#include "actors/storage_monitor.hpp"
 #include "actors/supervision.hpp"
 #include "actors/upload_api.hpp"
 #include "actors/upload_transfer.hpp"
@@ -104,6 +106,13 @@ struct server_config {
   unsigned log_keep = 5;
   std::string ui_dir = SIBERIUS_DEFAULT_UI_DIR;
   std::vector<std::string> allowed_origins;
+  // Storage and alerts (docs/operations.md, "Storage and alerts").
+  std::uint64_t min_free_disk_mb = 1024;
+  int storage_check_s = 60;
+  int alert_daemon_offline_min = 15;
+  double alert_daemons_offline_pct = 50;
+  int alert_poll_s = 30;
+  std::string alert_webhook;
 };
 
 /// Applies the migrations, waiting for PostgreSQL to come up if it is still starting.
@@ -312,6 +321,21 @@ int main(int argc, char** argv) {
   app.add_option("--allowed-origin", cfg.allowed_origins,
                  "Another origin whose pages may use browser sessions, e.g. https://siberius.example.com "
                  "(repeatable; the server's own origin is always allowed)");
+  // Storage and alerts.
+  app.add_option("--min-free-disk-mb", cfg.min_free_disk_mb,
+                 "Free space the cache's file system keeps, in MiB; below it new uploads get 507")
+    ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{1} << 40))->capture_default_str();
+  app.add_option("--storage-check-s", cfg.storage_check_s, "How often the cache's size and free disk are checked")
+    ->check(CLI::Range(1, 86400))->capture_default_str();
+  app.add_option("--alert-daemon-offline-min", cfg.alert_daemon_offline_min,
+                 "Alert when a daemon is offline for this many minutes")
+    ->check(CLI::Range(1, 100000))->capture_default_str();
+  app.add_option("--alert-daemons-offline-pct", cfg.alert_daemons_offline_pct,
+                 "Alert when more than this percentage of the daemons is offline")
+    ->check(CLI::Range(0.0, 100.0))->capture_default_str();
+  app.add_option("--alert-poll-s", cfg.alert_poll_s, "How often the daemons and PostgreSQL are looked at for alerts")
+    ->check(CLI::Range(1, 3600))->capture_default_str();
+  app.add_option("--alert-webhook", cfg.alert_webhook, "POST each alert raised or cleared as JSON to this http(s) URL");
   CLI11_PARSE(app, argc, argv);
 
   actors::log_level level;
@@ -354,6 +378,15 @@ int main(int argc, char** argv) {
     std::cerr << "siberius-server: no database: pass --db or set SIBERIUS_DB\n";
     return 2;
   }
+  std::shared_ptr<actors::alert_webhook> webhook;
+  if (!cfg.alert_webhook.empty()) {
+    try {
+      webhook = std::make_shared<actors::alert_webhook>(actors::webhook_options{cfg.alert_webhook});
+    } catch (const std::exception& e) {
+      std::cerr << "siberius-server: --alert-webhook: " << e.what() << "\n";
+      return 2;
+    }
+  }
   raise_open_file_limit(cfg.max_connections);
   if (!migrate(cfg))
     return 1;
@@ -364,6 +397,9 @@ int main(int argc, char** argv) {
     storage::metadata_store boot(store_opts);
     boot.check_time_zone(cfg.timezone);
     boot.reset_online_daemons();
+    // Conditions are judged again by this run; what still holds is raised anew.
+    boot.close_open_alerts(std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::system_clock::now().time_since_epoch()).count());
     if (auto n = boot.reset_interrupted_transfers())
       actors::log_event(actors::log_level::info, "server:transfers:reset", {{"pdfs", n}});
   } catch (const std::exception& e) {
@@ -378,6 +414,15 @@ int main(int argc, char** argv) {
   auto db = actors::spawn_db_pool(sys, store_opts, cfg.db_workers);
   auto audience = std::make_shared<std::atomic<std::size_t>>(0);
   auto hub = sys.spawn(actors::client_hub, audience, db);
+  // Storage and alerts: the alert_center, and the gate the storage_monitor
+  // closes when the cache is full (uploads and new requests: 507).
+  auto storage_gate = std::make_shared<actors::storage_gate>();
+  actors::alert_center_options alert_opts;
+  alert_opts.poll_interval = std::chrono::seconds(cfg.alert_poll_s);
+  alert_opts.daemons.offline_after = std::chrono::minutes(cfg.alert_daemon_offline_min);
+  alert_opts.daemons.offline_pct = cfg.alert_daemons_offline_pct;
+  alert_opts.webhook = webhook;
+  auto alerts = sys.spawn(actors::alert_center, db, hub, alert_opts);
   auto passwords = actors::spawn_password_pool(sys, cfg.password_workers);
   actors::auth_options auth_opts;
   auth_opts.session_ttl = std::chrono::hours(cfg.session_ttl_h);
@@ -387,6 +432,7 @@ int main(int argc, char** argv) {
   transfer_opts.attempts = cfg.upload_attempts;
   transfer_opts.rate_limit = cfg.upload_rate_limit;
   transfer_opts.rate_window = std::chrono::seconds(cfg.upload_rate_window_s);
+  transfer_opts.storage = storage_gate;
   auto uploads_actor = sys.spawn(actors::upload_coordinator, db, hub, transfer_opts);
   actors::registry_options registry_opts;
   registry_opts.audience = audience;
@@ -401,6 +447,13 @@ int main(int argc, char** argv) {
   janitor_opts.daily_at = *janitor_at;
   auto janitor = sys.spawn<caf::detached>(actors::cache_janitor, db, hub, janitor_opts);
   auto sampler = sys.spawn(actors::metrics_sampler, db, actors::sampler_options{});
+  actors::storage_monitor_options storage_opts;
+  storage_opts.storage_dir = cfg.storage_dir;
+  if (cfg.cache_capacity_gb > 0)
+    storage_opts.limits.capacity_bytes = static_cast<std::uint64_t>(cfg.cache_capacity_gb * 1024 * 1024 * 1024);
+  storage_opts.limits.min_free_bytes = cfg.min_free_disk_mb * 1024 * 1024;
+  storage_opts.interval = std::chrono::seconds(cfg.storage_check_s);
+  auto storage_mon = sys.spawn(actors::storage_monitor, db, alerts, janitor, storage_gate, storage_opts);
 
   boost::asio::io_context ioc{static_cast<int>(cfg.io_threads)};
   net::server_options net_opts;
@@ -438,6 +491,7 @@ int main(int argc, char** argv) {
   api.passwords = passwords;
   api.hub = hub;
   api.janitor = janitor;
+  api.alerts = alerts;
   if (cfg.cache_capacity_gb > 0)
     api.cache_capacity_bytes = static_cast<std::uint64_t>(cfg.cache_capacity_gb * 1024 * 1024 * 1024);
   api.time_zone = cfg.timezone;
@@ -456,6 +510,7 @@ int main(int argc, char** argv) {
   uploads.max_file_bytes = cfg.max_upload_mb * 1024 * 1024;
   uploads.pdf_reader = cfg.pdf_reader;
   uploads.coordinator = uploads_actor;
+  uploads.storage = storage_gate;
   actors::pdf_check_options check_opts;
   check_opts.reader_exe = cfg.pdf_reader;
   check_opts.time_limit = uploads.check_time_limit;
@@ -468,7 +523,7 @@ int main(int argc, char** argv) {
   } catch (const std::exception& e) {
     actors::log_event(actors::log_level::error, "server:listen:failed",
                       {{"host", cfg.host}, {"port", cfg.port}, {"reason", e.what()}});
-    for (auto& a : {registry, uploads_actor, janitor, sampler, checker, auth, passwords, hub, db})
+    for (auto& a : {registry, uploads_actor, janitor, sampler, storage_mon, alerts, checker, auth, passwords, hub, db})
       caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
     return 1;
   }
@@ -478,7 +533,7 @@ int main(int argc, char** argv) {
   } catch (const std::exception& e) {
     actors::log_event(actors::log_level::error, "server:credentials:failed", {{"reason", e.what()}});
     front.stop();
-    for (auto& a : {registry, uploads_actor, janitor, sampler, checker, auth, passwords, hub, db})
+    for (auto& a : {registry, uploads_actor, janitor, sampler, storage_mon, alerts, checker, auth, passwords, hub, db})
       caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
     return 1;
   }
@@ -511,7 +566,8 @@ int main(int argc, char** argv) {
                            {"daemon_registry", registry}, {"upload_coordinator", uploads_actor},
                            {"client_hub", hub}, {"auth_service", auth}, {"password_worker", passwords},
                            {"cache_janitor", janitor}, {"metrics_sampler", sampler}, {"db_pool", db},
-                           {"pdf_check_pool", checker}},
+                           {"pdf_check_pool", checker}, {"storage_monitor", storage_mon},
+                           {"alert_center", alerts}},
                          [&ioc, &front, &trim_timer, &exit_code](const std::string&, const caf::error&) {
                            boost::asio::post(ioc, [&] {
                              exit_code = 1;
@@ -539,7 +595,7 @@ int main(int argc, char** argv) {
     t.join();
   // First the watch, so the others' shutdown is not taken for a failure.
   caf::anon_send_exit(watch, caf::exit_reason::user_shutdown);
-  for (auto& a : {registry, uploads_actor, janitor, sampler, checker, auth, passwords, hub, db})
+  for (auto& a : {registry, uploads_actor, janitor, sampler, storage_mon, alerts, checker, auth, passwords, hub, db})
     caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
   try {
     storage::metadata_store(store_opts).reset_online_daemons();

@@ -501,6 +501,10 @@ net::streaming_handler make_upload_handler(caf::actor_system& sys, caf::actor db
                           return respond(std::move(res));
                         }
                         job->admitted = true;
+                        // The transfer fails for good (pdf:failed storage_full); the
+                        // daemon does not retry a 507.
+                        if (auto full = job->options.storage ? job->options.storage->refusal() : std::nullopt)
+                          return job->fail(respond, http::status::insufficient_storage, storage_full_code, *full);
                         job->started = std::chrono::steady_clock::now();
                         admit(std::make_shared<upload_sink>(job, boundary));
                       },

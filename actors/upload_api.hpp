@@ -12,6 +12,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/storage_monitor.hpp"
 #include "net/server.hpp"
 
 namespace siberius::actors {
@@ -27,6 +28,8 @@ struct upload_options {
   caf::actor coordinator;
   /// Progress is reported every this many bytes.
   std::size_t progress_step = 256 * 1024;
+  /// Closed by the storage_monitor when the cache is full: 507 storage_full.
+  storage_gate_ptr storage;
 };
 
 /// The multipart envelope may add this much to the file's size.

@@ -31,7 +31,8 @@ bool file_gone(const std::string& code) {
 
 /// Rejections of the upload endpoint that another try cannot fix.
 bool final_rejection(const std::string& code) {
-  return code == "hash_mismatch" || code == "not_a_pdf" || code == "bad_name" || code == "too_large";
+  return code == "hash_mismatch" || code == "not_a_pdf" || code == "bad_name" || code == "too_large" ||
+         code == storage_full_code;
 }
 
 int percent_of(std::int64_t bytes, std::int64_t total) {
@@ -324,6 +325,9 @@ request_answer upload_coordinator_state::admit(const storage::request_target& t,
                   {"expiresAt", t.expires_at ? json(*t.expires_at) : json(nullptr)}}};
   if (t.status == "missing")
     return {409, {{"error", "the file is no longer in the office folder"}, {"code", "missing"}, {"status", "missing"}}};
+  // A full cache takes no new copy: say so now rather than after an upload.
+  if (auto full = options.storage ? options.storage->refusal() : std::nullopt)
+    return {507, {{"error", *full}, {"code", storage_full_code}}};
   auto holders = t.holders;
   if (holders.empty() && !t.client_id.empty())
     holders.push_back(t.client_id);

@@ -32,6 +32,7 @@
 #include <caf/all.hpp>
 
 #include "actors/messages.hpp"
+#include "actors/storage_monitor.hpp"
 #include "actors/upload_scheduler.hpp"
 #include "storage/metadata_store.hpp"
 
@@ -48,6 +49,8 @@ struct transfer_options {
   std::chrono::seconds rate_window{15 * 60};
   /// Progress events to clients at most this often per transfer.
   std::chrono::milliseconds progress_interval{100};
+  /// Closed by the storage_monitor when the cache is full: new requests get 507.
+  storage_gate_ptr storage;
 };
 
 /// What the coordinator and the transfer know of one transfer.

@@ -102,6 +102,7 @@ int run_admin_cli(const std::vector<std::string>& args, const env_lookup& env, s
   add_pdf_commands(app, ctx, chosen);
   add_atendimentos_commands(app, ctx, chosen);
   add_cache_commands(app, ctx, chosen);
+  add_alerts_command(app, ctx, chosen);
 
   try {
     std::vector<std::string> reversed(args.rbegin(), args.rend()); // CLI11 consumes from the back

@@ -42,5 +42,6 @@ void add_users_commands(CLI::App& app, command_context& ctx, command_action& cho
 void add_pdf_commands(CLI::App& app, command_context& ctx, command_action& chosen);
 void add_atendimentos_commands(CLI::App& app, command_context& ctx, command_action& chosen);
 void add_cache_commands(CLI::App& app, command_context& ctx, command_action& chosen);
+void add_alerts_command(CLI::App& app, command_context& ctx, command_action& chosen);
 
 } // namespace siberius::cli

@@ -26,6 +26,7 @@ void prepare_atendimento_statements(pqxx::connection& c); // atendimentos.cpp
 void prepare_daemon_admin_statements(pqxx::connection& c); // daemon_admin.cpp
 void prepare_monitor_statements(pqxx::connection& c);     // monitor.cpp
 void prepare_reconcile_statements(pqxx::connection& c);   // cache_reconcile.cpp
+void prepare_alert_statements(pqxx::connection& c);       // alerts.cpp
 
 namespace {
 
@@ -118,6 +119,7 @@ void prepare_statements(pqxx::connection& c) {
   prepare_daemon_admin_statements(c);
   prepare_monitor_statements(c);
   prepare_reconcile_statements(c);
+  prepare_alert_statements(c);
 }
 
 

@@ -18,6 +18,7 @@
 
 #include "storage/accounts.hpp"
 #include "storage/atendimentos.hpp"
+#include "storage/alerts.hpp"
 #include "storage/cache_reconcile.hpp"
 #include "storage/monitor.hpp"
 #include "storage/pdf_document.hpp"
@@ -356,6 +357,16 @@ public:
   nlohmann::json sample_cache_usage();
   /// Deletes what `keep` no longer covers: how many rows of each series.
   nlohmann::json prune_monitor(const monitor_retention& keep);
+
+  // --- operational alerts and the cache's size (alerts.cpp) ---
+  /// Writes each alert by id: a new row, or the clear of one written before.
+  void write_alerts(const std::vector<alert_record>& alerts);
+  /// The newest `limit` alerts, active or cleared, newest first.
+  std::vector<alert_record> recent_alerts(int limit);
+  /// Clears every alert still open (server start: conditions are judged again).
+  std::int64_t close_open_alerts(std::int64_t at_ms);
+  /// The cached copies' total size now, without recording it: {bytes, files}.
+  nlohmann::json cache_totals();
 
 private:
   void store_latency_samples(const std::vector<daemon_heartbeat>& beats);

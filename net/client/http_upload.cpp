@@ -498,7 +498,8 @@ private:
                 " of " + std::to_string(file_size_) + " bytes)";
     } else if (klass == 5) {
       o.result = upload_result::failed;
-      o.retryable = true;
+      // 507: the server's storage is full; it failed the transfer already.
+      o.retryable = o.status != 507;
     } else {
       o.result = upload_result::rejected;
       o.retryable = o.status == 408 || o.status == 429;

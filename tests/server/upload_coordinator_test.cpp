@@ -88,12 +88,14 @@ struct fixture : test_coordinator_fixture<> {
   caf::actor hub = sys.spawn(hub_log);
   caf::actor session = sys.spawn(session_log);
   caf::actor coordinator;
+  actors::storage_gate_ptr gate = std::make_shared<actors::storage_gate>();
 
   fixture() {
     actors::transfer_options opts;
     opts.stall_timeout = std::chrono::seconds(30);
     opts.attempts = 3;
     opts.rate_limit = 5;
+    opts.storage = gate;
     coordinator = sys.spawn(actors::upload_coordinator, db, hub, opts);
     drain();
   }
@@ -189,6 +191,28 @@ using names = std::vector<std::string>;
 } // namespace
 
 CAF_TEST_FIXTURE_SCOPE(upload_coordinator_tests, fixture)
+
+CAF_TEST(a full cache refuses new requests and fails an upload refused for it) {
+  online(session);
+  auto rid = ask(1).body.at("requestId").get<std::string>();
+  gate->set(true, "the PDF cache is full (1.0 GiB of 1.0 GiB)");
+  auto refused = ask(2);
+  CAF_CHECK_EQUAL(refused.status, 507);
+  CAF_CHECK_EQUAL(refused.body.at("code"), "storage_full");
+  CAF_CHECK_EQUAL(refused.body.at("error"), "the PDF cache is full (1.0 GiB of 1.0 GiB)");
+  CAF_CHECK_EQUAL(asked(session).size(), 1u);
+  // The upload endpoint refused PDF 1's body: the transfer ends for good.
+  self->send(coordinator, atom::upload_rejected_v, std::int64_t{1}, rid, std::string("storage_full"),
+             std::string("the PDF cache is full (1.0 GiB of 1.0 GiB)"));
+  drain();
+  auto failed = std::find_if(published().begin(), published().end(),
+                             [](auto& e) { return e.first == "pdf:failed"; });
+  CAF_REQUIRE(failed != published().end());
+  CAF_CHECK_EQUAL(failed->second.at("code"), "storage_full");
+  CAF_CHECK_EQUAL(failed->second.at("reason"), "the PDF cache is full (1.0 GiB of 1.0 GiB)");
+  gate->set(false, "");
+  CAF_CHECK_EQUAL(ask(2).status, 202);
+}
 
 CAF_TEST(three uploads run per daemon and the rest follow with high priority first) {
   online(session);

@@ -40,10 +40,24 @@ export interface PdfIndexedEvent {
   clientId: string;
 }
 
+/** An operational alert (alert:raised, alert:cleared; GET /api/admin/alerts). */
+export interface AlertEvent {
+  id: string;
+  kind: string;
+  subject: string;
+  severity: 'warning' | 'critical';
+  message: string;
+  details: Record<string, unknown>;
+  raisedAt: string;
+  clearedAt: string | null;
+}
+
 export interface ClientEvents {
   'daemon:status_changed': DaemonStatusChangedEvent;
   'daemon:heartbeat': DaemonHeartbeatEvent;
   'pdf:indexed': PdfIndexedEvent;
+  'alert:raised': AlertEvent;
+  'alert:cleared': AlertEvent;
 }
 
 export type ClientEventName = keyof ClientEvents;

@@ -1,4 +1,5 @@
 import { api } from '../../lib/api';
+import type { AlertEvent } from '../../lib/events';
 import type {
   CacheSeries, ChartRange, ConfigResult, ConfigUpdate, ConnectionsSeries, Daemon, DaemonDetail,
   LatencySeries, PdfsIndexedSeries, Summary,
@@ -10,6 +11,9 @@ export const fetchDaemons = (signal?: AbortSignal) =>
   api.get<{ daemons: Daemon[] }>('/api/admin/daemons', { signal }).then((r) => r.daemons ?? []);
 
 export const fetchDaemon = (id: number, signal?: AbortSignal) => api.get<DaemonDetail>(`/api/admin/daemons/${id}`, { signal });
+
+export const fetchAlerts = (signal?: AbortSignal) =>
+  api.get<{ active: AlertEvent[]; recent: AlertEvent[] }>('/api/admin/alerts', { signal });
 
 export const fetchSummary = (signal?: AbortSignal) => api.get<Summary>('/api/admin/monitor/summary', { signal });
 

@@ -5,6 +5,24 @@ export const monitorText = {
   pageTitle: 'Monitoramento de Sistema',
   pageIntro: 'Os daemons dos escritórios, o cache de PDFs e o servidor, ao vivo.',
 
+  alerts: {
+    heading: (n: number) => (n === 1 ? '1 alerta ativo' : `${n} alertas ativos`),
+    severity: { warning: 'Atenção', critical: 'Crítico' } as Record<string, string>,
+    since: 'desde',
+    title: (kind: string, subject: string): string => {
+      switch (kind) {
+        case 'daemon_offline': return `Daemon ${subject} offline`;
+        case 'daemons_offline_pct': return 'Muitos daemons offline';
+        case 'daemon_versions': return 'Daemons em versões diferentes';
+        case 'cache_capacity': return 'Cache de PDFs quase cheio';
+        case 'disk_floor': return 'Pouco espaço livre em disco';
+        case 'janitor_failed': return 'Falha na limpeza do cache';
+        case 'db_unreachable': return 'PostgreSQL inacessível';
+        default: return `${kind} (${subject})`;
+      }
+    },
+  },
+
   cards: {
     label: 'Visão geral',
     daemons: 'Daemons ativos',

@@ -1,11 +1,13 @@
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Loading } from '../../../components/Loading';
 import { navigate } from '../../../lib/router';
+import { useAlerts } from '../hooks/use-alerts';
 import { useLiveDaemons } from '../hooks/use-live-daemons';
 import { useSummary } from '../hooks/use-summary';
 import { countOnline, daemonList, type DaemonsState } from '../state/daemon-store';
 import { monitorText as t } from '../strings';
 import type { Daemon } from '../types';
+import { AlertsPanel } from './AlertsPanel';
 import { DaemonDetailDialog } from './DaemonDetailDialog';
 import { DaemonsTable } from './DaemonsTable';
 import { LiveIndicator } from './LiveIndicator';
@@ -57,6 +59,7 @@ function useChartsReady(tableReady: boolean, connected: boolean): boolean {
 export function SystemMonitorPage({ detailId }: { detailId: number | null }) {
   const live = useLiveDaemons();
   const summary = useSummary(live.connection);
+  const alerts = useAlerts(live.connection);
   const daemons = useMemo(() => daemonList(live.state), [live.state]);
   const counts = useMemo(() => countOnline(live.state), [live.state]);
   const { dispatch } = live;
@@ -79,6 +82,8 @@ export function SystemMonitorPage({ detailId }: { detailId: number | null }) {
         </div>
         <LiveIndicator state={live.connection} />
       </div>
+
+      <AlertsPanel alerts={alerts} />
 
       <SummaryCards daemons={{ ...counts, loaded: live.state.loaded }} summary={summary} />
 
