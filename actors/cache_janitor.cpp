@@ -289,6 +289,14 @@ void cache_janitor_state::finish_run() {
 
 void cache_janitor_state::deliver(const json& stored) {
   log_event(stored["errors"].empty() ? log_level::info : log_level::warn, "cache:cleanup:report", stored);
+  if (options.alerts) {
+    if (stored["errors"].empty())
+      self->send(options.alerts, atom::janitor_ok_v);
+    else
+      self->send(options.alerts, atom::janitor_failed_v,
+                 std::to_string(stored["errors"].size()) + " error(s), the first: " +
+                   (stored["errors"][0].is_string() ? stored["errors"][0].get<std::string>() : stored["errors"][0].dump()));
+  }
   self->send(hub, atom::broadcast_v, std::string("cache:cleanup_report"), stored);
   auto waiting = std::move(waiters);
   waiters.clear();
@@ -318,6 +326,11 @@ caf::behavior cache_janitor(caf::stateful_actor<cache_janitor_state>* self, caf:
   return {
     [self](atom::sweep) { self->state.sweep(); },
     [self](atom::daily_due) { self->state.on_daily_due(); },
+    [self](atom::cleanup_now, const std::string& reason) {
+      // The storage monitor: the cache is nearly full or the disk below its floor.
+      log_event(log_level::warn, "cache:cleanup:early", {{"reason", reason}});
+      self->state.ask_run("early", caf::response_promise{});
+    },
     [self](atom::cache_cleanup, const std::string& trigger) {
       auto rp = self->make_response_promise();
       self->state.ask_run(trigger == "early" ? trigger : "on_demand", rp);

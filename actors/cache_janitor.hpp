@@ -48,6 +48,9 @@ struct janitor_options {
   std::chrono::seconds orphan_grace{std::chrono::hours(1)};
   std::chrono::hours quarantine_keep{24 * 7};
   storage::prune_policy prune;
+  /// alert_center: (janitor_failed, reason) after a run with errors,
+  /// (janitor_ok) after one without; null: none.
+  caf::actor alerts;
 };
 
 struct cache_janitor_state {

@@ -445,6 +445,7 @@ int main(int argc, char** argv) {
   janitor_opts.prune.audit_days = cfg.audit_retention_days;
   janitor_opts.prune.session_margin_hours = cfg.session_prune_margin_h;
   janitor_opts.daily_at = *janitor_at;
+  janitor_opts.alerts = alerts;
   auto janitor = sys.spawn<caf::detached>(actors::cache_janitor, db, hub, janitor_opts);
   auto sampler = sys.spawn(actors::metrics_sampler, db, actors::sampler_options{});
   actors::storage_monitor_options storage_opts;

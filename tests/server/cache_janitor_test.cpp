@@ -308,4 +308,36 @@ CAF_TEST(an admin asking while the scheduled run is under way gets that run and 
                   "early,scheduled,on_demand");
 }
 
+CAF_TEST(a run with errors raises the janitor alert and a clean one clears it and the storage monitor can start one) {
+  auto alerts = sys.spawn([](caf::stateful_actor<std::vector<std::string>>* a) -> caf::behavior {
+    return {
+      [a](atom::janitor_failed, const std::string& why) { a->state.push_back("failed: " + why); },
+      [a](atom::janitor_ok) { a->state.push_back("ok"); },
+    };
+  });
+  o.alerts = alerts;
+  o.interval = std::chrono::hours(24);
+  start();
+  auto& heard = deref<caf::stateful_actor<std::vector<std::string>>>(alerts).state;
+  CAF_REQUIRE_EQUAL(heard.size(), 1u); // the run at start, clean
+  CAF_CHECK_EQUAL(heard[0], "ok");
+  // A copy the janitor cannot delete (its path is a folder).
+  auto stuck = fs::path(cache.path()) / "2026/01/stuck.pdf";
+  fs::create_directories(stuck / "inside");
+  cached(1, stuck.string(), true);
+  self->send(janitor, atom::cleanup_now_v, std::string("disk_floor"));
+  sched.run();
+  CAF_REQUIRE_EQUAL(reports().size(), 2u);
+  CAF_CHECK_EQUAL(reports()[1]["trigger"], "early");
+  CAF_REQUIRE_EQUAL(heard.size(), 2u);
+  CAF_CHECK(heard[1].rfind("failed: 1 error(s), the first: delete " + stuck.string(), 0) == 0);
+  // Fixed: the next run is clean and says so.
+  fs::remove_all(stuck);
+  self->send(janitor, atom::cleanup_now_v, std::string("cache_capacity"));
+  sched.run();
+  CAF_REQUIRE_EQUAL(heard.size(), 3u);
+  CAF_CHECK_EQUAL(heard[2], "ok");
+  self->send_exit(alerts, caf::exit_reason::user_shutdown);
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()
