@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 
 namespace siberius::metrics {
 
@@ -45,10 +46,16 @@ std::string format_value(double v) {
   if (std::isinf(v))
     return v > 0 ? "+Inf" : "-Inf";
   char buf[32];
-  if (v == std::floor(v) && std::fabs(v) < 1e15)
+  if (v == std::floor(v) && std::fabs(v) < 1e15) {
     std::snprintf(buf, sizeof buf, "%.0f", v);
-  else
-    std::snprintf(buf, sizeof buf, "%.17g", v);
+    return buf;
+  }
+  // The shortest text that reads back as the same double: 0.005, not 0.0050000000000000001.
+  for (int precision = 15; precision <= 17; ++precision) {
+    std::snprintf(buf, sizeof buf, "%.*g", precision, v);
+    if (std::strtod(buf, nullptr) == v)
+      break;
+  }
   return buf;
 }
 

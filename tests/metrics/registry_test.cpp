@@ -52,12 +52,10 @@ CAF_TEST(a histogram has cumulative buckets then sum and count) {
   auto text = r.render();
   CAF_CHECK(has_line(text, "# TYPE siberius_db_call_duration_seconds histogram"));
   CAF_CHECK(has_line(text, "siberius_db_call_duration_seconds_bucket{le=\"0.01\"} 2"));
-  CAF_CHECK(has_line(text, "siberius_db_call_duration_seconds_bucket{le=\"0.10000000000000001\"} 2") ||
-            has_line(text, "siberius_db_call_duration_seconds_bucket{le=\"0.1\"} 2"));
+  CAF_CHECK(has_line(text, "siberius_db_call_duration_seconds_bucket{le=\"0.1\"} 2"));
   CAF_CHECK(has_line(text, "siberius_db_call_duration_seconds_bucket{le=\"1\"} 3"));
   CAF_CHECK(has_line(text, "siberius_db_call_duration_seconds_bucket{le=\"+Inf\"} 4"));
-  CAF_CHECK(has_line(text, "siberius_db_call_duration_seconds_sum 3.5150000000000001") ||
-            has_line(text, "siberius_db_call_duration_seconds_sum 3.515"));
+  CAF_CHECK(has_line(text, "siberius_db_call_duration_seconds_sum 3.515"));
   CAF_CHECK(has_line(text, "siberius_db_call_duration_seconds_count 4"));
 }
 
@@ -85,6 +83,8 @@ CAF_TEST(special values) {
   CAF_CHECK_EQUAL(format_value(std::nan("")), "NaN");
   CAF_CHECK_EQUAL(format_value(1234567890123.0), "1234567890123");
   CAF_CHECK_EQUAL(format_value(-2), "-2");
+  CAF_CHECK_EQUAL(format_value(0.005), "0.005"); // the shortest text that reads back the same
+  CAF_CHECK_EQUAL(format_value(0.1 + 0.2), "0.30000000000000004");
 }
 
 CAF_TEST(a family refilled from a snapshot forgets old label sets) {
