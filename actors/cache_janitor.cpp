@@ -1,5 +1,6 @@
 #include "actors/cache_janitor.hpp"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -8,6 +9,7 @@
 
 #include "actors/log.hpp"
 #include "actors/messages.hpp"
+#include "actors/server_metrics.hpp"
 #include "storage/metadata_store.hpp"
 
 namespace siberius::actors {
@@ -44,6 +46,7 @@ void cache_janitor_state::tell_expired(std::int64_t pdf_id, const std::string& f
 }
 
 void cache_janitor_state::sweep() {
+  server_series().janitor_sweeps.inc();
   if (auto n = remove_stale_parts(options.storage_dir, options.stale_part))
     log_event(log_level::info, "cache:parts:removed", {{"files", n}});
   self->request(db, db_timeout, atom::expire_due_v, options.batch)
@@ -52,9 +55,14 @@ void cache_janitor_state::sweep() {
         for (auto& c : due) {
           // Exactly the file the row named; a newer copy of the same PDF has
           // a name of its own, and a file another row names comes back empty.
+          struct stat st{};
+          bool sized = !c.file_path.empty() && ::stat(c.file_path.c_str(), &st) == 0;
           if (!c.file_path.empty() && ::unlink(c.file_path.c_str()) != 0 && errno != ENOENT)
             log_event(log_level::warn, "cache:delete:failed",
                       {{"pdfId", c.pdf_id}, {"path", c.file_path}, {"reason", std::strerror(errno)}});
+          else if (sized)
+            server_series().janitor_bytes_freed.inc(static_cast<std::uint64_t>(st.st_size));
+          server_series().janitor_expired.inc();
           tell_expired(c.pdf_id, c.file_hash, nullptr);
         }
         if (!due.empty())

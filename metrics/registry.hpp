@@ -111,6 +111,15 @@ public:
     std::unique_lock lock(mutex_);
     series_.erase(values);
   }
+  /// The label sets that have a series now.
+  std::vector<label_values> label_sets() const {
+    std::shared_lock lock(mutex_);
+    std::vector<label_values> out;
+    out.reserve(series_.size());
+    for (auto& entry : series_)
+      out.push_back(entry.first);
+    return out;
+  }
   void clear() override {
     std::unique_lock lock(mutex_);
     series_.clear();

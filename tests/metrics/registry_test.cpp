@@ -97,8 +97,10 @@ CAF_TEST(a family refilled from a snapshot forgets old label sets) {
   auto text = r.render();
   CAF_CHECK(text.find("client_id=\"a\"") == std::string::npos);
   CAF_CHECK(has_line(text, "siberius_daemon_online{client_id=\"b\"} 1"));
+  CAF_CHECK_EQUAL(online.label_sets().size(), 1u);
   online.remove({"b"});
   CAF_CHECK(r.render().find("client_id=\"b\"") == std::string::npos);
+  CAF_CHECK(online.label_sets().empty());
 }
 
 CAF_TEST(concurrent updates are all counted) {
