@@ -13,7 +13,7 @@ namespace siberius::actors {
 /// When the database figures of /metrics (daemons, PDFs by status, the cache)
 /// were last read: at most once per `interval`, whatever the scrape rate.
 struct metrics_snapshot_state {
-  std::chrono::steady_clock::duration interval = std::chrono::seconds(5);
+  std::chrono::steady_clock::duration interval = std::chrono::seconds(15);
   mutable std::mutex mutex;
   std::chrono::steady_clock::time_point read_at{};
   bool reading = false;

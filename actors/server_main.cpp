@@ -99,7 +99,7 @@ struct server_config {
   std::vector<std::string> allowed_origins;
   // GET /metrics
   std::string metrics_allow; // addresses/networks that may scrape without a token
-  int metrics_snapshot_s = 5; // how old the database figures of a scrape may be
+  int metrics_snapshot_s = 15; // how old the database figures of a scrape may be
 };
 
 /// Applies the migrations, waiting for PostgreSQL to come up if it is still starting.
