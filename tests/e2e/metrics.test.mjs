@@ -3,9 +3,12 @@
 // parser from npm, as Prometheus would read it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { io } from 'socket.io-client';
 import parsePrometheus from 'parse-prometheus-text-format';
-import { api, createDatabase, documentFor, startServer, until } from './harness.mjs';
+import { api, createDatabase, documentFor, sourceDir, startDaemon, startServer, until } from './harness.mjs';
 
 let db, server;
 const sockets = [];
@@ -24,15 +27,15 @@ after(async () => {
   db?.drop();
 });
 
-async function scrape(headers = { authorization: `Bearer ${server.creds.adminToken}` }) {
-  const res = await fetch(`${server.url}/metrics`, { headers });
+async function scrape(headers = { authorization: `Bearer ${server.creds.adminToken}` }, srv = server) {
+  const res = await fetch(`${srv.url}/metrics`, { headers });
   const text = await res.text();
   return { status: res.status, type: res.headers.get('content-type'), text };
 }
 
 /** name -> parsed family (parse-prometheus-text-format); the raw text under `text`. */
-async function families() {
-  const res = await scrape();
+async function families(srv = server) {
+  const res = await scrape({ authorization: `Bearer ${srv.creds.adminToken}` }, srv);
   assert.equal(res.status, 200, res.text);
   const fams = Object.fromEntries(parsePrometheus(res.text).map((f) => [f.name, f]));
   Object.defineProperty(fams, 'text', { value: res.text });
@@ -190,4 +193,53 @@ test('scrapes reuse the database figures instead of querying each time', async (
   const after = await families();
   // db_run also serves other API calls; none are made here.
   assert.ok(reads(after) - start <= Math.ceil(elapsed) + 2, `${reads(after) - start} reads in ${elapsed} s`);
+});
+
+test('a PDF requested from the real daemon: upload bytes, durations, the cache and the daemon averages', async () => {
+  // A server of its own with a cache capacity, and the real daemon beating every second.
+  const db2 = createDatabase();
+  const srv = await startServer({ db: db2.conninfo, args: ['--cache-capacity-gb', '1', '--metrics-snapshot-s', '1'] });
+  const folder = mkdtempSync(join(tmpdir(), 'siberius-metrics-office-'));
+  const pdf = join(folder, 'orcamento_3061.pdf');
+  copyFileSync(join(sourceDir, '..', 'shared', 'corpus', 'pdfs', 'orcamento_3061_lines.pdf'), pdf);
+  const size = statSync(pdf).size;
+  const daemon = startDaemon(srv, { folder, env: { HEARTBEAT_SECONDS: '1' } });
+  try {
+    const list = await until('the PDF indexed', async () => {
+      const r = await api(srv, 'GET', '/api/pdfs?pageSize=10');
+      return r.json?.total === 1 ? r.json : null;
+    }, { timeout: 30000 });
+    const id = list.items[0].id;
+    const req = await api(srv, 'POST', `/api/pdfs/${id}/request`);
+    assert.equal(req.status, 202, req.text);
+    await until('the PDF cached', async () => (await api(srv, 'GET', `/api/pdfs/${id}/status`)).json?.status === 'cached',
+      { timeout: 30000 });
+
+    const clientId = srv.creds.clientId;
+    const fams = await until('the daemon averages and the cache in the figures', async () => {
+      const f = await families(srv);
+      return value(f, 'siberius_daemon_upload_speed_bytes_per_second', { client_id: clientId }) > 0 &&
+        value(f, 'siberius_cache_files') === 1 ? f : null;
+    }, { timeout: 15000, every: 300 });
+    assert.equal(value(fams, 'siberius_upload_received_bytes_total'), size);
+    assert.equal(value(fams, 'siberius_uploads_in_progress'), 0);
+    assert.equal(histogram(fams, 'siberius_upload_duration_seconds', { outcome: 'stored' }).count, 1);
+    const ready = sample(fams, 'siberius_pdf_request_to_ready_seconds'); // no labels: the parser reads it whole
+    assert.equal(Number(ready.count), 1);
+    assert.ok(Number(ready.sum) > 0 && Number(ready.sum) < 30);
+    assert.equal(value(fams, 'siberius_http_requests_total', { route: '/api/daemon/upload', method: 'POST', code: '200' }), 1);
+    assert.equal(value(fams, 'siberius_http_requests_total', { route: '/api/pdfs/:id/request', method: 'POST', code: '202' }), 1);
+    assert.equal(value(fams, 'siberius_pdfs', { status: 'cached' }), 1);
+    assert.equal(value(fams, 'siberius_cache_bytes'), size);
+    assert.equal(value(fams, 'siberius_cache_capacity_bytes'), 1024 ** 3);
+    assert.ok(value(fams, 'siberius_daemon_parse_seconds_average', { client_id: clientId }) > 0);
+    assert.equal(value(fams, 'siberius_daemon_uploads_failed_total', { client_id: clientId }), 0);
+    assert.equal(value(fams, 'siberius_daemon_reconnections_total', { client_id: clientId }), 0);
+  } finally {
+    await daemon.stop();
+    await srv.stop();
+    srv.cleanup();
+    rmSync(folder, { recursive: true, force: true });
+    db2.drop();
+  }
 });
