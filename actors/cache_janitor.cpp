@@ -10,6 +10,7 @@
 
 #include "actors/log.hpp"
 #include "actors/messages.hpp"
+#include "actors/server_metrics.hpp"
 #include "storage/metadata_store.hpp"
 
 namespace siberius::actors {
@@ -80,6 +81,8 @@ void cache_janitor_state::delete_copy(const storage::expired_copy& c, json& coun
     if (::unlink(c.file_path.c_str()) == 0) {
       counts["filesRemoved"] = counts["filesRemoved"].get<std::int64_t>() + 1;
       counts["bytesFreed"] = counts["bytesFreed"].get<std::int64_t>() + (present ? st.st_size : 0);
+      if (present)
+        server_series().janitor_bytes_freed.inc(static_cast<std::uint64_t>(st.st_size));
     } else if (errno != ENOENT) {
       std::string why = std::strerror(errno);
       log_event(log_level::warn, "cache:delete:failed", {{"pdfId", c.pdf_id}, {"path", c.file_path}, {"reason", why}});
@@ -87,10 +90,12 @@ void cache_janitor_state::delete_copy(const storage::expired_copy& c, json& coun
         report["errors"].push_back("delete " + c.file_path + ": " + why);
     }
   }
+  server_series().janitor_expired.inc();
   tell_expired(c.pdf_id, c.file_hash, nullptr);
 }
 
 void cache_janitor_state::sweep() {
+  server_series().janitor_sweeps.inc();
   json ignored = json::array();
   if (auto n = remove_stale_parts(options.storage_dir, options.stale_part, ignored))
     log_event(log_level::info, "cache:parts:removed", {{"files", n}});

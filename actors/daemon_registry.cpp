@@ -3,6 +3,7 @@
 
 #include "actors/daemon_session.hpp"
 #include "actors/log.hpp"
+#include "actors/server_metrics.hpp"
 #include "actors/messages.hpp"
 
 #include "net/client_id.hpp"
@@ -90,6 +91,7 @@ void daemon_registry_state::on_authenticated(const net::connection_ptr& conn, co
   conn->attach(daemon_nsp, std::make_shared<caf::actor>(session));
   nlohmann::json extra = {{"lastSync", outcome.daemon.last_sync ? nlohmann::json(*outcome.daemon.last_sync)
                                                                  : nlohmann::json(nullptr)}};
+  server_series().sio_sessions.with({daemon_nsp}).inc(); // one on_disconnect follows every accept
   conn->accept(daemon_nsp, std::move(extra));
   verdict.deliver(true);
   // A token in its rotation overlap ends while the daemon may still be on it.

@@ -5,6 +5,7 @@
 
 #include "actors/log.hpp"
 #include "actors/messages.hpp"
+#include "actors/server_metrics.hpp"
 #include "actors/supervision.hpp"
 #include "pdf/sha256_stream.hpp"
 #include "storage/pdf_document.hpp"
@@ -36,6 +37,36 @@ json result_json(const storage::ingest_result& r) {
   else
     j["recordId"] = r.record_id;
   return j;
+}
+
+/// One document's ack counted by outcome: indexed, updated, duplicate,
+/// rejected (invalid, or refused by the store) or retry (database away).
+void count_ack(const std::string& status, std::size_t n = 1) {
+  server_series().ingest_acks.with({status == "error" ? std::string("rejected") : status}).inc(n);
+}
+
+/// The heartbeat's counters that /metrics shows per daemon (labelled by
+/// client id, so bounded by the daemons): what the daemon counted since it
+/// started. A field missing or of the wrong type leaves its series as it was.
+void record_daemon_counters(const std::string& client_id, const json& payload) {
+  auto counters = payload.find("counters");
+  if (counters == payload.end() || !counters->is_object())
+    return;
+  auto number = [&](const char* key) -> std::optional<double> {
+    auto v = counters->find(key);
+    if (v == counters->end() || !v->is_number() || v->get<double>() < 0 || v->get<double>() > 1e15)
+      return std::nullopt;
+    return v->get<double>();
+  };
+  auto& m = server_series();
+  if (auto v = number("reconnections"))
+    m.daemon_reconnections.with({client_id}).set(static_cast<std::uint64_t>(*v));
+  if (auto v = number("uploadsFailed"))
+    m.daemon_uploads_failed.with({client_id}).set(static_cast<std::uint64_t>(*v));
+  if (auto v = number("avgUploadBytesPerSecond"))
+    m.daemon_upload_speed.with({client_id}).set(*v);
+  if (auto v = number("avgParseMs"))
+    m.daemon_parse_seconds.with({client_id}).set(*v / 1000.0);
 }
 
 /// An integer in [0, max] (JSON numbers such as 12.0 included), or nothing.
@@ -126,6 +157,7 @@ void daemon_session_state::on_heartbeat(json& payload, std::optional<std::uint64
   if (audience_listening())
     self->send(hub, atom::broadcast_v, std::string("daemon:heartbeat"), compact_heartbeat(beat, payload));
   self->send(registry, atom::heartbeat_v, std::move(beat));
+  record_daemon_counters(info.client_id, payload);
   ack(ack_id, {{"ok", true}, {"serverTime", now_iso8601()}});
 }
 
@@ -162,6 +194,7 @@ void daemon_session_state::on_pdf_indexed(const json& payload, std::optional<std
   auto parsed = storage::parse_pdf_document(payload);
   if (auto err = std::get_if<std::string>(&parsed)) {
     log_event(log_level::warn, "pdf:indexed:rejected", {{"clientId", info.client_id}, {"reason", *err}});
+    count_ack("rejected");
     return ack(ack_id, {{"received", false}, {"error", *err}});
   }
   std::vector<storage::pdf_document> docs{std::move(std::get<storage::pdf_document>(parsed))};
@@ -172,12 +205,14 @@ void daemon_session_state::on_pdf_indexed(const json& payload, std::optional<std
       [=](const std::vector<storage::ingest_result>& results) {
         announce(heard, results);
         auto& r = results.at(0);
+        count_ack(storage::to_string(r.status));
         if (r.status == storage::ingest_status::error)
           return ack(ack_id, {{"received", false}, {"error", r.error}});
         ack(ack_id, {{"received", true}, {"recordId", r.record_id}, {"status", storage::to_string(r.status)}});
       },
       [=](const caf::error& err) {
         // Nothing was committed: say so, and the daemon sends it again later.
+        count_ack("retry");
         ack(ack_id, {{"received", false}, {"error", "database unavailable, retry later"}, {"retryable", true}});
       });
 }
@@ -213,6 +248,7 @@ void daemon_session_state::on_pdf_indexed_batch(const json& payload, std::option
     std::size_t processed = 0, duplicates = 0, errors = 0;
     for (auto& r : *results) {
       auto status = r["status"].get<std::string>();
+      count_ack(status);
       if (status == "duplicate")
         ++duplicates;
       else if (status == "error")
@@ -234,6 +270,7 @@ void daemon_session_state::on_pdf_indexed_batch(const json& payload, std::option
         finish();
       },
       [=](const caf::error&) {
+        count_ack("retry", results->size());
         ack(ack_id, {{"error", "database unavailable, retry later"}, {"retryable", true}});
       });
 }

@@ -557,6 +557,7 @@ net::http_handler make_http_api(api_context ctx) {
     if (serve_account_api(ctx, req, remote, respond) || serve_daemon_admin_api(ctx, req, remote, respond) ||
         serve_monitor_api(ctx, req, remote, respond) || serve_cache_admin_api(ctx, req, remote, respond) ||
         serve_alerts_api(ctx, req, remote, respond) ||
+        serve_metrics_api(ctx, req, remote, respond) ||
         serve_atendimento_api(ctx, req, remote, respond))
       return;
     if (auto where = parse_pdf_path(path)) {

@@ -11,9 +11,12 @@
 
 #include "actors/rate_limiter.hpp"
 #include "actors/web_session.hpp"
+#include "net/address_list.hpp"
 #include "net/server.hpp"
 
 namespace siberius::actors {
+
+struct metrics_snapshot_state; // actors/metrics_api.hpp
 
 struct api_context {
   caf::actor_system* sys = nullptr;
@@ -33,6 +36,10 @@ struct api_context {
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   std::optional<std::uint64_t> cache_capacity_bytes; // --cache-capacity-gb; none: null in the monitor
   std::string time_zone = "America/Sao_Paulo";       // --timezone: where the monitor's "today" begins
+  // GET /metrics: addresses that may scrape without a token (--metrics-allow;
+  // null: none), and when its database figures were last read.
+  std::shared_ptr<const net::address_list> metrics_allow;
+  std::shared_ptr<metrics_snapshot_state> metrics_snapshot;
 };
 
 net::http_handler make_http_api(api_context ctx);
@@ -56,6 +63,9 @@ bool serve_monitor_api(const api_context& ctx, const net::http_request& req, con
 /// The operational alerts: GET /api/admin/alerts.
 bool serve_alerts_api(const api_context& ctx, const net::http_request& req, const std::string& remote,
                       const net::http_responder& respond);
+/// GET /metrics (actors/metrics_api.cpp).
+bool serve_metrics_api(const api_context& ctx, const net::http_request& req, const std::string& remote,
+                       const net::http_responder& respond);
 
 /// A JSON answer (no-store), keeping the request's keep-alive.
 net::http_response json_response(const net::http_request& req, net::http::status status, const nlohmann::json& body);

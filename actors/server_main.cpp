@@ -34,6 +34,7 @@
 #include "actors/log.hpp"
 #include "log/rotating_file.hpp"
 #include "actors/messages.hpp"
+#include "actors/metrics_api.hpp"
 #include "actors/metrics_sampler.hpp"
 #include "actors/pdf_parse_job.hpp"
 #include "actors/socketio_front.hpp"
@@ -113,6 +114,9 @@ struct server_config {
   double alert_daemons_offline_pct = 50;
   int alert_poll_s = 30;
   std::string alert_webhook;
+  // GET /metrics
+  std::string metrics_allow; // addresses/networks that may scrape without a token
+  int metrics_snapshot_s = 15; // how old the database figures of a scrape may be
 };
 
 /// Applies the migrations, waiting for PostgreSQL to come up if it is still starting.
@@ -336,7 +340,25 @@ int main(int argc, char** argv) {
   app.add_option("--alert-poll-s", cfg.alert_poll_s, "How often the daemons and PostgreSQL are looked at for alerts")
     ->check(CLI::Range(1, 3600))->capture_default_str();
   app.add_option("--alert-webhook", cfg.alert_webhook, "POST each alert raised or cleared as JSON to this http(s) URL");
+  // ---- GET /metrics (Prometheus) ----
+  app.add_option("--metrics-allow", cfg.metrics_allow,
+                 "Client addresses or networks that may read GET /metrics without a token, e.g. "
+                 "127.0.0.1,10.0.0.0/8,fd00::/8 (default: none; an admin token always may)");
+  app.add_option("--metrics-snapshot-s", cfg.metrics_snapshot_s,
+                 "Seconds the database figures of GET /metrics (daemons, PDFs, cache) are reused between scrapes")
+    ->check(CLI::Range(1, 3600))->capture_default_str();
   CLI11_PARSE(app, argc, argv);
+  std::shared_ptr<const net::address_list> metrics_allow;
+  {
+    std::string why;
+    auto list = net::address_list::parse(cfg.metrics_allow, why);
+    if (!list) {
+      std::cerr << "siberius-server: --metrics-allow: " << why << "\n";
+      return 2;
+    }
+    if (!list->empty())
+      metrics_allow = std::make_shared<const net::address_list>(std::move(*list));
+  }
 
   actors::log_level level;
   if (!actors::parse_log_level(cfg.log_level, level)) {
@@ -500,12 +522,17 @@ int main(int argc, char** argv) {
   api.session_ttl = std::chrono::hours(cfg.session_ttl_h);
   if (cfg.rate_per_s > 0)
     api.limiter = std::make_shared<actors::rate_limiter>(actors::rate_limiter::config{cfg.rate_per_s, cfg.rate_burst});
-  front.set_http_handler(actors::make_http_api(api));
-  front.add_file_route(actors::is_pdf_download_path, actors::make_pdf_download(api));
+  // ---- GET /metrics, and every HTTP answer counted by route template ----
+  api.metrics_allow = metrics_allow;
+  api.metrics_snapshot = std::make_shared<actors::metrics_snapshot_state>();
+  api.metrics_snapshot->interval = std::chrono::seconds(cfg.metrics_snapshot_s);
+  front.set_http_handler(actors::instrument_http(actors::make_http_api(api)));
+  front.add_file_route(actors::is_pdf_download_path, actors::instrument_files(actors::make_pdf_download(api)));
   if (!fs::exists(fs::path(cfg.ui_dir) / "index.html"))
     actors::log_event(actors::log_level::warn, "server:ui:missing",
                       {{"uiDir", cfg.ui_dir}, {"hint", "build it: cd ui && npm ci && npm run build"}});
-  front.add_file_route(net::is_web_app_path, net::make_static_site({cfg.ui_dir, "ui/dist sem index.html"}));
+  front.add_file_route(net::is_web_app_path,
+                       actors::instrument_files(net::make_static_site({cfg.ui_dir, "ui/dist sem index.html"})));
   actors::upload_options uploads;
   uploads.storage_dir = cfg.storage_dir;
   uploads.max_file_bytes = cfg.max_upload_mb * 1024 * 1024;
@@ -518,7 +545,7 @@ int main(int argc, char** argv) {
   auto checker = actors::spawn_pdf_check_pool(sys, check_opts, 2);
   uploads.checker = checker;
   front.add_streaming_route("/api/daemon/upload", uploads.max_file_bytes + actors::upload_envelope_bytes,
-                            actors::make_upload_handler(sys, db, uploads));
+                            actors::instrument_streaming(actors::make_upload_handler(sys, db, uploads)));
   try {
     front.listen(cfg.host, cfg.port);
   } catch (const std::exception& e) {

@@ -1,6 +1,7 @@
 #include "actors/socketio_front.hpp"
 
 #include "actors/log.hpp"
+#include "actors/server_metrics.hpp"
 #include "actors/messages.hpp"
 #include "storage/tokens.hpp"
 
@@ -71,6 +72,7 @@ public:
   }
 
   void on_disconnect(const net::connection_ptr& conn, const std::string& nsp, const std::string& reason) override {
+    server_series().sio_sessions.with({nsp}).dec();
     if (auto session = attached_actor(conn, nsp))
       caf::anon_send(*session, atom::disconnect_v, reason);
   }
@@ -139,6 +141,7 @@ public:
             finish(guard, conn, connect_guard::outcome::accepted);
             // Join before accepting: the hub then sees the leave after the join.
             self->send(hub, atom::join_v, conn, *who);
+            server_series().sio_sessions.with({nsp}).inc(); // one on_disconnect follows every accept
             conn->accept(nsp, {{"role", who->role}});
           },
           [=](const caf::error&) {
@@ -154,7 +157,8 @@ public:
       conn->ack(nsp, *ack_id, nlohmann::json::array({{{"error", "unknown event: " + event}}}));
   }
 
-  void on_disconnect(const net::connection_ptr& conn, const std::string&, const std::string&) override {
+  void on_disconnect(const net::connection_ptr& conn, const std::string& nsp, const std::string&) override {
+    server_series().sio_sessions.with({nsp}).dec();
     caf::anon_send(hub_, atom::leave_v, conn);
   }
 

@@ -15,6 +15,7 @@
 
 #include "actors/http_api.hpp"
 #include "actors/log.hpp"
+#include "actors/server_metrics.hpp"
 #include "actors/messages.hpp"
 #include "pdf/pdf_metadata.hpp"
 #include "pdf/sha256_stream.hpp"
@@ -172,12 +173,15 @@ struct upload_job {
   std::chrono::steady_clock::time_point received; // the last byte, hashed
   std::chrono::steady_clock::time_point checked;  // siberius-pdf-reader's verdict
   bool admitted = false; // the coordinator counts this stream against the daemon's limit
+  bool receiving = false; // its body is being read: siberius_uploads_in_progress counts it
 
   upload_job() = default;
   upload_job(const upload_job&) = delete;
   upload_job& operator=(const upload_job&) = delete;
   /// The last holder of the job is done with the stream, however it ended.
   ~upload_job() {
+    if (receiving)
+      server_series().uploads_in_progress.dec();
     if (admitted && options.coordinator)
       caf::anon_send(options.coordinator, atom::upload_closed_v, daemon.client_id);
   }
@@ -196,6 +200,8 @@ struct upload_job {
   void fail(const net::http_responder& respond, http::status status, const std::string& code,
             const std::string& reason) {
     remove_temp();
+    if (receiving)
+      server_series().upload_duration.with({"failed"}).observe(seconds_since(started));
     log_event(log_level::warn, "pdf:upload:failed",
               {{"clientId", daemon.client_id}, {"requestId", request_id}, {"fileHash", file_hash}, {"reason", reason}});
     caf::anon_send(db, atom::upload_failed_v, target.pdf_id, daemon.client_id, request_id, bytes, reason);
@@ -214,6 +220,8 @@ public:
       reader_(std::move(boundary),
               {[this](const net::multipart_reader::part_header& h) { on_part(h); },
                [this](const char* p, std::size_t n) { on_data(p, n); }, [this] { in_file_ = false; }}) {
+    job_->receiving = true;
+    server_series().uploads_in_progress.inc();
   }
 
   ~upload_sink() override {
@@ -284,6 +292,7 @@ private:
     if (!in_file_ || !problem_.empty() || fd_ < 0)
       return;
     job_->bytes += static_cast<std::int64_t>(n);
+    server_series().upload_bytes.inc(n);
     if (static_cast<std::size_t>(job_->bytes) > job_->options.max_file_bytes)
       return set_problem(http::status::payload_too_large, "too_large",
                          "the file is larger than " + std::to_string(job_->options.max_file_bytes) + " bytes");
@@ -360,6 +369,7 @@ private:
     self->request(job->db, db_timeout, atom::upload_done_v, u)
       .then(
         [=](const std::string& expires_at) {
+          server_series().upload_duration.with({"stored"}).observe(seconds_since(job->started));
           log_event(log_level::info, "pdf:upload:stored",
                     {{"clientId", u.client_id}, {"requestId", u.request_id}, {"pdfId", u.pdf_id},
                      {"bytes", u.bytes}, {"path", final_path},

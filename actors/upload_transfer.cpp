@@ -7,6 +7,7 @@
 #include <random>
 
 #include "actors/log.hpp"
+#include "actors/server_metrics.hpp"
 #include "actors/messages.hpp"
 
 namespace siberius::actors {
@@ -133,6 +134,8 @@ struct upload_transfer_state {
     p["expiresAt"] = expires_at;
     p["bytes"] = stored_bytes;
     publish("pdf:ready", std::move(p));
+    // The transfer starts with the user's request (coalesced ones join it).
+    server_series().request_to_ready.observe(seconds_since(started));
     log_event(log_level::info, "pdf:transfer:done",
               {{"pdfId", info.pdf_id}, {"requestId", info.request_id}, {"bytes", stored_bytes},
                {"ms", std::chrono::duration_cast<std::chrono::milliseconds>(steady::now() - started).count()}});

@@ -1,5 +1,6 @@
 #include "cli/daemon_detail_view.hpp"
 
+#include <cstdio>
 #include <stdexcept>
 
 #include "cli/daemon_views.hpp"
@@ -31,14 +32,36 @@ std::string bytes_cell(const nlohmann::json& d, const char* key) {
   return bytes ? format_bytes(*bytes) : "-";
 }
 
+// The heartbeat counters that get a line of their own (below), not a place in "counters".
+bool has_own_line(const std::string& key) {
+  return key == "reconnections" || key == "uploadsFailed" || key == "avgUploadBytesPerSecond" || key == "avgParseMs";
+}
+
 // "indexed 1520, uploaded 12, errors 3, queued 0" from the heartbeat's counters.
 std::string counters_cell(const nlohmann::json& counters) {
   if (!counters.is_object() || counters.empty())
     return "-";
   std::string out;
   for (const auto& [key, value] : counters.items())
-    out += (out.empty() ? "" : ", ") + key + " " + (value.is_string() ? value.get<std::string>() : value.dump());
-  return out;
+    if (!has_own_line(key))
+      out += (out.empty() ? "" : ", ") + key + " " + (value.is_string() ? value.get<std::string>() : value.dump());
+  return out.empty() ? "-" : out;
+}
+
+// The daemon's averages since it started; "-" from a daemon that does not send them, or
+// before its first upload / read.
+std::string speed_cell(const nlohmann::json& counters) {
+  auto v = number_field(counters, "avgUploadBytesPerSecond");
+  return v && *v > 0 ? format_bytes(*v) + "/s" : "-";
+}
+
+std::string parse_time_cell(const nlohmann::json& counters) {
+  auto v = number_field(counters, "avgParseMs");
+  if (!v || *v <= 0)
+    return "-";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f ms", *v);
+  return buf;
 }
 
 std::string pdf_counts(const nlohmann::json& pdfs) {
@@ -115,6 +138,10 @@ std::string render_daemon_detail(const nlohmann::json& d, wall_clock::time_point
                                    {"uptime", duration_cell(d, "uptimeSeconds")},
                                    {"memory", bytes_cell(d, "memoryBytes")},
                                    {"counters", counters_cell(json_member(heartbeat, "counters"))},
+                                   {"reconnections", cell_text(json_member(heartbeat, "counters"), "reconnections")},
+                                   {"uploads failed", cell_text(json_member(heartbeat, "counters"), "uploadsFailed")},
+                                   {"avg upload speed", speed_cell(json_member(heartbeat, "counters"))},
+                                   {"avg read time", parse_time_cell(json_member(heartbeat, "counters"))},
                                    {"PDFs indexed", cell_text(d, "pdfsIndexed")},
                                    {"PDFs uploaded", cell_text(d, "pdfsUploaded")},
                                    {"last PDF indexed", time_cell(d, "lastPdfIndexed")},

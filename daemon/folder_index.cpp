@@ -224,8 +224,11 @@ void folder_index_state::dispatch() {
     in_flight[worker.address()] = {path, size, mtime};
     // Whichever comes first ends the read: the answer, or the worker's death
     // (on_worker_down); the other finds nothing in flight.
+    auto asked = std::chrono::steady_clock::now();
     self->request(worker, caf::infinite, atom::parse_v, path)
-        .then([this, path, worker, size, mtime](pdf_facts& facts) {
+        .then([this, path, worker, size, mtime, asked](pdf_facts& facts) {
+                auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - asked);
+                self->send(link, atom::read_timing_v, static_cast<std::int64_t>(us.count()));
                 if (in_flight.erase(worker.address()) > 0)
                   on_read(path, worker, size, mtime, std::move(facts));
               },

@@ -103,6 +103,12 @@ CAF_BEGIN_TYPE_ID_BLOCK(siberius_daemon, caf::first_custom_type_id)
   CAF_ADD_ATOM(siberius_daemon, siberius::daemon::atom, upload_finished, "upfinished")
   // uploader -> server_link: (upload_report, stored?, daemon:error payload or null).
   CAF_ADD_ATOM(siberius_daemon, siberius::daemon::atom, upload_report, "upreport")
+  // uploader -> server_link: (upload_timing, bytes, microseconds) one stored upload, for the
+  // heartbeat's average upload speed.
+  CAF_ADD_ATOM(siberius_daemon, siberius::daemon::atom, upload_timing, "uptiming")
+  // folder_index -> server_link: (read_timing, microseconds) one file read by a parse worker, for
+  // the heartbeat's average parse time.
+  CAF_ADD_ATOM(siberius_daemon, siberius::daemon::atom, read_timing, "readtiming")
 
   // main -> server_link: (watcher, actor) the folder_watcher, whose rescan interval the server may change.
   CAF_ADD_ATOM(siberius_daemon, siberius::daemon::atom, watcher, "watcher")

@@ -94,6 +94,7 @@ void server_link_state::on_link_up(std::uint64_t att, const nlohmann::json& data
   if (att != attempt)
     return;
   online = true;
+  counters.connected();
   backoff->reset();
   log_event(log_level::info, "daemon:connected",
             {{"url", options.url}, {"clientId", options.client_id}, {"lastSync", data.value("lastSync", nlohmann::json())}});
@@ -195,8 +196,14 @@ nlohmann::json server_link_state::heartbeat_payload() const {
           {"uptimeSeconds",
            std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started).count()},
           {"memoryBytes", resident_bytes()},
-          {"counters", {{"indexed", stored}, {"uploaded", uploaded}, {"errors", errors}, {"queued", queue->size()}}},
+          {"counters", heartbeat_counters()},
           {"config", config_json()}};
+}
+
+nlohmann::json server_link_state::heartbeat_counters() const {
+  nlohmann::json c = {{"indexed", stored}, {"uploaded", uploaded}, {"errors", errors}, {"queued", queue->size()}};
+  counters.add_to(c);
+  return c;
 }
 
 nlohmann::json server_link_state::config_json() const {
@@ -238,6 +245,8 @@ void server_link_state::on_server_event(const std::string& event, nlohmann::json
 void server_link_state::on_upload_report(bool ok, const nlohmann::json& error) {
   if (ok)
     ++uploaded;
+  else
+    counters.upload_failed();
   // A request the daemon cannot serve: the server hears why (and marks the
   // PDF missing when the file is gone). Offline, the report is dropped: the
   // server asks again once the daemon is back.
@@ -752,6 +761,10 @@ caf::behavior server_link(caf::stateful_actor<server_link_state>* self, link_opt
           self->state.on_server_event(event, args);
       },
       [self](atom::upload_report, bool ok, const nlohmann::json& error) { self->state.on_upload_report(ok, error); },
+      [self](atom::upload_timing, std::int64_t bytes, std::int64_t us) {
+        self->state.counters.upload_stored(static_cast<std::uint64_t>(bytes), static_cast<double>(us) / 1e6);
+      },
+      [self](atom::read_timing, std::int64_t us) { self->state.counters.file_read(static_cast<double>(us) / 1e3); },
       [self](atom::broken, folder_entry& e) { self->state.on_broken(std::move(e)); },
       [self](atom::folder_changed) {
         auto& st = self->state;

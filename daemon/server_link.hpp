@@ -26,6 +26,7 @@
 #include <boost/asio/io_context.hpp>
 #include <caf/all.hpp>
 
+#include "daemon/link_counters.hpp"
 #include "daemon/log_forwarding.hpp"
 #include "daemon/messages.hpp"
 #include "daemon/outbound_queue.hpp"
@@ -95,6 +96,7 @@ struct server_link_state {
   std::unordered_map<std::uint64_t, ack_continuation> pending_acks;
   std::unordered_set<std::string> reported_errors; // report keys the server acked
   std::uint64_t stored = 0, errors = 0, sync_count = 0, uploaded = 0;
+  link_counters counters; // reconnections, failed uploads, average upload speed and parse time
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   runtime_config settings;           // what the heartbeat reports (the log level is read live)
   bool scan_interval_set = false;    // by the server: the watcher's first answer no longer counts
@@ -144,6 +146,8 @@ struct server_link_state {
   void finish_reconciliation(std::shared_ptr<sync_run> run, bool complete);
 
   nlohmann::json heartbeat_payload() const;
+  /// The heartbeat's counters object (docs/protocol.md 3.2).
+  nlohmann::json heartbeat_counters() const;
   /// The heartbeat's config object: the runtime settings plus the watched folder.
   nlohmann::json config_json() const;
   runtime_config live_settings() const;

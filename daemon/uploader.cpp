@@ -205,6 +205,7 @@ void uploader_state::start_next() {
     waiting.erase(waiting.begin());
     auto& e = jobs.at(rid);
     e.running = true;
+    e.started = std::chrono::steady_clock::now();
     e.worker = caf::actor_addr{}; // a previous run's worker may still be ending
     ++running;
     // No time limit: the index answers once its first scan is complete, and
@@ -260,6 +261,8 @@ void uploader_state::on_finished(const std::string& request_id, const std::strin
   if (code == "stored") {
     ++stored;
     log_event(log_level::info, "upload:stored", {{"requestId", request_id}, {"bytes", e.total}});
+    auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - e.started);
+    self->send(link, atom::upload_timing_v, static_cast<std::int64_t>(e.total), static_cast<std::int64_t>(us.count()));
     self->send(link, atom::upload_report_v, true, json());
   } else if (code == "cancelled" && e.restart) {
     // Asked again while it ran: once more from the start, first in line.

@@ -63,6 +63,7 @@ struct uploader_state {
     bool restart = false; // asked again while running: run once more after this one
     std::shared_ptr<std::atomic<bool>> cancel;
     std::uint64_t sent = 0, total = 0;
+    std::chrono::steady_clock::time_point started; // this run's start (the heartbeat's upload speed)
     caf::actor_addr worker; // the one running it: its death ends the attempt
   };
 

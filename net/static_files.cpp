@@ -108,7 +108,8 @@ http_response not_built(const http_request& req, const std::string& hint) {
 
 bool is_web_app_path(std::string_view path) {
   return !path.empty() && path.front() == '/' && !starts_with_segment(path, "/api") &&
-         !starts_with_segment(path, "/health") && !starts_with_segment(path, "/socket.io");
+         !starts_with_segment(path, "/health") && !starts_with_segment(path, "/socket.io") &&
+         !starts_with_segment(path, "/metrics");
 }
 
 std::optional<std::string> site_relative_path(std::string_view path) {

@@ -20,7 +20,7 @@ struct static_site_options {
 };
 
 /// GET/HEAD paths that belong to the web app: everything but /api/…,
-/// /health… and /socket.io/….
+/// /health…, /metrics and /socket.io/….
 bool is_web_app_path(std::string_view path);
 
 /// The file under the site's root that a request path names, as a relative

@@ -343,6 +343,8 @@ public:
   /// {daemons: {online, total}, pdfs: {total, today}, cache: {bytes, files}};
   /// "today" began at midnight in `time_zone`.
   nlohmann::json monitor_summary(const std::string& time_zone);
+  /// GET /metrics' figures: {daemons: [{clientId, online}], pdfs: {status: n}, cache: {bytes, files}}.
+  nlohmann::json metrics_snapshot();
   /// {daemons: [{id, clientId, name, status, spans: [{start, end}]}]}: online
   /// spans clipped to `r`, end null while still online.
   nlohmann::json connection_spans(const time_range& r, std::optional<std::int64_t> daemon_id);

@@ -275,6 +275,18 @@ SELECT (SELECT count(*) FROM daemon_clients WHERE status = 'online'),
 FROM (SELECT coalesce(sum(file_size), 0) AS bytes, count(*) AS files FROM pdf_cache WHERE status = 'cached') c
 )SQL";
 
+// GET /metrics' database figures, in one statement: each daemon's state (a
+// label per daemon, bounded by the daemons), PDFs by status, the cache.
+constexpr const char* metrics_snapshot_sql = R"SQL(
+SELECT json_build_object(
+  'daemons', coalesce((SELECT json_agg(json_build_object('clientId', client_id, 'online', status = 'online')
+                       ORDER BY client_id) FROM daemon_clients), '[]'::json),
+  'pdfs', coalesce((SELECT json_object_agg(status, n) FROM (SELECT status, count(*) AS n FROM pdf_cache
+                    GROUP BY status) s), '{}'::json),
+  'cache', (SELECT json_build_object('bytes', coalesce(sum(file_size), 0), 'files', count(*))
+            FROM pdf_cache WHERE status = 'cached'))::text
+)SQL";
+
 /// Rows deleted per statement when pruning: a backlog (a server that was
 /// down for weeks) is deleted in short statements, not one long one.
 constexpr long prune_batch = 50000;
@@ -300,6 +312,7 @@ void prepare_monitor_statements(pqxx::connection& c) {
   c.prepare("monitor_latency_some", latency("id = ANY ($4::bigint[])", "b.daemon_id = ANY ($4::bigint[])"));
   c.prepare("monitor_daemon_count", "SELECT count(*) FROM daemon_clients");
   c.prepare("monitor_summary", summary_sql);
+  c.prepare("metrics_snapshot", metrics_snapshot_sql);
   c.prepare("monitor_cache_sample",
             "INSERT INTO cache_usage_samples (bytes, files)"
             " SELECT coalesce(sum(file_size), 0), count(*) FROM pdf_cache WHERE status = 'cached'"
@@ -347,6 +360,13 @@ json metadata_store::monitor_summary(const std::string& time_zone) {
     return json{{"daemons", {{"online", row[0].as<std::int64_t>()}, {"total", row[1].as<std::int64_t>()}}},
                 {"pdfs", {{"total", row[2].as<std::int64_t>()}, {"today", row[3].as<std::int64_t>()}}},
                 {"cache", {{"bytes", row[4].as<std::int64_t>()}, {"files", row[5].as<std::int64_t>()}}}};
+  });
+}
+
+json metadata_store::metrics_snapshot() {
+  return impl_->run([&](pqxx::connection& c) {
+    pqxx::nontransaction n(c);
+    return parse_text(n.exec_prepared1("metrics_snapshot"));
   });
 }
 

@@ -20,7 +20,8 @@ json office() {
     "hostname":"ESCRITORIO-01","pdfsIndexed":120,"pdfsUploaded":4,"lastPdfIndexed":"2024-05-01T11:00:00Z",
     "lastSyncAt":"2024-05-01T09:00:05Z","uptimeSeconds":86400,"memoryBytes":73400320,
     "config":{"logLevel":"debug"},"createdAt":"2024-04-01T10:00:00Z",
-    "heartbeat":{"version":"1.4.0","counters":{"indexed":120,"uploaded":4,"errors":1,"queued":0},
+    "heartbeat":{"version":"1.4.0","counters":{"indexed":120,"uploaded":4,"errors":1,"queued":0,
+                 "reconnections":2,"uploadsFailed":1,"avgUploadBytesPerSecond":2621440,"avgParseMs":42.5},
                  "config":{"scanIntervalSeconds":300,"logLevel":"debug","autoUpload":false}},
     "tokens":[{"id":1,"daemonId":3,"clientId":"office-sp","name":"Construtora São João","publicId":"0123456789abcdef",
                "state":"expiring","createdAt":"2024-04-01T10:00:00Z","expiresAt":"2024-05-02T12:00:00Z","revokedAt":null},
@@ -58,6 +59,10 @@ CAF_TEST(daemon detail shows fields pdfs tokens and events) {
       "uptime                 1d 0h\n"
       "memory                 70.0 MiB\n"
       "counters               errors 1, indexed 120, queued 0, uploaded 4\n"
+      "reconnections          2\n"
+      "uploads failed         1\n"
+      "avg upload speed       2.5 MiB/s\n"
+      "avg read time          42.5 ms\n"
       "PDFs indexed           120\n"
       "PDFs uploaded          4\n"
       "last PDF indexed       2024-05-01 11:00\n"
@@ -104,6 +109,8 @@ CAF_TEST(a daemon never connected has no tokens or events to show) {
   CAF_CHECK(out.find("blocked                yes\n") != std::string::npos);
   CAF_CHECK(out.find("last seen              never\n") != std::string::npos);
   CAF_CHECK(out.find("settings in use        -\n") != std::string::npos);
+  CAF_CHECK(out.find("reconnections          -\n") != std::string::npos);
+  CAF_CHECK(out.find("avg upload speed       -\n") != std::string::npos);
   CAF_CHECK(out.find("Tokens: none. Give it one with `siberius-admin daemon-token rotate DAEMON`.\n") !=
             std::string::npos);
   CAF_CHECK(out.find("Recent events: none.\n") != std::string::npos);

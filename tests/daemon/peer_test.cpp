@@ -182,6 +182,35 @@ CAF_TEST(resync from the server runs one full sync and a second one joins it) {
   CAF_CHECK_EQUAL(o.daemon->stop(10s), 0);
 }
 
+CAF_TEST(the heartbeat counts reconnections failed uploads and read time) {
+  office o;
+  o.copy_good_pdfs(2);
+  o.start_daemon();
+  auto last_counters = [&] {
+    auto beats = o.peer->events("daemon:heartbeat");
+    return beats.empty() ? json::object() : beats.back().payload.value("counters", json::object());
+  };
+  // Both files read: an average read time, and nothing else yet.
+  CAF_REQUIRE(eventually([&] { return last_counters().value("avgParseMs", 0.0) > 0; }));
+  auto first = last_counters();
+  CAF_CHECK_EQUAL(first.value("reconnections", -1), 0);
+  CAF_CHECK_EQUAL(first.value("uploadsFailed", -1), 0);
+  CAF_CHECK_EQUAL(first.value("avgUploadBytesPerSecond", -1), 0);
+  CAF_CHECK(first.contains("indexed")); // the counters that were there stay
+
+  // The server drops the connection: the daemon comes back and says so.
+  o.peer->kick();
+  CAF_REQUIRE(eventually([&] { return last_counters().value("reconnections", 0) == 1; }, 10s));
+
+  // An upload of a file the daemon does not have fails, and is counted.
+  CAF_REQUIRE(eventually([&] { return o.peer->connected(); }));
+  o.peer->send("daemon:upload_request", {{"requestId", "r-missing"}, {"fileHash", std::string(64, 'a')},
+                                         {"filename", "gone.pdf"}, {"priority", "normal"}});
+  CAF_REQUIRE(eventually([&] { return last_counters().value("uploadsFailed", 0) == 1; }, 15s));
+  CAF_CHECK_EQUAL(last_counters().value("reconnections", -1), 1);
+  CAF_CHECK_EQUAL(o.daemon->stop(10s), 0);
+}
+
 CAF_TEST(config update is applied and acked and shows in the next heartbeat) {
   office o;
   o.copy_good_pdfs(2);

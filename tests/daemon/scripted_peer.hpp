@@ -103,6 +103,12 @@ public:
     std::lock_guard<std::mutex> lock(mutex_);
     return conn_ != nullptr;
   }
+  /// Closes the daemon's connection (it reconnects after its backoff).
+  void kick() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (conn_)
+      conn_->close("kicked by the test");
+  }
 
   /// Every event of `name` the daemon sent so far (all when empty).
   std::vector<received_event> events(const std::string& name = "") {

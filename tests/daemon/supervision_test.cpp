@@ -27,6 +27,8 @@ struct link_log_state {
   std::vector<std::string> documents; // paths read fine
   std::vector<std::string> broken;    // paths reported as not indexable
   std::vector<json> upload_failures;  // daemon:error payloads of uploads
+  std::size_t reads_timed = 0;        // read_timing: files read by a worker (the heartbeat's avgParseMs)
+  std::size_t uploads_timed = 0;      // upload_timing: stored uploads (avgUploadBytesPerSecond)
 };
 
 caf::behavior link_log(caf::stateful_actor<link_log_state>* self) {
@@ -38,6 +40,8 @@ caf::behavior link_log(caf::stateful_actor<link_log_state>* self) {
       if (!stored)
         self->state.upload_failures.push_back(error);
     },
+    [=](atom::read_timing, std::int64_t) { ++self->state.reads_timed; },
+    [=](atom::upload_timing, std::int64_t, std::int64_t) { ++self->state.uploads_timed; },
   };
 }
 
@@ -134,6 +138,8 @@ CAF_TEST(a parse worker that dies is replaced and the next files are read) {
   file_ready(index, "/srv/pdfs/orcamento_2");
   CAF_CHECK_EQUAL(sent().documents, (std::vector<std::string>{"/srv/pdfs/orcamento_1", "/srv/pdfs/orcamento_2"}));
   CAF_CHECK_EQUAL(sent().broken.size(), 1u);
+  // Only the reads a worker answered are timed: the one that killed it is not.
+  CAF_CHECK_EQUAL(sent().reads_timed, 2u);
   self->send_exit(index, caf::exit_reason::user_shutdown);
   run();
 }
@@ -156,8 +162,9 @@ CAF_TEST(an upload worker that throws frees its slot and the server hears it fai
   CAF_REQUIRE_EQUAL(sent().upload_failures.size(), 1u);
   CAF_CHECK_EQUAL(sent().upload_failures[0].at("requestId"), "req-1");
   CAF_CHECK_EQUAL(sent().upload_failures[0].at("code"), "upload_failed");
-  // The one slot was freed: the second request ran.
+  // The one slot was freed: the second request ran, and only it is timed (stored).
   CAF_CHECK_EQUAL(calls, 2);
+  CAF_CHECK_EQUAL(sent().uploads_timed, 1u);
   CAF_CHECK_EQUAL(deref<caf::stateful_actor<uploader_state>>(up).state.running, 0u);
   self->send_exit(up, caf::exit_reason::user_shutdown);
   run();

@@ -152,6 +152,8 @@ export const monitorText = {
       lastHeartbeat: 'Último heartbeat', latency: 'Latência (ida e volta)',
       pdfsIndexed: 'PDFs indexados (total)', pdfsUploaded: 'PDFs enviados', lastPdf: 'Último PDF', lastSync: 'Última sincronização',
       errors: 'Erros relatados', queued: 'Na fila', uptime: 'Uptime', memory: 'Uso de memória',
+      reconnections: 'Reconexões', uploadsFailed: 'Envios com falha', uploadSpeed: 'Velocidade média de envio',
+      parseTime: 'Tempo médio de leitura de PDF',
       pdfDirectory: 'Diretório de PDFs', scanInterval: 'Intervalo de varredura', logLevel: 'Nível de log', autoUpload: 'Envio automático',
     },
     autoUploadOn: 'Habilitado',

@@ -46,7 +46,11 @@ export interface HeartbeatPayload {
   hostname?: string;
   uptimeSeconds?: number;
   memoryBytes?: number;
-  counters?: { indexed?: number; uploaded?: number; errors?: number; queued?: number };
+  counters?: {
+    indexed?: number; uploaded?: number; errors?: number; queued?: number;
+    /** Since the daemon started: reconnections, failed uploads, average upload speed and time to read one PDF. */
+    reconnections?: number; uploadsFailed?: number; avgUploadBytesPerSecond?: number; avgParseMs?: number;
+  };
   config?: DaemonConfig;
 }
 

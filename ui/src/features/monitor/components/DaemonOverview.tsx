@@ -3,6 +3,7 @@ import { useNow } from '../../../lib/clock';
 import { formatBytes, formatDateTime, formatDuration, formatDurationLong, formatMs, formatNumber, toMs } from '../../../lib/format';
 import { monitorText } from '../strings';
 import type { DaemonDetail } from '../types';
+import { daemonPerformance } from './daemon-counters';
 import { RelativeTime } from './RelativeTime';
 import { StatusBadge } from './StatusBadge';
 
@@ -54,6 +55,7 @@ export function DaemonOverview({ d }: { d: DaemonDetail }) {
   const eff = d.heartbeat?.config ?? {};
   const stored = d.config ?? {};
   const counters = d.heartbeat?.counters ?? {};
+  const perf = daemonPerformance(counters);
   const pending = <T,>(effV: T | null | undefined, storedV: T | null | undefined, show: (v: T) => string): ReactNode => {
     const shown = effV ?? null;
     if (storedV !== undefined && storedV !== null && storedV !== shown) {
@@ -91,6 +93,10 @@ export function DaemonOverview({ d }: { d: DaemonDetail }) {
         <Row label={f.lastSync}><When iso={d.lastSyncAt} /></Row>
         <Row label={f.errors}><span className="num">{formatNumber(counters.errors)}</span></Row>
         <Row label={f.queued}><span className="num">{formatNumber(counters.queued)}</span></Row>
+        <Row label={f.reconnections}><span className="num">{perf.reconnections}</span></Row>
+        <Row label={f.uploadsFailed}><span className="num">{perf.uploadsFailed}</span></Row>
+        <Row label={f.uploadSpeed}><span className="num">{perf.uploadSpeed}</span></Row>
+        <Row label={f.parseTime}><span className="num">{perf.parseTime}</span></Row>
         <Row label={f.uptime}><LiveUptime d={d} /></Row>
         <Row label={f.memory}><span className="num">{formatBytes(d.memoryBytes)}</span></Row>
       </Section>

@@ -1,6 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { configChanges, describeConfigResult, initialConfig } from './DaemonConfigForm';
 import { eventDetails, eventName } from './DaemonLogs';
+import { daemonPerformance } from './daemon-counters';
+
+describe('daemon counters', () => {
+  it('shows the heartbeat counters in pt-BR, and a dash before the first upload or read', () => {
+    expect(daemonPerformance({ reconnections: 1234, uploadsFailed: 2, avgUploadBytesPerSecond: 2621440, avgParseMs: 42.5 })).toEqual({
+      reconnections: '1.234', uploadsFailed: '2', uploadSpeed: '2,5 MB/s', parseTime: '43 ms',
+    });
+    expect(daemonPerformance({ reconnections: 0, uploadsFailed: 0, avgUploadBytesPerSecond: 0, avgParseMs: 0 })).toEqual({
+      reconnections: '0', uploadsFailed: '0', uploadSpeed: '—', parseTime: '—',
+    });
+    // An older daemon sends none of them.
+    expect(daemonPerformance({ indexed: 3 })).toEqual({ reconnections: '—', uploadsFailed: '—', uploadSpeed: '—', parseTime: '—' });
+    expect(daemonPerformance(null).uploadSpeed).toBe('—');
+    expect(daemonPerformance({ avgParseMs: 4.46 }).parseTime).toBe('4,5 ms');
+  });
+});
 
 describe('config form', () => {
   const d = { config: { logLevel: 'debug' as const }, heartbeat: { config: { scanIntervalSeconds: 300, logLevel: 'info' as const, autoUpload: false, pdfDirectory: '/srv/pdfs' } } };
