@@ -192,7 +192,7 @@ caf::behavior db_worker(caf::stateful_actor<db_worker_state>* self, storage::sto
     },
     [=](atom::location_missing, std::int64_t id, const std::string& client_id, const std::string& request_id,
         const std::string& reason) -> caf::result<bool> {
-      return guarded(self->state, [&](auto& s) {
+      return guarded(self->state, "location_missing", [&](auto& s) {
         s.mark_location_missing(id, client_id, request_id, reason);
         return true;
       });

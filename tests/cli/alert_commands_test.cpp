@@ -15,12 +15,12 @@ std::map<std::string, std::string> env_for(const fake_http_server& server) {
   return {{"SIBERIUS_SERVER", server.url()}, {"SIBERIUS_TOKEN", "admin-token"}};
 }
 
-const std::string listing = R"({"active":[{"id":"al-1","kind":"disk_floor","subject":"disk","severity":"critical",
+const std::string listing = R"json({"active":[{"id":"al-1","kind":"disk_floor","subject":"disk","severity":"critical",
   "message":"free disk space below the floor (812.0 MiB free, floor 1.0 GiB)","details":{},
   "raisedAt":"2030-05-10T11:00:00.000Z","clearedAt":null}],
   "recent":[{"id":"al-0","kind":"daemon_offline","subject":"matriz","severity":"warning",
   "message":"daemon matriz offline for 15 min","details":{},
-  "raisedAt":"2030-05-10T09:00:00.000Z","clearedAt":"2030-05-10T09:30:00.000Z"}]})";
+  "raisedAt":"2030-05-10T09:00:00.000Z","clearedAt":"2030-05-10T09:30:00.000Z"}]})json";
 
 } // namespace
 
