@@ -2,17 +2,19 @@
 // PostgreSQL and a real siberius-daemon on a folder of the project's demo
 // PDFs: sign in through the form, the daemon online with its heartbeat
 // fields, stopping and restarting it live, Forçar Resync and Desconectar from
-// the detail view, and the page riding out a server restart.
+// the detail view, "Executar limpeza" in the Cache panel (and its absence for
+// a technician), and the page riding out a server restart.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { networkInterfaces } from 'node:os';
 import { api, createDatabase } from '../e2e/harness.mjs';
 import {
-  checkPrerequisites, daemonRow, demoFolder, eventually, heading, launchBrowser, newPage, rowCells, signIn,
+  checkPrerequisites, daemonRow, demoFolder, eventually, heading, launchBrowser, newPage, rowCells, screenshot, settled, signIn,
   startFastDaemon, startUiServer, tearDown,
 } from './browser.mjs';
 
-let db, server, daemon, browser, page, context, demo, daemonId, daemonName;
+let db, server, daemon, browser, page, context, demo, daemonId, daemonName, tecnicoContext;
+const TECNICO = { login: 'carla.souza', nome: 'Carla Souza', password: 'carla-password-1' };
 
 const live = () => page.getByRole('status').filter({ hasText: /^Ao vivo$/ });
 const statusOf = async () => (await rowCells(daemonRow(page, server.creds.clientId)))['Status'];
@@ -26,7 +28,7 @@ before(async () => {
   ({ context, page } = await newPage(browser));
 });
 
-after(() => tearDown({ contexts: [context], browser, daemon, server, db, demo }));
+after(() => tearDown({ contexts: [context, tecnicoContext], browser, daemon, server, db, demo }));
 
 test('the admin signs in through the login form and lands on the monitor, live', async () => {
   await page.goto(`${server.url}/`);
@@ -140,6 +142,79 @@ test('Desconectar drops the daemon (its row goes offline) and it reconnects by i
   await page.waitForURL(/\/admin\/system-monitor$/);
   assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), `Ver detalhes de ${daemonName}`,
     'focus is back on the "Ver" button');
+});
+
+// "Quando" as the app writes it (lib/format.ts): São Paulo time, pt-BR.
+const when = (iso) => new Intl.DateTimeFormat('pt-BR', { timeZone: 'America/Sao_Paulo', dateStyle: 'short', timeStyle: 'medium' }).format(Date.parse(iso));
+const reportsFromApi = async () => (await api(server, 'GET', '/api/admin/cache/reports?limit=10')).json.items;
+
+test('an admin clicks "Executar limpeza" and the new report shows; a run started elsewhere arrives live', async () => {
+  const panel = page.locator('section.cache-panel');
+  await panel.getByRole('heading', { name: 'Cache', exact: true }).waitFor();
+  await settled(page);
+  const before = await reportsFromApi();
+  const button = panel.getByRole('button', { name: 'Executar limpeza', exact: true });
+  // The request held back a moment, to see the panel while it runs.
+  let release;
+  const held = new Promise((r) => { release = r; });
+  let sent;
+  await page.route('**/api/admin/cache/cleanup', (route) => { sent = held.then(() => route.continue()); }, { times: 1 });
+  await button.click();
+  const busy = panel.getByRole('button', { name: 'Limpando…', exact: true });
+  await busy.waitFor();
+  assert.equal(await busy.isDisabled(), true);
+  assert.equal(await panel.getAttribute('aria-busy'), 'true');
+  await panel.scrollIntoViewIfNeeded();
+  await screenshot(page, 'monitor-cache-cleanup-running');
+  release();
+  await sent;
+  const result = panel.locator('.cleanup-result');
+  await result.waitFor({ timeout: 60000 });
+  assert.match(await result.innerText(), /^Limpeza concluída: \d+ arquivos? removidos?, [\d,]+ (B|KB|MB|GB) liberados\./);
+  assert.equal(await panel.getAttribute('aria-busy'), 'false');
+  assert.equal(await button.isEnabled(), true);
+
+  const after = await reportsFromApi();
+  assert.equal(after.length, before.length + 1, 'the server stored one more report');
+  const mine = after[0];
+  assert.equal(mine.trigger, 'on_demand');
+  const latest = panel.locator('.cleanup-latest');
+  const figure = async (label) => (await latest.locator('.dl-row').filter({ has: page.locator('dt', { hasText: label }) }).locator('dd').innerText()).trim();
+  assert.equal(await figure('Quando'), when(mine.finishedAt));
+  assert.equal(await figure('Origem'), 'Sob demanda');
+  assert.equal(await figure('Arquivos removidos'), String(mine.filesRemoved));
+  assert.equal(await figure('Erros'), mine.errors.length ? `${mine.errors.length} erro${mine.errors.length > 1 ? 's' : ''}` : 'nenhum');
+  // The runs before it (the one at the server's start among them) are listed below.
+  if (before.length) {
+    const rows = panel.locator('.cleanup-earlier tbody tr');
+    assert.equal(await rows.count(), Math.min(before.length, 5));
+    assert.equal((await rows.first().locator('td').first().innerText()).trim(), when(before[0].finishedAt));
+  }
+  assert.equal(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), true, 'nothing wider than the window');
+  await screenshot(page, 'monitor-cache-cleanup', { fullPage: true });
+
+  // Another admin (here the API with a token) runs it: the report arrives by the socket, no reload.
+  const other = await api(server, 'POST', '/api/admin/cache/cleanup', { body: {} });
+  assert.equal(other.status, 200, other.text);
+  await eventually('the pushed report to become the latest', async () => (await figure('Quando')) === when(other.json.report.finishedAt) &&
+    (await panel.locator('.cleanup-earlier tbody tr').first().locator('td').first().innerText()).trim() === when(mine.finishedAt), { timeout: 10000 });
+  assert.equal(await page.evaluate(() => window.__sameDocument), true, 'the page was never reloaded');
+});
+
+test('a technician does not see "Executar limpeza" and cannot run it', async () => {
+  const res = await api(server, 'POST', '/api/admin/users', { body: { ...TECNICO, role: 'tecnico' } });
+  assert.equal(res.status, 201, res.text);
+  let tecnico;
+  ({ context: tecnicoContext, page: tecnico } = await newPage(browser));
+  await signIn(tecnico, server.url, TECNICO.login, TECNICO.password);
+  await tecnico.waitForURL(/\/tecnico$/);
+  await tecnico.goto(`${server.url}/admin/system-monitor`);
+  await tecnico.waitForURL(/\/tecnico$/);
+  await heading(tecnico, 'Meus atendimentos').waitFor();
+  assert.equal(await tecnico.getByRole('button', { name: 'Executar limpeza' }).count(), 0);
+  // The server refuses it too, whatever the page shows.
+  const status = await tecnico.evaluate(async () => (await fetch('/api/admin/cache/cleanup', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' })).status);
+  assert.equal(status, 403);
 });
 
 test('when the server stops the page says so and polls; after a restart it is live again', async () => {

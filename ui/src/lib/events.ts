@@ -52,12 +52,32 @@ export interface AlertEvent {
   clearedAt: string | null;
 }
 
+/**
+ * One run of the cache janitor (docs/api.md, "Cache cleanup"), as
+ * GET /api/admin/cache/reports lists it and cache:cleanup_report pushes it
+ * to admins. `id` is null when the database could not store the report.
+ */
+export interface CacheCleanupReportEvent {
+  id: number | null;
+  trigger: 'scheduled' | 'on_demand' | 'early' | string;
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number | null;
+  filesRemoved: number;
+  bytesFreed: number;
+  expiredRows: number;
+  staleTempFilesRemoved: number;
+  errors: string[];
+  details?: Record<string, unknown>;
+}
+
 export interface ClientEvents {
   'daemon:status_changed': DaemonStatusChangedEvent;
   'daemon:heartbeat': DaemonHeartbeatEvent;
   'pdf:indexed': PdfIndexedEvent;
   'alert:raised': AlertEvent;
   'alert:cleared': AlertEvent;
+  'cache:cleanup_report': CacheCleanupReportEvent;
 }
 
 export type ClientEventName = keyof ClientEvents;

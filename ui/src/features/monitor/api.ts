@@ -1,7 +1,7 @@
 import { api } from '../../lib/api';
 import type { AlertEvent } from '../../lib/events';
 import type {
-  CacheSeries, ChartRange, ConfigResult, ConfigUpdate, ConnectionsSeries, Daemon, DaemonDetail,
+  CacheSeries, ChartRange, CleanupAnswer, CleanupReport, ConfigResult, ConfigUpdate, ConnectionsSeries, Daemon, DaemonDetail,
   LatencySeries, PdfsIndexedSeries, Summary,
 } from './types';
 
@@ -53,3 +53,14 @@ export const blockDaemon = (id: number) => api.post<Daemon>(`/api/admin/daemons/
 export const unblockDaemon = (id: number) => api.post<Daemon>(`/api/admin/daemons/${id}/unblock`);
 export const updateDaemonConfig = (id: number, update: ConfigUpdate) =>
   api.request<ConfigResult>('PUT', `/api/admin/daemons/${id}/config`, { body: update }).then((r) => r.data);
+
+// The cache janitor (docs/api.md, "Cache cleanup").
+export const fetchCleanupReports = (limit: number, signal?: AbortSignal) =>
+  api.get<{ items: CleanupReport[] }>('/api/admin/cache/reports', { query: { limit }, signal }).then((r) => r.items ?? []);
+
+/** Runs the cleanup now (or joins the run under way); 202 when it outlasts the server's 50 s wait. */
+export async function runCacheCleanup(): Promise<CleanupAnswer> {
+  const r = await api.request<{ joined?: boolean; report?: CleanupReport; running?: boolean }>('POST', '/api/admin/cache/cleanup', { body: {} });
+  if (r.status === 202 || !r.data?.report) return { running: true };
+  return { running: false, joined: r.data.joined === true, report: r.data.report };
+}

@@ -207,6 +207,38 @@ export const monitorText = {
     count: (shown: number, total: number) => `${shown} de ${total} eventos (os 50 mais recentes que o servidor guarda)`,
   },
 
+  cleanup: {
+    title: 'Cache',
+    intro: 'A limpeza apaga as cópias vencidas e as sobras de envios interrompidos. Ela roda na partida do servidor e todo dia no horário agendado; aqui você a executa agora.',
+    run: 'Executar limpeza',
+    running: 'Limpando…',
+    latest: 'Última limpeza',
+    earlier: 'Limpezas anteriores',
+    none: 'Nenhuma limpeza registrada ainda.',
+    loading: 'Carregando relatórios de limpeza…',
+    loadFailed: (why: string) => `Não foi possível carregar os relatórios de limpeza. ${why}`,
+    retry: 'Tentar de novo',
+    triggers: { scheduled: 'Agendada', on_demand: 'Sob demanda', early: 'Na partida' } as Record<string, string>,
+    fields: {
+      when: 'Quando', trigger: 'Origem', filesRemoved: 'Arquivos removidos', bytesFreed: 'Espaço liberado',
+      expiredRows: 'Registros expirados', tempRemoved: 'Temporários removidos', duration: 'Duração', errors: 'Erros',
+    },
+    /** The earlier runs' table: short heads, the full names in each head's title. */
+    columns: {
+      filesRemoved: 'Arquivos', bytesFreed: 'Liberado', expiredRows: 'Expirados', tempRemoved: 'Temporários',
+    },
+    noErrors: 'nenhum',
+    errorCount: (n: string) => `${n} ${n === '1' ? 'erro' : 'erros'}`,
+    errorsTitle: (n: string) => `${n === '1' ? 'Um erro' : `${n} erros`} nesta limpeza (ela seguiu adiante em cada um):`,
+    done: (files: string, bytes: string) => `Limpeza concluída: ${files} ${files === '1' ? 'arquivo removido' : 'arquivos removidos'}, ${bytes} liberados.`,
+    doneWithErrors: (n: string) => ` Com ${n === '1' ? 'um erro' : `${n} erros`}: veja abaixo.`,
+    joined: (trigger: string) => ` Já havia uma limpeza em andamento (${trigger.toLowerCase()}); este é o relatório dela.`,
+    stillRunning: 'A limpeza continua em andamento no servidor. O relatório aparece aqui quando ela terminar.',
+    failed: (why: string) => `A limpeza não foi executada. ${why}`,
+    forbidden: 'Só administradores podem executar a limpeza do cache.',
+    notStored: 'não gravado',
+  },
+
   config: {
     intro: 'As mudanças valem na hora para um daemon conectado; um daemon offline as recebe quando conectar. Elas ficam na memória do daemon: o servidor as reenvia a cada conexão.',
     scanInterval: 'Intervalo de varredura (segundos)',

@@ -1,4 +1,4 @@
-import type { DaemonStatus } from '../../lib/events';
+import type { CacheCleanupReportEvent, DaemonStatus } from '../../lib/events';
 
 /** A daemon as GET /api/admin/daemons lists it (docs/api.md). Any field may be null. */
 export interface Daemon {
@@ -147,3 +147,12 @@ export interface ConfigResult {
   delivered: boolean;
   ack?: { ok?: boolean; applied?: Record<string, unknown>; rejected?: Record<string, string>; error?: string } | null;
 }
+
+/** One cache janitor run (GET /api/admin/cache/reports, cache:cleanup_report). */
+export type CleanupReport = CacheCleanupReportEvent;
+
+/**
+ * What POST /api/admin/cache/cleanup answered: the run's report (`joined`
+ * when it was a run already under way), or, past 50 s, that it still runs.
+ */
+export type CleanupAnswer = { running: false; joined: boolean; report: CleanupReport } | { running: true };

@@ -8,6 +8,7 @@ import { countOnline, daemonList, type DaemonsState } from '../state/daemon-stor
 import { monitorText as t } from '../strings';
 import type { Daemon } from '../types';
 import { AlertsPanel } from './AlertsPanel';
+import { CachePanel } from './CachePanel';
 import { DaemonDetailDialog } from './DaemonDetailDialog';
 import { DaemonsTable } from './DaemonsTable';
 import { LiveIndicator } from './LiveIndicator';
@@ -55,7 +56,7 @@ function useChartsReady(tableReady: boolean, connected: boolean): boolean {
   return ready;
 }
 
-/** "Monitoramento de Sistema": cards, the live daemons table, charts; the detail route opens a dialog over it. */
+/** "Monitoramento de Sistema": cards, the live daemons table, the cache janitor, charts; the detail route opens a dialog over it. */
 export function SystemMonitorPage({ detailId }: { detailId: number | null }) {
   const live = useLiveDaemons();
   const summary = useSummary(live.connection);
@@ -70,6 +71,9 @@ export function SystemMonitorPage({ detailId }: { detailId: number | null }) {
   stateRef.current = live.state;
   const candidates = useCallback(() => latencyCandidates(stateRef.current, LATENCY_TOP_N), []);
   const chartsReady = useChartsReady(live.state.loaded || live.error !== null, live.connection === 'connected');
+  // A cleanup run changes what the cache card counts.
+  const refreshSummary = summary.refresh;
+  const onCleanupReport = useCallback(() => void refreshSummary(), [refreshSummary]);
 
   return (
     <div className="page monitor">
@@ -88,6 +92,8 @@ export function SystemMonitorPage({ detailId }: { detailId: number | null }) {
       <SummaryCards daemons={{ ...counts, loaded: live.state.loaded }} summary={summary} />
 
       <DaemonsTable daemons={daemons} loaded={live.state.loaded} error={live.error} onRetry={() => void live.refresh()} />
+
+      <CachePanel onReport={onCleanupReport} />
 
       {chartsReady ? (
         <Suspense fallback={<Loading label={t.charts.loading} />}>
