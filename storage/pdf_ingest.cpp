@@ -242,6 +242,18 @@ void prepare_ingest_statements(pqxx::connection& c) {
   c.prepare("pdf_ingest_counted", with_owner_test(std::string(ingest_upsert_sql) + ingest_count_sql + ingest_result_sql));
   c.prepare("pdf_ingest", with_owner_test(std::string(ingest_upsert_sql) + ingest_result_sql));
   c.prepare("pdf_ids_by_hash", "SELECT file_hash, id FROM pdf_cache WHERE file_hash = ANY($1::text[])");
+  // A document new or changed whose tipo and numero another document linked
+  // to an atendimento already has (a new version of a quote, say) joins that
+  // atendimento, the most recently linked one if several. Never creates one.
+  c.prepare("pdf_link_by_reference",
+            "WITH fresh AS (SELECT id, tipo, numero FROM pdf_cache"
+            "  WHERE id = ANY($1::bigint[]) AND atendimento_id IS NULL AND numero IS NOT NULL),"
+            " ref AS (SELECT DISTINCT ON (f.id) f.id, o.atendimento_id FROM fresh f"
+            "  JOIN pdf_cache o ON o.tipo = f.tipo AND o.numero = f.numero AND o.id <> f.id"
+            "   AND o.atendimento_id IS NOT NULL"
+            "  ORDER BY f.id, o.updated_at DESC, o.id DESC)"
+            " UPDATE pdf_cache p SET atendimento_id = ref.atendimento_id, updated_at = now()"
+            " FROM ref WHERE p.id = ref.id");
   c.prepare("daemon_count_indexed",
             "UPDATE daemon_clients d SET pdfs_indexed = d.pdfs_indexed + c.n, last_pdf_indexed = now(),"
             " updated_at = now() FROM unnest($1::text[], $2::bigint[]) AS c(client_id, n)"
@@ -388,6 +400,15 @@ std::vector<ingest_result> metadata_store::ingest(const std::vector<std::pair<st
       t.exec_prepared("daemon_count_indexed", text_array(ids), text_array(counts));
   };
 
+  auto link_by_reference = [&](pqxx::transaction_base& t) {
+    std::vector<std::string> ids;
+    for (const auto& r : results)
+      if (r.record_id > 0 && (r.status == ingest_status::indexed || r.status == ingest_status::updated))
+        ids.push_back(std::to_string(r.record_id));
+    if (!ids.empty())
+      t.exec_prepared("pdf_link_by_reference", text_array(ids));
+  };
+
   return impl_->run([&](pqxx::connection& c) {
     for (int attempt = 1;; ++attempt) {
       std::vector<std::size_t> missing_ids;
@@ -397,6 +418,7 @@ std::vector<ingest_result> metadata_store::ingest(const std::vector<std::pair<st
           pqxx::nontransaction n(c);
           record(exec_round(n, "pdf_ingest_counted", encoded[0]), missing_ids);
           count_indexed(n, fill_missing_ids(n, missing_ids));
+          link_by_reference(n);
           return results;
         }
         pqxx::work w(c);
@@ -408,6 +430,7 @@ std::vector<ingest_result> metadata_store::ingest(const std::vector<std::pair<st
           if (new_location[i])
             ++per_client[docs[i].first];
         count_indexed(w, per_client);
+        link_by_reference(w);
         w.commit();
         return results;
       } catch (const pqxx::transaction_rollback&) {

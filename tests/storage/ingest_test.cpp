@@ -219,6 +219,26 @@ CAF_TEST(an old document copied on request keeps its minimum keep when indexed a
   CAF_CHECK_EQUAL(column("expires_at > now() + interval '700 days'", 1), "t");
 }
 
+CAF_TEST(a new version of a document an atendimento references joins that atendimento) {
+  ingest({make_doc(1)}); // orcamento 1
+  auto a = db.scalar("INSERT INTO atendimentos (titulo, data_inicio) VALUES ('Casamento', now()) RETURNING id");
+  db.sql("UPDATE pdf_cache SET atendimento_id = " + a + " WHERE file_hash = '" + hex_hash(1) + "'");
+  // The same quote saved again (another file, another hash), and an unrelated one.
+  auto v2 = make_doc(2);
+  v2.file_hash = hex_hash(3);
+  v2.numero = "1";
+  auto other = make_doc(4);
+  auto r = ingest({v2, other});
+  CAF_CHECK(r[0].status == ingest_status::indexed);
+  CAF_CHECK_EQUAL(column("atendimento_id", 3), a);
+  CAF_CHECK_EQUAL(column("coalesce(atendimento_id::text, 'none')", 4), "none");
+  CAF_CHECK_EQUAL(db.scalar("SELECT count(*) FROM atendimentos"), "1"); // none created
+  // A document whose tipo and numero nobody references stays unlinked when it changes.
+  other.file_path = "C:\\Docs\\moved\\ORC-4.pdf";
+  ingest({other});
+  CAF_CHECK_EQUAL(column("coalesce(atendimento_id::text, 'none')", 4), "none");
+}
+
 CAF_TEST(one unfit document fails alone) {
   auto bad = make_doc(2);
   bad.file_hash = "not-a-hash";
