@@ -160,16 +160,26 @@ void count_http_answer(const std::string& route, http::verb method, unsigned cod
   m.http_duration.with({route, verb, status_class(code)}).observe(seconds_since(start));
 }
 
+namespace {
+
+/// `respond`, counting the answer it passes on.
+net::http_responder counted(std::string route, http::verb method, clock::time_point start,
+                            net::http_responder respond) {
+  return [route = std::move(route), method, start, respond = std::move(respond)](net::http_response res) {
+    count_http_answer(route, method, res.result_int(), start);
+    respond(std::move(res));
+  };
+}
+
+} // namespace
+
 net::http_handler instrument_http(net::http_handler inner) {
   return [inner = std::move(inner)](net::http_request req, std::string remote, net::http_responder respond) {
     auto route = route_template(path_of_target(req.target()));
     auto method = req.method();
     auto start = clock::now();
     inner(std::move(req), std::move(remote),
-          [route, method, start, respond = std::move(respond)](net::http_response res) {
-            count_http_answer(route, method, res.result_int(), start);
-            respond(std::move(res));
-          });
+          counted(route, method, start, std::move(respond)));
   };
 }
 
@@ -180,10 +190,7 @@ net::file_handler instrument_files(net::file_handler inner) {
     auto method = req.method();
     auto start = clock::now();
     inner(std::move(req), std::move(remote),
-          [route, method, start, respond = std::move(respond)](net::http_response res) {
-            count_http_answer(route, method, res.result_int(), start);
-            respond(std::move(res));
-          },
+          counted(route, method, start, std::move(respond)),
           [route, method, start, send = std::move(send)](net::file_response file) {
             // Counted when the answer starts: the body's time is the network's.
             count_http_answer(route, method, file.header.result_int(), start);
@@ -199,10 +206,7 @@ net::streaming_handler instrument_streaming(net::streaming_handler inner) {
     auto method = header.method();
     auto start = clock::now();
     inner(std::move(header), std::move(remote),
-          [route, method, start, respond = std::move(respond)](net::http_response res) {
-            count_http_answer(route, method, res.result_int(), start);
-            respond(std::move(res));
-          },
+          counted(route, method, start, std::move(respond)),
           [route, method, start, admit = std::move(admit)](std::shared_ptr<net::body_sink> sink) {
             admit(std::make_shared<counted_sink>(std::move(sink), route, method, start));
           });
