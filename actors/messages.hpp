@@ -112,6 +112,16 @@ CAF_BEGIN_TYPE_ID_BLOCK(siberius, caf::first_custom_type_id)
   CAF_ADD_ATOM(siberius, siberius::atom, stalled, "stalled")
   // upload_transfer -> upload_coordinator: (transfer_over, pdf id, request id) it ended, either way.
   CAF_ADD_ATOM(siberius, siberius::atom, transfer_over, "xferover")
+  // upload_coordinator -> upload_transfer: (priority_raised, high) a person joined an
+  // auto-upload (or asked again with high priority): it is their transfer from now on.
+  // upload_coordinator -> daemon_session: (cancel_upload, {requestId, reason: preempted}) an
+  // auto-upload gives its place to a person's transfer.
+  CAF_ADD_ATOM(siberius, siberius::atom, priority_raised, "prioraised")
+  // auto_upload -> upload_coordinator: (auto_upload, client id, pdf ids) that daemon's PDFs to
+  // ask for ahead of their events, soonest first (replaces the last list). auto_upload ->
+  // itself: (auto_tick) every interval.
+  CAF_ADD_ATOM(siberius, siberius::atom, auto_upload, "autoupload")
+  CAF_ADD_ATOM(siberius, siberius::atom, auto_tick, "autotick")
   // upload_coordinator -> db_worker: (request_target, id) -> optional<request_target>.
   // upload_transfer -> db_worker: (transfer_begin, id) -> bool; (transfer_end, id, client id,
   // request id, transfer_end, reason) -> bool; (location_missing, id, client id, request id,

@@ -21,6 +21,7 @@
 #include <caf/all.hpp>
 
 #include "actors/alert_center.hpp"
+#include "actors/auto_upload.hpp"
 #include "actors/cache_janitor.hpp"
 #include "actors/daily_schedule.hpp"
 #include "storage/retention.hpp"
@@ -87,6 +88,9 @@ struct server_config {
   std::size_t upload_rate_limit = 100;
   int upload_rate_window_s = 900;
   int janitor_interval_s = 600;
+  // Auto-upload ahead of events (daemons with autoUpload on).
+  int auto_upload_days = 2;
+  int auto_upload_interval_s = 60;
   // The cache janitor's daily run and retention per type (issue 15).
   std::string janitor_at = "02:00";
   std::string janitor_tz; // empty: the server's local zone
@@ -280,6 +284,13 @@ int main(int argc, char** argv) {
     ->check(CLI::Range(1, 1000000))->capture_default_str();
   app.add_option("--upload-rate-window-s", cfg.upload_rate_window_s, "The rate limit's window, in seconds")
     ->check(CLI::Range(1, 86400))->capture_default_str();
+  app.add_option("--auto-upload-days", cfg.auto_upload_days,
+                 "Daemons with autoUpload on upload, at low priority, the PDFs of events from today to this "
+                 "many days ahead (0: never)")
+    ->check(CLI::Range(0, 60))->capture_default_str();
+  app.add_option("--auto-upload-interval-s", cfg.auto_upload_interval_s,
+                 "How often the PDFs to upload ahead of events are looked up, in seconds")
+    ->check(CLI::Range(1, 86400))->capture_default_str();
   app.add_option("--janitor-interval-s", cfg.janitor_interval_s,
                  "How often expired cached PDFs are deleted, in seconds")
     ->check(CLI::Range(1, 86400))->capture_default_str();
@@ -456,6 +467,11 @@ int main(int argc, char** argv) {
   transfer_opts.rate_window = std::chrono::seconds(cfg.upload_rate_window_s);
   transfer_opts.storage = storage_gate;
   auto uploads_actor = sys.spawn(actors::upload_coordinator, db, hub, transfer_opts);
+  actors::auto_upload_options auto_opts;
+  auto_opts.days = cfg.auto_upload_days;
+  auto_opts.interval = std::chrono::seconds(cfg.auto_upload_interval_s);
+  auto_opts.time_zone = cfg.timezone;
+  auto auto_uploads = sys.spawn(actors::auto_upload, db, uploads_actor, auto_opts);
   actors::registry_options registry_opts;
   registry_opts.audience = audience;
   registry_opts.uploads = uploads_actor;
@@ -551,7 +567,7 @@ int main(int argc, char** argv) {
   } catch (const std::exception& e) {
     actors::log_event(actors::log_level::error, "server:listen:failed",
                       {{"host", cfg.host}, {"port", cfg.port}, {"reason", e.what()}});
-    for (auto& a : {registry, uploads_actor, janitor, sampler, storage_mon, alerts, checker, auth, passwords, hub, db})
+    for (auto& a : {registry, uploads_actor, auto_uploads, janitor, sampler, storage_mon, alerts, checker, auth, passwords, hub, db})
       caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
     return 1;
   }
@@ -561,7 +577,7 @@ int main(int argc, char** argv) {
   } catch (const std::exception& e) {
     actors::log_event(actors::log_level::error, "server:credentials:failed", {{"reason", e.what()}});
     front.stop();
-    for (auto& a : {registry, uploads_actor, janitor, sampler, storage_mon, alerts, checker, auth, passwords, hub, db})
+    for (auto& a : {registry, uploads_actor, auto_uploads, janitor, sampler, storage_mon, alerts, checker, auth, passwords, hub, db})
       caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
     return 1;
   }
@@ -595,7 +611,7 @@ int main(int argc, char** argv) {
                            {"client_hub", hub}, {"auth_service", auth}, {"password_worker", passwords},
                            {"cache_janitor", janitor}, {"metrics_sampler", sampler}, {"db_pool", db},
                            {"pdf_check_pool", checker}, {"storage_monitor", storage_mon},
-                           {"alert_center", alerts}},
+                           {"alert_center", alerts}, {"auto_upload", auto_uploads}},
                          [&ioc, &front, &trim_timer, &exit_code](const std::string&, const caf::error&) {
                            boost::asio::post(ioc, [&] {
                              exit_code = 1;
@@ -623,7 +639,7 @@ int main(int argc, char** argv) {
     t.join();
   // First the watch, so the others' shutdown is not taken for a failure.
   caf::anon_send_exit(watch, caf::exit_reason::user_shutdown);
-  for (auto& a : {registry, uploads_actor, janitor, sampler, storage_mon, alerts, checker, auth, passwords, hub, db})
+  for (auto& a : {registry, uploads_actor, auto_uploads, janitor, sampler, storage_mon, alerts, checker, auth, passwords, hub, db})
     caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
   try {
     storage::metadata_store(store_opts).reset_online_daemons();

@@ -33,6 +33,10 @@ server_metrics::server_metrics()
                                              transfer_buckets(), {"outcome"})),
       request_to_ready(registry.add_histogram("siberius_pdf_request_to_ready_seconds",
                                               "Time from a user's PDF request to pdf:ready.", transfer_buckets()).get()),
+      auto_uploads(registry.add_counter("siberius_auto_uploads_total",
+                                        "Uploads the server asked for ahead of events (autoUpload), by event: "
+                                        "started, preempted (gave its place to a person's request).",
+                                        {"event"})),
       janitor_sweeps(registry.add_counter("siberius_janitor_sweeps_total", "Cache janitor sweeps run.").get()),
       janitor_expired(registry.add_counter("siberius_janitor_expired_files_total",
                                            "Cached copies the janitor expired and deleted.").get()),

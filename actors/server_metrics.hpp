@@ -28,6 +28,7 @@ struct server_metrics {
   metrics::family<metrics::histogram>& upload_duration;    // {outcome}
   // upload_transfer: from a user's request to pdf:ready.
   metrics::histogram& request_to_ready;
+  metrics::family<metrics::counter>& auto_uploads;         // {event}: started, preempted
   // cache_janitor: sweeps, copies expired, bytes freed.
   metrics::counter& janitor_sweeps;
   metrics::counter& janitor_expired;

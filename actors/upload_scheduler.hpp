@@ -2,6 +2,11 @@
 // be tested alone: which transfers of a daemon run now (at most a few at once,
 // the rest waiting, high priority first, then oldest first), and how many new
 // transfers a daemon may be asked for in a time window.
+//
+// People first: a low-priority transfer (the server's own auto-upload ahead of
+// an event) takes at most `max_low_running` of a daemon's places, starts only
+// when no person's transfer waits, and gives its place back (it is preempted,
+// and waits again) as soon as a person's transfer would otherwise wait.
 #pragma once
 
 #include <chrono>
@@ -16,20 +21,27 @@
 
 namespace siberius::actors {
 
-enum class upload_priority : std::uint8_t { normal = 0, high = 1 };
+/// low: asked by the server itself (auto-upload); normal and high: by people.
+enum class upload_priority : std::uint8_t { low = 0, normal = 1, high = 2 };
 
-/// "normal" or "high" -> the priority; nullopt for anything else.
+/// "normal" or "high" -> the priority; nullopt for anything else (people
+/// cannot ask for "low").
 std::optional<upload_priority> parse_upload_priority(const std::string& text);
 const char* to_string(upload_priority p);
 
 class upload_scheduler {
 public:
-  explicit upload_scheduler(std::size_t max_running_per_daemon = 3);
+  explicit upload_scheduler(std::size_t max_running_per_daemon = 3, std::size_t max_low_running = 1);
 
   /// A new transfer of `client_id`'s waits for its turn.
   void enqueue(const std::string& client_id, std::int64_t pdf_id, upload_priority p);
-  /// A waiting transfer asked for again with high priority moves up; true when it moved.
-  bool raise(const std::string& client_id, std::int64_t pdf_id);
+  /// A transfer asked for again with a higher priority (waiting: it moves up;
+  /// running: it counts as that priority from now on); true when it changed.
+  bool raise(const std::string& client_id, std::int64_t pdf_id, upload_priority to = upload_priority::high);
+  /// A person's transfer waits while low-priority ones hold places it could
+  /// take: those go back to waiting (ahead of the other low ones) and are
+  /// returned, for the caller to stop them on the daemon.
+  std::vector<std::int64_t> preempt(const std::string& client_id);
   /// The waiting transfers that may start now, in order; they count as running.
   std::vector<std::int64_t> take_startable(const std::string& client_id);
   /// A transfer ended (running or waiting): it leaves the scheduler.
@@ -40,6 +52,11 @@ public:
 
   std::size_t running(const std::string& client_id) const;
   std::size_t waiting(const std::string& client_id) const;
+  /// Low-priority transfers of the daemon, running or waiting.
+  std::size_t low(const std::string& client_id) const;
+  /// A new low-priority transfer would start at once: a low place is free, no
+  /// person's transfer waits and the daemon has a place.
+  bool low_would_start(const std::string& client_id) const;
   bool is_running(const std::string& client_id, std::int64_t pdf_id) const;
   /// 1-based place among the daemon's waiting transfers; 0 when not waiting.
   std::size_t place(const std::string& client_id, std::int64_t pdf_id) const;
@@ -51,11 +68,14 @@ private:
     std::set<key> waiting;
     std::unordered_map<std::int64_t, key> key_of;
     std::unordered_map<std::int64_t, int> running; // pdf id -> its (negated) priority
+    std::size_t running_low() const;
+    bool person_waiting() const;
   };
   lane& lane_of(const std::string& client_id) { return lanes_[client_id]; }
   const lane* find(const std::string& client_id) const;
 
   std::size_t max_running_;
+  std::size_t max_low_running_;
   std::int64_t next_ticket_ = 0;
   std::int64_t pause_ticket_ = 0; // counts down: paused transfers go first
   std::unordered_map<std::string, lane> lanes_;
@@ -97,6 +117,9 @@ public:
   /// Records one event for `key` and returns nullopt, or, when the key is over
   /// its limit, records nothing and returns how long until one more fits.
   std::optional<std::chrono::seconds> admit(const std::string& key, clock::time_point now = clock::now());
+  /// Events of `key` in the window ending `now` (nothing recorded).
+  std::size_t count(const std::string& key, clock::time_point now = clock::now());
+  std::size_t limit() const { return limit_; }
 
 private:
   std::size_t limit_;

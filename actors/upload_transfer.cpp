@@ -86,6 +86,12 @@ struct upload_transfer_state {
     self->send(hub, atom::publish_v, std::string(event), std::move(payload), info.pdf_id);
   }
 
+  /// What the daemon is told: it knows normal and high. The server holds a
+  /// low-priority transfer back itself, so on the wire it is a normal one.
+  const char* wire_priority() const {
+    return info.priority == upload_priority::high ? "high" : "normal";
+  }
+
   void arm_stall_timer() {
     self->delayed_send(self, options.stall_timeout, atom::stalled_v, ++generation);
   }
@@ -95,7 +101,7 @@ struct upload_transfer_state {
       return;
     self->send(session, atom::upload_request_v,
                json{{"requestId", info.request_id}, {"fileHash", info.file_hash}, {"filename", info.filename},
-                    {"fileSize", info.file_size}, {"priority", to_string(info.priority)}, {"attempt", stalls + 1}});
+                    {"fileSize", info.file_size}, {"priority", wire_priority()}, {"attempt", stalls + 1}});
     log_event(log_level::info, "pdf:upload:requested",
               {{"pdfId", info.pdf_id}, {"requestId", info.request_id}, {"clientId", info.client_id},
                {"attempt", stalls + 1}});
@@ -134,8 +140,10 @@ struct upload_transfer_state {
     p["expiresAt"] = expires_at;
     p["bytes"] = stored_bytes;
     publish("pdf:ready", std::move(p));
-    // The transfer starts with the user's request (coalesced ones join it).
-    server_series().request_to_ready.observe(seconds_since(started));
+    // The transfer starts with the user's request (coalesced ones join it);
+    // one nobody asked for (auto-upload) is no one's wait.
+    if (info.priority != upload_priority::low)
+      server_series().request_to_ready.observe(seconds_since(started));
     log_event(log_level::info, "pdf:transfer:done",
               {{"pdfId", info.pdf_id}, {"requestId", info.request_id}, {"bytes", stored_bytes},
                {"ms", std::chrono::duration_cast<std::chrono::milliseconds>(steady::now() - started).count()}});
@@ -266,6 +274,13 @@ caf::behavior upload_transfer(caf::stateful_actor<upload_transfer_state>* self, 
       st.fail(storage::transfer_end::cancelled, "cancelled", "cancelled by " + who);
     },
     [=](atom::stalled, std::uint64_t gen) { self->state.on_stalled(gen); },
+    [=](atom::priority_raised, bool high) {
+      // A person joined an auto-upload: from now on it is their wait.
+      auto& st = self->state;
+      if (st.info.priority == upload_priority::low)
+        st.started = steady::now();
+      st.info.priority = high ? upload_priority::high : upload_priority::normal;
+    },
   };
 }
 
@@ -345,6 +360,19 @@ request_answer upload_coordinator_state::admit(const storage::request_target& t,
              {"code", "rate_limited"}},
             static_cast<int>(wait->count())};
   }
+  auto& stored = start_transfer(t, client_id, std::move(holders),
+                                high ? upload_priority::high : upload_priority::normal);
+  pump(client_id);
+  request_answer a{202, {{"requestId", stored.info.request_id}, {"pdfId", t.pdf_id}, {"coalesced", false}}};
+  a.body["status"] = stored.state == "daemon_offline" ? "daemon_offline" : "uploading";
+  a.body["state"] = stored.state;
+  return a;
+}
+
+upload_coordinator_state::entry& upload_coordinator_state::start_transfer(const storage::request_target& t,
+                                                                          const std::string& client_id,
+                                                                          std::vector<std::string> holders,
+                                                                          upload_priority priority) {
   entry e;
   e.info.pdf_id = t.pdf_id;
   e.info.request_id = new_request_id();
@@ -353,7 +381,7 @@ request_answer upload_coordinator_state::admit(const storage::request_target& t,
   e.info.file_hash = t.file_hash;
   e.info.filename = t.filename;
   e.info.file_size = t.file_size;
-  e.info.priority = high ? upload_priority::high : upload_priority::normal;
+  e.info.priority = priority;
   // Monitored both ways rather than linked: a transfer that ends for any
   // reason (even killed outright, which CAF passes along a link as fatal)
   // runs the failure path in the down handler, and a transfer ends when its
@@ -366,17 +394,17 @@ request_answer upload_coordinator_state::admit(const storage::request_target& t,
   log_event(log_level::info, "pdf:request:accepted",
             {{"pdfId", t.pdf_id}, {"requestId", stored.info.request_id}, {"clientId", client_id},
              {"priority", to_string(stored.info.priority)}, {"daemon", stored.state}});
-  pump(client_id);
-  request_answer a{202, {{"requestId", stored.info.request_id}, {"pdfId", t.pdf_id}, {"coalesced", false}}};
-  a.body["status"] = stored.state == "daemon_offline" ? "daemon_offline" : "uploading";
-  a.body["state"] = stored.state;
-  return a;
+  return stored;
 }
 
 request_answer upload_coordinator_state::join(entry& e, bool high) {
-  if (high && e.info.priority != upload_priority::high) {
-    e.info.priority = upload_priority::high;
-    scheduler.raise(e.info.client_id, e.info.pdf_id);
+  auto wanted = high ? upload_priority::high : upload_priority::normal;
+  if (e.info.priority < wanted) {
+    // A person's request: an auto-upload becomes theirs, a normal one high.
+    e.info.priority = wanted;
+    scheduler.raise(e.info.client_id, e.info.pdf_id, wanted);
+    self->send(e.transfer, atom::priority_raised_v, high);
+    pump(e.info.client_id);
   }
   request_answer a{202, {{"requestId", e.info.request_id}, {"pdfId", e.info.pdf_id}, {"coalesced", true}}};
   a.body["status"] = e.state == "daemon_offline" ? "daemon_offline" : "uploading";
@@ -399,11 +427,91 @@ void upload_coordinator_state::pump(const std::string& client_id) {
   auto s = sessions.find(client_id);
   if (s == sessions.end())
     return;
+  // People first: an auto-upload holding a place a person's transfer needs
+  // stops on the daemon and waits again.
+  for (auto pdf_id : scheduler.preempt(client_id)) {
+    auto& e = transfers.at(pdf_id);
+    log_event(log_level::info, "pdf:upload:preempted",
+              {{"pdfId", pdf_id}, {"requestId", e.info.request_id}, {"clientId", client_id}, {"bytes", e.bytes}});
+    server_series().auto_uploads.with({"preempted"}).inc();
+    e.state = "queued";
+    e.bytes = 0;
+    self->send(s->second, atom::cancel_upload_v, json{{"requestId", e.info.request_id}, {"reason", "preempted"}});
+    self->send(e.transfer, atom::daemon_down_v); // waits for its next turn, no stall meanwhile
+  }
   for (auto pdf_id : scheduler.take_startable(client_id)) {
     auto& e = transfers.at(pdf_id);
     e.state = "requested";
     self->send(e.transfer, atom::start_upload_v, s->second, client_id);
   }
+  feed_auto(client_id);
+}
+
+void upload_coordinator_state::on_auto_candidates(const std::string& client_id, std::vector<std::int64_t> pdf_ids) {
+  auto now = steady::now();
+  for (auto i = auto_tried.begin(); i != auto_tried.end();)
+    i = now - i->second >= options.auto_retry_after ? auto_tried.erase(i) : std::next(i);
+  std::deque<std::int64_t> queue;
+  for (auto id : pdf_ids)
+    if (transfers.count(id) == 0 && auto_tried.count(id) == 0)
+      queue.push_back(id);
+  if (queue.empty() || sessions.count(client_id) == 0) {
+    background.erase(client_id);
+    return;
+  }
+  background[client_id] = std::move(queue);
+  pump(client_id);
+}
+
+void upload_coordinator_state::feed_auto(const std::string& client_id) {
+  auto b = background.find(client_id);
+  if (b == background.end() || auto_looking.count(client_id) > 0 || sessions.count(client_id) == 0)
+    return;
+  // One auto-upload per daemon at a time, and only one that starts at once.
+  if (scheduler.low(client_id) > 0 || !scheduler.low_would_start(client_id))
+    return;
+  // Half of the daemon's rate budget stays for people; a full cache takes none.
+  if (rate.count(client_id) * 2 >= rate.limit() || (options.storage && options.storage->refusal()))
+    return;
+  auto& queue = b->second;
+  while (!queue.empty() && (transfers.count(queue.front()) > 0 || auto_tried.count(queue.front()) > 0))
+    queue.pop_front();
+  if (queue.empty()) {
+    background.erase(b);
+    return;
+  }
+  auto pdf_id = queue.front();
+  queue.pop_front();
+  auto_tried[pdf_id] = steady::now();
+  auto_looking.insert(client_id);
+  self->request(db, db_timeout, atom::request_target_v, pdf_id)
+    .then([=](const std::optional<storage::request_target>& t) { on_auto_target(client_id, pdf_id, t); },
+          [=](const caf::error&) { auto_looking.erase(client_id); }); // the next list tries again
+}
+
+void upload_coordinator_state::on_auto_target(const std::string& client_id, std::int64_t pdf_id,
+                                              const std::optional<storage::request_target>& t) {
+  auto_looking.erase(client_id);
+  std::vector<std::string> holders;
+  if (t) {
+    holders = t->holders;
+    if (holders.empty() && !t->client_id.empty())
+      holders.push_back(t->client_id);
+  }
+  // The row as it is now: a person may have asked for it, or it may be
+  // cached, gone or no longer in this office since the list was made.
+  bool eligible = t && (t->status == "available_local" || t->status == "expired") && transfers.count(pdf_id) == 0 &&
+                  sessions.count(client_id) > 0 &&
+                  std::find(holders.begin(), holders.end(), client_id) != holders.end() &&
+                  scheduler.low_would_start(client_id) && rate.count(client_id) * 2 < rate.limit() &&
+                  !(options.storage && options.storage->refusal());
+  if (eligible && !rate.admit(client_id)) {
+    auto& e = start_transfer(*t, client_id, std::move(holders), upload_priority::low);
+    // The daemon asked is the one with autoUpload on, whoever else has the file.
+    std::stable_partition(e.holders.begin(), e.holders.end(), [&](const std::string& h) { return h == client_id; });
+    server_series().auto_uploads.with({"started"}).inc();
+  }
+  pump(client_id);
 }
 
 void upload_coordinator_state::on_daemon_up(const std::string& client_id, const caf::actor& session) {
@@ -421,6 +529,7 @@ void upload_coordinator_state::on_daemon_up(const std::string& client_id, const 
 
 void upload_coordinator_state::on_daemon_down(const std::string& client_id) {
   sessions.erase(client_id);
+  background.erase(client_id); // the next list comes once it is back
   for (auto pdf_id : scheduler.pause_running(client_id))
     self->send(transfers.at(pdf_id).transfer, atom::daemon_down_v);
   std::set<std::string> to_pump;
@@ -580,7 +689,7 @@ caf::behavior upload_coordinator(caf::stateful_actor<upload_coordinator_state>* 
   st.db = std::move(db);
   st.hub = std::move(hub);
   st.options = options;
-  st.scheduler = upload_scheduler(options.max_running_per_daemon);
+  st.scheduler = upload_scheduler(options.max_running_per_daemon, options.max_low_running);
   st.rate = rate_window(options.rate_limit, options.rate_window);
   st.streams = upload_streams(options.max_running_per_daemon);
   self->set_down_handler([self](caf::down_msg& msg) { self->state.on_transfer_down(msg); });
@@ -597,7 +706,9 @@ caf::behavior upload_coordinator(caf::stateful_actor<upload_coordinator_state>* 
     },
     [=](atom::daemon_down, const std::string& client_id) { self->state.on_daemon_down(client_id); },
     [=](atom::upload_progress, std::int64_t pdf_id, const std::string& request_id, std::int64_t bytes) {
-      if (auto e = self->state.find(pdf_id, request_id)) {
+      auto e = self->state.find(pdf_id, request_id);
+      // A preempted upload may still send a little before the daemon stops it.
+      if (e && self->state.scheduler.is_running(e->info.client_id, pdf_id)) {
         e->bytes = bytes;
         e->state = "uploading";
         self->send(e->transfer, atom::upload_progress_v, bytes);
@@ -625,6 +736,9 @@ caf::behavior upload_coordinator(caf::stateful_actor<upload_coordinator_state>* 
       return self->state.admit_upload(client_id, pdf_id, request_id);
     },
     [=](atom::upload_closed, const std::string& client_id) { self->state.streams.close(client_id); },
+    [=](atom::auto_upload, const std::string& client_id, std::vector<std::int64_t> pdf_ids) {
+      self->state.on_auto_candidates(client_id, std::move(pdf_ids));
+    },
   };
 }
 

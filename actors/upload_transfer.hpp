@@ -13,6 +13,14 @@
 // received only for a transfer in flight, from the daemon it was asked of,
 // and at most `max_running_per_daemon` at once per daemon.
 //
+// The coordinator also asks for uploads of its own, at low priority, ahead of
+// events (autoUpload, fed by the auto_upload actor): at most one such
+// transfer per daemon at a time, only while no person's transfer waits and
+// half the daemon's rate budget is unused, and it gives its place back
+// (preempted: stopped on the daemon, waiting again) whenever a person's
+// transfer would wait. A person asking for a PDF under way this way joins
+// that transfer, which then runs at the person's priority.
+//
 // upload_transfer (one per transfer, spawned and monitored by the
 // coordinator) carries one PDF: it asks the daemon (daemon:upload_request),
 // relays progress to the clients, restarts a stalled upload (at most
@@ -24,6 +32,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -40,6 +49,11 @@ namespace siberius::actors {
 
 struct transfer_options {
   std::size_t max_running_per_daemon = 3;
+  /// Places of those a low-priority (auto-upload) transfer may take.
+  std::size_t max_low_running = 1;
+  /// An auto-upload candidate already tried is not tried again for this long
+  /// (a failure is not retried in a loop; a success is cached anyway).
+  std::chrono::seconds auto_retry_after{30 * 60};
   /// No byte for this long after asking (or since the last byte): try again.
   std::chrono::milliseconds stall_timeout{30000};
   /// Requests sent to the daemon for one transfer before it fails.
@@ -90,6 +104,12 @@ struct upload_coordinator_state {
   std::unordered_map<std::int64_t, entry> transfers;          // by pdf id
   std::unordered_map<std::string, std::int64_t> by_request;   // request id -> pdf id
   std::unordered_map<std::int64_t, pending_lookup> lookups;   // requests waiting for the database
+  // Auto-upload: per daemon, the PDFs to ask for ahead of their events, in
+  // order; the daemons whose next candidate is being looked up; when each
+  // candidate was last tried.
+  std::unordered_map<std::string, std::deque<std::int64_t>> background;
+  std::set<std::string> auto_looking;
+  std::unordered_map<std::int64_t, std::chrono::steady_clock::time_point> auto_tried;
 
   static inline const char* name = "upload_coordinator";
 
@@ -97,7 +117,17 @@ struct upload_coordinator_state {
   caf::result<request_answer> on_request(std::int64_t pdf_id, bool high, const std::string& who);
   void on_target(std::int64_t pdf_id, const std::optional<storage::request_target>& target);
   request_answer admit(const storage::request_target& t, bool high);
+  /// Spawns the transfer of `t` from `client_id` (one of `holders`) and queues it.
+  entry& start_transfer(const storage::request_target& t, const std::string& client_id,
+                        std::vector<std::string> holders, upload_priority priority);
   request_answer join(entry& e, bool high);
+  /// A new list of auto-upload candidates for `client_id` (replaces the last).
+  void on_auto_candidates(const std::string& client_id, std::vector<std::int64_t> pdf_ids);
+  /// Looks up the daemon's next auto-upload candidate when a low-priority
+  /// transfer would start now.
+  void feed_auto(const std::string& client_id);
+  void on_auto_target(const std::string& client_id, std::int64_t pdf_id,
+                      const std::optional<storage::request_target>& t);
   request_answer cancel(std::int64_t pdf_id, const std::string& who);
   void pump(const std::string& client_id);
   void on_daemon_up(const std::string& client_id, const caf::actor& session);

@@ -185,6 +185,13 @@ public:
 
   /// The row a request for PDF `id` reads; nullopt when there is none.
   std::optional<request_target> request_target_for(std::int64_t id);
+  /// Auto-upload ahead of events: for each online, unblocked daemon whose
+  /// stored config has autoUpload true, the PDFs it has (a present location)
+  /// with no cached copy (available_local or expired) whose event date is in
+  /// [today, today + days] (today in `time_zone`, an IANA name), soonest
+  /// event first, at most `per_daemon` each.
+  std::vector<std::pair<std::string, std::vector<std::int64_t>>>
+  auto_upload_candidates(const std::string& time_zone, int days, int per_daemon);
   /// The PDF linked to atendimento `id`.
   atendimento_pdf pdf_of_atendimento(std::int64_t id);
   /// A transfer of PDF `id` begins: status uploading (from available_local,

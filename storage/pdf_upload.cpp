@@ -39,6 +39,18 @@ void prepare_upload_statements(pqxx::connection& c) {
             " FROM (SELECT id, siberius_cache_expiry(data_evento, tipo, cached_at, $1::jsonb, $2::int, $3::int, $4::int)"
             "       AS x FROM pdf_cache WHERE status = 'cached' AND cached_at IS NOT NULL) e"
             " WHERE p.id = e.id AND p.status = 'cached' AND p.expires_at IS DISTINCT FROM e.x");
+  // Auto-upload candidates: the event range first (the listing index), then
+  // the locations of daemons with autoUpload on; a window keeps each daemon's
+  // first few.
+  c.prepare("auto_upload_candidates",
+            "SELECT client_id, id FROM ("
+            " SELECT l.client_id, p.id, row_number() OVER (PARTITION BY l.client_id ORDER BY p.data_evento, p.id) AS n"
+            " FROM pdf_cache p JOIN pdf_locations l ON l.pdf_id = p.id AND l.present"
+            " JOIN daemon_clients d ON d.client_id = l.client_id AND d.status = 'online' AND NOT d.blocked"
+            "  AND d.config @> '{\"autoUpload\": true}'::jsonb"
+            " WHERE p.data_evento BETWEEN (now() AT TIME ZONE $1)::date AND (now() AT TIME ZONE $1)::date + $2::int"
+            "  AND p.status IN ('available_local', 'expired')) c"
+            " WHERE n <= $3 ORDER BY client_id, n");
   c.prepare("download_target", "SELECT status, file_path, filename, file_hash FROM pdf_cache WHERE id = $1");
   c.prepare("download_record",
             "WITH touched AS (UPDATE pdf_cache SET last_accessed = now() WHERE id = $1 RETURNING id)"
@@ -200,6 +212,21 @@ std::optional<request_target> metadata_store::request_target_for(std::int64_t id
     if (!t.holders.empty() && t.holders.front() != t.client_id)
       t.client_id = t.holders.front(); // the first daemon no longer has it
     return t;
+  });
+}
+
+std::vector<std::pair<std::string, std::vector<std::int64_t>>>
+metadata_store::auto_upload_candidates(const std::string& time_zone, int days, int per_daemon) {
+  return impl_->run([&](pqxx::connection& c) {
+    pqxx::nontransaction n(c);
+    std::vector<std::pair<std::string, std::vector<std::int64_t>>> out;
+    for (auto row : n.exec_prepared("auto_upload_candidates", time_zone, days, per_daemon)) {
+      auto client = row[0].as<std::string>();
+      if (out.empty() || out.back().first != client)
+        out.emplace_back(client, std::vector<std::int64_t>{});
+      out.back().second.push_back(row[1].as<std::int64_t>());
+    }
+    return out;
   });
 }
 

@@ -3,6 +3,7 @@
 #include "caf/test/dsl.hpp"
 
 #include <algorithm>
+#include <set>
 
 #include "actors/messages.hpp"
 #include "actors/upload_transfer.hpp"
@@ -19,11 +20,14 @@ struct db_log_state {
   std::vector<std::int64_t> begun;
   std::vector<std::pair<std::int64_t, storage::transfer_end>> ended;
   std::vector<std::pair<std::int64_t, std::string>> locations_missing; // (pdf id, client id)
+  std::set<std::int64_t> cached; // PDFs whose copy is on the server
+  std::vector<std::int64_t> looked_up;
 };
 
 caf::behavior db_log(caf::stateful_actor<db_log_state>* self) {
   return {
     [=](atom::request_target, std::int64_t id) -> std::optional<storage::request_target> {
+      self->state.looked_up.push_back(id);
       if (id > 100)
         return std::nullopt;
       storage::request_target t;
@@ -31,7 +35,7 @@ caf::behavior db_log(caf::stateful_actor<db_log_state>* self) {
       t.client_id = "office";
       t.file_hash = std::string(64, 'a');
       t.filename = "os_" + std::to_string(id) + ".pdf";
-      t.status = "available_local";
+      t.status = self->state.cached.count(id) > 0 ? "cached" : "available_local";
       t.file_size = 1000;
       if (id > 50) // in two offices: "office" indexed it first, "branch" has it too
         t.holders = {"office", "branch"};
@@ -177,6 +181,26 @@ struct fixture : test_coordinator_fixture<> {
   std::string state_of(std::int64_t id) {
     auto s = status(id);
     return s.is_object() ? s.at("state").get<std::string>() : std::string();
+  }
+
+  /// The auto_upload actor's list of candidates for `client_id`.
+  void candidates(std::vector<std::int64_t> ids, const std::string& client_id = "office") {
+    self->send(coordinator, atom::auto_upload_v, client_id, std::move(ids));
+    drain();
+  }
+
+  std::vector<json>& cancels(const caf::actor& s) {
+    return deref<caf::stateful_actor<session_log_state>>(s).state.cancels;
+  }
+
+  std::string priority_of(std::int64_t id) {
+    auto s = status(id);
+    return s.is_object() ? s.at("priority").get<std::string>() : std::string();
+  }
+
+  std::string request_of(std::int64_t id) {
+    auto s = status(id);
+    return s.is_object() ? s.at("requestId").get<std::string>() : std::string();
   }
 
   void stored(std::int64_t id, const std::string& request_id) {
@@ -557,6 +581,96 @@ CAF_TEST(an office that refused is passed over when the office serving the reque
   CAF_REQUIRE_EQUAL(asked(branch_again).size(), 1u);
   CAF_CHECK_EQUAL(asked(branch_again)[0].at("requestId"), rid);
   CAF_CHECK(events_named("pdf:failed").empty());
+}
+
+CAF_TEST(an auto upload runs alone and gives its place to a person) {
+  online(session);
+  candidates({10, 11, 12});
+  // One at a time, asked of the daemon as a normal upload, low for the server.
+  CAF_CHECK_EQUAL(asked_files(session), names{"os_10.pdf"});
+  CAF_CHECK_EQUAL(asked(session).back().at("priority"), "normal");
+  CAF_CHECK_EQUAL(priority_of(10), "low");
+  auto low_request = request_of(10);
+  auto one = ask(1).body.at("requestId").get<std::string>();
+  auto two = ask(2).body.at("requestId").get<std::string>();
+  CAF_CHECK_EQUAL(asked_files(session), (names{"os_10.pdf", "os_1.pdf", "os_2.pdf"}));
+  CAF_CHECK(cancels(session).empty());
+  // A third person: the auto upload stops on the daemon and waits again.
+  ask(3);
+  CAF_REQUIRE_EQUAL(cancels(session).size(), 1u);
+  CAF_CHECK_EQUAL(cancels(session)[0].at("requestId"), low_request);
+  CAF_CHECK_EQUAL(cancels(session)[0].at("reason"), "preempted");
+  CAF_CHECK_EQUAL(asked(session).back().at("filename"), "os_3.pdf");
+  CAF_CHECK_EQUAL(state_of(10), "queued");
+  // Its upload, if the daemon sends one before stopping, is refused.
+  CAF_CHECK_EQUAL(upload_admit("office", 10, low_request).status, 409);
+  // A person's upload ends: the auto upload resumes under the same request.
+  stored(1, one);
+  CAF_CHECK_EQUAL(asked(session).back().at("filename"), "os_10.pdf");
+  CAF_CHECK_EQUAL(asked(session).back().at("requestId"), low_request);
+  CAF_CHECK(events_named("pdf:failed").empty());
+  stored(10, low_request);
+  CAF_CHECK_EQUAL(events_named("pdf:ready").size(), 2u);
+}
+
+CAF_TEST(a person asking for a PDF under auto upload joins it at their priority) {
+  online(session);
+  candidates({20});
+  auto low_request = request_of(20);
+  auto joined = ask(20);
+  CAF_CHECK_EQUAL(joined.status, 202);
+  CAF_CHECK_EQUAL(joined.body.at("coalesced"), true);
+  CAF_CHECK_EQUAL(joined.body.at("requestId"), low_request);
+  CAF_CHECK_EQUAL(priority_of(20), "normal");
+  CAF_CHECK_EQUAL(asked(session).size(), 1u); // the daemon is not asked twice
+  ask(20, true);
+  CAF_CHECK_EQUAL(priority_of(20), "high");
+  // A person's now: three more people do not preempt it.
+  ask(1);
+  ask(2);
+  ask(3);
+  CAF_CHECK(cancels(session).empty());
+  CAF_CHECK_EQUAL(state_of(3), "queued");
+}
+
+CAF_TEST(auto uploads skip what is cached or under way and leave half the rate budget to people) {
+  online(session);
+  database().cached.insert(30);
+  auto person = ask(31).body.at("requestId").get<std::string>();
+  candidates({30, 31, 32});
+  // 30 is cached, 31 is a person's already: 32 is the one asked for.
+  CAF_CHECK_EQUAL(asked_files(session), (names{"os_31.pdf", "os_32.pdf"}));
+  CAF_CHECK_EQUAL(priority_of(31), "normal");
+  CAF_CHECK_EQUAL(priority_of(32), "low");
+  stored(32, request_of(32));
+  // Tried once: a later list does not ask for it again (not in a loop on failure either).
+  candidates({32});
+  CAF_CHECK_EQUAL(asked(session).size(), 2u);
+  // Rate limit 5: with 3 asked in the window (31, 32 and this one), auto uploads wait...
+  ask(33);
+  candidates({34});
+  CAF_CHECK_EQUAL(asked(session).size(), 3u);
+  CAF_CHECK_EQUAL(state_of(34), "");
+  // ...and people still have their share.
+  CAF_CHECK_EQUAL(ask(35).status, 202);
+  CAF_CHECK_EQUAL(ask(36).status, 202);
+  CAF_CHECK_EQUAL(ask(37).status, 429);
+}
+
+CAF_TEST(auto uploads need the daemon online and a list replaces the last) {
+  candidates({40});
+  CAF_CHECK_EQUAL(state_of(40), ""); // offline: nothing is queued for it
+  online(session);
+  CAF_CHECK(asked(session).empty());
+  candidates({41, 42, 43});
+  CAF_CHECK_EQUAL(asked_files(session), names{"os_41.pdf"});
+  // One done, the next follows.
+  stored(41, request_of(41));
+  CAF_CHECK_EQUAL(asked_files(session), (names{"os_41.pdf", "os_42.pdf"}));
+  candidates({}); // autoUpload turned off, or nothing left
+  stored(42, request_of(42));
+  CAF_CHECK_EQUAL(asked(session).size(), 2u);
+  CAF_CHECK_EQUAL(state_of(43), "");
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

@@ -83,6 +83,75 @@ CAF_TEST(priorities parse from the API words only) {
   CAF_CHECK(parse_upload_priority("normal") == upload_priority::normal);
   CAF_CHECK(!parse_upload_priority("urgent"));
   CAF_CHECK(!parse_upload_priority(""));
+  CAF_CHECK(!parse_upload_priority("low")); // the server's own, never a person's
+  CAF_CHECK_EQUAL(std::string(to_string(upload_priority::low)), "low");
+}
+
+CAF_TEST(low priority takes one place and only when no person waits) {
+  upload_scheduler s(3, 1);
+  CAF_CHECK(s.low_would_start("office"));
+  s.enqueue("office", 10, upload_priority::low);
+  s.enqueue("office", 11, upload_priority::low);
+  CAF_CHECK_EQUAL(s.take_startable("office"), (ids{10})); // one low place
+  CAF_CHECK_EQUAL(s.low("office"), 2u);
+  CAF_CHECK(!s.low_would_start("office"));
+  s.enqueue("office", 1, upload_priority::normal);
+  s.enqueue("office", 2, upload_priority::normal);
+  CAF_CHECK_EQUAL(s.take_startable("office"), (ids{1, 2}));
+  s.remove("office", 10);
+  // A place is free, but 11 stays behind while a person waits.
+  s.enqueue("office", 3, upload_priority::normal);
+  s.enqueue("office", 4, upload_priority::normal);
+  CAF_CHECK_EQUAL(s.take_startable("office"), (ids{3}));
+  CAF_CHECK(s.take_startable("office").empty());
+  s.remove("office", 1);
+  CAF_CHECK_EQUAL(s.take_startable("office"), (ids{4}));
+  s.remove("office", 2);
+  CAF_CHECK_EQUAL(s.take_startable("office"), (ids{11}));
+}
+
+CAF_TEST(a person waiting takes the place of a running low priority upload) {
+  upload_scheduler s(3, 1);
+  s.enqueue("office", 10, upload_priority::low);
+  s.enqueue("office", 11, upload_priority::low);
+  s.enqueue("office", 1, upload_priority::normal);
+  s.enqueue("office", 2, upload_priority::normal);
+  CAF_CHECK_EQUAL(s.take_startable("office"), (ids{1, 2, 10}));
+  CAF_CHECK(s.preempt("office").empty()); // nobody waits
+  s.enqueue("office", 3, upload_priority::high);
+  CAF_CHECK_EQUAL(s.preempt("office"), (ids{10}));
+  CAF_CHECK(!s.is_running("office", 10));
+  CAF_CHECK_EQUAL(s.take_startable("office"), (ids{3}));
+  // Preempted, 10 goes back ahead of 11 and starts first once a place frees.
+  s.remove("office", 1);
+  CAF_CHECK_EQUAL(s.take_startable("office"), (ids{10}));
+  // People's uploads are never preempted.
+  s.enqueue("office", 4, upload_priority::high);
+  s.enqueue("office", 5, upload_priority::high);
+  CAF_CHECK_EQUAL(s.preempt("office"), (ids{10}));
+  CAF_CHECK(s.preempt("office").empty());
+  CAF_CHECK_EQUAL(s.take_startable("office"), (ids{4}));
+  CAF_CHECK_EQUAL(s.running("office"), 3u);
+  CAF_CHECK_EQUAL(s.place("office", 5), 1u);
+  CAF_CHECK_EQUAL(s.place("office", 10), 2u);
+}
+
+CAF_TEST(a low priority upload raised by a person counts as theirs) {
+  upload_scheduler s(3, 1);
+  s.enqueue("office", 10, upload_priority::low);
+  s.enqueue("office", 11, upload_priority::low);
+  CAF_CHECK_EQUAL(s.take_startable("office"), (ids{10}));
+  CAF_CHECK(s.raise("office", 10, upload_priority::normal)); // running
+  CAF_CHECK(!s.raise("office", 10, upload_priority::normal));
+  // 10 is a person's now: the low place is free for 11, and 10 is not preempted.
+  CAF_CHECK_EQUAL(s.take_startable("office"), (ids{11}));
+  s.enqueue("office", 1, upload_priority::normal);
+  s.enqueue("office", 2, upload_priority::normal);
+  CAF_CHECK_EQUAL(s.take_startable("office"), (ids{1}));
+  CAF_CHECK_EQUAL(s.preempt("office"), (ids{11}));
+  CAF_CHECK(s.is_running("office", 10));
+  CAF_CHECK(s.raise("office", 11, upload_priority::high)); // waiting: moves ahead of 2
+  CAF_CHECK_EQUAL(s.place("office", 11), 1u);
 }
 
 CAF_TEST(the rate window refuses past its limit and says how long to wait) {

@@ -246,7 +246,7 @@ export const monitorText = {
     scanIntervalInvalid: 'Use um número inteiro de 5 a 86.400.',
     logLevel: 'Nível de log',
     autoUpload: 'Envio automático de PDFs para o cache',
-    autoUploadHint: 'Ainda sem efeito no daemon: é guardado e informado.',
+    autoUploadHint: 'O servidor busca sozinho, em segundo plano, os PDFs dos eventos dos próximos dias; pedidos das pessoas vêm sempre antes.',
     save: 'Salvar configuração',
     nothingChanged: 'Nada mudou.',
     appliedAll: 'O daemon aplicou a nova configuração.',
