@@ -259,13 +259,18 @@ void cache_janitor_state::quarantine_and_prune(const std::vector<storage::record
   auto policy = options.prune;
   db_job job{[policy](storage::metadata_store& s) {
     auto n = s.prune(policy);
-    return json{{"auditRows", n.audit_rows}, {"sessions", n.sessions}};
+    return json{{"auditRows", n.audit_rows},
+                {"sessions", n.sessions},
+                {"cleanupReports", n.cleanup_reports},
+                {"alerts", n.alerts}};
   }};
   self->request(db, db_timeout, atom::db_run_v, std::move(job))
     .then(
       [this](const json_reply& pruned) {
         report["details"]["auditRowsPruned"] = pruned.value["auditRows"];
         report["details"]["sessionsPruned"] = pruned.value["sessions"];
+        report["details"]["cleanupReportsPruned"] = pruned.value["cleanupReports"];
+        report["details"]["alertsPruned"] = pruned.value["alerts"];
         log_event(log_level::info, "cache:reconciled", report["details"]);
         finish_run();
       },

@@ -124,6 +124,12 @@ void prepare_reconcile_statements(pqxx::connection& c) {
   c.prepare("prune_audit",
             "DELETE FROM audit_log WHERE id IN (SELECT id FROM audit_log"
             " WHERE at < now() - make_interval(days => $1::int) LIMIT $2)");
+  // The janitor's own reports and the alerts cleared long ago: history kept as
+  // long as the audit log.
+  c.prepare("prune_cleanup_reports",
+            "DELETE FROM cache_cleanup_reports WHERE finished_at < now() - make_interval(days => $1::int)");
+  c.prepare("prune_alerts",
+            "DELETE FROM alerts WHERE cleared_at < now() - make_interval(days => $1::int)");
   c.prepare("prune_sessions",
             "DELETE FROM sessions WHERE least(expires_at, coalesce(revoked_at, expires_at))"
             " < now() - make_interval(hours => $1::int)");
@@ -176,6 +182,11 @@ prune_counts metadata_store::prune(const prune_policy& policy) {
     }
     counts.sessions =
       static_cast<std::int64_t>(n.exec_prepared("prune_sessions", policy.session_margin_hours).affected_rows());
+    if (policy.audit_days > 0) {
+      counts.cleanup_reports =
+        static_cast<std::int64_t>(n.exec_prepared("prune_cleanup_reports", policy.audit_days).affected_rows());
+      counts.alerts = static_cast<std::int64_t>(n.exec_prepared("prune_alerts", policy.audit_days).affected_rows());
+    }
     return counts;
   });
 }

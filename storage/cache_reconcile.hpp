@@ -28,13 +28,15 @@ struct recorded_copy {
 
 /// How old what the daily pass deletes must be.
 struct prune_policy {
-  int audit_days = 365;          // audit_log rows older than this; 0 keeps them all
+  int audit_days = 365;          // audit_log rows, cleanup reports and cleared alerts older than this; 0 keeps them all
   int session_margin_hours = 24; // sessions expired or revoked longer ago than this
 };
 
 struct prune_counts {
   std::int64_t audit_rows = 0;
   std::int64_t sessions = 0;
+  std::int64_t cleanup_reports = 0;
+  std::int64_t alerts = 0;
 };
 
 /// The `cached` rows of `rows` whose file is gone, is not a regular file, or

@@ -232,4 +232,24 @@ CAF_TEST(old audit rows and dead sessions are pruned and the rest kept) {
   CAF_CHECK_EQUAL(db.scalar("SELECT count(*) FROM audit_log"), "3");
 }
 
+CAF_TEST(cleanup reports and cleared alerts are kept as long as the audit log) {
+  db.sql("INSERT INTO cache_cleanup_reports (trigger, started_at, finished_at) VALUES"
+         " ('scheduled', now() - interval '400 days', now() - interval '400 days'),"
+         " ('scheduled', now() - interval '10 days', now() - interval '10 days')");
+  db.sql("INSERT INTO alerts (id, kind, subject, severity, message, raised_at, cleared_at) VALUES"
+         " ('a1', 'daemon_offline', 'office', 'warning', 'old', now() - interval '500 days', now() - interval '400 days'),"
+         " ('a2', 'daemon_offline', 'branch', 'warning', 'recent', now() - interval '20 days', now() - interval '10 days'),"
+         " ('a3', 'cache_capacity', '', 'warning', 'still on', now() - interval '500 days', NULL)");
+  // audit_days 0 keeps everything.
+  auto kept = store.prune(prune_policy{0, 24});
+  CAF_CHECK_EQUAL(kept.cleanup_reports, 0);
+  CAF_CHECK_EQUAL(kept.alerts, 0);
+  auto n = store.prune(prune_policy{});
+  CAF_CHECK_EQUAL(n.cleanup_reports, 1);
+  CAF_CHECK_EQUAL(n.alerts, 1);
+  CAF_CHECK_EQUAL(db.scalar("SELECT count(*) FROM cache_cleanup_reports"), "1");
+  // An alert still active stays, however old.
+  CAF_CHECK_EQUAL(db.scalar("SELECT string_agg(id, ',' ORDER BY id) FROM alerts"), "a2,a3");
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()
