@@ -6,6 +6,7 @@
 // (CSP violations among them) fail it too.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { io } from 'socket.io-client';
 import { api, createDatabase } from '../e2e/harness.mjs';
 import {
   checkPrerequisites, daemonRow, demoFolder, eventually, heading, launchBrowser, newPage, rowCells, runAxe,
@@ -37,7 +38,8 @@ before(async () => {
   checkPrerequisites();
   demo = demoFolder();
   db = createDatabase();
-  server = await startUiServer(db);
+  // Alerts looked at every second: the alert screen below needs no wait.
+  server = await startUiServer(db, { args: ['--alert-poll-s', '1'] });
   const res = await api(server, 'POST', '/api/admin/users', { body: { ...TECNICO, role: 'tecnico' } });
   assert.equal(res.status, 201, res.text);
   const token = await api(server, 'POST', '/api/admin/api-tokens', { body: { name: 'Backup noturno' } });
@@ -158,6 +160,27 @@ test('daemon detail: Configuração, changed, asked and answered', async () => {
   await check(admin, '15-detail-config-answer');
   await admin.keyboard.press('Escape');
   await dialog().waitFor({ state: 'detached' });
+});
+
+test('system monitor with an alert raised, then cleared', async () => {
+  // A second office connects with an older daemon: the versions differ.
+  const token = await api(server, 'POST', '/api/admin/daemon-tokens', { body: { name: 'Filial Rio', clientId: 'filial-rio' } });
+  assert.equal(token.status, 201, token.text);
+  const old = io(`${server.url}/daemon`, {
+    transports: ['websocket'], reconnection: false,
+    auth: { token: token.json.token, clientId: 'filial-rio', version: '0.0.9' },
+  });
+  try {
+    await new Promise((resolve, reject) => { old.once('connect', resolve); old.once('connect_error', reject); });
+    const panel = admin.getByRole('region', { name: '1 alerta ativo' });
+    await panel.getByText('Daemons em versões diferentes', { exact: true }).waitFor({ timeout: 15000 });
+    await panel.getByText('versões em uso: 0.0.9 (1 daemon), 0.1.0 (1 daemon).', { exact: true }).waitFor();
+    await check(admin, '15a-monitor-alert');
+  } finally {
+    old.close();
+  }
+  // Back to one version: the alert clears and the panel goes away.
+  await admin.getByRole('region', { name: /alertas? ativos?$/ }).waitFor({ state: 'detached', timeout: 15000 });
 });
 
 // Each admin page with something it must list: the technician created

@@ -1,5 +1,5 @@
 import type { AlertEvent } from '../../../lib/events';
-import { worstSeverity } from '../state/alert-list';
+import { describeAlert, worstSeverity } from '../state/alert-list';
 import { monitorText as t } from '../strings';
 import { RelativeTime } from './RelativeTime';
 
@@ -15,7 +15,7 @@ export function AlertsPanel({ alerts }: { alerts: AlertEvent[] }) {
           <li key={a.id} className={`alert-item alert-${a.severity}`} data-alert-kind={a.kind}>
             <span className="alert-severity">{t.alerts.severity[a.severity]}</span>{' '}
             <strong className="alert-title">{t.alerts.title(a.kind, a.subject)}</strong>{' '}
-            <span className="alert-message">{a.message}</span>{' '}
+            <span className="alert-message">{describeAlert(a)}</span>{' '}
             <span className="muted">
               {t.alerts.since} <RelativeTime iso={a.raisedAt} never="" />
             </span>

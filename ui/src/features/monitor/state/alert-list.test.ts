@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AlertEvent } from '../../../lib/events';
-import { alertsReducer, worstSeverity } from './alert-list';
+import { alertsReducer, describeAlert, worstSeverity } from './alert-list';
 
 const alert = (id: string, raisedAt: string, over: Partial<AlertEvent> = {}): AlertEvent => ({
   id, kind: 'daemon_offline', subject: `office-${id}`, severity: 'warning', message: 'offline',
@@ -26,5 +26,26 @@ describe('alertsReducer', () => {
     expect(list.map((a) => a.id)).toEqual(['a']);
     expect(worstSeverity(list)).toBe('warning');
     expect(worstSeverity([])).toBeNull();
+  });
+});
+
+describe('describeAlert', () => {
+  it('says each known kind in Portuguese from its details', () => {
+    expect(describeAlert({ kind: 'daemon_versions', message: 'daemons run different versions: 0.0.9 (1), 0.1.0 (2)',
+      details: { versions: { '0.0.9': ['rio'], '0.1.0': ['sp', 'bh'] } } })).toBe('versões em uso: 0.0.9 (1 daemon), 0.1.0 (2 daemons).');
+    expect(describeAlert({ kind: 'daemon_offline', message: 'x', details: { offlineMinutes: 17 } })).toBe('sem conexão há 17 minutos.');
+    expect(describeAlert({ kind: 'daemons_offline_pct', message: 'x', details: { offline: 2, total: 3, percent: 66.7 } }))
+      .toBe('2 de 3 daemons offline (66,7%).');
+    expect(describeAlert({ kind: 'cache_capacity', message: 'x',
+      details: { percent: 85, cacheBytes: 870 * 1024 * 1024, capacityBytes: 1024 * 1024 * 1024 } }))
+      .toBe('85% da capacidade em uso (870 MB de 1,0 GB).');
+    expect(describeAlert({ kind: 'janitor_failed', message: 'x', details: { reason: 'database unavailable' } }))
+      .toBe('a última execução falhou (database unavailable).');
+  });
+
+  it('falls back to the server message for an unknown kind or unreadable details', () => {
+    expect(describeAlert({ kind: 'new_kind', message: 'something new', details: {} })).toBe('something new');
+    expect(describeAlert({ kind: 'daemon_offline', message: 'daemon x offline for 3 min', details: { offlineMinutes: 'three' } }))
+      .toBe('daemon x offline for 3 min');
   });
 });
