@@ -45,9 +45,12 @@ std::vector<alert_condition> daemon_conditions(const std::vector<daemon_fact>& d
         versions[d.version].push_back(d.client_id);
       continue;
     }
-    ++offline;
     auto i = offline_for.find(d.client_id);
-    if (i == offline_for.end() || i->second < opts.offline_after)
+    if (i == offline_for.end())
+      continue;
+    if (i->second >= opts.offline_pct_after)
+      ++offline;
+    if (i->second < opts.offline_after)
       continue;
     auto minutes = std::chrono::duration_cast<std::chrono::minutes>(i->second).count();
     auto label = d.name.empty() ? d.client_id : d.name + " (" + d.client_id + ")";

@@ -55,6 +55,10 @@ std::vector<daemon_fact> daemon_facts_of(const nlohmann::json& list);
 struct daemon_rule_options {
   std::chrono::minutes offline_after{15}; // --alert-daemon-offline-min
   double offline_pct = 50;                // --alert-daemons-offline-pct: more than this
+  /// A daemon counts as offline for the percentage once seen offline this
+  /// long: with one or two offices, a daemon reconnecting (a restart, a
+  /// network blip) would otherwise be a critical alert every time.
+  std::chrono::minutes offline_pct_after{2};
 };
 
 /// Conditions of the daemon kinds (daemon_offline, daemons_offline_pct,
