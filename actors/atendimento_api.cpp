@@ -1,7 +1,8 @@
 // REST: atendimentos (the calendar) and "escalar equipe" on an indexed PDF.
 // Admins create and edit; a technician lists and reads the ones they are
 // scheduled on. Every change goes out as atendimento:updated on /client to
-// admins and to the technicians on it (before and after the change).
+// admins and to the technicians on it (before and after the change); so does
+// a PDF that joins one as it is indexed (daemon_session.cpp).
 #include "actors/api_support.hpp"
 #include "actors/log.hpp"
 #include "storage/atendimentos.hpp"
@@ -171,6 +172,81 @@ void unlink_pdf(const api_context& ctx, const net::http_request& req, const std:
   });
 }
 
+/// A path segment percent-decoded ('+' is itself there); nullopt when malformed.
+std::optional<std::string> decode_segment(std::string_view s) {
+  auto hex = [](char c) {
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+  };
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '%') {
+      out += s[i];
+      continue;
+    }
+    if (i + 2 >= s.size())
+      return std::nullopt;
+    int hi = hex(s[i + 1]), lo = hex(s[i + 2]);
+    if (hi < 0 || lo < 0)
+      return std::nullopt;
+    out += static_cast<char>(hi * 16 + lo);
+    i += 2;
+  }
+  return out;
+}
+
+/// DELETE /api/atendimentos/:id/referencias/:tipo/:numero: the atendimento
+/// no longer waits for that document (a PDF of it indexed later stays
+/// unlinked); PDFs already linked stay linked.
+void unlink_ref(const api_context& ctx, const net::http_request& req, const std::string& remote, std::int64_t id,
+                std::string_view rest, const net::http_responder& respond) {
+  if (req.method() != http::verb::delete_)
+    return respond(not_allowed(req));
+  auto slash = rest.find('/');
+  std::optional<std::string> tipo, numero;
+  if (slash != std::string_view::npos) {
+    tipo = decode_segment(rest.substr(0, slash));
+    numero = decode_segment(rest.substr(slash + 1));
+  }
+  if (!tipo || !numero)
+    return respond(error_response(req, http::status::bad_request, "bad_request",
+                                  "path: /api/atendimentos/:id/referencias/:tipo/:numero (numero percent-encoded)"));
+  if (auto why = storage::unfit_reference(*tipo, *numero))
+    return respond(error_response(req, http::status::bad_request, "bad_request", *why));
+  with_caller(ctx, req, remote, respond, access::admin, [=](caf::event_based_actor* self, const auto& who) {
+    std::optional<std::int64_t> by;
+    if (who.user_id)
+      by = who.user_id;
+    auto t = *tipo, n = *numero;
+    ask_db(self, ctx, req, respond,
+           [id, t, n, by](storage::metadata_store& s) -> json {
+             auto before = s.atendimento(id);
+             if (!before)
+               return {{"missing", "atendimento"}};
+             bool referenced = false;
+             for (auto& r : (*before)["referencias"])
+               referenced = referenced || (r["tipo"] == t && r["numero"] == n);
+             if (!referenced)
+               return {{"missing", "reference"}};
+             storage::atendimento_input in;
+             in.unlink_refs = {{t, n}};
+             return {{"before", *before}, {"after", s.update_atendimento(id, in, by).value_or(json())}};
+           },
+           [=](json result) {
+             if (result.contains("missing") || result["after"].is_null()) {
+               auto why = result.value("missing", "") == "reference"
+                              ? "atendimento " + std::to_string(id) + " does not reference " + t + " " + n
+                              : "no atendimento with id " + std::to_string(id);
+               return respond(error_response(req, http::status::not_found, "not_found", why));
+             }
+             auto& after = result["after"];
+             audit(ctx, who, remote, "atendimento.unlink_ref", "atendimento " + after["id"].dump(), "ok",
+                   {{"tipo", t}, {"numero", n}, {"tecnicos", tecnico_ids(after)}});
+             announce(ctx, result["before"], after);
+             respond(json_response(req, http::status::ok, after));
+           });
+  });
+}
+
 } // namespace
 
 bool serve_atendimento_api(const api_context& ctx, const net::http_request& req, const std::string& remote,
@@ -232,6 +308,10 @@ bool serve_atendimento_api(const api_context& ctx, const net::http_request& req,
       respond(not_allowed(req));
     else
       unlink_pdf(ctx, req, remote, id, *pdf_id, respond);
+    return true;
+  }
+  if (rest->substr(0, 12) == "referencias/") {
+    unlink_ref(ctx, req, remote, id, rest->substr(12), respond);
     return true;
   }
   return false;

@@ -1,5 +1,6 @@
 #include "actors/daemon_session.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <unordered_map>
 
@@ -203,6 +204,7 @@ void daemon_session_state::on_pdf_indexed(const json& payload, std::optional<std
   self->request(db, db_timeout, atom::ingest_v, info.client_id, std::move(docs))
     .then(
       [=](const std::vector<storage::ingest_result>& results) {
+        announce_links(results);
         announce(heard, results);
         auto& r = results.at(0);
         count_ack(storage::to_string(r.status));
@@ -264,6 +266,7 @@ void daemon_session_state::on_pdf_indexed_batch(const json& payload, std::option
   self->request(db, db_timeout, atom::ingest_v, info.client_id, std::move(valid))
     .then(
       [=](const std::vector<storage::ingest_result>& stored) {
+        announce_links(stored);
         announce(heard, stored);
         for (std::size_t i = 0; i < stored.size() && i < slots.size(); ++i)
           (*results)[slots[i]] = result_json(stored[i]);
@@ -293,6 +296,44 @@ void daemon_session_state::announce(const std::vector<storage::pdf_document>& do
                     {"clientId", info.client_id}},
                results[i].record_id);
   }
+}
+
+void daemon_session_state::announce_links(const std::vector<storage::ingest_result>& results) {
+  std::vector<std::int64_t> ids;
+  for (const auto& r : results)
+    if (r.linked_atendimento > 0 && std::find(ids.begin(), ids.end(), r.linked_atendimento) == ids.end())
+      ids.push_back(r.linked_atendimento);
+  if (ids.empty())
+    return;
+  // Who may see those PDFs changed: audiences looked up before are stale.
+  self->send(hub, atom::audience_changed_v);
+  if (!audience_listening())
+    return;
+  // The atendimentos as they are now (their PDFs, their references no longer
+  // pending), as an admin's edit would announce them; asked by an actor of its
+  // own, since a daemon may leave (and its session end) right after the ack.
+  self->system().spawn([db = db, hub = hub, ids, client_id = info.client_id](caf::event_based_actor* a) {
+    a->request(db, db_timeout, atom::db_run_v, db_job{[ids](storage::metadata_store& s) {
+                 json out = json::array();
+                 for (auto id : ids)
+                   if (auto found = s.atendimento(id))
+                     out.push_back(std::move(*found));
+                 return out;
+               }})
+      .then(
+        [=](const json_reply& reply) {
+          for (const auto& at : reply.value) {
+            std::vector<std::int64_t> users;
+            for (const auto& t : at["tecnicos"])
+              users.push_back(t["id"].get<std::int64_t>());
+            a->send(hub, atom::publish_to_v, std::string("atendimento:updated"), at, users);
+          }
+        },
+        [=](const caf::error& err) {
+          log_event(log_level::warn, "atendimento:updated:unannounced",
+                    {{"clientId", client_id}, {"atendimentos", ids}, {"reason", reason_of(a->system(), err)}});
+        });
+  });
 }
 
 void daemon_session_state::on_sync(const json& payload, std::optional<std::uint64_t> ack_id) {

@@ -70,6 +70,10 @@ struct daemon_session_state {
   bool audience_listening() const;
   /// Tells the clients about documents the server had not seen before.
   void announce(const std::vector<storage::pdf_document>& docs, const std::vector<storage::ingest_result>& results);
+  /// Documents that joined an atendimento as they were indexed (it referenced
+  /// their tipo and numero): atendimento:updated to admins and its
+  /// technicians, who may see those PDFs from now on.
+  void announce_links(const std::vector<storage::ingest_result>& results);
   void on_error_report(const nlohmann::json& payload, std::optional<std::uint64_t> ack_id);
   void on_log_lines(const nlohmann::json& payload, std::optional<std::uint64_t> ack_id);
   /// Emits `event` asking for an ack; the promise gets {connected, ack} or {connected, timeout}.

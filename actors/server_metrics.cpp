@@ -85,6 +85,15 @@ std::string route_template(std::string_view path) {
     return "web_app"; // the app's files and routes: one label
   if (!api)
     return std::string(path);
+  // An atendimento's reference ends in a document number of any shape.
+  constexpr std::string_view atendimentos = "/api/atendimentos/", refs = "/referencias/";
+  if (path.rfind(atendimentos, 0) == 0) {
+    auto id_end = path.find('/', atendimentos.size());
+    auto id = path.substr(atendimentos.size(), id_end == std::string_view::npos ? 0 : id_end - atendimentos.size());
+    if (!id.empty() && id.find_first_not_of("0123456789") == std::string_view::npos &&
+        path.compare(id_end, refs.size(), refs) == 0)
+      return "/api/atendimentos/:id/referencias/:tipo/:numero";
+  }
   std::string out;
   std::size_t pos = 0, segments = 0;
   while (pos < path.size()) {

@@ -30,7 +30,22 @@ std::string tecnicos_cell(const nlohmann::json& a, bool with_names) {
   return out.empty() ? "-" : out;
 }
 
-// "os 89331, orcamento 12"; a PDF without type and number by its id.
+// "os 555, montagem 7/2026": the references no PDF answers yet, each
+// followed by `suffix`.
+std::string pending_refs(const nlohmann::json& a, const std::string& suffix = "") {
+  std::string out;
+  for (const auto& r : list_in(a, "referencias")) {
+    if (!r.is_object() || !r.contains("pending") || r["pending"] != true)
+      continue;
+    if (!out.empty())
+      out += ", ";
+    out += cell_text(r, "tipo") + " " + cell_text(r, "numero") + suffix;
+  }
+  return out;
+}
+
+// "os 89331, orcamento 12"; a PDF without type and number by its id; then
+// the documents still awaited, "os 555 (pending)".
 std::string pdfs_cell(const nlohmann::json& a) {
   std::string out;
   for (const auto& p : list_in(a, "pdfs")) {
@@ -39,6 +54,9 @@ std::string pdfs_cell(const nlohmann::json& a) {
     auto tipo = string_field(p, "tipo"), numero = string_field(p, "numero");
     out += tipo && numero ? *tipo + " " + *numero : "#" + cell_text(p, "id");
   }
+  auto pending = pending_refs(a, " (pending)");
+  if (!pending.empty())
+    out += (out.empty() ? "" : ", ") + pending;
   return out.empty() ? "-" : out;
 }
 
@@ -81,14 +99,16 @@ std::string render_atendimento(const nlohmann::json& a) {
                                    {"technicians", tecnicos_cell(a, true)},
                                    {"created", time_cell(a, "createdAt")},
                                    {"updated", time_cell(a, "updatedAt")}});
+  auto pending = pending_refs(a);
+  auto awaited = pending.empty() ? std::string() : "Waiting for PDFs not indexed yet: " + pending + "\n";
   const auto& pdfs = list_in(a, "pdfs");
   if (pdfs.empty())
-    return out + "\nNo PDFs linked.\n";
+    return out + "\nNo PDFs linked.\n" + awaited;
   text_table table({{"PDF", alignment::right}, {"TYPE"}, {"NUMBER"}, {"STATUS"}, {"HASH"}});
   for (const auto& p : pdfs)
     table.add_row({cell_text(p, "id"), cell_text(p, "tipo"), cell_text(p, "numero"), cell_text(p, "status"),
                    cell_text(p, "fileHash")});
-  return out + "\n" + table.render();
+  return out + "\n" + table.render() + awaited;
 }
 
 } // namespace siberius::cli

@@ -152,7 +152,8 @@ void add_atendimentos_commands(CLI::App& app, command_context& ctx, command_acti
   add_tecnicos_option(create, *c, false, "LOGIN of a technician to send (repeat for more)");
   create->add_option("--pdf", c->pdfs, "Link the PDF with this id (repeat for more)")->check(CLI::PositiveNumber);
   create->add_option("--hash", c->hashes, "Link the PDF with this SHA-256 (repeat for more)")->check(check_sha256);
-  c->tipo_opt = create->add_option("--tipo", c->tipo, "Link the PDF of this type and --numero")
+  c->tipo_opt = create->add_option("--tipo", c->tipo,
+                                   "Link the PDFs of this type and --numero; one not indexed yet joins when it is")
                     ->check(CLI::IsMember({"orcamento", "os", "montagem"}));
   auto* numero = create->add_option("--numero", c->numero, "The document number, with --tipo")->check(not_empty);
   c->tipo_opt->needs(numero);

@@ -32,6 +32,11 @@ constexpr const char* atendimento_row_sql =
     " coalesce((SELECT json_agg(p ORDER BY p.id) FROM (SELECT x.id, x.tipo, x.numero, x.cliente,"
     "   to_char(x.data_evento, 'YYYY-MM-DD') AS \"dataEvento\", x.file_hash AS \"fileHash\", x.filename, x.status"
     "   FROM pdf_cache x WHERE x.atendimento_id = a.id) p), '[]'::json) AS pdfs,"
+    // Pending: no PDF of that tipo and numero linked here yet.
+    " coalesce((SELECT json_agg(f ORDER BY f.tipo, f.numero) FROM (SELECT x.tipo, x.numero,"
+    "   NOT EXISTS (SELECT 1 FROM pdf_cache p WHERE p.atendimento_id = a.id AND p.tipo = x.tipo"
+    "     AND p.numero = x.numero) AS pending"
+    "   FROM atendimento_refs x WHERE x.atendimento_id = a.id) f), '[]'::json) AS referencias,"
     " siberius_iso_utc(a.created_at) AS \"createdAt\", siberius_iso_utc(a.updated_at) AS \"updatedAt\") r";
 
 bool digits(const std::string& s, std::size_t from, std::size_t n) {
@@ -89,7 +94,33 @@ std::string param_list(const std::vector<std::int64_t>& ids) {
   return out + "}";
 }
 
+/// Well-formed UTF-8 (PostgreSQL refuses the rest), counting its characters.
+std::optional<std::size_t> utf8_length(const std::string& s) {
+  std::size_t chars = 0;
+  for (std::size_t i = 0; i < s.size(); ++chars) {
+    auto c = static_cast<unsigned char>(s[i]);
+    std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+    if (n == 0 || i + n > s.size() || (n == 2 && c < 0xc2))
+      return std::nullopt;
+    for (std::size_t k = 1; k < n; ++k)
+      if ((static_cast<unsigned char>(s[i + k]) & 0xc0) != 0x80)
+        return std::nullopt;
+    i += n;
+  }
+  return chars;
+}
+
 } // namespace
+
+std::optional<std::string> unfit_reference(const std::string& tipo, const std::string& numero,
+                                           const std::string& prefix) {
+  if (tipo != "orcamento" && tipo != "os" && tipo != "montagem")
+    return prefix + "tipo: expected one of orcamento, os, montagem";
+  auto chars = utf8_length(numero);
+  if (!chars || *chars < 1 || *chars > 100 || numero.find('\0') != std::string::npos)
+    return prefix + "numero: 1 to 100 characters";
+  return std::nullopt;
+}
 
 std::variant<atendimento_input, std::string> parse_atendimento_input(const json& body, bool creating) {
   if (!body.is_object())
@@ -152,11 +183,19 @@ std::variant<atendimento_input, std::string> parse_atendimento_input(const json&
           r.file_hash = p["fileHash"].get<std::string>();
           for (auto& c : r.file_hash)
             c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        } else if (p.is_object() && p.size() == 2 && p.contains("tipo") && p.contains("numero") &&
-                   p["tipo"].is_string() && p["numero"].is_string() && !p["numero"].get<std::string>().empty() &&
-                   p["numero"].get<std::string>().size() <= 100 && p["tipo"].get<std::string>().size() <= 20) {
+        } else if (p.is_object() && (p.contains("tipo") || p.contains("numero"))) {
+          auto at = "pdfs[" + std::to_string(refs.size()) + "].";
+          for (auto& [name, _] : p.items())
+            if (name != "tipo" && name != "numero")
+              return at + name + ": unknown field (tipo, numero)";
+          if (!p.contains("tipo") || !p["tipo"].is_string())
+            return at + "tipo: expected one of orcamento, os, montagem";
+          if (!p.contains("numero") || !p["numero"].is_string())
+            return at + "numero: 1 to 100 characters";
           r.tipo = p["tipo"].get<std::string>();
           r.numero = p["numero"].get<std::string>();
+          if (auto e = unfit_reference(r.tipo, r.numero, at))
+            return *e;
         } else {
           return std::string("pdfs: each one is {id}, {fileHash} or {tipo, numero}");
         }
@@ -212,6 +251,19 @@ void prepare_atendimento_statements(pqxx::connection& c) {
   c.prepare("pdf_by_hash", "SELECT id FROM pdf_cache WHERE file_hash = $1");
   c.prepare("pdf_by_tipo_numero", "SELECT id FROM pdf_cache WHERE tipo = $1 AND numero = $2");
   c.prepare("pdfs_link", "UPDATE pdf_cache SET atendimento_id = $1, updated_at = now() WHERE id = ANY($2::bigint[])");
+  // Named again, a reference is the newest: a PDF indexed later joins the
+  // atendimento that named its tipo and numero last.
+  c.prepare("atendimento_refs_add",
+            "INSERT INTO atendimento_refs (atendimento_id, tipo, numero)"
+            " SELECT DISTINCT $1::bigint, t, n FROM unnest($2::text[], $3::text[]) AS x(t, n)"
+            " ON CONFLICT (atendimento_id, tipo, numero) DO UPDATE SET created_at = now()");
+  c.prepare("atendimento_ref_drop",
+            "DELETE FROM atendimento_refs WHERE atendimento_id = $1 AND tipo = $2 AND numero = $3");
+  // Unlinking a PDF drops this atendimento's reference to its tipo and
+  // numero too, or the next version of it would come back.
+  c.prepare("atendimento_refs_drop_for_pdfs",
+            "DELETE FROM atendimento_refs r USING pdf_cache p WHERE r.atendimento_id = $1"
+            " AND p.id = ANY($2::bigint[]) AND p.atendimento_id = $1 AND r.tipo = p.tipo AND r.numero = p.numero");
   // Only from this atendimento: a PDF that moved elsewhere meanwhile stays there.
   c.prepare("pdfs_unlink", "UPDATE pdf_cache SET atendimento_id = NULL, updated_at = now()"
                            " WHERE atendimento_id = $1 AND id = ANY($2::bigint[])");
@@ -240,8 +292,15 @@ std::vector<std::int64_t> resolve_tecnicos(pqxx::work& w, const std::vector<user
   return ids;
 }
 
-std::vector<std::int64_t> resolve_pdfs(pqxx::work& w, const std::vector<pdf_ref>& refs) {
-  std::vector<std::int64_t> ids;
+struct resolved_pdfs {
+  std::vector<std::int64_t> ids;           // indexed PDFs to link now
+  std::vector<std::string> tipos, numeros; // references to keep, indexed or not
+};
+
+/// An id or a hash names an indexed PDF or nothing (it cannot appear later);
+/// a tipo and numero is kept as a reference even when no PDF has it yet.
+resolved_pdfs resolve_pdfs(pqxx::work& w, const std::vector<pdf_ref>& refs) {
+  resolved_pdfs out;
   for (auto& r : refs) {
     pqxx::result rows;
     std::string named;
@@ -253,14 +312,15 @@ std::vector<std::int64_t> resolve_pdfs(pqxx::work& w, const std::vector<pdf_ref>
       named = "hash " + r.file_hash;
     } else {
       rows = w.exec_prepared("pdf_by_tipo_numero", r.tipo, r.numero);
-      named = r.tipo + " " + r.numero;
+      out.tipos.push_back(r.tipo);
+      out.numeros.push_back(r.numero);
     }
-    if (rows.empty())
+    if (rows.empty() && !named.empty())
       throw std::invalid_argument("pdfs: no indexed PDF with " + named);
     for (auto row : rows)
-      ids.push_back(row[0].as<std::int64_t>());
+      out.ids.push_back(row[0].as<std::int64_t>());
   }
-  return ids;
+  return out;
 }
 
 void apply_links(pqxx::work& w, std::int64_t id, const atendimento_input& in) {
@@ -269,10 +329,18 @@ void apply_links(pqxx::work& w, std::int64_t id, const atendimento_input& in) {
     w.exec_prepared("atendimento_tecnicos_clear", id);
     w.exec_prepared("atendimento_tecnicos_add", id, param_list(ids));
   }
-  if (!in.unlink_pdfs.empty())
+  if (!in.unlink_pdfs.empty()) {
+    w.exec_prepared("atendimento_refs_drop_for_pdfs", id, param_list(in.unlink_pdfs));
     w.exec_prepared("pdfs_unlink", id, param_list(in.unlink_pdfs));
-  if (in.pdfs)
-    w.exec_prepared("pdfs_link", id, param_list(resolve_pdfs(w, *in.pdfs)));
+  }
+  for (auto& r : in.unlink_refs)
+    w.exec_prepared("atendimento_ref_drop", id, r.tipo, r.numero);
+  if (in.pdfs) {
+    auto got = resolve_pdfs(w, *in.pdfs);
+    if (!got.tipos.empty())
+      w.exec_prepared("atendimento_refs_add", id, text_array(got.tipos), text_array(got.numeros));
+    w.exec_prepared("pdfs_link", id, param_list(got.ids));
+  }
 }
 
 /// The end of a create or an edit: links, the atendimento as it now is, commit.

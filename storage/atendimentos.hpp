@@ -19,10 +19,17 @@ struct user_ref {
   std::string login; // when id == 0
 };
 
-/// A PDF named by id, by file hash, or by tipo + numero.
+/// A PDF named by id, by file hash, or by tipo + numero. Only the last may
+/// name a document not indexed yet: it is kept as a reference of the
+/// atendimento, and the PDF joins it when indexed.
 struct pdf_ref {
   std::int64_t id = 0;
   std::string file_hash;
+  std::string tipo, numero;
+};
+
+/// A tipo and numero an atendimento references (atendimento_refs).
+struct doc_ref {
   std::string tipo, numero;
 };
 
@@ -37,6 +44,9 @@ struct atendimento_input {
   /// PDF ids to unlink from this atendimento (DELETE /api/atendimentos/:id/pdfs/:pdfId);
   /// never read from a body. A PDF linked elsewhere is left where it is.
   std::vector<std::int64_t> unlink_pdfs;
+  /// References to drop (DELETE /api/atendimentos/:id/referencias/:tipo/:numero);
+  /// never read from a body. Linked PDFs stay linked.
+  std::vector<doc_ref> unlink_refs;
   static constexpr std::size_t max_refs = 100;
 };
 
@@ -44,6 +54,12 @@ struct atendimento_input {
 /// fields are refused, so a typo never goes unnoticed. On error: a message
 /// naming the field.
 std::variant<atendimento_input, std::string> parse_atendimento_input(const nlohmann::json& body, bool creating);
+
+/// Why a tipo and numero cannot be a reference (tipo one of orcamento, os,
+/// montagem; numero 1 to 100 characters), naming the field as `prefix` +
+/// "tipo" or "numero"; nullopt when they can.
+std::optional<std::string> unfit_reference(const std::string& tipo, const std::string& numero,
+                                           const std::string& prefix = "");
 
 /// True for "YYYY-MM-DD" naming a real date (pdf_document.hpp).
 bool is_iso_date(const std::string& s);

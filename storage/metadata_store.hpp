@@ -109,6 +109,9 @@ struct ingest_result {
   std::int64_t record_id = 0;  // 0 on error
   ingest_status status = ingest_status::error;
   std::string error;           // set when status == error
+  /// The atendimento this document joined as it was indexed (one that
+  /// references its tipo and numero, or has a version of it); 0 if none.
+  std::int64_t linked_atendimento = 0;
 };
 
 struct sync_file {

@@ -242,18 +242,25 @@ void prepare_ingest_statements(pqxx::connection& c) {
   c.prepare("pdf_ingest_counted", with_owner_test(std::string(ingest_upsert_sql) + ingest_count_sql + ingest_result_sql));
   c.prepare("pdf_ingest", with_owner_test(std::string(ingest_upsert_sql) + ingest_result_sql));
   c.prepare("pdf_ids_by_hash", "SELECT file_hash, id FROM pdf_cache WHERE file_hash = ANY($1::text[])");
-  // A document new or changed whose tipo and numero another document linked
-  // to an atendimento already has (a new version of a quote, say) joins that
-  // atendimento, the most recently linked one if several. Never creates one.
+  // A document new or changed, not linked yet, joins the atendimento that
+  // references its tipo and numero (atendimento_refs: named before the PDF
+  // existed) or has another document of them linked (a new version of a
+  // quote, say); the most recent reference or link if several. Never creates
+  // an atendimento, never moves a linked document.
   c.prepare("pdf_link_by_reference",
             "WITH fresh AS (SELECT id, tipo, numero FROM pdf_cache"
             "  WHERE id = ANY($1::bigint[]) AND atendimento_id IS NULL AND numero IS NOT NULL),"
-            " ref AS (SELECT DISTINCT ON (f.id) f.id, o.atendimento_id FROM fresh f"
+            " candidate AS (SELECT f.id, o.atendimento_id, o.updated_at AS at, o.id AS tie FROM fresh f"
             "  JOIN pdf_cache o ON o.tipo = f.tipo AND o.numero = f.numero AND o.id <> f.id"
             "   AND o.atendimento_id IS NOT NULL"
-            "  ORDER BY f.id, o.updated_at DESC, o.id DESC)"
+            "  UNION ALL"
+            "  SELECT f.id, r.atendimento_id, r.created_at, 0 FROM fresh f"
+            "  JOIN atendimento_refs r ON r.tipo = f.tipo AND r.numero = f.numero),"
+            " ref AS (SELECT DISTINCT ON (id) id, atendimento_id FROM candidate"
+            "  ORDER BY id, at DESC, tie DESC, atendimento_id DESC)"
             " UPDATE pdf_cache p SET atendimento_id = ref.atendimento_id, updated_at = now()"
-            " FROM ref WHERE p.id = ref.id");
+            " FROM ref WHERE p.id = ref.id AND p.atendimento_id IS NULL"
+            " RETURNING p.id, p.atendimento_id");
   c.prepare("daemon_count_indexed",
             "UPDATE daemon_clients d SET pdfs_indexed = d.pdfs_indexed + c.n, last_pdf_indexed = now(),"
             " updated_at = now() FROM unnest($1::text[], $2::bigint[]) AS c(client_id, n)"
@@ -405,8 +412,14 @@ std::vector<ingest_result> metadata_store::ingest(const std::vector<std::pair<st
     for (const auto& r : results)
       if (r.record_id > 0 && (r.status == ingest_status::indexed || r.status == ingest_status::updated))
         ids.push_back(std::to_string(r.record_id));
-    if (!ids.empty())
-      t.exec_prepared("pdf_link_by_reference", text_array(ids));
+    if (ids.empty())
+      return;
+    std::unordered_map<std::int64_t, std::int64_t> joined;
+    for (const auto& row : t.exec_prepared("pdf_link_by_reference", text_array(ids)))
+      joined[row[0].as<std::int64_t>()] = row[1].as<std::int64_t>();
+    for (auto& r : results)
+      if (auto i = joined.find(r.record_id); i != joined.end() && r.record_id > 0)
+        r.linked_atendimento = i->second;
   };
 
   return impl_->run([&](pqxx::connection& c) {
@@ -442,6 +455,7 @@ std::vector<ingest_result> metadata_store::ingest(const std::vector<std::pair<st
           if (r.error.empty()) {
             r.status = ingest_status::error;
             r.record_id = 0;
+            r.linked_atendimento = 0;
           }
         std::fill(new_location.begin(), new_location.end(), false);
       }

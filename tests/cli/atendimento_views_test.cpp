@@ -53,6 +53,23 @@ CAF_TEST(one atendimento in full) {
   CAF_CHECK(render_atendimento(bare).find("\nNo PDFs linked.\n") != std::string::npos);
 }
 
+CAF_TEST(documents awaited by tipo and numero are shown as pending) {
+  scoped_tz utc("UTC0");
+  auto a = palco();
+  a["referencias"] = json::parse(R"([{"tipo":"montagem","numero":"7/2026","pending":true},
+    {"tipo":"os","numero":"555","pending":true},{"tipo":"os","numero":"89331","pending":false}])");
+  auto full = render_atendimento(a);
+  CAF_CHECK(full.find(" 17  os    89331   cached  9f2c\nWaiting for PDFs not indexed yet: montagem 7/2026, os 555\n") !=
+            std::string::npos);
+  a["pdfs"] = json::array();
+  CAF_CHECK(render_atendimento(a).find("\nNo PDFs linked.\nWaiting for PDFs not indexed yet: montagem 7/2026, os 555\n") !=
+            std::string::npos);
+  auto list = render_atendimentos(json{{"items", json::array({a})}});
+  CAF_CHECK(list.find("  montagem 7/2026 (pending), os 555 (pending)\n") != std::string::npos);
+  // Nothing awaited: nothing said.
+  CAF_CHECK(render_atendimento(palco()).find("Waiting") == std::string::npos);
+}
+
 CAF_TEST(a list reply without items is an error) {
   bool thrown = false;
   try {

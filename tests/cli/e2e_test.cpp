@@ -339,6 +339,13 @@ CAF_TEST(a person logs in and schedules a new technician then logs out) {
     found = found || item.at("id") == a.at("id");
   CAF_CHECK(found);
 
+  // A document the office has not written yet: kept as a reference, shown as awaited.
+  auto awaiting = w.admin({"atendimentos", "create", "--titulo", "Festa", "--inicio", "2030-05-12", "--tipo", "os",
+                           "--numero", "900001"},
+                          env);
+  CAF_CHECK_EQUAL(awaiting.code, 0);
+  CAF_CHECK(awaiting.out.find("\nNo PDFs linked.\nWaiting for PDFs not indexed yet: os 900001\n") != std::string::npos);
+
   auto out = w.admin({"logout"}, env);
   CAF_CHECK_EQUAL(out.code, 0);
   CAF_CHECK_EQUAL(out.out, "logged out chefe from " + w.url() + "\n");

@@ -107,6 +107,7 @@ const matrix = () => [
   ['PUT', `/api/atendimentos/${ids.a2}`, { local: 'Clube' }, [401, 403, 403, 200, 200, 401]],
   ['PUT', `/api/atendimentos/${ids.a2}/tecnicos`, { tecnicos: [] }, [401, 403, 403, 200, 200, 401]],
   ['DELETE', `/api/atendimentos/${ids.a2}/pdfs/987654`, undefined, [401, 403, 403, 404, 404, 401]],
+  ['DELETE', `/api/atendimentos/${ids.a2}/referencias/os/987654`, undefined, [401, 403, 403, 404, 404, 401]],
   ['POST', `/api/pdfs/${ids.pdf3}/escalar`, { tecnicos: [] }, [401, 403, 403, 201, 201, 401]],
   ['GET', '/api/admin/users', undefined, [401, 403, 403, 200, 200, 401]],
   ['POST', '/api/admin/users', { login: 'newbie', role: 'tecnico' }, [401, 403, 403, 201, 409, 401]],
@@ -242,6 +243,80 @@ test('unlinking a PDF: admins only, announced, audited, and the technicians lose
   assert.equal(line.outcome, 'ok');
   assert.equal(line.details.pdf, ids.pdf3);
   assert.equal(audit.json.items.filter((e) => e.action === 'atendimento.unlink_pdf').length, 1, 'refusals are not audited as unlinks');
+});
+
+test('a document referenced before it exists joins its atendimento when indexed, live for its technicians', async () => {
+  const admin = await connectClient(tokens.admin);
+  const on = await connectClient(tokens.on);
+  // Scheduled from a phone call: the office has not written OS 555 yet.
+  const made = await api(server, 'POST', '/api/atendimentos', {
+    token: tokens.admin,
+    body: { titulo: 'Bodas', dataInicio: '2026-12-18', tecnicos: ['tec-on'], pdfs: [{ tipo: 'os', numero: '555' }, { tipo: 'montagem', numero: '7/2026' }] },
+  });
+  assert.equal(made.status, 201, made.text);
+  const a4 = made.json.id;
+  const atendimentos = psql(db.conninfo, 'SELECT count(*) FROM atendimentos');
+  assert.deepEqual(made.json.pdfs, []);
+  assert.deepEqual(made.json.referencias, [{ tipo: 'montagem', numero: '7/2026', pending: true }, { tipo: 'os', numero: '555', pending: true }]);
+  const shown = await api(server, 'GET', `/api/atendimentos/${a4}`, { token: tokens.on });
+  assert.deepEqual(shown.json.referencias.map((r) => r.pending), [true, true]);
+  for (const [pdfs, error] of [
+    [[{ tipo: 'nota', numero: '1' }], 'pdfs[0].tipo: expected one of orcamento, os, montagem'],
+    [[{ tipo: 'os', numero: '1' }, { tipo: 'os', numero: '' }], 'pdfs[1].numero: 1 to 100 characters'],
+    [[{ tipo: 'os', numero: '9'.repeat(101) }], 'pdfs[0].numero: 1 to 100 characters'],
+    [[{ id: 987654 }], 'pdfs: no indexed PDF with id 987654'],
+    [[{ fileHash: 'f'.repeat(64) }], `pdfs: no indexed PDF with hash ${'f'.repeat(64)}`],
+  ]) {
+    const res = await api(server, 'PUT', `/api/atendimentos/${a4}`, { token: tokens.admin, body: { pdfs } });
+    assert.equal(res.status, 400, JSON.stringify(pdfs));
+    assert.equal(res.json.error, error);
+  }
+
+  // The office writes it; its daemon indexes it.
+  const ack = await indexDocuments(server, [documentFor(20, {
+    filename: 'os_555.pdf', metadata: { tipo: 'os', numero: '555', cliente: 'Buffet Estrela', dataEvento: '2026-12-18' },
+  })]);
+  assert.equal(ack.processed, 1);
+  const pdf = Number(psql(db.conninfo, `SELECT id FROM pdf_cache WHERE numero = '555'`));
+  const joined = (e) => e.name === 'atendimento:updated' && e.payload.id === a4 && e.payload.pdfs.some((p) => p.id === pdf);
+  await until('atendimento:updated at tec-on', () => on.events.some(joined));
+  await until('atendimento:updated at the admin', () => admin.events.some(joined));
+  assert.deepEqual(on.events.find(joined).payload.referencias,
+    [{ tipo: 'montagem', numero: '7/2026', pending: true }, { tipo: 'os', numero: '555', pending: false }]);
+  const now = await api(server, 'GET', `/api/atendimentos/${a4}`, { token: tokens.on });
+  assert.deepEqual(now.json.pdfs.map((p) => p.id), [pdf]);
+  assert.deepEqual(now.json.referencias.map((r) => r.pending), [true, false]);
+  // tec-on, on the atendimento, sees the PDF; tec-off does not.
+  assert.equal((await api(server, 'GET', `/api/pdfs/${pdf}/status`, { token: tokens.on })).status, 200);
+  assert.ok((await api(server, 'GET', '/api/pdfs', { token: tokens.on })).json.items.some((p) => p.id === pdf));
+  assert.equal((await api(server, 'GET', `/api/pdfs/${pdf}/status`, { token: tokens.off })).status, 403);
+  assert.equal(psql(db.conninfo, 'SELECT count(*) FROM atendimentos'), atendimentos, 'indexing never creates an atendimento');
+
+  // The montagem is not coming after all: the admin drops that reference.
+  const path = `/api/atendimentos/${a4}/referencias/montagem/${encodeURIComponent('7/2026')}`;
+  assert.equal((await api(server, 'DELETE', path, { token: tokens.on })).status, 403);
+  assert.equal((await api(server, 'GET', path, { token: tokens.admin })).status, 405);
+  assert.equal((await api(server, 'DELETE', `/api/atendimentos/${a4}/referencias/nota/1`, { token: tokens.admin })).status, 400);
+  const dropped = await api(server, 'DELETE', path, { token: tokens.admin });
+  assert.equal(dropped.status, 200, dropped.text);
+  assert.deepEqual(dropped.json.referencias, [{ tipo: 'os', numero: '555', pending: false }]);
+  assert.deepEqual(dropped.json.pdfs.map((p) => p.id), [pdf]);
+  await until('the drop at tec-on', () => on.events.some((e) => e.name === 'atendimento:updated' && e.payload.id === a4 && e.payload.referencias.length === 1));
+  const again = await api(server, 'DELETE', path, { token: tokens.admin });
+  assert.equal(again.status, 404);
+  assert.match(again.json.error, /does not reference montagem 7\/2026/);
+  const audit = await api(server, 'GET', '/api/admin/audit?limit=50', { token: tokens.admin });
+  const line = audit.json.items.find((e) => e.action === 'atendimento.unlink_ref');
+  assert.ok(line, 'the drop is in the audit log');
+  assert.equal(line.target, `atendimento ${a4}`);
+  assert.deepEqual([line.details.tipo, line.details.numero], ['montagem', '7/2026']);
+
+  // Unlinking the PDF drops its reference too: its next version stays out.
+  const unlinked = await api(server, 'DELETE', `/api/atendimentos/${a4}/pdfs/${pdf}`, { token: tokens.admin });
+  assert.equal(unlinked.status, 200, unlinked.text);
+  assert.deepEqual(unlinked.json.referencias, []);
+  await indexDocuments(server, [documentFor(21, { metadata: { tipo: 'os', numero: '555', cliente: 'Buffet Estrela', dataEvento: '2026-12-18' } })]);
+  assert.equal(psql(db.conninfo, `SELECT coalesce(atendimento_id::text, 'none') FROM pdf_cache WHERE file_hash = '${documentFor(21).fileHash}'`), 'none');
 });
 
 test('logout ends the session and its socket; a disabled account cannot log in', async () => {

@@ -11,6 +11,10 @@ CAF_TEST(ids become placeholders) {
   CAF_CHECK_EQUAL(route_template("/api/pdfs/17/status"), "/api/pdfs/:id/status");
   CAF_CHECK_EQUAL(route_template("/api/pdfs/17/download"), "/api/pdfs/:id/download");
   CAF_CHECK_EQUAL(route_template("/api/atendimentos/3/pdfs/9"), "/api/atendimentos/:id/pdfs/:id");
+  CAF_CHECK_EQUAL(route_template("/api/atendimentos/3/referencias/os/89331"),
+                  "/api/atendimentos/:id/referencias/:tipo/:numero");
+  CAF_CHECK_EQUAL(route_template("/api/atendimentos/3/referencias/orcamento/A-12%2F2026"),
+                  "/api/atendimentos/:id/referencias/:tipo/:numero");
   CAF_CHECK_EQUAL(route_template("/api/admin/daemons/12/rotate-token"), "/api/admin/daemons/:id/rotate-token");
   CAF_CHECK_EQUAL(route_template("/api/pdfs"), "/api/pdfs");
   CAF_CHECK_EQUAL(route_template("/health"), "/health");
@@ -20,6 +24,7 @@ CAF_TEST(ids become placeholders) {
 
 CAF_TEST(paths the API does not know share one label) {
   CAF_CHECK_EQUAL(route_template("/api/pdfs/abc/status"), "other");
+  CAF_CHECK_EQUAL(route_template("/api/atendimentos/x/referencias/os/1"), "other");
   CAF_CHECK_EQUAL(route_template("/api/admin/daemons/office-sp"), "other");
   CAF_CHECK_EQUAL(route_template("/api/wp-login"), "other");
   CAF_CHECK_EQUAL(route_template("/api/a/b/c/d/e/f/g/h"), "other");

@@ -45,7 +45,7 @@ CAF_TEST(migrations apply once and are recorded) {
   CAF_CHECK(second.empty());
   // the design's tables are there
   for (auto table : {"daemon_clients", "daemon_tokens", "daemon_events", "api_tokens", "usuarios", "atendimentos",
-                     "atendimento_tecnicos", "pdf_cache", "pdf_transfers"})
+                     "atendimento_tecnicos", "atendimento_refs", "pdf_cache", "pdf_transfers"})
     CAF_CHECK_EQUAL(db.scalar(std::string("SELECT to_regclass('") + table + "') IS NOT NULL"), "t");
 }
 

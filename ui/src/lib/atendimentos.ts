@@ -14,6 +14,14 @@ export interface LinkedPdf {
   status: string;
 }
 
+/** A document the atendimento waits for by tipo and número, indexed or not yet. */
+export interface Referencia {
+  tipo: string;
+  numero: string;
+  /** No PDF with that tipo and número is linked to this atendimento yet. */
+  pending: boolean;
+}
+
 export interface Tecnico {
   id: number;
   login: string;
@@ -30,6 +38,11 @@ export interface Atendimento {
   local: string | null;
   tecnicos: Tecnico[];
   pdfs: LinkedPdf[];
+  /** Absent from servers that do not keep references. */
+  referencias?: Referencia[];
   createdAt: string | null;
   updatedAt: string | null;
 }
+
+/** The references no linked PDF answers yet: "Aguardando PDF". */
+export const pendingReferencias = (a: Pick<Atendimento, 'referencias'>): Referencia[] => (a.referencias ?? []).filter((r) => r.pending);

@@ -1,9 +1,10 @@
 import { useId, useRef, useState, type FormEvent } from 'react';
 import { errorMessage } from '../../lib/api-client';
+import { pendingReferencias } from '../../lib/atendimentos';
 import { PdfViewButton } from '../pdf';
-import { linkPdf, searchPdfs, unlinkPdf } from './api';
+import { dropReferencia, linkByNumero, linkPdf, searchPdfs, unlinkPdf } from './api';
 import { numericDay } from './calendar';
-import { pdfName, pdfStatusText } from './entries';
+import { pdfName, pdfStatusText, REFERENCIA_TIPOS } from './entries';
 import { agendaText as t } from './strings';
 import type { Atendimento, IndexedPdf } from './types';
 
@@ -17,21 +18,33 @@ interface Props {
   onChanged: (a: Atendimento) => void;
 }
 
-/** The atendimento's documents: view each; admins unlink one, or find one and link it. */
+/** "OS 123" for a reference (tipo and número, no file yet). */
+const refName = (r: { tipo: string; numero: string }) => pdfName({ tipo: r.tipo, numero: r.numero, filename: null });
+
+/**
+ * The atendimento's documents: view each, and those still awaited by tipo and
+ * número; admins unlink one, find one and link it, link by tipo and número
+ * (also one the office has not indexed yet), or stop waiting for one.
+ */
 export function PdfLinks({ a, admin, suggestions, linkedElsewhere, onChanged }: Props) {
   const searchId = useId();
+  const tipoId = useId();
+  const numeroId = useId();
   const [text, setText] = useState('');
+  const [tipo, setTipo] = useState<string>(REFERENCIA_TIPOS[0]);
+  const [numero, setNumero] = useState('');
   const [found, setFound] = useState<IndexedPdf[] | null>(null);
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
   const searchBox = useRef<HTMLInputElement>(null);
 
-  const run = async (job: () => Promise<Atendimento>, done: string) => {
+  const run = async (job: () => Promise<Atendimento>, done: string | ((a: Atendimento) => string)) => {
     setBusy(true);
     setResult(null);
     try {
-      onChanged(await job());
-      setResult({ ok: true, text: done });
+      const changed = await job();
+      onChanged(changed);
+      setResult({ ok: true, text: typeof done === 'string' ? done : done(changed) });
     } catch (e) {
       setResult({ ok: false, text: errorMessage(e) });
     } finally {
@@ -55,7 +68,20 @@ export function PdfLinks({ a, admin, suggestions, linkedElsewhere, onChanged }: 
     }
   };
 
+  const byNumero = (e: FormEvent) => {
+    e.preventDefault();
+    const n = numero.trim();
+    if (!n || n.length > 100) return setResult({ ok: false, text: t.awaitNumero });
+    const name = refName({ tipo, numero: n });
+    void run(() => linkByNumero(a.id, tipo, n), (x) => {
+      setNumero('');
+      const waiting = pendingReferencias(x).some((r) => r.tipo === tipo && r.numero === n);
+      return waiting ? t.awaited(name) : t.linked(name);
+    });
+  };
+
   const here = new Set(a.pdfs.map((p) => p.id));
+  const pending = pendingReferencias(a);
   const offered = (found ?? suggestions).filter((p) => !here.has(p.id));
 
   return (
@@ -83,6 +109,21 @@ export function PdfLinks({ a, admin, suggestions, linkedElsewhere, onChanged }: 
           ))}
         </ul>
       )}
+      {pending.length ? (
+        <ul className="agenda-doc-list">
+          {pending.map((r) => (
+            <li key={`${r.tipo}/${r.numero}`} className="agenda-doc agenda-doc-pending">
+              <span className="agenda-doc-name wrap-anywhere">{t.awaiting(refName(r))}</span>
+              {admin ? (
+                <button type="button" className="button button-small button-danger-outline" disabled={busy} onClick={() => void run(() => dropReferencia(a.id, r.tipo, r.numero), t.droppedReferencia(refName(r)))}>
+                  <span aria-hidden="true">{t.remove}</span>
+                  <span className="sr-only">{t.dropReferencia(refName(r))}</span>
+                </button>
+              ) : null}
+            </li>
+          ))}
+        </ul>
+      ) : null}
       {admin ? (
         <>
           <form className="agenda-inline-form" role="search" aria-label={t.linkHeading} onSubmit={(e) => void search(e)}>
@@ -115,6 +156,26 @@ export function PdfLinks({ a, admin, suggestions, linkedElsewhere, onChanged }: 
               ))}
             </ul>
           ) : null}
+          <form className="agenda-inline-form" aria-label={t.awaitHeading} onSubmit={byNumero}>
+            <div className="field agenda-field-tipo">
+              <label htmlFor={tipoId}>{t.tipo}</label>
+              <select id={tipoId} value={tipo} onChange={(e) => setTipo(e.target.value)}>
+                {REFERENCIA_TIPOS.map((x) => (
+                  <option key={x} value={x}>
+                    {t.tipos[x]}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div className="field">
+              <label htmlFor={numeroId}>{t.number}</label>
+              <input id={numeroId} value={numero} maxLength={100} onChange={(e) => setNumero(e.target.value)} />
+            </div>
+            <button type="submit" className="button" disabled={busy}>
+              {t.awaitButton}
+            </button>
+          </form>
+          <p className="hint">{t.awaitHint}</p>
         </>
       ) : null}
       <div aria-live="polite" className="action-result-slot">

@@ -66,6 +66,14 @@ export const linkPdf = (id: number, pdfId: number) => api.put<Atendimento>(`/api
 
 export const unlinkPdf = (id: number, pdfId: number) => api.del<Atendimento>(`/api/atendimentos/${id}/pdfs/${pdfId}`);
 
+/** Links the PDFs with this tipo and número, or waits for one the office has not indexed yet. */
+export const linkByNumero = (id: number, tipo: string, numero: string) =>
+  api.put<Atendimento>(`/api/atendimentos/${id}`, { pdfs: [{ tipo, numero }] });
+
+/** No longer waits for that document (the linked PDFs stay). */
+export const dropReferencia = (id: number, tipo: string, numero: string) =>
+  api.del<Atendimento>(`/api/atendimentos/${id}/referencias/${encodeURIComponent(tipo)}/${encodeURIComponent(numero)}`);
+
 /** "Escalar equipe": a new atendimento from the PDF's metadata, with these technicians. */
 export const escalar = (pdfId: number, tecnicos: number[], dataInicio?: string) =>
   api.post<Atendimento>(`/api/pdfs/${pdfId}/escalar`, dataInicio ? { tecnicos, dataInicio } : { tecnicos });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { pendingReferencias } from '../../lib/atendimentos';
 import { daysBetween } from './calendar';
 import { entriesByDay, linkedIds, matchesAtendimento, matchesPdf, NO_FILTER, pdfName } from './entries';
 import { applyAtendimento, belongs, isAtendimento } from './live';
@@ -37,6 +38,19 @@ describe('entries by day', () => {
   });
 });
 
+describe('references', () => {
+  it('only those no linked PDF answers yet are pending; a server without them has none', () => {
+    const a = at(1, { referencias: [{ tipo: 'os', numero: '555', pending: true }, { tipo: 'orcamento', numero: '12', pending: false }] });
+    expect(pendingReferencias(a)).toEqual([{ tipo: 'os', numero: '555', pending: true }]);
+    expect(pendingReferencias(at(2))).toEqual([]);
+  });
+
+  it('a reference is named like a PDF of that tipo and número', () => {
+    expect(pdfName({ tipo: 'os', numero: '555', filename: null })).toBe('OS 555');
+    expect(pdfName({ tipo: 'montagem', numero: '7/2026', filename: null })).toBe('Montagem 7/2026');
+  });
+});
+
 describe('filters', () => {
   const a = at(1, { titulo: 'Casamento Laura', cliente: 'Buffet Estrela Dourada', pdfs: [linked(pdf(11, { tipo: 'montagem', numero: '917', status: 'cached' }))] });
 
@@ -47,6 +61,12 @@ describe('filters', () => {
     expect(matchesAtendimento(a, { ...NO_FILTER, q: 'colégio' })).toBe(false);
     expect(matchesPdf(pdf(1, { cliente: 'Colégio Santa Inês' }), { ...NO_FILTER, q: 'colegio santa' })).toBe(true);
     expect(matchesPdf(pdf(1, { numero: '2026/0311' }), { ...NO_FILTER, q: '0311' })).toBe(true);
+  });
+
+  it('an atendimento is found by the número of a document it still waits for', () => {
+    const waiting = at(2, { referencias: [{ tipo: 'os', numero: '555', pending: true }] });
+    expect(matchesAtendimento(waiting, { ...NO_FILTER, q: '555' })).toBe(true);
+    expect(matchesAtendimento(at(3), { ...NO_FILTER, q: '555' })).toBe(false);
   });
 
   it('tipo: a PDF of that tipo, or an atendimento with one linked', () => {

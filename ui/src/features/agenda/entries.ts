@@ -11,6 +11,8 @@ import type { Atendimento, IndexedPdf, LinkedPdf } from './types';
 
 export const PDF_STATUSES = ['available_local', 'uploading', 'cached', 'expired', 'missing'] as const;
 export const TIPOS = ['os', 'orcamento', 'montagem', 'desconhecido'] as const;
+/** The tipos an atendimento may wait for by número. */
+export const REFERENCIA_TIPOS = ['os', 'orcamento', 'montagem'] as const;
 export const SITUATIONS = ['a_escalar', 'sem_equipe', 'com_equipe'] as const;
 
 export interface AgendaFilter {
@@ -36,7 +38,7 @@ export function matchesAtendimento(a: Atendimento, f: AgendaFilter): boolean {
   if (f.status === 'com_equipe' && a.tecnicos.length === 0) return false;
   if ((PDF_STATUSES as readonly string[]).includes(f.status) && !a.pdfs.some((p) => p.status === f.status)) return false;
   if (f.tipo && !a.pdfs.some((p) => (p.tipo ?? 'desconhecido') === f.tipo)) return false;
-  return hasText([a.titulo, a.cliente, a.local, ...a.pdfs.flatMap((p) => [p.numero, p.cliente])], f.q);
+  return hasText([a.titulo, a.cliente, a.local, ...a.pdfs.flatMap((p) => [p.numero, p.cliente]), ...(a.referencias ?? []).map((r) => r.numero)], f.q);
 }
 
 export function matchesPdf(p: IndexedPdf, f: AgendaFilter): boolean {

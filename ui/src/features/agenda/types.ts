@@ -1,6 +1,6 @@
 // The answers of the API the agenda reads (docs/api.md: GET /api/atendimentos, GET /api/pdfs).
 
-export type { Atendimento, LinkedPdf, Tecnico } from '../../lib/atendimentos';
+export type { Atendimento, LinkedPdf, Referencia, Tecnico } from '../../lib/atendimentos';
 
 export type PdfStatus = 'available_local' | 'uploading' | 'cached' | 'expired' | 'missing';
 export type PdfTipo = 'orcamento' | 'os' | 'montagem' | 'desconhecido';

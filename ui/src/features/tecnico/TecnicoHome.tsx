@@ -3,6 +3,7 @@ import { Banner } from '../../components/Banner';
 import { Loading } from '../../components/Loading';
 import { PullToRefresh } from '../../components/PullToRefresh';
 import { useNow } from '../../lib/clock';
+import { pendingReferencias } from '../../lib/atendimentos';
 import type { ClientEventName } from '../../lib/events';
 import { socketLayer, useConnectionState } from '../../lib/socket';
 import { useAsync } from '../../lib/use-async';
@@ -121,6 +122,7 @@ function AtendimentoCard({ a, now }: { a: Atendimento; now: number }) {
   const tag = dayTag(a, now);
   const titleId = useId();
   const team = a.tecnicos.map((x) => x.nome || x.login).join(', ');
+  const awaited = pendingReferencias(a);
   return (
     <article className="agenda-card" aria-labelledby={titleId}>
       <p className="agenda-when num">
@@ -152,7 +154,7 @@ function AtendimentoCard({ a, now }: { a: Atendimento; now: number }) {
         <div>
           <dt>{t.documents}</dt>
           <dd>
-            {a.pdfs.length === 0 ? (
+            {a.pdfs.length === 0 && awaited.length === 0 ? (
               <span className="muted">{t.noDocuments}</span>
             ) : (
               <ul className="agenda-pdfs">
@@ -165,6 +167,11 @@ function AtendimentoCard({ a, now }: { a: Atendimento; now: number }) {
                     </li>
                   );
                 })}
+                {awaited.map((r) => (
+                  <li key={`${r.tipo}/${r.numero}`} className="tecnico-pdf muted">
+                    <span className="agenda-pdf-name wrap-anywhere">{t.awaiting(pdfText({ tipo: r.tipo, numero: r.numero, status: '' }).name)}</span>
+                  </li>
+                ))}
               </ul>
             )}
           </dd>

@@ -22,6 +22,7 @@ export const tecnicoText = {
   team: 'Equipe',
   documents: 'Documentos',
   noDocuments: 'Nenhum documento vinculado.',
+  awaiting: (name: string) => `Aguardando PDF: ${name}`,
   tipos: { os: 'OS', orcamento: 'Orçamento', montagem: 'Montagem' } as Record<string, string>,
   documento: 'Documento',
   pdfStatus: {
