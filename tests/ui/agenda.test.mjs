@@ -8,7 +8,8 @@
 // axe-core on every screen.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { api, createDatabase } from '../e2e/harness.mjs';
+import { io } from 'socket.io-client';
+import { api, createDatabase, documentFor } from '../e2e/harness.mjs';
 import {
   checkPrerequisites, demoFolder, eventually, heading, launchBrowser, newPage, newPhonePage, runAxe, screenshot,
   screenshotDir, settled, signIn, startFastDaemon, startUiServer, tearDown,
@@ -267,6 +268,41 @@ test('link and unlink a PDF: the other screens follow, and the technician gets a
   assert.equal((await api(server, 'GET', `/api/pdfs/${pdfIds['930']}/status`, { token: anaToken })).status, 403, 'Ana lost the PDF');
   const a = (await api(server, 'GET', `/api/atendimentos/${escalated.id}`)).json;
   assert.deepEqual(a.pdfs.map((p) => p.id), [pdfIds['4537']]);
+});
+
+test('a document not indexed yet: the atendimento waits for it, and it joins live once the office indexes it', async () => {
+  const form = dialog().getByRole('form', { name: 'Vincular por tipo e número' });
+  await form.getByLabel('Tipo').selectOption({ label: 'OS' });
+  await form.getByLabel('Número').fill('7777');
+  await form.getByRole('button', { name: 'Vincular', exact: true }).click();
+  await dialog().getByText('OS 7777 será vinculado quando o escritório indexar o PDF.').waitFor();
+  await dialog().getByText('Aguardando PDF: OS 7777', { exact: true }).waitFor();
+  await check(admin, 'agenda-05b-admin-awaiting');
+  // The office saves it: another office's daemon indexes OS 7777.
+  const token = await api(server, 'POST', '/api/admin/daemon-tokens', { body: { name: 'Filial', clientId: 'filial' } });
+  assert.equal(token.status, 201, token.text);
+  const office = io(`${server.url}/daemon`, {
+    transports: ['websocket'], reconnection: false,
+    auth: { token: token.json.token, clientId: 'filial', version: '0.1.0' },
+  });
+  try {
+    await new Promise((resolve, reject) => { office.once('connect', resolve); office.once('connect_error', reject); });
+    const doc7777 = documentFor(7777, {
+      filename: 'os_7777.pdf',
+      metadata: { tipo: 'os', numero: '7777', cliente: 'Clube Atlético Ribeirão Verde', dataEvento: addDays(todaySP(), 16), valorTotal: 980 },
+    });
+    const ack = await office.timeout(5000).emitWithAck('daemon:pdf_indexed_batch', { documents: [doc7777] });
+    assert.equal(ack.processed, 1, JSON.stringify(ack));
+  } finally {
+    office.close();
+  }
+  // Linked, live: on this dialog, on the other admin's page and on the technician's phone.
+  await dialog().getByRole('button', { name: 'Desvincular OS 7777' }).waitFor({ timeout: 10000 });
+  await dialog().getByText('Aguardando PDF: OS 7777', { exact: true }).waitFor({ state: 'detached' });
+  for (const page of [admin2, tecnico])
+    await eventually('OS 7777 listed live', async () => ((await card(page, escalated.id).textContent()) ?? '').includes('OS 7777'));
+  const a = (await api(server, 'GET', `/api/atendimentos/${escalated.id}`)).json;
+  assert.deepEqual(a.referencias, [{ tipo: 'os', numero: '7777', pending: false }]);
 });
 
 test('assign and remove technicians: the technician\'s phone gains and loses the atendimento live', async () => {

@@ -175,6 +175,10 @@ test('system monitor with an alert raised, then cleared', async () => {
     const panel = admin.getByRole('region', { name: '1 alerta ativo' });
     await panel.getByText('Daemons em versões diferentes', { exact: true }).waitFor({ timeout: 15000 });
     await panel.getByText('versões em uso: 0.0.9 (1 daemon), 0.1.0 (1 daemon).', { exact: true }).waitFor();
+    // The list as the alert describes it: both offices online.
+    for (const clientId of [server.creds.clientId, 'filial-rio'])
+      await eventually(`${clientId} online in the list`, async () => (await rowCells(daemonRow(admin, clientId)))['Status'] === 'Online',
+        { timeout: 15000 });
     await check(admin, '15a-monitor-alert');
   } finally {
     old.close();
