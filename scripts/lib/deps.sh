@@ -12,8 +12,10 @@ SIBERIUS_APT_PACKAGES=(
 # drive it; no browser is downloaded from elsewhere) and a font for it; Wine
 # and NSIS for the Windows daemon's tests (tests/windows/); the mingw-w64
 # compilers come with scripts/windows/deps.sh. clang-14 and its compiler-rt
-# (libFuzzer, ASan, UBSan) build the fuzz targets (fuzz/README.md).
-SIBERIUS_TEST_APT_PACKAGES=(chromium fonts-dejavu-core wine wine64 nsis clang-14 libclang-rt-14-dev)
+# (libFuzzer, ASan, UBSan) build the fuzz targets (fuzz/README.md). nginx,
+# lintian and systemd's analyzer test the production setup (tests/deploy/).
+SIBERIUS_TEST_APT_PACKAGES=(chromium fonts-dejavu-core wine wine64 nsis clang-14 libclang-rt-14-dev
+  nginx lintian systemd)
 
 # siberius_install_deps [test]
 siberius_install_deps() {
