@@ -6,6 +6,7 @@
 #include "actors/api_support.hpp"
 #include "actors/log.hpp"
 #include "storage/atendimentos.hpp"
+#include "storage/pdf_query.hpp"
 
 namespace siberius::actors {
 
@@ -174,24 +175,7 @@ void unlink_pdf(const api_context& ctx, const net::http_request& req, const std:
 
 /// A path segment percent-decoded ('+' is itself there); nullopt when malformed.
 std::optional<std::string> decode_segment(std::string_view s) {
-  auto hex = [](char c) {
-    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-  };
-  std::string out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] != '%') {
-      out += s[i];
-      continue;
-    }
-    if (i + 2 >= s.size())
-      return std::nullopt;
-    int hi = hex(s[i + 1]), lo = hex(s[i + 2]);
-    if (hi < 0 || lo < 0)
-      return std::nullopt;
-    out += static_cast<char>(hi * 16 + lo);
-    i += 2;
-  }
-  return out;
+  return storage::percent_decode(s, false);
 }
 
 /// DELETE /api/atendimentos/:id/referencias/:tipo/:numero: the atendimento

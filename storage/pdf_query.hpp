@@ -54,7 +54,8 @@ std::variant<pdf_filter, std::string> parse_pdf_filter(std::string_view target,
 /// `f` (text safe in a URL without escaping).
 std::string pdf_cursor(const pdf_filter& f, const pdf_position& at);
 
-/// "%41na+Lima" -> "Ana Lima"; nullopt when an escape is malformed.
-std::optional<std::string> percent_decode(std::string_view s);
+/// "%41na+Lima" -> "Ana Lima" (a query string); with `plus_is_space` false, as
+/// in a path segment, '+' stays itself. nullopt when an escape is malformed.
+std::optional<std::string> percent_decode(std::string_view s, bool plus_is_space = true);
 
 } // namespace siberius::storage
