@@ -177,7 +177,11 @@ before(async () => {
   caPem = await makeCertificates();
 
   db = createDatabase();
-  server = await startServer({ db: db.conninfo, args: ['--trusted-proxy', '127.0.0.1', '--ui-dir', uiDir] });
+  // Pings every second, as in the e2e suites, but a loaded machine gets 5 s
+  // to answer one: the connection test below counts on no reconnect.
+  server = await startServer({
+    db: db.conninfo, args: ['--trusted-proxy', '127.0.0.1', '--ui-dir', uiDir, '--ping-timeout-ms', '5000'],
+  });
   httpPort = await freePort();
   httpsPort = await freePort();
   writeFileSync(join(dir, 'siberius.conf'), renderSite());
