@@ -17,6 +17,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { createServer, connect } from 'node:net';
 import http from 'node:http';
 import https from 'node:https';
+import { connect as tlsConnect } from 'node:tls';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -331,6 +332,49 @@ test('REST goes through to the server, with its own headers and HSTS added', asy
   assert.equal(me.status, 200, me.text);
 });
 
+/** Sends only a request's head (a large Content-Length, no body) and
+ *  resolves with the answer: its status line and body. */
+function headOnly(path, headers) {
+  return new Promise((resolve, reject) => {
+    const socket = tlsConnect({ host: '127.0.0.1', port: httpsPort, servername: 'localhost', ca: caPem }, () => {
+      socket.write(`POST ${path} HTTP/1.1\r\nHost: localhost:${httpsPort}\r\n`
+        + Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('') + '\r\n');
+    });
+    let text = '';
+    socket.on('data', (c) => {
+      text += c.toString('utf8');
+      const end = text.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      const length = Number(/\r\ncontent-length: *(\d+)/i.exec(text.slice(0, end))?.[1] ?? 0);
+      if (Buffer.byteLength(text.slice(end + 4)) < length) return;
+      socket.destroy();
+      let json = null;
+      try { json = JSON.parse(text.slice(end + 4)); } catch { /* not JSON */ }
+      resolve({ status: text.slice(0, text.indexOf('\r\n')), json });
+    });
+    socket.on('error', reject);
+  });
+}
+
+test('request bodies: PDFs up to the server\'s upload limit, small JSON elsewhere', async () => {
+  const mib = 1024 * 1024;
+  const multipart = 'multipart/form-data; boundary=x';
+  // Over --max-upload-mb (50) and its envelope: nginx refuses on the header.
+  const over = await headOnly('/api/daemon/upload', { 'content-length': 52 * mib, 'content-type': multipart });
+  assert.match(over.status, /^HTTP\/1\.1 413 /);
+  assert.equal(over.json?.code, 'too_large');
+  // Exactly the largest PDF plus the envelope: nginx lets it through at once,
+  // and the server, not nginx, turns the wrong token away.
+  const largest = await headOnly('/api/daemon/upload', {
+    'content-length': 50 * mib + 64 * 1024, 'content-type': multipart, authorization: 'Bearer not-a-daemon-token',
+  });
+  assert.match(largest.status, /^HTTP\/1\.1 401 /);
+  // A REST body of 2 MiB is no JSON anyone sends.
+  const rest = await headOnly('/api/atendimentos', { 'content-length': 2 * mib, 'content-type': 'application/json' });
+  assert.match(rest.status, /^HTTP\/1\.1 413 /);
+  assert.equal(rest.json?.code, 'too_large');
+});
+
 test('the stock socket.io-client reaches the server over wss:// and checks the certificate', async () => {
   assert.ok(client.connected);
   assert.equal(client.io.engine.transport.name, 'websocket');
@@ -424,6 +468,9 @@ test('TLS 1.0 and 1.1 are refused; 1.2 and 1.3 are spoken with a verified certif
     assert.match(r.stdout, new RegExp(`New, ${name.replace('.', '\\.')}, Cipher is [A-Z]`));
     assert.match(r.stdout, /Verify return code: 0 \(ok\)/);
   }
+  // Browsers get HTTP/2.
+  const h2 = await handshake('tls1_3', ['-alpn', 'h2,http/1.1']);
+  assert.match(h2.stdout, /ALPN protocol: h2/);
 });
 
 async function failedLoginFrom(fetcher, login, localAddress) {
