@@ -14,6 +14,7 @@
 #include <thread>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/address.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -111,6 +112,8 @@ struct server_config {
   unsigned log_keep = 5;
   std::string ui_dir = SIBERIUS_DEFAULT_UI_DIR;
   std::vector<std::string> allowed_origins;
+  // Peers whose X-Forwarded-For / X-Forwarded-Proto are believed (nginx).
+  std::vector<std::string> trusted_proxies = {"127.0.0.1", "::1"};
   // Storage and alerts (docs/operations.md, "Storage and alerts").
   std::uint64_t min_free_disk_mb = 1024;
   int storage_check_s = 60;
@@ -336,6 +339,10 @@ int main(int argc, char** argv) {
   app.add_option("--allowed-origin", cfg.allowed_origins,
                  "Another origin whose pages may use browser sessions, e.g. https://siberius.example.com "
                  "(repeatable; the server's own origin is always allowed)");
+  app.add_option("--trusted-proxy", cfg.trusted_proxies,
+                 "Address of a reverse proxy (nginx) whose X-Forwarded-For and X-Forwarded-Proto are believed; "
+                 "repeatable or a comma list of exact addresses, \"none\" for no proxy")
+    ->delimiter(',')->capture_default_str();
   // Storage and alerts.
   app.add_option("--min-free-disk-mb", cfg.min_free_disk_mb,
                  "Free space the cache's file system keeps, in MiB; below it new uploads get 507")
@@ -369,6 +376,24 @@ int main(int argc, char** argv) {
     }
     if (!list->empty())
       metrics_allow = std::make_shared<const net::address_list>(std::move(*list));
+  }
+
+  // The front compares the peer's address as text: each one is written the
+  // way the front writes a peer (::0001 is ::1, ::ffff:10.0.0.1 is 10.0.0.1).
+  std::vector<std::string> trusted_proxies;
+  for (const auto& entry : cfg.trusted_proxies) {
+    if (entry == "none" || entry.empty())
+      continue;
+    boost::system::error_code ec;
+    auto address = boost::asio::ip::make_address(entry, ec);
+    if (ec) {
+      std::cerr << "siberius-server: --trusted-proxy: " << entry
+                << " is not an IP address (networks are not accepted: name each proxy)\n";
+      return 2;
+    }
+    if (address.is_v6() && address.to_v6().is_v4_mapped())
+      address = boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, address.to_v6());
+    trusted_proxies.push_back(address.to_string());
   }
 
   actors::log_level level;
@@ -499,6 +524,7 @@ int main(int argc, char** argv) {
   net_opts.engine.ping_interval = std::chrono::milliseconds(cfg.ping_interval_ms);
   net_opts.engine.ping_timeout = std::chrono::milliseconds(cfg.ping_timeout_ms);
   net_opts.max_connections = cfg.max_connections;
+  net_opts.trusted_proxies = trusted_proxies;
   net_opts.max_connections_per_address = cfg.max_connections_per_address;
   net_opts.engine.max_queued_bytes = cfg.ws_write_queue_kb * 1024;
   // REST bodies are small JSON documents; PDFs arrive on the streaming upload
@@ -582,7 +608,8 @@ int main(int argc, char** argv) {
     return 1;
   }
   actors::log_event(actors::log_level::info, "server:listening",
-                    {{"host", cfg.host}, {"port", front.port()}, {"version", SIBERIUS_VERSION}});
+                    {{"host", cfg.host}, {"port", front.port()}, {"version", SIBERIUS_VERSION},
+                     {"trustedProxies", trusted_proxies}});
 
   // Bursts of ingest allocate and free many small blocks across threads; glibc
   // keeps the freed pages, so RSS would stay at the burst's peak. Giving them
