@@ -138,6 +138,69 @@ for name in siberius-server siberius-daemon; do
 done
 
 # ---------------------------------------------------------------------------
+section "the packaged server runs with its unit's command line"
+# ExecStart as the unit has it, with the package's paths moved into the
+# extracted tree and the state folder into a temporary one; SIBERIUS_DB from
+# the environment as EnvironmentFile= gives it; a free port instead of 8080.
+x=$work/x/siberius-server
+state=$work/state
+mkdir -p "$state"
+mapfile -t execstart < <(sed -n '/^ExecStart=/,/[^\\]$/p' "$x/lib/systemd/system/siberius-server.service" |
+  sed -e 's/^ExecStart=//' -e 's/\\$//' | tr -s ' \t' '\n\n' | sed '/^$/d')
+args=()
+for a in "${execstart[@]:1}"; do
+  case "$a" in
+  '$SIBERIUS_OPTIONS') ;;
+  /var/lib/siberius*) args+=("$state${a#/var/lib/siberius}") ;;
+  /usr/*) args+=("$x$a") ;;
+  *) args+=("$a") ;;
+  esac
+done
+echo "   ${execstart[0]} ${execstart[*]:1}"
+if [ -z "${SIBERIUS_PG:-}" ]; then
+  fail "SIBERIUS_PG is not set (scripts/test starts a throw-away PostgreSQL)"
+else
+  pg_admin=${SIBERIUS_PG/dbname=siberius/dbname=postgres}
+  dbname=pkg_$$_$RANDOM
+  psql -X -q "$pg_admin" -c "CREATE DATABASE $dbname" >/dev/null
+  SIBERIUS_DB=${SIBERIUS_PG/dbname=siberius/dbname=$dbname} \
+    "$x${execstart[0]}" "${args[@]}" --port 0 2>"$work/server.log" &
+  server_pid=$!
+  port=""
+  for _ in $(seq 1 300); do
+    port=$(sed -n 's/.*"event":"server:listening".*"port":\([0-9]*\).*/\1/p' "$work/server.log" | head -n 1)
+    [ -n "$port" ] && break
+    kill -0 "$server_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if [ -n "$port" ]; then
+    ok "the packaged siberius-server started (port $port)"
+    check "it serves the packaged web app" \
+      bash -c "curl -sf http://127.0.0.1:$port/ | grep -q '<div id=\"root\"'"
+    check "it wrote credentials.json (0600) with the first admin login" \
+      bash -c "[ \"\$(stat -c %a '$state/credentials.json')\" = 600 ] && grep -q '\"adminPassword\"' '$state/credentials.json'"
+    check "it applied the packaged migrations" \
+      bash -c "psql -X -At '${SIBERIUS_PG/dbname=siberius/dbname=$dbname}' -c 'SELECT count(*) FROM schema_migrations' | grep -qx '$(ls "$src"/schema/*.sql | wc -l)'"
+  else
+    fail "the packaged siberius-server did not start"; sed 's/^/   /' "$work/server.log"
+  fi
+  kill "$server_pid" 2>/dev/null || true
+  wait "$server_pid" 2>/dev/null || true
+  psql -X -q "$pg_admin" -c "DROP DATABASE IF EXISTS $dbname WITH (FORCE)" >/dev/null || true
+fi
+
+section "the packaged daemon, not configured yet"
+# What the unit would run with the env file as shipped: exit code 2, which
+# the unit does not restart on (RestartPreventExitStatus=2), naming the setting.
+xd=$work/x/siberius-daemon
+rc=0
+env -i PATH=/usr/bin:/bin bash -c "set -a; . '$xd/etc/siberius/daemon.env'; PDF_READER='$xd/usr/lib/siberius/siberius-pdf-reader'; exec '$xd/usr/bin/siberius-daemon' --config /dev/null" \
+  >"$work/daemon.out" 2>&1 || rc=$?
+sed 's/^/   /' "$work/daemon.out"
+check "exits with code 2" test "$rc" -eq 2
+check "names SERVER_URL" grep -q '"setting":"SERVER_URL"' "$work/daemon.out"
+
+# ---------------------------------------------------------------------------
 section "dpkg in a throw-away root"
 root=$work/root
 mkdir -p "$root/var/lib/dpkg/info" "$root/var/lib/dpkg/updates" "$root/etc" "$root/var/log"
