@@ -271,6 +271,11 @@ else
   fail "systemd-analyze verify siberius-server.service, as installed"; sed 's/^/   /' "$work/verify.log"
 fi
 
+echo "-- the admin disables it (systemctl disable); reinstalling keeps it disabled"
+rm "$wants/siberius-server.service"
+rdpkg -i "$up_server" >"$work/dpkg.log" 2>&1 || { cat "$work/dpkg.log"; fail "dpkg -i (reinstall)"; }
+check "still disabled after the reinstall" test ! -L "$wants/siberius-server.service"
+
 echo "-- remove"
 rdpkg -r siberius-server >"$work/dpkg.log" 2>&1 || { cat "$work/dpkg.log"; fail "dpkg -r"; }
 check "removed: the binaries are gone" test ! -e "$root/usr/bin/siberius-server"
