@@ -75,6 +75,10 @@ std::string client_address(const std::string& peer, const http_request& req,
 http_session::http_session(asio::ip::tcp::socket socket, std::shared_ptr<server_state> state)
     : stream_(std::move(socket)), state_(std::move(state)), slot_(state_) {
   beast::error_code ec;
+  // A response's header and its file body go out as two writes: with Nagle's
+  // algorithm the second waited for the client's delayed ACK (about 40 ms) on
+  // every request after the first of a kept-alive connection.
+  stream_.socket().set_option(asio::ip::tcp::no_delay(true), ec);
   auto endpoint = stream_.socket().remote_endpoint(ec);
   if (!ec) {
     auto address = endpoint.address();
