@@ -463,15 +463,19 @@ void upload_coordinator_state::on_auto_candidates(const std::string& client_id, 
   pump(client_id);
 }
 
+bool upload_coordinator_state::auto_room(const std::string& client_id) {
+  // It would start at once (no person waits, a place is free); half of the
+  // daemon's rate budget stays for people; a full cache takes none.
+  return scheduler.low_would_start(client_id) && rate.count(client_id) * 2 < rate.limit() &&
+         !(options.storage && options.storage->refusal());
+}
+
 void upload_coordinator_state::feed_auto(const std::string& client_id) {
   auto b = background.find(client_id);
   if (b == background.end() || auto_looking.count(client_id) > 0 || sessions.count(client_id) == 0)
     return;
-  // One auto-upload per daemon at a time, and only one that starts at once.
-  if (scheduler.low(client_id) > 0 || !scheduler.low_would_start(client_id))
-    return;
-  // Half of the daemon's rate budget stays for people; a full cache takes none.
-  if (rate.count(client_id) * 2 >= rate.limit() || (options.storage && options.storage->refusal()))
+  // One auto-upload per daemon at a time.
+  if (scheduler.low(client_id) > 0 || !auto_room(client_id))
     return;
   auto& queue = b->second;
   while (!queue.empty() && (transfers.count(queue.front()) > 0 || auto_tried.count(queue.front()) > 0))
@@ -502,9 +506,7 @@ void upload_coordinator_state::on_auto_target(const std::string& client_id, std:
   // cached, gone or no longer in this office since the list was made.
   bool eligible = t && (t->status == "available_local" || t->status == "expired") && transfers.count(pdf_id) == 0 &&
                   sessions.count(client_id) > 0 &&
-                  std::find(holders.begin(), holders.end(), client_id) != holders.end() &&
-                  scheduler.low_would_start(client_id) && rate.count(client_id) * 2 < rate.limit() &&
-                  !(options.storage && options.storage->refusal());
+                  std::find(holders.begin(), holders.end(), client_id) != holders.end() && auto_room(client_id);
   if (eligible && !rate.admit(client_id)) {
     auto& e = start_transfer(*t, client_id, std::move(holders), upload_priority::low);
     // The daemon asked is the one with autoUpload on, whoever else has the file.

@@ -126,6 +126,8 @@ struct upload_coordinator_state {
   /// Looks up the daemon's next auto-upload candidate when a low-priority
   /// transfer would start now.
   void feed_auto(const std::string& client_id);
+  /// A low-priority transfer of `client_id` may be started now.
+  bool auto_room(const std::string& client_id);
   void on_auto_target(const std::string& client_id, std::int64_t pdf_id,
                       const std::optional<storage::request_target>& t);
   request_answer cancel(std::int64_t pdf_id, const std::string& who);
