@@ -337,8 +337,8 @@ int main(int argc, char** argv) {
   app.add_option("--ui-dir", cfg.ui_dir, "Folder of the built web app (ui/dist), served on this port")
     ->capture_default_str();
   app.add_option("--allowed-origin", cfg.allowed_origins,
-                 "Another origin whose pages may use browser sessions, e.g. https://siberius.example.com "
-                 "(repeatable; the server's own origin is always allowed)");
+                 "Another origin whose pages may use browser sessions and Socket.IO (cross-origin polling), "
+                 "e.g. https://siberius.example.com (repeatable; the server's own origin is always allowed)");
   app.add_option("--trusted-proxy", cfg.trusted_proxies,
                  "Address of a reverse proxy (nginx) whose X-Forwarded-For and X-Forwarded-Proto are believed; "
                  "repeatable or a comma list of exact addresses, \"none\" for no proxy")
@@ -525,6 +525,8 @@ int main(int argc, char** argv) {
   net_opts.engine.ping_timeout = std::chrono::milliseconds(cfg.ping_timeout_ms);
   net_opts.max_connections = cfg.max_connections;
   net_opts.trusted_proxies = trusted_proxies;
+  // The pages that may use browser sessions may also use the polling transport.
+  net_opts.cors_origins = cfg.allowed_origins;
   net_opts.max_connections_per_address = cfg.max_connections_per_address;
   net_opts.engine.max_queued_bytes = cfg.ws_write_queue_kb * 1024;
   // REST bodies are small JSON documents; PDFs arrive on the streaming upload

@@ -1,5 +1,7 @@
 #include "actors/web_session.hpp"
 
+#include "net/origin.hpp"
+
 #include <cctype>
 
 namespace siberius::actors {
@@ -12,28 +14,6 @@ std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
     s.remove_suffix(1);
   return s;
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-/// "scheme://host[:port]" in lower case, without a trailing slash and without
-/// the scheme's default port, so that equal origins compare equal.
-std::string normal_origin(std::string_view origin) {
-  auto o = lower(trim(origin));
-  while (!o.empty() && o.back() == '/')
-    o.pop_back();
-  auto strip = [&](std::string_view scheme, std::string_view port) {
-    if (o.rfind(scheme, 0) == 0 && o.size() > port.size() && o.compare(o.size() - port.size(), port.size(), port) == 0)
-      o.resize(o.size() - port.size());
-  };
-  strip("http://", ":80");
-  strip("https://", ":443");
-  return o;
 }
 
 } // namespace
@@ -67,15 +47,7 @@ std::string session_clear_cookie(bool secure) {
 }
 
 bool origin_policy::allows(std::string_view origin, std::string_view host, bool secure) const {
-  auto o = normal_origin(origin);
-  if (o.empty() || o == "null")
-    return false;
-  if (!host.empty() && o == normal_origin(std::string(secure ? "https://" : "http://") + std::string(host)))
-    return true;
-  for (auto& a : allowed)
-    if (o == normal_origin(a))
-      return true;
-  return false;
+  return net::origin_allowed(origin, host, secure, allowed);
 }
 
 std::string cross_site_refusal(boost::beast::http::verb method, std::string_view origin,

@@ -9,6 +9,7 @@
 #include "net/engine_session.hpp"
 #include "net/http_session.hpp"
 #include "net/http_util.hpp"
+#include "net/origin.hpp"
 
 namespace siberius::net {
 
@@ -24,20 +25,18 @@ using header_list = std::vector<std::pair<std::string, std::string>>;
 
 enum class origin_verdict { none, same, allowed, refused };
 
-// A browser names the page's origin; the server's own (the Host the request
-// was sent to) and the configured ones may use the polling transport.
+// A browser names the page's origin; the server's own (the scheme and Host
+// the request arrived with) and the configured ones may use the polling transport.
 origin_verdict judge_origin(const http_request& req, const std::vector<std::string>& allowed) {
   auto origin = req[http::field::origin];
   if (origin.empty())
     return origin_verdict::none;
   auto host = req[http::field::host];
-  auto scheme_end = origin.find("://");
-  if (!host.empty() && scheme_end != beast::string_view::npos && origin.substr(scheme_end + 3) == host &&
-      (origin.substr(0, scheme_end) == "http" || origin.substr(0, scheme_end) == "https"))
+  bool secure = beast::iequals(req["X-Forwarded-Proto"], "https"); // only a trusted proxy's is left
+  if (origin_allowed(origin, host, secure, {}))
     return origin_verdict::same;
-  for (const auto& a : allowed)
-    if (origin == a)
-      return origin_verdict::allowed;
+  if (origin_allowed(origin, host, secure, allowed))
+    return origin_verdict::allowed;
   return origin_verdict::refused;
 }
 
