@@ -8,6 +8,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { io } from "socket.io-client";
 import { Socket as EngineSocket } from "engine.io-client";
+import WebSocket from "ws";
 import { startEcho, stopEcho, once } from "./echo_server.mjs";
 import { startProxy } from "./proxy.mjs";
 
@@ -491,4 +492,30 @@ test("raw polling: a malformed POST body gets 400 and closes the session", async
     assert.equal(res.status, 400, JSON.stringify(body));
     await assertClosed(srv, sid);
   }
+});
+
+test("raw upgrade: probe, the held GET released with a noop, then polling on that session is refused", async () => {
+  const srv = await rawServer();
+  const { sid } = await openSession(srv);
+  assert.deepEqual((await post(srv, sid, "40")).status, 200);
+  await poll(srv, sid, 2); // the CONNECT answer and the auth event
+  const held = answer(fetch(pollingUrl(srv, sid)));
+  const ws = new WebSocket(`ws://127.0.0.1:${srv.port}/socket.io/?EIO=4&transport=websocket&sid=${encodeURIComponent(sid)}`);
+  const frames = [];
+  ws.on("message", (data, binary) => frames.push(binary ? data : data.toString()));
+  await once(ws, "open");
+  ws.send("2probe");
+  await once(ws, "message");
+  assert.deepEqual(frames, ["3probe"]);
+  const released = await held;
+  assert.equal(released.status, 200);
+  assert.equal(released.body, "6", "the held GET is answered with a noop");
+  ws.send("5");
+  ws.send('42["message",1]');
+  await once(ws, "message");
+  assert.deepEqual(frames, ["3probe", '42["message-back",1]']);
+  const late = await answer(fetch(pollingUrl(srv, sid)));
+  assert.equal(late.status, 400);
+  assert.deepEqual(late.json, { code: 3, message: "Bad request" });
+  ws.close();
 });
