@@ -4,10 +4,11 @@ import { createInterface } from "node:readline";
 
 const binary = process.env.SIO_ECHO;
 
-/** Spawns sio-echo on `port` (0: any free port); resolves once it listens. */
-export function startEcho(port = 0) {
+/** Spawns sio-echo on `port` (0: any free port) with extra command-line
+ *  `args`; resolves once it listens. */
+export function startEcho(port = 0, args = []) {
   if (!binary) throw new Error("SIO_ECHO must name the sio-echo binary");
-  const proc = spawn(binary, ["--host", "127.0.0.1", "--port", String(port)], {
+  const proc = spawn(binary, ["--host", "127.0.0.1", "--port", String(port), ...args], {
     stdio: ["ignore", "pipe", "inherit"],
   });
   return new Promise((resolve, reject) => {
