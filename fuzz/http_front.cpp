@@ -88,12 +88,16 @@ struct front {
     options.engineio_path = "/engine.io/";
     options.max_http_body = 64 * 1024;
     state = std::make_shared<server_state>(options);
+    state->io_executor = ioc.get_executor();
 
     auto ns = std::make_shared<echo_namespace>();
     state->add_namespace("/", ns);
     state->add_namespace("/daemon", ns);
-    state->set_engine_message_handler([](const connection_ptr& conn, std::string text) {
-      conn->send_message(std::move(text));
+    state->set_engine_message_handler([](const connection_ptr& conn, std::string data, bool binary) {
+      if (binary)
+        conn->send_binary(std::move(data));
+      else
+        conn->send_message(std::move(data));
     });
     state->set_http_handler([](http_request req, std::string remote, http_responder respond) {
       http_response res{http::status::ok, req.version()};

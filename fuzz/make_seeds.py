@@ -55,6 +55,23 @@ for i, s in enumerate(sio):
 for i, s in enumerate(["2", "3", "2probe", "6", "1", "5"]):
     put("sio_codec", "eio-%02d" % i, s)
 
+# --- eio_polling: bodies of polling POSTs (packets joined by \x1e) ----------
+placeholder = "{\"_placeholder\":true,\"num\":%d}"
+polling = {
+    "docs": "4hello\x1e4\u20ac\x1ebAQIDBA==",
+    "control": "2\x1e3probe\x1e6\x1e1",
+    "open": "40/daemon,{\"token\":\"abc\",\"clientId\":\"c1\"}\x1e42/daemon,[\"daemon:heartbeat\",{\"uptime\":12}]",
+    "binary-event": "451-[\"hello\"," + placeholder % 0 + "]\x1ebAQIDBA==",
+    "binary-ack": "462-/daemon,13[{\"a\":" + placeholder % 1 + ",\"b\":[" + placeholder % 0 + "]}]\x1eb\x1ebAA==",
+    "illegal-attachment": "451-[\"x\"," + placeholder % 5 + "]\x1ebAA==",
+    "empty-packet": "4hello\x1e\x1e2",
+    "bad-base64": "bAQID\x1ebZh==",
+    "bad-utf8": b"4\xff\x1e4\xed\xa0\x80",
+    "unknown-type": "7\x1ex",
+}
+for name, body in polling.items():
+    put("eio_polling", name, body)
+
 # --- ws_frames: first byte picks the read sizes, the rest is the stream ------
 ws = {
     "text": client_frame(1, "42[\"hello\"]"),

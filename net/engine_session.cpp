@@ -28,8 +28,26 @@ constexpr std::size_t max_ping_data = 128;
 engine_session::engine_session(asio::ip::tcp::socket socket, std::shared_ptr<server_state> state,
                                connection_slot slot, engine_mode mode, std::string remote_address,
                                handshake_info hs)
-    : socket_(std::move(socket)),
-      timer_(socket_.get_executor()),
+    : strand_(socket.get_executor()),
+      socket_(std::move(socket)),
+      timer_(strand_),
+      transport_(engine_transport::websocket),
+      state_(std::move(state)),
+      slot_(std::move(slot)),
+      sid_(random_id()),
+      remote_address_(std::move(remote_address)),
+      mode_(mode),
+      handshake_(std::move(hs)) {
+  ++state_->engine_connections;
+}
+
+engine_session::engine_session(asio::any_io_executor strand, std::shared_ptr<server_state> state,
+                               connection_slot slot, engine_mode mode, std::string remote_address,
+                               handshake_info hs)
+    : strand_(std::move(strand)),
+      socket_(strand_),
+      timer_(strand_),
+      transport_(engine_transport::polling),
       state_(std::move(state)),
       slot_(std::move(slot)),
       sid_(random_id()),
@@ -48,12 +66,15 @@ std::optional<std::chrono::microseconds> engine_session::round_trip() const {
 
 engine_session::~engine_session() {
   --state_->engine_connections;
-  if (registry_id_ != 0)
+  if (registry_id_ != 0) {
     state_->unregister_session(registry_id_);
+    state_->remove_engine(sid_);
+  }
 }
 
 void engine_session::run(std::string early_bytes) {
   registry_id_ = state_->register_session(weak_from_this());
+  state_->add_engine(sid_, weak_from_this());
   beast::error_code ec;
   // Reads happen only once the socket is readable, and never block.
   socket_.non_blocking(true, ec);
@@ -68,11 +89,7 @@ void engine_session::run(std::string early_bytes) {
       {"maxPayload", opts.max_payload},
   };
   send(std::string(1, static_cast<char>(eio_type::open)) + handshake.dump());
-  auto now = clock::now();
-  next_ping_ = now + opts.ping_interval;
-  if (mode_ == engine_mode::socketio)
-    connect_deadline_ = now + opts.connect_timeout;
-  arm_timer();
+  start_timers();
   if (state_->stopping()) {
     do_close("server shutting down");
   }
@@ -83,12 +100,22 @@ void engine_session::run(std::string early_bytes) {
     do_wait();
 }
 
+void engine_session::start_timers() {
+  const auto& opts = state_->options().engine;
+  auto now = clock::now();
+  next_ping_ = now + opts.ping_interval;
+  if (mode_ == engine_mode::socketio)
+    connect_deadline_ = now + opts.connect_timeout;
+  arm_timer();
+}
+
 // ---------------------------------------------------------------------------
 // Reading: wait for readability, take what is there, parse whole frames.
 
 void engine_session::do_wait() {
   socket_.async_wait(asio::ip::tcp::socket::wait_read,
-                     beast::bind_front_handler(&engine_session::on_readable, shared_from_this()));
+                     asio::bind_executor(strand_, beast::bind_front_handler(&engine_session::on_readable,
+                                                                            shared_from_this())));
 }
 
 void engine_session::on_readable(beast::error_code ec) {
@@ -223,8 +250,7 @@ void engine_session::on_message(ws_opcode opcode, std::string_view data) {
   if (closing_)
     return;
   if (opcode == ws_opcode::binary) {
-    log_event("eio:binary:unsupported", "binary frames are not supported");
-    do_close("binary frames are not supported");
+    on_binary(std::string(data)); // an Engine.IO binary message
     return;
   }
   if (!valid_utf8(data)) {
@@ -289,7 +315,7 @@ void engine_session::on_frame(std::string_view frame) {
       if (mode_ == engine_mode::socketio) {
         on_socketio_packet(packet->data);
       } else if (auto handler = state_->engine_messages()) {
-        (*handler)(shared_from_this(), std::move(packet->data));
+        (*handler)(shared_from_this(), std::move(packet->data), false);
       }
       break;
     case eio_type::close:
@@ -306,15 +332,26 @@ void engine_session::on_frame(std::string_view frame) {
 }
 
 // ---------------------------------------------------------------------------
-// Writing: one frame in flight, a bounded queue behind it.
+// Writing: one bounded queue of packets; the transport takes them (one
+// WebSocket frame in flight, or all of them as the answer to a held poll).
 
 void engine_session::send(std::string eio_frame) {
   if (!open_ || closing_)
     return;
-  send_raw(encode_ws_frame(ws_opcode::text, eio_frame));
+  enqueue(std::move(eio_frame), item_kind::text);
+}
+
+void engine_session::send_binary_frame(std::string bytes) {
+  if (!open_ || closing_)
+    return;
+  enqueue(std::move(bytes), item_kind::binary);
 }
 
 void engine_session::send_raw(std::string ws_frame) {
+  enqueue(std::move(ws_frame), item_kind::ws_raw);
+}
+
+void engine_session::enqueue(std::string bytes, item_kind kind) {
   if (finished_)
     return;
   const auto& opts = state_->options().engine;
@@ -324,33 +361,57 @@ void engine_session::send_raw(std::string ws_frame) {
     return;
   }
   // Bounded in bytes too: 1,024 frames of maxPayload each would be a gigabyte.
-  if (queued_bytes_ > 0 && queued_bytes_ + ws_frame.size() > opts.max_queued_bytes) {
+  if (queued_bytes_ > 0 && queued_bytes_ + bytes.size() > opts.max_queued_bytes) {
     log_event("eio:write:overflow", "peer does not read; write queue over " +
                                         std::to_string(opts.max_queued_bytes) + " bytes");
     do_hard_close("write queue overflow");
     return;
   }
-  queued_bytes_ += ws_frame.size();
-  queue_.push_back(std::move(ws_frame));
-  if (!writing_)
-    do_write();
+  queued_bytes_ += bytes.size();
+  queue_.push_back(out_item{std::move(bytes), kind});
+  flush();
+}
+
+void engine_session::flush() {
+  if (finished_ || queue_head_ == queue_.size())
+    return;
+  if (transport_ == engine_transport::websocket) {
+    if (!writing_)
+      do_write();
+  } else if (held_poll_) {
+    answer_poll();
+  }
 }
 
 void engine_session::do_write() {
   writing_ = true;
   // Moved out of the queue so the buffer stays put while the queue grows.
-  writing_frame_ = std::move(queue_[queue_head_++]);
+  auto item = std::move(queue_[queue_head_++]);
   if (queue_head_ == queue_.size()) {
     queue_.clear();
     queue_head_ = 0;
   }
+  writing_size_ = item.bytes.size();
+  switch (item.kind) {
+    case item_kind::text:
+      writing_frame_ = encode_ws_frame(ws_opcode::text, item.bytes);
+      break;
+    case item_kind::binary:
+      writing_frame_ = encode_ws_frame(ws_opcode::binary, item.bytes);
+      break;
+    case item_kind::ws_raw:
+      writing_frame_ = std::move(item.bytes);
+      break;
+  }
   asio::async_write(socket_, asio::buffer(writing_frame_),
-                    beast::bind_front_handler(&engine_session::on_write, shared_from_this()));
+                    asio::bind_executor(strand_, beast::bind_front_handler(&engine_session::on_write,
+                                                                           shared_from_this())));
 }
 
 void engine_session::on_write(beast::error_code ec, std::size_t) {
   writing_ = false;
-  queued_bytes_ -= writing_frame_.size();
+  queued_bytes_ -= writing_size_;
+  writing_size_ = 0;
   std::string().swap(writing_frame_);
   if (finished_)
     return;
@@ -362,7 +423,7 @@ void engine_session::on_write(beast::error_code ec, std::size_t) {
     do_write();
     return;
   }
-  std::vector<std::string>().swap(queue_);
+  std::vector<out_item>().swap(queue_);
   if (finish_after_write_) {
     finish(close_reason_);
     return;
@@ -380,14 +441,15 @@ void engine_session::on_write(beast::error_code ec, std::size_t) {
 void engine_session::arm_timer() {
   if (finished_ || timer_waiting_)
     return;
-  auto next = std::min({next_ping_, pong_deadline_, connect_deadline_, close_deadline_});
+  auto next = std::min({next_ping_, pong_deadline_, connect_deadline_, close_deadline_, upgrade_deadline_});
   if (closing_)
     next = close_deadline_;
   if (next == clock::time_point::max())
     return;
   timer_waiting_ = true;
   timer_.expires_at(next);
-  timer_.async_wait(beast::bind_front_handler(&engine_session::on_timer, shared_from_this()));
+  timer_.async_wait(asio::bind_executor(strand_, beast::bind_front_handler(&engine_session::on_timer,
+                                                                           shared_from_this())));
 }
 
 void engine_session::on_timer(beast::error_code) {
@@ -402,6 +464,8 @@ void engine_session::on_timer(beast::error_code) {
       arm_timer();
     return;
   }
+  if (upgrade_deadline_ <= now)
+    drop_probe("eio:upgrade:timeout", "the upgrade did not finish in time; the session stays on polling");
   if (pong_deadline_ <= now) {
     do_close("ping timeout");
   } else if (connect_deadline_ <= now) {
@@ -429,6 +493,13 @@ void engine_session::do_close(std::string reason) {
     timer_.cancel(); // on_timer re-arms for the close deadline
   else
     arm_timer();
+  if (transport_ == engine_transport::polling) {
+    // The close packet goes behind what is queued, to the held GET or the
+    // next one; without one within close_grace, the session just ends.
+    drop_probe("eio:upgrade:abandoned", "the session closed during the upgrade");
+    enqueue(std::string(1, static_cast<char>(eio_type::close)), item_kind::text);
+    return;
+  }
   // Frames already queued go first (a CONNECT_ERROR, say); on_write sends
   // the close frame once the queue is empty.
   if (!writing_ && !close_sent_) {
@@ -458,17 +529,30 @@ void engine_session::finish(const std::string& reason) {
   }
   finished_ = true;
   open_ = false;
+  upgradable_ = false;
+  drop_probe("eio:upgrade:abandoned", "the session closed during the upgrade");
+  if (held_poll_) {
+    // A held GET learns of the end rather than waiting for nothing.
+    auto respond = std::move(held_poll_);
+    held_poll_ = nullptr;
+    respond(http::status::ok, std::string(1, static_cast<char>(eio_type::close)), polling_content_type);
+  }
   beast::error_code ignored;
-  socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-  socket_.close(ignored); // fails the pending wait and write
+  if (socket_.is_open()) {
+    socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+    socket_.close(ignored); // fails the pending wait and write
+  }
   timer_.cancel();
-  std::vector<std::string>().swap(queue_);
+  std::vector<out_item>().swap(queue_);
   queue_head_ = 0;
-  queued_bytes_ = writing_frame_.size(); // released by on_write
+  queued_bytes_ = writing_size_; // released by on_write
   std::string().swap(input_);
   std::string().swap(message_);
+  binary_packet_.reset();
+  std::vector<std::string>().swap(attachments_received_);
   if (registry_id_ != 0) {
     state_->unregister_session(registry_id_);
+    state_->remove_engine(sid_);
     registry_id_ = 0;
   }
 }
@@ -503,7 +587,7 @@ void engine_session::log_event(const char* event, std::string_view reason) {
 }
 
 void engine_session::shutdown() {
-  asio::post(socket_.get_executor(), [self = shared_from_this()] { self->do_close("server shutting down"); });
+  asio::post(strand_, [self = shared_from_this()] { self->do_close("server shutting down"); });
 }
 
 } // namespace siberius::net

@@ -7,6 +7,7 @@
 
 #include <boost/asio/post.hpp>
 
+#include "net/engine_codec.hpp"
 #include "net/socketio_packet.hpp"
 
 namespace siberius::net {
@@ -23,9 +24,47 @@ std::string connect_error_frame(const std::string& nsp, nlohmann::json data) {
   return encode_sio(p);
 }
 
+// An EVENT (args: the arguments, an array; anything else is one argument).
+sio_packet event_packet(const std::string& nsp, const std::string& event, nlohmann::json args,
+                        std::optional<std::uint64_t> ack_id) {
+  sio_packet p;
+  p.type = sio_type::event;
+  p.nsp = nsp;
+  p.id = ack_id;
+  p.data = nlohmann::json::array();
+  p.data.push_back(event);
+  if (args.is_array()) {
+    for (auto& arg : args)
+      p.data.push_back(std::move(arg));
+  } else if (!args.is_null()) {
+    p.data.push_back(std::move(args));
+  }
+  return p;
+}
+
+sio_packet ack_packet(const std::string& nsp, std::uint64_t ack_id, nlohmann::json args) {
+  sio_packet p;
+  p.type = sio_type::ack;
+  p.nsp = nsp;
+  p.id = ack_id;
+  if (args.is_array())
+    p.data = std::move(args);
+  else if (args.is_null())
+    p.data = nlohmann::json::array();
+  else
+    p.data = nlohmann::json::array({std::move(args)});
+  return p;
+}
+
 } // namespace
 
 void engine_session::on_socketio_packet(std::string_view payload) {
+  if (binary_packet_) {
+    // The attachments of a binary packet come right behind it, nothing else.
+    log_event("sio:malformed", "text packet while attachments were expected");
+    do_close("parse error");
+    return;
+  }
   auto parsed = parse_sio(payload);
   if (!parsed) {
     log_event("sio:malformed", parsed.error.reason);
@@ -33,6 +72,65 @@ void engine_session::on_socketio_packet(std::string_view payload) {
     return;
   }
   auto& packet = *parsed.packet;
+  if (packet.type == sio_type::binary_event || packet.type == sio_type::binary_ack) {
+    const auto& opts = state_->options().engine;
+    auto link = find_link(packet.nsp);
+    if (!link || !link->accepted) {
+      log_event("sio:event:unauthenticated", "packet on namespace " + packet.nsp + " not joined");
+      do_close("event on a namespace not joined");
+      return;
+    }
+    if (packet.attachments > opts.max_attachments) {
+      log_event("sio:malformed", "binary packet announces " + std::to_string(packet.attachments) +
+                                     " attachments, more than " + std::to_string(opts.max_attachments));
+      do_close("parse error");
+      return;
+    }
+    if (packet.attachments > 0) {
+      binary_packet_ = std::move(packet);
+      attachments_received_.clear();
+      attachment_bytes_ = 0;
+      return;
+    }
+    // No attachments after all: an ordinary packet.
+  }
+  dispatch(std::move(packet));
+}
+
+void engine_session::on_binary(std::string bytes) {
+  if (mode_ == engine_mode::bare) {
+    if (auto handler = state_->engine_messages())
+      (*handler)(shared_from_this(), std::move(bytes), true);
+    return;
+  }
+  if (!binary_packet_) {
+    log_event("sio:malformed", "binary message without a binary packet");
+    do_close("parse error");
+    return;
+  }
+  attachment_bytes_ += bytes.size();
+  if (attachment_bytes_ > state_->options().engine.max_payload) {
+    log_event("sio:malformed", "attachments of one packet larger than maxPayload");
+    do_close("payload too large");
+    return;
+  }
+  attachments_received_.push_back(std::move(bytes));
+  if (attachments_received_.size() < binary_packet_->attachments)
+    return;
+  auto packet = std::move(*binary_packet_);
+  binary_packet_.reset();
+  auto attachments = std::move(attachments_received_);
+  attachments_received_.clear();
+  attachment_bytes_ = 0;
+  if (auto error = insert_attachments(packet.data, attachments)) {
+    log_event("sio:malformed", *error);
+    do_close("parse error");
+    return;
+  }
+  dispatch(std::move(packet));
+}
+
+void engine_session::dispatch(sio_packet packet) {
   switch (packet.type) {
     case sio_type::connect: {
       auto handler = state_->find_namespace(packet.nsp);
@@ -61,7 +159,9 @@ void engine_session::on_socketio_packet(std::string_view payload) {
       return;
     }
     case sio_type::event:
-    case sio_type::ack: {
+    case sio_type::ack:
+    case sio_type::binary_event:
+    case sio_type::binary_ack: {
       // Events before (or without) an accepted CONNECT are refused by closing
       // the connection: a client skipping authentication is not one to keep.
       auto link = find_link(packet.nsp);
@@ -71,7 +171,7 @@ void engine_session::on_socketio_packet(std::string_view payload) {
         return;
       }
       auto handler = link->handler;
-      if (packet.type == sio_type::ack) {
+      if (packet.type == sio_type::ack || packet.type == sio_type::binary_ack) {
         // An answer to emit_with_ack; one without an id is meaningless.
         if (packet.id)
           handler->on_ack(shared_from_this(), packet.nsp, *packet.id, std::move(packet.data));
@@ -87,11 +187,15 @@ void engine_session::on_socketio_packet(std::string_view payload) {
       log_event("sio:malformed", "CONNECT_ERROR sent by a client");
       do_close("parse error");
       return;
-    case sio_type::binary_event:
-    case sio_type::binary_ack:
-      log_event("sio:binary:unsupported", "binary packets are not supported");
-      do_close("binary packets are not supported");
-      return;
+  }
+}
+
+void engine_session::send_sio(sio_packet packet) {
+  for (auto& frame : encode_sio_frames(std::move(packet))) {
+    if (frame.binary)
+      send_binary_frame(std::move(frame.data));
+    else
+      send(std::move(frame.data));
   }
 }
 
@@ -111,7 +215,7 @@ bool engine_session::joined(const std::string& nsp) {
 }
 
 void engine_session::accept(const std::string& nsp, nlohmann::json extra) {
-  asio::post(socket_.get_executor(), [self = shared_from_this(), nsp, extra = std::move(extra)] {
+  asio::post(strand_, [self = shared_from_this(), nsp, extra = std::move(extra)] {
     self->do_accept(nsp, extra);
   });
 }
@@ -150,7 +254,7 @@ void engine_session::do_accept(const std::string& nsp, const nlohmann::json& ext
 }
 
 void engine_session::reject(const std::string& nsp, std::string message, int code) {
-  asio::post(socket_.get_executor(), [self = shared_from_this(), nsp, message = std::move(message), code] {
+  asio::post(strand_, [self = shared_from_this(), nsp, message = std::move(message), code] {
     self->do_reject(nsp, message, code);
   });
 }
@@ -165,29 +269,29 @@ void engine_session::do_reject(const std::string& nsp, const std::string& messag
 }
 
 void engine_session::emit(const std::string& nsp, const std::string& event, nlohmann::json args) {
-  asio::post(socket_.get_executor(), [self = shared_from_this(), nsp, event, args = std::move(args)] {
+  asio::post(strand_, [self = shared_from_this(), nsp, event, args = std::move(args)]() mutable {
     if (self->joined(nsp))
-      self->send(encode_event(nsp, event, args));
+      self->send_sio(event_packet(nsp, event, std::move(args), std::nullopt));
   });
 }
 
 void engine_session::emit_with_ack(const std::string& nsp, const std::string& event, nlohmann::json args,
                                    std::uint64_t ack_id) {
-  asio::post(socket_.get_executor(), [self = shared_from_this(), nsp, event, args = std::move(args), ack_id] {
+  asio::post(strand_, [self = shared_from_this(), nsp, event, args = std::move(args), ack_id]() mutable {
     if (self->joined(nsp))
-      self->send(encode_event(nsp, event, args, ack_id));
+      self->send_sio(event_packet(nsp, event, std::move(args), ack_id));
   });
 }
 
 void engine_session::ack(const std::string& nsp, std::uint64_t ack_id, nlohmann::json args) {
-  asio::post(socket_.get_executor(), [self = shared_from_this(), nsp, ack_id, args = std::move(args)] {
+  asio::post(strand_, [self = shared_from_this(), nsp, ack_id, args = std::move(args)]() mutable {
     if (self->joined(nsp))
-      self->send(encode_ack(nsp, ack_id, args));
+      self->send_sio(ack_packet(nsp, ack_id, std::move(args)));
   });
 }
 
 void engine_session::disconnect(const std::string& nsp, std::string reason) {
-  asio::post(socket_.get_executor(), [self = shared_from_this(), nsp, reason = std::move(reason)] {
+  asio::post(strand_, [self = shared_from_this(), nsp, reason = std::move(reason)] {
     self->do_disconnect(nsp, reason);
   });
 }
@@ -207,15 +311,22 @@ void engine_session::do_disconnect(const std::string& nsp, const std::string& re
 }
 
 void engine_session::close(std::string reason) {
-  asio::post(socket_.get_executor(), [self = shared_from_this(), reason = std::move(reason)]() mutable {
+  asio::post(strand_, [self = shared_from_this(), reason = std::move(reason)]() mutable {
     self->do_close(std::move(reason));
   });
 }
 
 void engine_session::send_message(std::string text) {
-  asio::post(socket_.get_executor(), [self = shared_from_this(), text = std::move(text)] {
+  asio::post(strand_, [self = shared_from_this(), text = std::move(text)] {
     if (self->mode_ == engine_mode::bare)
       self->send(std::string(1, static_cast<char>(eio_type::message)) + text);
+  });
+}
+
+void engine_session::send_binary(std::string bytes) {
+  asio::post(strand_, [self = shared_from_this(), bytes = std::move(bytes)]() mutable {
+    if (self->mode_ == engine_mode::bare)
+      self->send_binary_frame(std::move(bytes));
   });
 }
 

@@ -11,12 +11,15 @@
 #include <boost/beast/websocket/rfc6455.hpp>
 
 #include "net/engine_session.hpp"
+#include "net/http_util.hpp"
 #include "net/websocket_frame.hpp"
 
 namespace siberius::net {
 
 namespace beast = boost::beast;
 namespace asio = boost::asio;
+using detail::make_response;
+using detail::path_matches;
 
 namespace {
 
@@ -26,33 +29,6 @@ std::string trim(std::string_view s) {
     return {};
   auto last = s.find_last_not_of(" \t");
   return std::string(s.substr(first, last - first + 1));
-}
-
-http_response make_response(const http_request& req, http::status status, std::string body,
-                            const char* content_type) {
-  http_response res{status, req.version()};
-  res.set(http::field::server, "siberius");
-  res.set(http::field::content_type, content_type);
-  res.body() = std::move(body);
-  return res;
-}
-
-// The reference Engine.IO server answers a refused handshake with HTTP 400
-// and {"code":N,"message":"..."}; clients show that message.
-http_response engine_error(const http_request& req, int code, const char* message) {
-  nlohmann::json body = {{"code", code}, {"message", message}};
-  return make_response(req, http::status::bad_request, body.dump(), "application/json");
-}
-
-
-// "/socket.io/" also matches "/socket.io", as the reference server does.
-bool path_matches(std::string_view path, const std::string& mount) {
-  std::string_view m = mount;
-  if (path == m)
-    return true;
-  if (!m.empty() && m.back() == '/')
-    return path == m.substr(0, m.size() - 1);
-  return false;
 }
 
 } // namespace
@@ -153,6 +129,8 @@ void http_session::on_header(beast::error_code ec, std::size_t bytes) {
       return start_streaming(std::move(route));
   }
   auto limit = state_->options().max_http_body;
+  if (is_engine_path(path_of(header.target())))
+    limit = state_->options().engine.max_payload; // maxHttpBufferSize, as clients are told
   if (parser_->content_length() && *parser_->content_length() > limit)
     return on_read(http::error::body_limit, 0);
   parser_->body_limit(limit);
@@ -309,6 +287,8 @@ void http_session::finish_stream(bool complete) {
 void http_session::on_read(beast::error_code ec, std::size_t) {
   if (ec == http::error::body_limit) {
     http_request req = parser_->release();
+    if (is_engine_path(path_of(req.target())))
+      return refuse_engine_body(std::move(req));
     respond(make_response(req, http::status::payload_too_large, "request body too large\n", "text/plain"),
             false);
     return;
@@ -352,20 +332,9 @@ void http_session::on_request(http_request req) {
   auto path = path_of(req.target());
   bool socketio = path_matches(path, opts.socketio_path);
   bool bare = !socketio && opts.engineio_path && path_matches(path, *opts.engineio_path);
+
   if (socketio || bare) {
-    auto transport = query_param(req.target(), "transport");
-    if (transport != std::optional<std::string>("websocket")) {
-      respond(engine_error(req, 0, "Transport unknown"), false);
-    } else if (query_param(req.target(), "EIO") != std::optional<std::string>("4")) {
-      respond(engine_error(req, 5, "Unsupported protocol version"), false);
-    } else if (query_param(req.target(), "sid")) {
-      // Upgrading a polling session: there are none, polling is not served.
-      respond(engine_error(req, 1, "Session ID unknown"), false);
-    } else if (req.method() != http::verb::get || !beast::websocket::is_upgrade(req)) {
-      respond(engine_error(req, 3, "Bad request"), false);
-    } else {
-      upgrade(std::move(req), bare);
-    }
+    on_engine_request(std::move(req), bare);
     return;
   }
   if (req.method() == http::verb::get || req.method() == http::verb::head) {
@@ -420,7 +389,7 @@ void http_session::on_request(http_request req) {
   });
 }
 
-void http_session::upgrade(http_request req, bool bare_engine) {
+void http_session::upgrade(http_request req, bool bare_engine, std::shared_ptr<engine_session> polling) {
   auto key = req[http::field::sec_websocket_key];
   if (key.empty() || req[http::field::sec_websocket_version] != "13") {
     auto res = make_response(req, http::status::upgrade_required, "WebSocket version 13 required\n", "text/plain");
@@ -433,6 +402,24 @@ void http_session::upgrade(http_request req, bool bare_engine) {
   res->set(http::field::upgrade, "websocket");
   res->set(http::field::connection, "Upgrade");
   res->set(http::field::sec_websocket_accept, websocket_accept_key(key));
+  if (polling) {
+    // The session is counted already; this socket becomes its transport.
+    stream_.expires_after(state_->options().http_read_timeout);
+    http::async_write(stream_, *res, [self = shared_from_this(), res, polling](beast::error_code ec, std::size_t) {
+      if (ec) {
+        self->do_close();
+        return;
+      }
+      self->stream_.expires_never();
+      if (self->registry_id_ != 0) {
+        self->state_->unregister_session(self->registry_id_);
+        self->registry_id_ = 0;
+      }
+      auto early_bytes = beast::buffers_to_string(self->buffer_.data());
+      polling->begin_upgrade(self->stream_.release_socket(), std::move(early_bytes));
+    });
+    return;
+  }
   auto remote = client_address(peer_address_, req, state_->options().trusted_proxies);
   if (!slot_.bind_address(remote)) {
     state_->log({{"event", "net:address:over_limit"},

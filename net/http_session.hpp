@@ -13,6 +13,7 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
 
+#include "net/engine_session.hpp"
 #include "net/server.hpp"
 #include "net/server_state.hpp"
 
@@ -42,7 +43,12 @@ private:
   void end_file(bool ok);
   void on_raw_chunk(boost::beast::error_code ec, std::size_t bytes);
   void on_request(http_request req);
-  void upgrade(http_request req, bool bare_engine);
+  // Engine.IO requests (http_session_engine.cpp): polling, handshakes, upgrades.
+  bool is_engine_path(std::string_view path) const;
+  void on_engine_request(http_request req, bool bare_engine);
+  void refuse_engine_body(http_request req);
+  polling_responder polling_answer(const http_request& req, std::vector<std::pair<std::string, std::string>> cors);
+  void upgrade(http_request req, bool bare_engine, std::shared_ptr<engine_session> polling = nullptr);
   void start_engine(std::string remote, handshake_info hs, bool bare_engine);
   void drop_untrusted_forwarding(http_request& req) const;
   void respond(http_response res, bool keep_alive);

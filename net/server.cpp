@@ -12,7 +12,9 @@ namespace siberius::net {
 
 struct server::impl {
   impl(boost::asio::io_context& io, server_options options)
-      : ioc(io), state(std::make_shared<server_state>(std::move(options))) {}
+      : ioc(io), state(std::make_shared<server_state>(std::move(options))) {
+    state->io_executor = ioc.get_executor();
+  }
   boost::asio::io_context& ioc;
   std::shared_ptr<server_state> state;
   std::mutex mutex;

@@ -1,5 +1,5 @@
 // The network front: one port that serves HTTP/1.1 and, under /socket.io/,
-// Engine.IO v4 + Socket.IO v5 over WebSocket. It knows nothing of actors or
+// Engine.IO v4 + Socket.IO v5 over WebSocket or HTTP long-polling. It knows nothing of actors or
 // databases; applications plug in through http_handler and namespace_handler.
 #pragma once
 
@@ -30,6 +30,13 @@ struct engine_options {
   /// a frame that would take them past this closes the connection. One frame
   /// is always accepted on an empty queue, however large.
   std::size_t max_queued_bytes = 1 << 20;
+  /// A polling client that opened a WebSocket must finish the upgrade
+  /// (probe, then the upgrade packet) within this, or the WebSocket is closed
+  /// and the session stays on polling.
+  std::chrono::milliseconds upgrade_timeout{10000};
+  /// Attachments one BINARY_EVENT / BINARY_ACK may announce; together they
+  /// may hold at most max_payload bytes.
+  std::size_t max_attachments = 256;
 };
 
 struct server_options {
@@ -45,6 +52,11 @@ struct server_options {
   /// peer is counted from accept; behind a trusted proxy, a WebSocket counts
   /// against the forwarded address from its upgrade. Over it: 503.
   std::size_t max_connections_per_address = 256;
+  /// Origins ("https://app.example", scheme://host[:port]) whose pages may use
+  /// the polling transport cross-origin (CORS, with credentials). Requests
+  /// with an Origin that is neither the server's own (its Host) nor listed are
+  /// refused (403); requests without Origin (not from a browser) are served.
+  std::vector<std::string> cors_origins;
   /// Trust X-Forwarded-For / X-Real-IP from this peer address (nginx in front).
   std::vector<std::string> trusted_proxies = {"127.0.0.1", "::1"};
   /// A client that sends no (complete) request header within this is closed;
@@ -56,8 +68,9 @@ struct server_options {
   std::function<void(const nlohmann::json&)> log;
 };
 
-/// What the WebSocket upgrade request said that an application may need to
-/// authenticate a browser: its cookies and where the page came from.
+/// What the session's first request (the WebSocket upgrade, or the polling
+/// handshake) said that an application may need to authenticate a browser:
+/// its cookies and where the page came from.
 struct handshake_info {
   std::string origin; // the Origin header ("" when absent)
   std::string cookie; // the Cookie header ("" when absent)
@@ -66,8 +79,9 @@ struct handshake_info {
   bool secure = false;
 };
 
-/// One Engine.IO connection (one WebSocket). Every method is thread-safe and
-/// returns at once: the work is posted to the connection's strand.
+/// One Engine.IO connection (a WebSocket, or a polling session that may
+/// upgrade to one: the same object throughout). Every method is thread-safe
+/// and returns at once: the work is posted to the connection's strand.
 class connection {
 public:
   virtual ~connection() = default;
@@ -75,7 +89,7 @@ public:
   virtual const std::string& sid() const = 0;
   /// The peer's address (the forwarded one when behind a trusted proxy).
   virtual const std::string& remote_address() const = 0;
-  /// The upgrade request's Origin, Cookie and Host.
+  /// The first request's Origin, Cookie and Host.
   virtual const handshake_info& handshake() const = 0;
   /// The latest Engine.IO ping -> pong round trip, as this server measured
   /// it; nullopt until the first pong.
@@ -87,6 +101,8 @@ public:
   /// Answers a namespace CONNECT with CONNECT_ERROR {message, data:{code}}.
   virtual void reject(const std::string& nsp, std::string message, int code) = 0;
   /// Server-to-client EVENT; `args` is a JSON array of the event's arguments.
+  /// Binary values in `args` (nlohmann::json::binary_t) are sent as a
+  /// BINARY_EVENT with attachments; so are they in ack and emit_with_ack.
   virtual void emit(const std::string& nsp, const std::string& event, nlohmann::json args) = 0;
   /// ACK for a client EVENT that carried `ack_id`; `args` is a JSON array.
   virtual void ack(const std::string& nsp, std::uint64_t ack_id, nlohmann::json args) = 0;
@@ -101,6 +117,8 @@ public:
   virtual void close(std::string reason) = 0;
   /// Bare Engine.IO endpoint only: sends one message packet.
   virtual void send_message(std::string text) = 0;
+  /// Bare Engine.IO endpoint only: sends one binary message.
+  virtual void send_binary(std::string bytes) = 0;
   /// Application data attached to one namespace of this connection (the actor
   /// serving it, say); empty when none.
   virtual void attach(const std::string& nsp, std::shared_ptr<void> data) = 0;
@@ -117,7 +135,8 @@ public:
   /// A client asked to join `nsp` with `auth` (an object, or null). Answer
   /// with conn->accept or conn->reject, now or later, from any thread.
   virtual void on_connect(const connection_ptr& conn, const std::string& nsp, nlohmann::json auth) = 0;
-  /// An EVENT on a namespace this connection has joined (accepted).
+  /// An EVENT on a namespace this connection has joined (accepted). The
+  /// attachments of a BINARY_EVENT are in `args` as json binary values.
   virtual void on_event(const connection_ptr& conn, const std::string& nsp, std::string event,
                         nlohmann::json args, std::optional<std::uint64_t> ack_id) = 0;
   /// The namespace was left: client DISCONNECT, transport closed, ping
@@ -179,8 +198,8 @@ using file_responder = std::function<void(file_response)>;
 using file_handler = std::function<void(http_request req, std::string remote_address, http_responder respond,
                                         file_responder send_file)>;
 
-/// Bare Engine.IO endpoint: a message arrived on `conn`.
-using engine_message_handler = std::function<void(const connection_ptr& conn, std::string text)>;
+/// Bare Engine.IO endpoint: a message arrived on `conn` (text, or binary bytes).
+using engine_message_handler = std::function<void(const connection_ptr& conn, std::string data, bool binary)>;
 
 class server {
 public:

@@ -92,6 +92,27 @@ void server_state::unregister_session(std::uint64_t id) {
   sessions_.erase(id);
 }
 
+void server_state::add_engine(const std::string& sid, std::weak_ptr<engine_session> session) {
+  std::lock_guard<std::mutex> guard(mutex_);
+  engines_[sid] = std::move(session);
+}
+
+void server_state::remove_engine(const std::string& sid) {
+  std::lock_guard<std::mutex> guard(mutex_);
+  engines_.erase(sid);
+}
+
+std::shared_ptr<engine_session> server_state::find_engine(const std::string& sid) const {
+  std::lock_guard<std::mutex> guard(mutex_);
+  auto it = engines_.find(sid);
+  return it == engines_.end() ? nullptr : it->second.lock();
+}
+
+std::size_t server_state::engine_count() const {
+  std::lock_guard<std::mutex> guard(mutex_);
+  return engines_.size();
+}
+
 void server_state::shutdown_all() {
   stopping_ = true;
   std::vector<std::shared_ptr<session_base>> live;

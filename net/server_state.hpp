@@ -12,9 +12,13 @@
 #include <unordered_map>
 #include <vector>
 
+#include <boost/asio/any_io_executor.hpp>
+
 #include "net/server.hpp"
 
 namespace siberius::net {
+
+class engine_session;
 
 /// Anything stop() must be able to close: HTTP and Engine.IO sessions.
 class session_base {
@@ -53,6 +57,13 @@ public:
   /// Sessions register so that stop() reaches them; the id unregisters.
   std::uint64_t register_session(std::weak_ptr<session_base> session);
   void unregister_session(std::uint64_t id);
+  /// Engine.IO sessions by sid, whatever their transport: polling requests
+  /// and upgrades find theirs here.
+  void add_engine(const std::string& sid, std::weak_ptr<engine_session> session);
+  void remove_engine(const std::string& sid);
+  std::shared_ptr<engine_session> find_engine(const std::string& sid) const;
+  std::size_t engine_count() const;
+
   /// Marks the server as stopping and shuts every registered session down.
   void shutdown_all();
   bool stopping() const { return stopping_.load(); }
@@ -64,7 +75,11 @@ public:
   /// Connections counted for `address` right now.
   std::size_t address_connections(const std::string& address) const;
 
-  /// TCP connections held by sessions (HTTP or WebSocket); see connection_slot.
+  /// The io_context's executor: polling sessions get their strands from it.
+  boost::asio::any_io_executor io_executor;
+
+  /// Connections held: TCP connections of HTTP and WebSocket sessions, and
+  /// polling sessions (one each, however many requests they make); see connection_slot.
   std::atomic<std::size_t> open_sockets{0};
   /// Live Engine.IO connections (server::connection_count()).
   std::atomic<std::size_t> engine_connections{0};
@@ -79,6 +94,7 @@ private:
   std::vector<std::shared_ptr<const file_route>> file_routes_;
   std::unordered_map<std::uint64_t, std::weak_ptr<session_base>> sessions_;
   std::uint64_t next_session_id_ = 1;
+  std::unordered_map<std::string, std::weak_ptr<engine_session>> engines_;
   std::atomic<bool> stopping_{false};
   mutable std::mutex addresses_mutex_;
   std::unordered_map<std::string, std::size_t> per_address_;

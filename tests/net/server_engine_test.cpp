@@ -227,7 +227,7 @@ CAF_TEST(the bare engine endpoint echoes messages) {
   auto opts = fast_options();
   opts.engineio_path = "/engine.io/";
   start(opts);
-  srv->set_engine_message_handler([](const connection_ptr& conn, std::string text) { conn->send_message(text); });
+  srv->set_engine_message_handler([](const connection_ptr& conn, std::string text, bool) { conn->send_message(text); });
   ws_client client(port());
   CAF_REQUIRE(client.open("/engine.io/?EIO=4&transport=websocket"));
   client.send("4hello engine");

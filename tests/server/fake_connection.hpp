@@ -48,6 +48,7 @@ public:
   }
   void close(std::string reason) override { closed.push_back(reason); }
   void send_message(std::string) override {}
+  void send_binary(std::string) override {}
   void attach(const std::string& nsp, std::shared_ptr<void> data) override { attached[nsp] = std::move(data); }
   std::shared_ptr<void> attachment(const std::string& nsp) const override {
     auto i = attached.find(nsp);
