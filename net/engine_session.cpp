@@ -497,6 +497,12 @@ void engine_session::do_close(std::string reason) {
     // The close packet goes behind what is queued, to the held GET or the
     // next one; without one within close_grace, the session just ends.
     drop_probe("eio:upgrade:abandoned", "the session closed during the upgrade");
+    if (!held_poll_ && state_->stopping()) {
+      // No one to tell now, and a stopping server does not wait: the
+      // client's next request finds no session and it reconnects.
+      finish(close_reason_);
+      return;
+    }
     enqueue(std::string(1, static_cast<char>(eio_type::close)), item_kind::text);
     return;
   }

@@ -71,6 +71,10 @@ public:
       std::lock_guard<std::mutex> guard(mutex_);
       held.push_back({conn, nsp});
     }
+    {
+      std::lock_guard<std::mutex> guard(mutex_);
+      last_ = conn;
+    }
     // Recorded last: a test waking on this entry finds `held` filled.
     record("connect " + nsp + " " + auth.dump());
   }
@@ -108,6 +112,12 @@ public:
     return entries_;
   }
 
+  /// The connection of the latest CONNECT.
+  connection_ptr last_connection() {
+    std::lock_guard<std::mutex> guard(mutex_);
+    return last_.lock();
+  }
+
   bool hold_accepts = false; // set before the server starts
   std::vector<std::pair<connection_ptr, std::string>> held;
 
@@ -127,6 +137,7 @@ private:
   std::mutex mutex_;
   std::condition_variable cv_;
   std::vector<std::string> entries_;
+  std::weak_ptr<connection> last_; // weak: tests count live connections
 };
 
 /// A server on 127.0.0.1 with an ephemeral port, run by two threads.
@@ -273,8 +284,12 @@ public:
         timeout);
     if (!done || error)
       return std::nullopt;
+    last_binary = ws_.got_binary();
     return boost::beast::buffers_to_string(buffer.data());
   }
+
+  /// Whether the frame read() returned last was a binary one.
+  bool last_binary = false;
 
   /// Like read(), but answers server pings ("2" → "3") and skips them.
   std::optional<std::string> read_answering_pings(std::chrono::milliseconds timeout = patience) {
@@ -357,6 +372,12 @@ http_exchange(std::uint16_t port, const std::string& raw_request, std::chrono::m
 
 inline std::string get_request(const std::string& target, const std::string& extra_headers = "") {
   return "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + extra_headers + "\r\n";
+}
+
+inline std::string post_request(const std::string& target, const std::string& body,
+                                const std::string& extra_headers = "") {
+  return "POST " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain;charset=UTF-8\r\n" +
+         "Content-Length: " + std::to_string(body.size()) + "\r\n" + extra_headers + "\r\n" + body;
 }
 
 } // namespace siberius::net::testing

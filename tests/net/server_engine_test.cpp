@@ -197,13 +197,13 @@ CAF_TEST(frames over maxPayload close the connection and the server keeps servin
   CAF_CHECK(next.open());
 }
 
-CAF_TEST(binary frames are refused with a reason) {
+CAF_TEST(a binary frame outside a binary packet closes with a reason) {
   start();
   ws_client client(port());
   CAF_REQUIRE(client.open());
   client.send("40", true);
   CAF_CHECK(client.closed_by_server());
-  CAF_CHECK(logs->wait_for_event("eio:binary:unsupported"));
+  CAF_CHECK(logs->wait_for_event("sio:malformed"));
 }
 
 CAF_TEST(a client that joins no namespace is closed after connectTimeout) {
@@ -227,7 +227,12 @@ CAF_TEST(the bare engine endpoint echoes messages) {
   auto opts = fast_options();
   opts.engineio_path = "/engine.io/";
   start(opts);
-  srv->set_engine_message_handler([](const connection_ptr& conn, std::string text, bool) { conn->send_message(text); });
+  srv->set_engine_message_handler([](const connection_ptr& conn, std::string data, bool binary) {
+    if (binary)
+      conn->send_binary(data);
+    else
+      conn->send_message(data);
+  });
   ws_client client(port());
   CAF_REQUIRE(client.open("/engine.io/?EIO=4&transport=websocket"));
   client.send("4hello engine");
@@ -239,6 +244,12 @@ CAF_TEST(the bare engine endpoint echoes messages) {
   echoed = client.read_answering_pings();
   CAF_REQUIRE(echoed);
   CAF_CHECK_EQUAL(*echoed, "40");
+  // A binary message comes back binary, bytes unchanged.
+  client.send(std::string("\x00\xff\x01", 3), true);
+  echoed = client.read_answering_pings();
+  CAF_REQUIRE(echoed);
+  CAF_CHECK(client.last_binary);
+  CAF_CHECK_EQUAL(*echoed, std::string("\x00\xff\x01", 3));
 }
 
 CAF_TEST(connections over max_connections are refused with 503) {

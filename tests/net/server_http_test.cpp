@@ -149,7 +149,7 @@ CAF_TEST(refused handshakes answer 400 with the engine error body) {
   const refusal cases[] = {
       {"/socket.io/?EIO=3&transport=websocket", 5, "Unsupported protocol version"},
       {"/socket.io/?transport=websocket", 5, "Unsupported protocol version"},
-      {"/socket.io/?EIO=4&transport=polling", 0, "Transport unknown"},
+      {"/socket.io/?EIO=4&transport=flashsocket", 0, "Transport unknown"},
       {"/socket.io/?EIO=4", 0, "Transport unknown"},
       {"/socket.io/?EIO=4&transport=websocket&sid=abc", 1, "Session ID unknown"},
   };

@@ -139,15 +139,92 @@ CAF_TEST(an event on a namespace not joined closes the connection) {
   CAF_CHECK_EQUAL(root->count("event /daemon daemon:heartbeat [{}]"), 0u);
 }
 
-CAF_TEST(binary packets are refused) {
+CAF_TEST(binary events reach the handler as bytes and binary acks go back split) {
+  start();
+  ws_client client(port());
+  CAF_REQUIRE(client.open());
+  client.send("40/daemon,");
+  CAF_REQUIRE(client.read_answering_pings());
+  client.send("452-/daemon,3[\"echo\",{\"photo\":{\"_placeholder\":true,\"num\":0}},"
+              "[{\"_placeholder\":true,\"num\":1}]]");
+  client.send(std::string("\x01\x02\x03", 3), true);
+  client.send("", true); // an empty attachment is still one
+  // The handler saw json binary values, not placeholders or base64.
+  CAF_CHECK(root->wait_for("event /daemon echo [{\"photo\":{\"bytes\":[1,2,3],\"subtype\":null}},"
+                           "[{\"bytes\":[],\"subtype\":null}]] ack 3"));
+  // Its ack with the same arguments goes back as a BINARY_ACK and two binary frames.
+  auto header = client.read_answering_pings();
+  CAF_REQUIRE(header);
+  CAF_CHECK_EQUAL(*header, "462-/daemon,3[{\"photo\":{\"_placeholder\":true,\"num\":0}},"
+                           "[{\"_placeholder\":true,\"num\":1}]]");
+  auto first = client.read_answering_pings();
+  CAF_REQUIRE(first);
+  CAF_CHECK(client.last_binary);
+  CAF_CHECK_EQUAL(*first, std::string("\x01\x02\x03", 3));
+  auto second = client.read_answering_pings();
+  CAF_REQUIRE(second);
+  CAF_CHECK(client.last_binary);
+  CAF_CHECK_EQUAL(*second, "");
+  // A binary packet without attachments is an ordinary one.
+  client.send("450-/daemon,[\"emit-back\",\"plain\"]");
+  auto back = client.read_answering_pings();
+  CAF_REQUIRE(back);
+  CAF_CHECK_EQUAL(*back, "42/daemon,[\"echoed\",\"plain\"]");
+}
+
+CAF_TEST(malformed binary packets close the connection with a reason) {
+  auto opts = fast_options();
+  opts.engine.max_attachments = 4;
+  start(opts);
+  struct bad_case {
+    const char* what;
+    std::vector<std::pair<std::string, bool>> frames;
+  };
+  const bad_case cases[] = {
+      {"placeholder out of range", {{"451-[\"echo\",{\"_placeholder\":true,\"num\":1}]", false}, {"x", true}}},
+      {"placeholder without a number", {{"451-[\"echo\",{\"_placeholder\":true}]", false}, {"x", true}}},
+      {"text where an attachment belongs", {{"452-[\"echo\",{\"_placeholder\":true,\"num\":0}]", false},
+                                            {"x", true},
+                                            {"42[\"echo\"]", false}}},
+      {"binary with no packet", {{"x", true}}},
+      {"more attachments than allowed", {{"455-[\"echo\"]", false}}},
+      {"attachments larger than maxPayload", {{"452-[\"echo\"]", false},
+                                              {std::string(6000, 'a'), true},
+                                              {std::string(6000, 'b'), true}}},
+      {"binary packet on a namespace not joined", {{"451-/daemon,[\"echo\",{\"_placeholder\":true,\"num\":0}]", false}}},
+  };
+  for (const auto& c : cases) {
+    CAF_MESSAGE(c.what);
+    ws_client client(port());
+    CAF_REQUIRE(client.open());
+    client.send("40");
+    CAF_REQUIRE(client.read_answering_pings());
+    for (const auto& [frame, binary] : c.frames)
+      client.send(frame, binary);
+    CAF_CHECK(client.closed_by_server());
+  }
+  for (const auto& entry : root->entries())
+    CAF_CHECK(entry.rfind("event / echo", 0) != 0); // nothing malformed reached the handler
+  CAF_CHECK(logs->wait_for_event("sio:malformed"));
+}
+
+CAF_TEST(binary arguments of an emit go out as a binary event) {
   start();
   ws_client client(port());
   CAF_REQUIRE(client.open());
   client.send("40");
   CAF_REQUIRE(client.read_answering_pings());
-  client.send("451-[\"upload\",{\"_placeholder\":true,\"num\":0}]");
-  CAF_CHECK(client.closed_by_server());
-  CAF_CHECK(logs->wait_for_event("sio:binary:unsupported"));
+  CAF_REQUIRE(root->wait_for("connect / null"));
+  auto conn = root->last_connection();
+  CAF_REQUIRE(conn);
+  conn->emit("/", "photo", nlohmann::json::array({"a.jpg", nlohmann::json::binary({0xff, 0xd8})}));
+  auto header = client.read_answering_pings();
+  CAF_REQUIRE(header);
+  CAF_CHECK_EQUAL(*header, "451-[\"photo\",\"a.jpg\",{\"_placeholder\":true,\"num\":0}]");
+  auto bytes = client.read_answering_pings();
+  CAF_REQUIRE(bytes);
+  CAF_CHECK(client.last_binary);
+  CAF_CHECK_EQUAL(*bytes, "\xff\xd8");
 }
 
 CAF_TEST(transport close reaches each joined namespace exactly once) {
