@@ -2,8 +2,10 @@
 // siberius-server and PostgreSQL, with a CA and a certificate this test makes:
 // the redirect to HTTPS, the web app and its headers, REST, the stock
 // socket.io-client over wss:// and the real daemon over wss:// (both
-// verifying the test's CA), the TLS versions offered, the rate limits, and
-// which client address the server believes.
+// verifying the test's CA), the stock client with its defaults (long-polling
+// through nginx, then the upgrade) and on long-polling alone, cross-origin
+// polling, the TLS versions offered, the rate limits, and which client
+// address the server believes.
 //
 // The config is rendered by replacing only the values its header marks
 // "SET:" (names, ports, paths, upstream); everything else is the file a
@@ -29,6 +31,9 @@ const uiDir = process.env.SIBERIUS_UI_DIR ?? join(sourceDir, 'ui', 'dist');
 // What the server itself sends with the app's pages (net/static_files.cpp).
 const appPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self'; connect-src 'self'; "
   + "frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
+
+// A second site of the company whose pages may use the server (--allowed-origin).
+const otherOrigin = 'https://app.example.test';
 
 let dir, caPem, db, server, nginx, daemon, client, httpPort, httpsPort, pdfFolder;
 const nginxOutput = [];
@@ -181,7 +186,8 @@ before(async () => {
   // Pings every second, as in the e2e suites, but a loaded machine gets 5 s
   // to answer one: the connection test below counts on no reconnect.
   server = await startServer({
-    db: db.conninfo, args: ['--trusted-proxy', '127.0.0.1', '--ui-dir', uiDir, '--ping-timeout-ms', '5000'],
+    db: db.conninfo,
+    args: ['--trusted-proxy', '127.0.0.1', '--ui-dir', uiDir, '--ping-timeout-ms', '5000', '--allowed-origin', otherOrigin],
   });
   httpPort = await freePort();
   httpsPort = await freePort();
@@ -512,4 +518,153 @@ test('a burst of logins through nginx is cut off by nginx with a clear 429', asy
   assert.equal(other.status, 200);
   const log = readFileSync(join(dir, 'error.log'), 'utf8');
   assert.match(log, /limiting requests, excess: .* by zone "siberius_login", client: 127\.0\.0\.3/);
+});
+
+/** A socket.io-client tab on /client through nginx, connecting from
+ *  `localAddress` (a client of its own for nginx's zones). */
+function tabFrom(localAddress, options = {}) {
+  // The agent carries the address and the CA for the polling requests and
+  // the WebSocket alike.
+  const agent = new https.Agent({ localAddress, ca: caPem, keepAlive: true });
+  const tab = io(`https://localhost:${httpsPort}/client`, {
+    agent, ca: caPem, reconnection: false, auth: { token: server.creds.adminToken }, ...options,
+  });
+  tab.seen = [];
+  tab.io.on('open', () => {
+    tab.seen.push(`open:${tab.io.engine.transport.name}`);
+    tab.io.engine.on('upgrade', (t) => tab.seen.push(`upgrade:${t.name}`));
+  });
+  tab.agent = agent;
+  return tab;
+}
+
+function connected(tab) {
+  return new Promise((resolve, reject) => {
+    tab.once('connect', resolve);
+    tab.once('connect_error', (e) => reject(new Error(`connect_error: ${e.message} ${e.description?.message ?? e.description ?? ''}`)));
+  });
+}
+
+/** The access log's lines of one client address under /socket.io/: [method, url, status]. */
+function socketLines(address) {
+  return readFileSync(join(dir, 'access.log'), 'utf8').split('\n')
+    .filter((l) => l.startsWith(`${address} `))
+    .map((l) => /"(\w+) (\/socket\.io\/\S*) HTTP\/[\d.]+" (\d+) /.exec(l))
+    .filter(Boolean)
+    .map(([, method, url, status]) => ({ method, url, status: Number(status) }));
+}
+
+test('the stock socket.io-client with its defaults: long-polling through nginx, then the upgrade to wss://', async () => {
+  const tab = tabFrom('127.0.0.5');
+  try {
+    await connected(tab);
+    assert.equal(tab.seen[0], 'open:polling', 'it starts on long-polling');
+    await until('the upgrade to WebSocket', () => tab.io.engine.transport.name === 'websocket', { timeout: 15000 });
+    assert.deepEqual(tab.seen, ['open:polling', 'upgrade:websocket']);
+    // The server answers on the upgraded socket (/client acks an event it
+    // does not know with an error object).
+    const answer = await tab.timeout(5000).emitWithAck('nginx:hello', 1);
+    assert.deepEqual(answer, { error: 'unknown event: nginx:hello' });
+    // A few of the server's 1 s ping cycles on it: the same session.
+    const id = tab.id;
+    await new Promise((r) => setTimeout(r, 2500));
+    assert.ok(tab.connected);
+    assert.equal(tab.id, id);
+  } finally {
+    tab.close();
+    tab.agent.destroy();
+  }
+  // What went through nginx: the handshake GET, polls and POSTs with the
+  // sid, and the WebSocket with the same sid (its line written at close).
+  const lines = await until('the WebSocket in the access log',
+    () => { const l = socketLines('127.0.0.5'); return l.some((x) => x.status === 101) && l; });
+  const handshake = lines.find((l) => l.method === 'GET' && /transport=polling/.test(l.url) && !/[?&]sid=/.test(l.url));
+  assert.equal(handshake?.status, 200, JSON.stringify(lines));
+  assert.ok(lines.some((l) => l.method === 'POST' && /transport=polling&.*sid=|sid=.*transport=polling/.test(l.url) && l.status === 200),
+    `a polling POST: ${JSON.stringify(lines)}`);
+  const ws = lines.filter((l) => l.status === 101);
+  assert.equal(ws.length, 1);
+  assert.match(ws[0].url, /transport=websocket/);
+  assert.match(ws[0].url, /[?&]sid=/);
+  assert.deepEqual(lines.filter((l) => l.status >= 400 && l.status !== 499), [], 'no request refused');
+});
+
+test('a long-polling client exchanges many events through nginx without a 429', async () => {
+  const tab = tabFrom('127.0.0.6', { transports: ['polling'] });
+  let rounds = 0;
+  try {
+    await connected(tab);
+    const id = tab.id;
+    // Each acked event is a POST and the answer on a held GET, then a new
+    // GET: about 240 requests in a few seconds, four times the handshake
+    // zone's burst of 60.
+    for (let i = 0; i < 80; ++i) {
+      const answer = await tab.timeout(5000).emitWithAck('nginx:poll', i);
+      assert.deepEqual(answer, { error: 'unknown event: nginx:poll' });
+      rounds += 1;
+    }
+    // Idle for a few of the server's pings: the held GETs are answered by them.
+    await new Promise((r) => setTimeout(r, 2500));
+    assert.ok(tab.connected);
+    assert.equal(tab.id, id, 'the same session throughout');
+    assert.equal(tab.io.engine.transport.name, 'polling');
+  } finally {
+    tab.close();
+    tab.agent.destroy();
+  }
+  assert.equal(rounds, 80);
+  const lines = socketLines('127.0.0.6');
+  assert.ok(lines.length >= 160, `the events went as many requests: ${lines.length}`);
+  assert.ok(lines.filter((l) => l.method === 'POST').length >= 80);
+  // 499: the poll held when the client closed (nginx logs the client's hang-up).
+  assert.deepEqual(lines.filter((l) => l.status !== 200 && l.status !== 499), [], 'every request answered 200');
+  const log = readFileSync(join(dir, 'error.log'), 'utf8');
+  assert.doesNotMatch(log, /limiting requests, .*client: 127\.0\.0\.6,/);
+  // A polling body past 1 MiB (the server's maxPayload is 1,000,000 bytes)
+  // stops at nginx, refused on its header.
+  const big = await headOnly('/socket.io/?EIO=4&transport=polling&sid=x', {
+    'content-length': 2 * 1024 * 1024, 'content-type': 'text/plain;charset=UTF-8',
+  });
+  assert.match(big.status, /^HTTP\/1\.1 413 /);
+  assert.equal(big.json?.code, 'too_large');
+});
+
+test('new Socket.IO sessions from one address are still limited by nginx', async () => {
+  // 90 handshakes at once from 127.0.0.7: past the burst of 60, nginx refuses.
+  const answers = await Promise.all(Array.from({ length: 90 }, () => viaNginx('/socket.io/?EIO=4&transport=polling',
+    { localAddress: '127.0.0.7' }).catch((err) => ({ status: 0, text: String(err) }))));
+  const opened = answers.filter((a) => a.status === 200 && a.text.startsWith('0{'));
+  const limited = answers.filter((a) => a.status === 429 && a.json?.code === 'rate_limited');
+  assert.ok(opened.length >= 50, `most of the burst opened sessions: ${JSON.stringify(answers.map((a) => a.status))}`);
+  assert.ok(limited.length >= 10, `nginx refused the rest: ${JSON.stringify(answers.map((a) => a.status))}`);
+  const log = readFileSync(join(dir, 'error.log'), 'utf8');
+  assert.match(log, /limiting requests, excess: .* by zone "siberius_handshake", client: 127\.0\.0\.7/);
+});
+
+test('long-polling behind nginx: the site\'s own origin and an allowed one pass, another is refused', async () => {
+  const handshake = (origin) => viaNginx('/socket.io/?EIO=4&transport=polling',
+    { localAddress: '127.0.0.8', headers: { origin } });
+  // A page of the site itself (https, through nginx): same origin.
+  const own = await handshake(`https://localhost:${httpsPort}`);
+  assert.equal(own.status, 200, own.text);
+  assert.equal(own.text[0], '0', 'an Engine.IO open packet');
+  assert.equal(typeof JSON.parse(own.text.slice(1)).sid, 'string');
+  // The other site named by --allowed-origin: allowed, with credentials.
+  const allowed = await handshake(otherOrigin);
+  assert.equal(allowed.status, 200, allowed.text);
+  assert.equal(allowed.headers['access-control-allow-origin'], otherOrigin);
+  assert.equal(allowed.headers['access-control-allow-credentials'], 'true');
+  assert.equal(headerCount(allowed, 'access-control-allow-origin'), 1);
+  const preflight = await viaNginx(`/socket.io/?EIO=4&transport=polling&sid=${JSON.parse(allowed.text.slice(1)).sid}`, {
+    method: 'OPTIONS', localAddress: '127.0.0.8',
+    headers: { origin: otherOrigin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+  });
+  assert.equal(preflight.status, 204, preflight.text);
+  assert.equal(preflight.headers['access-control-allow-origin'], otherOrigin);
+  assert.match(preflight.headers['access-control-allow-methods'] ?? '', /POST/);
+  // Anybody else's page: 403 from the server, no CORS header.
+  const stranger = await handshake('https://evil.example');
+  assert.equal(stranger.status, 403, stranger.text);
+  assert.deepEqual(stranger.json, { code: 4, message: 'Forbidden' });
+  assert.equal(stranger.headers['access-control-allow-origin'], undefined);
 });
