@@ -82,15 +82,22 @@ void engine_session::poll(polling_responder respond) {
   });
 }
 
-void engine_session::do_poll(polling_responder respond) {
+// A request for a session that ended in the meantime, or that has upgraded, is refused.
+bool engine_session::polling_request_ok(const polling_responder& respond) {
   if (finished_) {
     respond(http::status::bad_request, engine_error_body(1, "Session ID unknown"), "application/json");
-    return;
+    return false;
   }
   if (transport_ != engine_transport::polling) {
     respond(http::status::bad_request, engine_error_body(3, "Bad request"), "application/json");
-    return;
+    return false;
   }
+  return true;
+}
+
+void engine_session::do_poll(polling_responder respond) {
+  if (!polling_request_ok(respond))
+    return;
   if (held_poll_) {
     // The protocol allows one GET at a time: a second one is an error that
     // ends the session (the held one gets the close packet).
@@ -139,14 +146,8 @@ void engine_session::post_data(std::string body, polling_responder respond) {
 }
 
 void engine_session::do_post(const std::string& body, const polling_responder& respond) {
-  if (finished_) {
-    respond(http::status::bad_request, engine_error_body(1, "Session ID unknown"), "application/json");
+  if (!polling_request_ok(respond))
     return;
-  }
-  if (transport_ != engine_transport::polling) {
-    respond(http::status::bad_request, engine_error_body(3, "Bad request"), "application/json");
-    return;
-  }
   auto decoded = decode_polling_payload(body, max_posted_packets);
   if (!decoded) {
     log_event("eio:polling:malformed", decoded.error);

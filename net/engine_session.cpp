@@ -28,26 +28,23 @@ constexpr std::size_t max_ping_data = 128;
 engine_session::engine_session(asio::ip::tcp::socket socket, std::shared_ptr<server_state> state,
                                connection_slot slot, engine_mode mode, std::string remote_address,
                                handshake_info hs)
-    : strand_(socket.get_executor()),
-      socket_(std::move(socket)),
-      timer_(strand_),
-      transport_(engine_transport::websocket),
-      state_(std::move(state)),
-      slot_(std::move(slot)),
-      sid_(random_id()),
-      remote_address_(std::move(remote_address)),
-      mode_(mode),
-      handshake_(std::move(hs)) {
-  ++state_->engine_connections;
-}
+    : engine_session(socket.get_executor(), std::move(socket), engine_transport::websocket, std::move(state),
+                     std::move(slot), mode, std::move(remote_address), std::move(hs)) {}
 
 engine_session::engine_session(asio::any_io_executor strand, std::shared_ptr<server_state> state,
                                connection_slot slot, engine_mode mode, std::string remote_address,
                                handshake_info hs)
+    : engine_session(strand, asio::ip::tcp::socket(strand), engine_transport::polling, std::move(state),
+                     std::move(slot), mode, std::move(remote_address), std::move(hs)) {}
+
+engine_session::engine_session(asio::any_io_executor strand, asio::ip::tcp::socket&& socket,
+                               engine_transport transport, std::shared_ptr<server_state> state,
+                               connection_slot slot, engine_mode mode, std::string remote_address,
+                               handshake_info hs)
     : strand_(std::move(strand)),
-      socket_(strand_),
+      socket_(std::move(socket)),
       timer_(strand_),
-      transport_(engine_transport::polling),
+      transport_(transport),
       state_(std::move(state)),
       slot_(std::move(slot)),
       sid_(random_id()),

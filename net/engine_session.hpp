@@ -65,6 +65,12 @@ public:
                  connection_slot slot, engine_mode mode, std::string remote_address, handshake_info hs = {});
   ~engine_session() override;
 
+private:
+  engine_session(boost::asio::any_io_executor strand, boost::asio::ip::tcp::socket&& socket,
+                 engine_transport transport, std::shared_ptr<server_state> state, connection_slot slot,
+                 engine_mode mode, std::string remote_address, handshake_info hs);
+
+public:
   /// Starts the session on an upgraded socket (the 101 response is sent);
   /// `early_bytes` are any bytes the HTTP reader had already taken past the request.
   void run(std::string early_bytes);
@@ -136,6 +142,7 @@ private:
   void enqueue(std::string bytes, item_kind kind);
   void flush();
   // Polling.
+  bool polling_request_ok(const polling_responder& respond);
   void do_poll(polling_responder respond);
   void do_post(const std::string& body, const polling_responder& respond);
   void answer_poll();

@@ -421,20 +421,9 @@ void http_session::upgrade(http_request req, bool bare_engine, std::shared_ptr<e
     return;
   }
   auto remote = client_address(peer_address_, req, state_->options().trusted_proxies);
-  if (!slot_.bind_address(remote)) {
-    state_->log({{"event", "net:address:over_limit"},
-                 {"remote", remote},
-                 {"limit", state_->options().max_connections_per_address}});
-    respond(make_response(req, http::status::service_unavailable, "too many connections from " + remote + "\n",
-                          "text/plain"),
-            false);
-    return;
-  }
-  handshake_info hs;
-  hs.origin = std::string(req[http::field::origin]);
-  hs.cookie = std::string(req[http::field::cookie]);
-  hs.host = std::string(req[http::field::host]);
-  hs.secure = beast::iequals(req["X-Forwarded-Proto"], "https");
+  if (!slot_.bind_address(remote))
+    return refuse_over_limit(req, remote);
+  auto hs = detail::handshake_of(req);
   stream_.expires_after(state_->options().http_read_timeout);
   http::async_write(stream_, *res,
                     [self = shared_from_this(), res, remote = std::move(remote), hs = std::move(hs), bare_engine](
@@ -445,6 +434,16 @@ void http_session::upgrade(http_request req, bool bare_engine, std::shared_ptr<e
                       }
                       self->start_engine(std::move(remote), std::move(hs), bare_engine);
                     });
+}
+
+// A WebSocket or polling session over --max-connections-per-address.
+void http_session::refuse_over_limit(const http_request& req, const std::string& remote) {
+  state_->log({{"event", "net:address:over_limit"},
+               {"remote", remote},
+               {"limit", state_->options().max_connections_per_address}});
+  respond(make_response(req, http::status::service_unavailable, "too many connections from " + remote + "\n",
+                        "text/plain"),
+          false);
 }
 
 void http_session::drop_untrusted_forwarding(http_request& req) const {

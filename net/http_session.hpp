@@ -30,6 +30,7 @@ public:
 private:
   bool from_trusted_proxy() const;
   void refuse_over_address_limit();
+  void refuse_over_limit(const http_request& req, const std::string& remote);
   void do_read();
   void on_header(boost::beast::error_code ec, std::size_t bytes);
   void on_read(boost::beast::error_code ec, std::size_t bytes);

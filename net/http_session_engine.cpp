@@ -1,6 +1,8 @@
 // The Engine.IO side of an HTTP session: which transport a request at the
 // Socket.IO (or bare Engine.IO) path asks for, cross-origin rules for the
 // polling transport, and handing the request to its session.
+#include <cctype>
+
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
@@ -152,23 +154,11 @@ void http_session::on_engine_request(http_request req, bool bare_engine) {
     // WebSocket does, however many requests it makes.
     auto remote = client_address(peer_address_, req, opts.trusted_proxies);
     connection_slot slot(state_);
-    if (!slot.bind_address(remote)) {
-      state_->log({{"event", "net:address:over_limit"},
-                   {"remote", remote},
-                   {"limit", opts.max_connections_per_address}});
-      respond(make_response(req, http::status::service_unavailable, "too many connections from " + remote + "\n",
-                            "text/plain"),
-              false);
-      return;
-    }
-    handshake_info hs;
-    hs.origin = std::string(req[http::field::origin]);
-    hs.cookie = std::string(req[http::field::cookie]);
-    hs.host = std::string(req[http::field::host]);
-    hs.secure = beast::iequals(req["X-Forwarded-Proto"], "https");
+    if (!slot.bind_address(remote))
+      return refuse_over_limit(req, remote);
     auto created = std::make_shared<engine_session>(asio::make_strand(state_->io_executor), state_, std::move(slot),
                                                     bare_engine ? engine_mode::bare : engine_mode::socketio,
-                                                    std::move(remote), std::move(hs));
+                                                    std::move(remote), detail::handshake_of(req));
     created->start_polling(polling_answer(req, std::move(cors)));
     return;
   }

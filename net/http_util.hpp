@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include <boost/beast/core/string.hpp>
 #include <nlohmann/json.hpp>
 
 #include "net/server.hpp"
@@ -26,6 +27,17 @@ inline http_response engine_error(const http_request& req, int code, const char*
                                   http::status status = http::status::bad_request) {
   nlohmann::json body = {{"code", code}, {"message", message}};
   return make_response(req, status, body.dump(), "application/json");
+}
+
+/// What the first request of an Engine.IO session tells an application
+/// (forwarding headers of untrusted peers are already removed).
+inline handshake_info handshake_of(const http_request& req) {
+  handshake_info hs;
+  hs.origin = std::string(req[http::field::origin]);
+  hs.cookie = std::string(req[http::field::cookie]);
+  hs.host = std::string(req[http::field::host]);
+  hs.secure = boost::beast::iequals(req["X-Forwarded-Proto"], "https");
+  return hs;
 }
 
 // "/socket.io/" also matches "/socket.io", as the reference server does.
