@@ -114,7 +114,11 @@ public:
       auto& hs = conn->handshake();
       token = cookie_value(hs.cookie, session_cookie_name);
       by_cookie = !token.empty();
-      if (by_cookie && !origins_->allows(hs.origin, hs.host, hs.secure)) {
+      // A WebSocket upgrade always names its Origin; a same-origin polling
+      // handshake (a GET) has none, and says so in Sec-Fetch-Site instead.
+      bool our_page = hs.origin.empty() ? hs.fetch_site == "same-origin"
+                                        : origins_->allows(hs.origin, hs.host, hs.secure);
+      if (by_cookie && !our_page) {
         log_event(log_level::warn, "client:origin:refused", {{"ip", conn->remote_address()}, {"origin", hs.origin}});
         return refuse("origin not allowed: " + (hs.origin.empty() ? std::string("(none)") : hs.origin), 403);
       }

@@ -36,6 +36,7 @@ inline handshake_info handshake_of(const http_request& req) {
   hs.origin = std::string(req[http::field::origin]);
   hs.cookie = std::string(req[http::field::cookie]);
   hs.host = std::string(req[http::field::host]);
+  hs.fetch_site = std::string(req["Sec-Fetch-Site"]);
   hs.secure = boost::beast::iequals(req["X-Forwarded-Proto"], "https");
   return hs;
 }

@@ -75,6 +75,9 @@ struct handshake_info {
   std::string origin; // the Origin header ("" when absent)
   std::string cookie; // the Cookie header ("" when absent)
   std::string host;   // the Host header
+  /// Sec-Fetch-Site ("" when absent): browsers send no Origin on a same-origin
+  /// GET, so a polling handshake from our own page says "same-origin" here.
+  std::string fetch_site;
   /// The client reached us over TLS: X-Forwarded-Proto https from a trusted proxy.
   bool secure = false;
 };

@@ -184,6 +184,21 @@ test('the browser session cookie opens /client over polling and the upgrade', as
   s.close();
 });
 
+test('a polling handshake without Origin is ours only when Sec-Fetch-Site says same-origin', async () => {
+  // Browsers send no Origin on a same-origin GET: the web app's own polling
+  // handshake carries only Sec-Fetch-Site.
+  const cookie = await browserCookie();
+  const ours = open(server.url, '/client', { transports: ['polling'], extraHeaders: { cookie, 'sec-fetch-site': 'same-origin' } });
+  await connected(ours);
+  ours.close();
+  for (const headers of [{ cookie, 'sec-fetch-site': 'cross-site' }, { cookie }]) {
+    const other = open(server.url, '/client', { transports: ['polling'], extraHeaders: headers });
+    const err = await refused(other);
+    assert.equal(err.data?.code, 403, `${JSON.stringify(headers)}: ${err.message}`);
+    assert.match(err.message, /origin not allowed/);
+  }
+});
+
 test('a polling-only admin screen receives the live daemon events', async () => {
   const cookie = await browserCookie();
   const admin = open(server.url, '/client', { transports: ['polling'], extraHeaders: { cookie, origin: own } });

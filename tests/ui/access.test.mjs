@@ -8,11 +8,13 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { io } from 'socket.io-client';
 import { api, createDatabase, psql } from '../e2e/harness.mjs';
-import { checkPrerequisites, eventually, heading, launchBrowser, newPage, signIn, startUiServer } from './browser.mjs';
+import { startProxy } from '../interop/proxy.mjs';
+import { checkPrerequisites, daemonRow, eventually, heading, launchBrowser, newPage, rowCells, signIn, startUiServer } from './browser.mjs';
 
 let db, server, browser, evil;
 const contexts = [];
 const sockets = [];
+const proxies = [];
 const TECNICO = { login: 'ana.campos', nome: 'Ana Campos', password: 'ana-password-1' };
 
 async function open() {
@@ -72,6 +74,7 @@ before(async () => {
 
 after(async () => {
   for (const s of sockets) s.close();
+  for (const p of proxies) await p.close();
   for (const c of contexts) await c.close().catch(() => {});
   await browser?.close().catch(() => {});
   await evil?.close();
@@ -187,6 +190,35 @@ test('another site cannot change anything with the admin\'s cookie', async () =>
   await page.reload();
   await page.getByRole('status').filter({ hasText: /^Ao vivo$/ }).waitFor({ timeout: 10000 });
   await other.close();
+});
+
+test('with WebSockets refused on the way, the monitor is live over long-polling', async () => {
+  const page = await open();
+  // A proxy in front of the server that answers every WebSocket upgrade with
+  // 400, as some phone networks and office firewalls do.
+  const proxy = await startProxy(server.url, { upgrade: 'refuse' });
+  proxies.push(proxy);
+  const polled = [];
+  page.on('response', (r) => { if (r.url().includes('transport=polling')) polled.push(r.status()); });
+  await signIn(page, proxy.url, server.creds.adminUser, server.creds.adminPassword);
+  await page.waitForURL(/\/admin\/system-monitor$/);
+  await page.getByRole('status').filter({ hasText: /^Ao vivo$/ }).waitFor({ timeout: 15000 });
+  assert.ok(proxy.counts.upgrades >= 1, 'the app tried a WebSocket first');
+  assert.ok(polled.length >= 2 && polled.every((s) => s === 200), `polling answered: ${polled.join(',')}`);
+  // Live events arrive over polling: a new office connects and its row appears online.
+  const token = await api(server, 'POST', '/api/admin/daemon-tokens', { body: { name: 'Filial Polling', clientId: 'filial-polling' } });
+  assert.equal(token.status, 201, token.text);
+  const office = io(`${server.url}/daemon`, {
+    transports: ['websocket'], reconnection: false, forceNew: true,
+    auth: { token: token.json.token, clientId: 'filial-polling', version: '1.0.0' },
+  });
+  try {
+    await new Promise((resolve, reject) => { office.once('connect', resolve); office.once('connect_error', reject); });
+    await eventually('filial-polling online in the list',
+      async () => (await rowCells(daemonRow(page, 'filial-polling'))).Status === 'Online', { timeout: 15000 });
+  } finally {
+    office.close();
+  }
 });
 
 test('"Sair" ends the session: the sockets close, the cookie stops working and the app goes to /login', async () => {

@@ -49,7 +49,11 @@ export interface SocketLayer {
 }
 
 export function createSocketLayer(opts: SocketLayerOptions = {}): SocketLayer {
-  const factory = opts.factory ?? (() => io('/client', { transports: ['websocket'], autoConnect: false }) as unknown as SocketLike);
+  // WebSocket first; where a proxy refuses WebSockets (some phone networks,
+  // office firewalls) the same session runs on HTTP long-polling instead.
+  const factory = opts.factory ?? (() => io('/client', {
+    transports: ['websocket', 'polling'], tryAllTransports: true, autoConnect: false,
+  }) as unknown as SocketLike);
   const retryDelay = opts.retryDelayMs ?? 5000;
   const setT = opts.setTimeout ?? ((fn, ms) => globalThis.setTimeout(fn, ms));
   const clearT = opts.clearTimeout ?? ((id) => globalThis.clearTimeout(id as ReturnType<typeof setTimeout>));
