@@ -533,13 +533,14 @@ int main(int argc, char** argv) {
   // route, which has its own limit (--max-upload-mb).
   net_opts.max_http_body = 64 * 1024;
   // The front's lines (malformed frames, overflows) join the server's log
-  // with the same ts/level shape; they are all worth a warning.
+  // with the same ts/level shape; all but the routine ones are warnings.
   net_opts.log = [](const nlohmann::json& line) {
     auto fields = line;
     auto event = fields.value("event", std::string("net"));
     fields.erase("event");
-    actors::log_event(event == "net:listening" ? actors::log_level::debug : actors::log_level::warn, event,
-                      std::move(fields));
+    // Listening and a polling session's upgrade are routine, not warnings.
+    bool routine = event == "net:listening" || event == "eio:upgrade";
+    actors::log_event(routine ? actors::log_level::debug : actors::log_level::warn, event, std::move(fields));
   };
   net::server front{ioc, net_opts};
   // One guard for both namespaces: a refused CONNECT costs the socket and its
