@@ -96,6 +96,20 @@ async function shownNotifications(page) {
   });
 }
 
+/** What stands between the app and a shown notification, for a failure's message. */
+async function notificationState(page) {
+  return page.evaluate(async () => {
+    const reg = await navigator.serviceWorker.getRegistration();
+    return {
+      permission: Notification.permission,
+      fromPage: window.__notifications,
+      worker: { active: reg?.active?.state ?? null, waiting: reg?.waiting?.state ?? null, installing: reg?.installing?.state ?? null, controller: !!navigator.serviceWorker.controller },
+      visible: document.visibilityState,
+      button: document.querySelector('.pdf-view[data-pdf-state="ready"]')?.innerText ?? null,
+    };
+  });
+}
+
 /** The PDFs this device keeps for the field (the page's Cache Storage). */
 async function keptOnDevice(page) {
   return page.evaluate(async () => {
@@ -286,7 +300,9 @@ test('the office offline: the button says so, and the PDF comes by itself when t
   await until('the PDF arrived', async () => (await block.getAttribute('data-pdf-state')) === 'ready', { timeout: 30000 });
   await block.getByText('O PDF chegou do escritório.').waitFor();
   // Shown by the app's service worker (as on Android, and while the app is in the background), not by the page.
-  await until('the notification shown', async () => (await shownNotifications(carla)).length > 0, { timeout: 10000 });
+  await until('the notification shown', async () => (await shownNotifications(carla)).length > 0, { timeout: 10000 }).catch(async (e) => {
+    throw new Error(`${e.message}: ${JSON.stringify(await notificationState(carla).catch((x) => String(x)))}`);
+  });
   const notes = await shownNotifications(carla);
   assert.deepEqual(notes.map((n) => n.title), ['PDF disponível']);
   assert.match(notes[0].body, /chegou do escritório/);
