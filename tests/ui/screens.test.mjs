@@ -44,7 +44,11 @@ before(async () => {
   assert.equal(res.status, 201, res.text);
   const token = await api(server, 'POST', '/api/admin/api-tokens', { body: { name: 'Backup noturno' } });
   assert.equal(token.status, 201, token.text);
-  daemon = startFastDaemon(server, demo.folder);
+  // Blocked then unblocked below: a reconnect refused while blocked waits
+  // AUTH_RETRY_SECONDS (600 by default) before the next; 2 here, so a slow
+  // machine that takes longer than the 3 s reconnect delay to unblock gets the
+  // office back before the next test needs it online.
+  daemon = startFastDaemon(server, demo.folder, { AUTH_RETRY_SECONDS: '2' });
   browser = await launchBrowser();
   for (const who of ['admin', 'tecnico']) {
     const { context, page } = await newPage(browser);
@@ -133,6 +137,9 @@ test('daemon detail: Bloquear and Desbloquear, asked and answered', async () => 
   await check(admin, '11-detail-unblock-confirm');
   await dialog().getByRole('button', { name: 'Confirmar' }).click();
   await dialog().getByText(/^Desbloqueado\./).waitFor({ timeout: 10000 });
+  // The office reconnects by itself once unblocked.
+  await eventually('the office back online', async () => (await rowCells(daemonRow(admin, server.creds.clientId)))['Status'] === 'Online',
+    { timeout: 20000 });
 });
 
 test('daemon detail: Ver Logs', async () => {

@@ -260,7 +260,7 @@ async function notify(id: number): Promise<void> {
   if (!canNotify() || Notification.permission !== 'granted') return;
   const name = names.get(id) ?? t.title;
   const options: NotificationOptions = { body: t.notificationBody(name), tag: `siberius-pdf-${id}`, icon: '/icons/icon-192.png', data: { url: viewerPath(id) } };
-  const reg = await navigator.serviceWorker?.getRegistration().catch(() => undefined);
+  const reg = await workerRegistration();
   if (reg?.active) {
     try {
       await reg.showNotification(t.notificationTitle, options);
@@ -279,6 +279,17 @@ async function notify(id: number): Promise<void> {
   } catch {
     // Refused (a browser without page notifications): the button still says it came.
   }
+}
+
+/** The service worker's registration once it has an active worker: one still installing (a first visit) is waited
+ *  for a few seconds rather than falling back to the page's notification, which Android refuses. */
+async function workerRegistration(): Promise<ServiceWorkerRegistration | undefined> {
+  const sw = navigator.serviceWorker;
+  if (!sw) return undefined;
+  const reg = await sw.getRegistration().catch(() => undefined);
+  if (!reg || reg.active) return reg;
+  const timeout = new Promise<undefined>((r) => setTimeout(() => r(undefined), 5000));
+  return Promise.race([sw.ready.catch(() => undefined), timeout]);
 }
 
 /** Follows one PDF's transfer in this tab (undefined: nothing beyond the list's status). */
