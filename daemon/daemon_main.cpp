@@ -137,7 +137,7 @@ int run_daemon(const daemon_config& cfg) {
   parse_opts.reader_exe = cfg.pdf_reader;
   parse_opts.time_limit = cfg.parse_time_limit;
   parse_opts.idle_exit = cfg.reader_idle_exit;
-  std::vector<caf::actor> workers;
+  std::vector<pdf_parse_actor> workers;
   for (unsigned i = 0; i < cfg.parse_workers; ++i)
     workers.push_back(sys.spawn<caf::detached>(pdf_parse_job, parse_opts));
   index_options index_opts;
@@ -168,15 +168,13 @@ int run_daemon(const daemon_config& cfg) {
   // The daemon cannot do its work without any of these: if one ends, the
   // daemon stops and exits 1, and the service manager starts it again.
   auto failed = std::make_shared<std::atomic<bool>>(false);
-  auto watch = sys.spawn([failed, named = std::vector<std::pair<std::string, caf::actor>>{
-                                    {"server_link", link}, {"folder_index", index},
-                                    {"uploader", uploads}, {"folder_watcher", watcher}}](caf::event_based_actor* self)
+  auto watch = sys.spawn([failed, named = std::vector<std::pair<std::string, caf::actor_addr>>{
+                                    {"server_link", link.address()}, {"folder_index", index.address()},
+                                    {"uploader", uploads.address()}, {"folder_watcher", watcher.address()}}](caf::event_based_actor* self)
                            -> caf::behavior {
-    auto names = std::make_shared<std::vector<std::pair<std::string, caf::actor_addr>>>();
-    for (auto& [name, actor] : named) {
-      self->monitor(actor);
-      names->emplace_back(name, actor.address());
-    }
+    auto names = std::make_shared<std::vector<std::pair<std::string, caf::actor_addr>>>(named);
+    for (auto& [name, addr] : named)
+      self->monitor(addr);
     self->set_down_handler([self, names, failed](caf::down_msg& msg) {
       for (auto& [name, addr] : *names)
         if (addr == msg.source) {
@@ -194,7 +192,7 @@ int run_daemon(const daemon_config& cfg) {
   log_event(log_level::info, "daemon:stopping", {{"reason", why}});
   // First the watch, so the others' stop is not taken for a failure.
   caf::anon_send_exit(watch, caf::exit_reason::user_shutdown);
-  for (auto& a : std::vector<caf::actor>{watcher, uploads, index, link})
+  for (auto& a : std::vector<caf::actor_addr>{watcher.address(), uploads.address(), index.address(), link.address()})
     caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
   for (auto& w : workers)
     caf::anon_send_exit(w, caf::exit_reason::user_shutdown);

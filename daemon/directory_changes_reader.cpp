@@ -55,7 +55,7 @@ std::string network_filesystem_of(const std::string& folder) {
   return {};
 }
 
-directory_changes_reader::directory_changes_reader(std::string root, caf::actor watcher)
+directory_changes_reader::directory_changes_reader(std::string root, folder_watcher_actor watcher)
     : root_(std::move(root)), watcher_(std::move(watcher)) {
   static_assert(sizeof(overlapped_) >= sizeof(OVERLAPPED));
 }

@@ -7,13 +7,13 @@
 #include <string>
 #include <thread>
 
-#include <caf/actor.hpp>
+#include "daemon/actors.hpp"
 
 namespace siberius::daemon {
 
 class directory_changes_reader {
 public:
-  directory_changes_reader(std::string root, caf::actor watcher);
+  directory_changes_reader(std::string root, folder_watcher_actor watcher);
   ~directory_changes_reader();
   directory_changes_reader(const directory_changes_reader&) = delete;
   directory_changes_reader& operator=(const directory_changes_reader&) = delete;
@@ -28,7 +28,7 @@ private:
   void handle(const unsigned char* buf, unsigned long len);
 
   std::string root_;
-  caf::actor watcher_;
+  folder_watcher_actor watcher_;
   void* dir_ = nullptr;        // HANDLE of the folder
   void* io_event_ = nullptr;   // signalled when notifications arrived
   void* stop_event_ = nullptr; // signalled by the destructor

@@ -55,7 +55,7 @@ nlohmann::json error_payload(const folder_entry& e) {
   return err;
 }
 
-caf::behavior pdf_parse_job(caf::event_based_actor* self, parse_job_options options) {
+pdf_parse_actor::behavior_type pdf_parse_job(pdf_parse_actor::pointer self, parse_job_options options) {
   auto reader = std::make_shared<resident_reader>(options.reader_exe, options.time_limit);
   self->attach_functor([reader] { reader->stop(); });
   return {
@@ -245,7 +245,7 @@ void folder_index_state::dispatch() {
     answer_waiters();
 }
 
-void folder_index_state::on_read(const std::string& path, caf::actor worker, std::int64_t size,
+void folder_index_state::on_read(const std::string& path, pdf_parse_actor worker, std::int64_t size,
                                  std::int64_t mtime_ns, pdf_facts facts) {
   --reading_now;
   // A worker that died is not given work again (it would fail every file).
@@ -300,7 +300,7 @@ void folder_index_state::on_read(const std::string& path, caf::actor worker, std
 }
 
 void folder_index_state::on_worker_down(const caf::down_msg& msg) {
-  auto dead = std::find_if(workers.begin(), workers.end(), [&](const caf::actor& w) { return w.address() == msg.source; });
+  auto dead = std::find_if(workers.begin(), workers.end(), [&](const pdf_parse_actor& w) { return w.address() == msg.source; });
   if (dead == workers.end())
     return;
   auto worker = *dead;
@@ -419,8 +419,9 @@ void folder_index_state::answer_waiters() {
   inventory_waiters.clear();
 }
 
-caf::behavior folder_index(caf::stateful_actor<folder_index_state>* self, caf::actor link,
-                           std::vector<caf::actor> workers, index_options options) {
+folder_index_actor::behavior_type folder_index(folder_index_actor::stateful_pointer<folder_index_state> self,
+                                               server_link_actor link, std::vector<pdf_parse_actor> workers,
+                                               index_options options) {
   auto& st = self->state;
   st.self = self;
   st.link = std::move(link);

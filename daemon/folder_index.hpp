@@ -19,6 +19,7 @@
 
 #include <caf/all.hpp>
 
+#include "daemon/actors.hpp"
 #include "daemon/file_table.hpp"
 #include "daemon/messages.hpp"
 #include "pdf/sha256_stream.hpp"
@@ -35,7 +36,7 @@ struct parse_job_options {
 /// process (spawned detached: reading blocks). The process starts with the
 /// first file and ends after `idle_exit` without one, so an idle daemon holds
 /// no poppler at all.
-caf::behavior pdf_parse_job(caf::event_based_actor* self, parse_job_options options);
+pdf_parse_actor::behavior_type pdf_parse_job(pdf_parse_actor::pointer self, parse_job_options options);
 
 struct index_options {
   /// Background re-verification: this percentage of the files the server
@@ -46,7 +47,7 @@ struct index_options {
   std::chrono::milliseconds settle_interval{30000};
   /// Makes a parse worker to take the place of one that died (spawned
   /// detached, like the first ones); none: the pool shrinks instead.
-  std::function<caf::actor()> replace_worker;
+  std::function<pdf_parse_actor()> replace_worker;
 };
 
 struct folder_index_state {
@@ -68,11 +69,11 @@ struct folder_index_state {
     bool gone = false;      // deleted while being read or checked
   };
 
-  caf::event_based_actor* self = nullptr;
-  caf::actor link; // server_link
+  folder_index_actor::pointer self = nullptr;
+  server_link_actor link;
   index_options options;
-  std::vector<caf::actor> workers;
-  std::vector<caf::actor> idle_workers;
+  std::vector<pdf_parse_actor> workers;
+  std::vector<pdf_parse_actor> idle_workers;
   struct read_in_flight {
     std::string path;
     std::int64_t size = 0;
@@ -81,7 +82,7 @@ struct folder_index_state {
   // worker -> the file it reads: a worker that dies mid-read ends that read.
   std::unordered_map<caf::actor_addr, read_in_flight> in_flight;
   // Workers spawned in place of dead ones (shared with the functor that ends them with the index).
-  std::shared_ptr<std::vector<caf::actor>> replacements = std::make_shared<std::vector<caf::actor>>();
+  std::shared_ptr<std::vector<pdf_parse_actor>> replacements = std::make_shared<std::vector<pdf_parse_actor>>();
   file_table<tracked_file> files;
   std::unordered_map<std::string, pdf_facts> broken_facts; // the few broken files' reports
   std::deque<std::string> backlog;   // paths waiting for a worker
@@ -105,7 +106,7 @@ struct folder_index_state {
   void check_more();
   void on_checked(std::vector<std::string> paths, stat_answer answer);
   void dispatch();
-  void on_read(const std::string& path, caf::actor worker, std::int64_t size, std::int64_t mtime_ns,
+  void on_read(const std::string& path, pdf_parse_actor worker, std::int64_t size, std::int64_t mtime_ns,
                pdf_facts facts);
   /// A parse worker ended: it leaves the pool, its read ends as a failed one,
   /// and a new worker takes its place.
@@ -123,8 +124,9 @@ struct folder_index_state {
   void answer_waiters();
 };
 
-caf::behavior folder_index(caf::stateful_actor<folder_index_state>* self, caf::actor link,
-                           std::vector<caf::actor> workers, index_options options = {});
+folder_index_actor::behavior_type folder_index(folder_index_actor::stateful_pointer<folder_index_state> self,
+                                               server_link_actor link, std::vector<pdf_parse_actor> workers,
+                                               index_options options = {});
 
 /// The daemon:pdf_indexed document for a file that read fine.
 nlohmann::json document_payload(const folder_entry& entry, const std::string& indexed_at);

@@ -61,7 +61,7 @@ void folder_watcher_state::start() {
   else if (auto fs = network_filesystem_of(options.root); !fs.empty())
     why_poll = "the folder is on a network file system (" + fs + "): change notification does not see other machines' writes";
   else {
-    reader = std::make_unique<native_watcher>(options.root, caf::actor_cast<caf::actor>(self));
+    reader = std::make_unique<native_watcher>(options.root, caf::actor_cast<folder_watcher_actor>(self));
     if (auto err = reader->start(); !err.empty()) {
       reader.reset();
       why_poll = std::string(native_watcher_api) + " cannot watch the folder: " + err;
@@ -205,8 +205,8 @@ void folder_watcher_state::schedule_tick() {
   self->delayed_send(self, period, atom::tick_v);
 }
 
-caf::behavior folder_watcher(caf::stateful_actor<folder_watcher_state>* self, caf::actor index,
-                             watcher_options options) {
+folder_watcher_actor::behavior_type folder_watcher(folder_watcher_actor::stateful_pointer<folder_watcher_state> self,
+                                                   folder_index_actor index, watcher_options options) {
   auto& st = self->state;
   st.self = self;
   st.index = std::move(index);

@@ -14,6 +14,7 @@
 
 #include <caf/all.hpp>
 
+#include "daemon/actors.hpp"
 #include "daemon/file_rules.hpp"
 #include "daemon/file_table.hpp"
 #include "daemon/native_watcher.hpp"
@@ -37,8 +38,8 @@ struct folder_watcher_state {
     bool reported = false;
   };
 
-  caf::event_based_actor* self = nullptr;
-  caf::actor index;
+  folder_watcher_actor::pointer self = nullptr;
+  folder_index_actor index;
   watcher_options options;
   file_table<observation> files;
   std::unique_ptr<native_watcher> reader;
@@ -66,7 +67,7 @@ struct folder_watcher_state {
   void arm_rescan();
 };
 
-caf::behavior folder_watcher(caf::stateful_actor<folder_watcher_state>* self, caf::actor index,
-                             watcher_options options);
+folder_watcher_actor::behavior_type folder_watcher(folder_watcher_actor::stateful_pointer<folder_watcher_state> self,
+                                                   folder_index_actor index, watcher_options options);
 
 } // namespace siberius::daemon

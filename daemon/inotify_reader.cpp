@@ -47,7 +47,7 @@ std::string network_filesystem_of(const std::string& folder) {
   }
 }
 
-inotify_reader::inotify_reader(std::string root, caf::actor watcher)
+inotify_reader::inotify_reader(std::string root, folder_watcher_actor watcher)
     : root_(std::move(root)), watcher_(std::move(watcher)) {}
 
 inotify_reader::~inotify_reader() {

@@ -8,13 +8,13 @@
 #include <thread>
 #include <unordered_map>
 
-#include <caf/actor.hpp>
+#include "daemon/actors.hpp"
 
 namespace siberius::daemon {
 
 class inotify_reader {
 public:
-  inotify_reader(std::string root, caf::actor watcher);
+  inotify_reader(std::string root, folder_watcher_actor watcher);
   ~inotify_reader();
   inotify_reader(const inotify_reader&) = delete;
   inotify_reader& operator=(const inotify_reader&) = delete;
@@ -29,7 +29,7 @@ private:
   void handle_events(const char* buf, long len);
 
   std::string root_;
-  caf::actor watcher_;
+  folder_watcher_actor watcher_;
   int inotify_fd_ = -1;
   int stop_fd_ = -1;
   std::unordered_map<int, std::string> folder_of_; // watch descriptor -> folder (thread-owned after start)

@@ -9,7 +9,7 @@
 
 #include <string>
 
-#include <caf/actor.hpp>
+#include "daemon/actors.hpp"
 
 #if defined(__linux__)
 #include "daemon/inotify_reader.hpp"
@@ -28,7 +28,7 @@ constexpr const char* native_watcher_api = "ReadDirectoryChangesW";
 #else
 class native_watcher {
 public:
-  native_watcher(std::string, caf::actor) {}
+  native_watcher(std::string, folder_watcher_actor) {}
   std::string start() { return "this system has no change notification the daemon uses"; }
 };
 constexpr const char* native_watcher_api = "none";

@@ -56,7 +56,7 @@ void server_link_state::connect() {
   opts.auth = {{"token", options.token}, {"clientId", options.client_id}, {"version", SIBERIUS_VERSION}};
   opts.ca_file = options.ca_file;
   client = std::make_unique<net::sio_client>(io->ioc.get_executor(), opts);
-  auto me = caf::actor_cast<caf::actor>(self);
+  auto me = caf::actor_cast<server_link_actor>(self);
   auto att = attempt;
   client->on_connect([me, att](const nlohmann::json& data) { caf::anon_send(me, atom::link_up_v, att, data); });
   client->on_connect_error([me, att](const net::connect_error& err) {
@@ -158,7 +158,7 @@ void server_link_state::retry_in(std::chrono::milliseconds delay) {
 void server_link_state::emit(const char* event, nlohmann::json arg, ack_continuation then) {
   auto ticket = next_ticket++;
   pending_acks.emplace(ticket, std::move(then));
-  auto me = caf::actor_cast<caf::actor>(self);
+  auto me = caf::actor_cast<server_link_actor>(self);
   client->emit_with_ack(
       event, arg, [me, ticket](net::ack_result r) { caf::anon_send(me, atom::ack_arrived_v, ticket, std::move(r)); },
       options.ack_timeout);
@@ -304,7 +304,7 @@ void server_link_state::on_config_update(const nlohmann::json& payload, net::ack
     ack(nlohmann::json::array({config_update_ack(applied, rejected, update.error)}));
 }
 
-void server_link_state::on_watcher(caf::actor w) {
+void server_link_state::on_watcher(folder_watcher_actor w) {
   watcher = std::move(w);
   // The watcher knows which rescan it runs (safety rescan or polling); it
   // answers once its first scan is done.
@@ -712,7 +712,7 @@ void server_link_state::send_stat_check() {
 
 // ---- behavior --------------------------------------------------------------
 
-caf::behavior server_link(caf::stateful_actor<server_link_state>* self, link_options options) {
+server_link_actor::behavior_type server_link(server_link_actor::stateful_pointer<server_link_state> self, link_options options) {
   auto& st = self->state;
   st.self = self;
   st.options = std::move(options);
@@ -728,7 +728,7 @@ caf::behavior server_link(caf::stateful_actor<server_link_state>* self, link_opt
   st.logs = std::make_unique<log_ring>(std::move(secrets), st.options.log_limits);
   st.io = std::make_unique<io_thread>();
   return {
-      [self](atom::inventory, caf::actor index) {
+      [self](atom::inventory, folder_index_actor index) {
         self->state.index = std::move(index);
         self->state.connect();
       },
@@ -755,7 +755,7 @@ caf::behavior server_link(caf::stateful_actor<server_link_state>* self, link_opt
         return rp;
       },
       [self](atom::stat_check) { self->state.send_stat_check(); }, // retry timer
-      [self](atom::uploader, caf::actor uploads) { self->state.uploads = std::move(uploads); },
+      [self](atom::uploader, uploader_actor uploads) { self->state.uploads = std::move(uploads); },
       [self](atom::upload_request, std::uint64_t att, const std::string& event, nlohmann::json& args) {
         if (att == self->state.attempt)
           self->state.on_server_event(event, args);
@@ -782,7 +782,7 @@ caf::behavior server_link(caf::stateful_actor<server_link_state>* self, link_opt
         self->state.drain_timer_armed = false;
         self->state.drain();
       },
-      [self](atom::watcher, caf::actor w) { self->state.on_watcher(std::move(w)); },
+      [self](atom::watcher, folder_watcher_actor w) { self->state.on_watcher(std::move(w)); },
       [self](atom::resync, std::uint64_t att, const nlohmann::json& payload) { self->state.on_resync(att, payload); },
       [self](atom::config_update, const nlohmann::json& payload, net::ack_responder& ack) {
         self->state.on_config_update(payload, ack);

@@ -26,6 +26,7 @@
 #include <boost/asio/io_context.hpp>
 #include <caf/all.hpp>
 
+#include "daemon/actors.hpp"
 #include "daemon/link_counters.hpp"
 #include "daemon/log_forwarding.hpp"
 #include "daemon/messages.hpp"
@@ -66,10 +67,10 @@ struct io_thread {
 struct server_link_state {
   using ack_continuation = std::function<void(net::ack_result&)>;
 
-  caf::event_based_actor* self = nullptr;
-  caf::actor index;
-  caf::actor uploads; // uploader: serves daemon:upload_request
-  caf::actor watcher; // folder_watcher: its rescan interval is a runtime setting
+  server_link_actor::pointer self = nullptr;
+  folder_index_actor index;
+  uploader_actor uploads;       // serves daemon:upload_request
+  folder_watcher_actor watcher; // its rescan interval is a runtime setting
   link_options options;
   // Declared before client: the client (closed by its destructor) goes first,
   // then the I/O thread stops.
@@ -121,7 +122,7 @@ struct server_link_state {
   void on_upload_report(bool stored, const nlohmann::json& error);
   void on_resync(std::uint64_t att, const nlohmann::json& payload);
   void on_config_update(const nlohmann::json& payload, net::ack_responder& ack);
-  void on_watcher(caf::actor w);
+  void on_watcher(folder_watcher_actor w);
 
   void on_log_line(nlohmann::json line);
   void forward_logs();
@@ -155,6 +156,6 @@ struct server_link_state {
 
 /// Starts connecting once told where folder_index is: (inventory, index actor),
 /// since the two know each other and the link is spawned first.
-caf::behavior server_link(caf::stateful_actor<server_link_state>* self, link_options options);
+server_link_actor::behavior_type server_link(server_link_actor::stateful_pointer<server_link_state> self, link_options options);
 
 } // namespace siberius::daemon

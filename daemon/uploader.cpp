@@ -39,7 +39,7 @@ struct worker_input {
   std::vector<std::string> paths;
   uploader_options options;
   std::shared_ptr<std::atomic<bool>> cancel;
-  caf::actor uploader;
+  uploader_actor uploader;
 };
 
 /// Sleeps `pause`, waking early when cancelled; false when cancelled.
@@ -223,7 +223,7 @@ void uploader_state::start_next() {
 }
 
 void uploader_state::run(entry& e, std::vector<std::string> paths) {
-  worker_input in{e.job, std::move(paths), options, e.cancel, caf::actor_cast<caf::actor>(self)};
+  worker_input in{e.job, std::move(paths), options, e.cancel, caf::actor_cast<uploader_actor>(self)};
   auto body = [in](caf::event_based_actor* worker) {
     // An exception is one more failed upload: the server hears it, the slot frees.
     try {
@@ -285,8 +285,8 @@ void uploader_state::on_finished(const std::string& request_id, const std::strin
   start_next();
 }
 
-caf::behavior uploader(caf::stateful_actor<uploader_state>* self, caf::actor link, caf::actor index,
-                       uploader_options options) {
+uploader_actor::behavior_type uploader(uploader_actor::stateful_pointer<uploader_state> self, server_link_actor link,
+                                       folder_index_actor index, uploader_options options) {
   auto& st = self->state;
   st.self = self;
   st.link = std::move(link);

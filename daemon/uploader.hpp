@@ -24,6 +24,7 @@
 #include <caf/all.hpp>
 #include <nlohmann/json.hpp>
 
+#include "daemon/actors.hpp"
 #include "net/client/http_upload.hpp"
 
 namespace siberius::daemon {
@@ -67,9 +68,9 @@ struct uploader_state {
     caf::actor_addr worker; // the one running it: its death ends the attempt
   };
 
-  caf::event_based_actor* self = nullptr;
-  caf::actor link;
-  caf::actor index;
+  uploader_actor::pointer self = nullptr;
+  server_link_actor link;
+  folder_index_actor index;
   uploader_options options;
   std::unordered_map<std::string, entry> jobs;                    // by request id
   std::set<std::tuple<int, std::int64_t, std::string>> waiting;   // (-priority, ticket, request id)
@@ -88,7 +89,7 @@ struct uploader_state {
   void on_worker_down(const caf::down_msg& msg);
 };
 
-caf::behavior uploader(caf::stateful_actor<uploader_state>* self, caf::actor link, caf::actor index,
-                       uploader_options options);
+uploader_actor::behavior_type uploader(uploader_actor::stateful_pointer<uploader_state> self, server_link_actor link,
+                                       folder_index_actor index, uploader_options options);
 
 } // namespace siberius::daemon

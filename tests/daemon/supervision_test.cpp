@@ -47,7 +47,7 @@ caf::behavior link_log(caf::stateful_actor<link_log_state>* self) {
 
 /// A parse worker whose reader reads any file but one that kills it (a
 /// crash of the worker itself, not of its reader process).
-caf::behavior parse_worker(caf::event_based_actor*) {
+pdf_parse_actor::behavior_type parse_worker(pdf_parse_actor::pointer) {
   return {
     [=](atom::parse, const std::string& path) -> pdf_facts {
       if (path.find("kills-the-worker") != std::string::npos)
@@ -58,8 +58,13 @@ caf::behavior parse_worker(caf::event_based_actor*) {
       f.metadata.tipo = "orcamento";
       return f;
     },
+    [=](atom::reader_idle, std::uint64_t) {},
   };
 }
+
+/// The fakes take only the messages each test sends them: typed handles to
+/// them are made by cast (a message outside that subset would go unanswered).
+server_link_actor as_link(const caf::actor& a) { return caf::actor_cast<server_link_actor>(a); }
 
 /// folder_index's answer to locate: the one file this test uploads.
 caf::behavior index_of(caf::event_based_actor*, std::string path) {
@@ -77,7 +82,7 @@ struct fixture : test_coordinator_fixture<> {
 
   link_log_state& sent() { return deref<caf::stateful_actor<link_log_state>>(link).state; }
 
-  void file_ready(const caf::actor& index, const std::string& path) {
+  void file_ready(const folder_index_actor& index, const std::string& path) {
     self->send(index, atom::file_ready_v, path, std::int64_t{1000}, std::int64_t{1});
     run();
   }
@@ -97,17 +102,17 @@ struct upload_fixture : fixture {
 
   ~upload_fixture() { std::filesystem::remove_all(dir); }
 
-  caf::actor uploader_with(std::function<net::upload_outcome(const net::upload_spec&)> send) {
+  uploader_actor uploader_with(std::function<net::upload_outcome(const net::upload_spec&)> send) {
     uploader_options opts;
     opts.url = "http://127.0.0.1:9/";
     opts.max_parallel = 1;
     opts.attempts = 1;
     opts.detached_workers = false;
     opts.send_file = std::move(send);
-    return sys.spawn(uploader, link, sys.spawn(index_of, file), opts);
+    return sys.spawn(uploader, as_link(link), caf::actor_cast<folder_index_actor>(sys.spawn(index_of, file)), opts);
   }
 
-  void ask(const caf::actor& up, const std::string& request_id) {
+  void ask(const uploader_actor& up, const std::string& request_id) {
     self->send(up, atom::upload_request_v,
                json{{"requestId", request_id}, {"fileHash", hash}, {"filename", "orcamento_7.pdf"},
                     {"priority", "normal"}});
@@ -127,7 +132,7 @@ CAF_TEST(a parse worker that dies is replaced and the next files are read) {
     ++made;
     return sys.spawn(parse_worker);
   };
-  auto index = sys.spawn(folder_index, link, std::vector<caf::actor>{sys.spawn(parse_worker)}, opts);
+  auto index = sys.spawn(folder_index, as_link(link), std::vector<pdf_parse_actor>{sys.spawn(parse_worker)}, opts);
   self->send(index, atom::scan_done_v);
   run();
   file_ready(index, "/srv/pdfs/kills-the-worker.pdf");
@@ -165,7 +170,7 @@ CAF_TEST(an upload worker that throws frees its slot and the server hears it fai
   // The one slot was freed: the second request ran, and only it is timed (stored).
   CAF_CHECK_EQUAL(calls, 2);
   CAF_CHECK_EQUAL(sent().uploads_timed, 1u);
-  CAF_CHECK_EQUAL(deref<caf::stateful_actor<uploader_state>>(up).state.running, 0u);
+  CAF_CHECK_EQUAL(deref<uploader_actor::stateful_base<uploader_state>>(up).state.running, 0u);
   self->send_exit(up, caf::exit_reason::user_shutdown);
   run();
 }
@@ -184,7 +189,7 @@ CAF_TEST(an upload worker that dies without a word frees its slot) {
   CAF_REQUIRE_EQUAL(sent().upload_failures.size(), 1u);
   CAF_CHECK_EQUAL(sent().upload_failures[0].at("requestId"), "req-1");
   CAF_CHECK_EQUAL(calls, 2);
-  CAF_CHECK_EQUAL(deref<caf::stateful_actor<uploader_state>>(up).state.running, 0u);
+  CAF_CHECK_EQUAL(deref<uploader_actor::stateful_base<uploader_state>>(up).state.running, 0u);
   self->send_exit(up, caf::exit_reason::user_shutdown);
   run();
 }
