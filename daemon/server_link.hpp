@@ -1,16 +1,18 @@
 // server_link: the daemon's one connection to siberius-server's /daemon
-// namespace. It reconnects with backoff (a long wait after 401/403), asks the
-// server which of the first scan's files it holds unchanged (daemon:stat_check,
-// for folder_index), sends what folder_index reads through the bounded
-// outbound_queue as it is read, in batches of 10, dropping an event only once
-// acked (while connected, folder_index starts no read when the queue is full:
-// queue_room), and runs the full reconciliation (daemon:sync: missing files, documents
-// the server lacks) once the folder is read, after every connect and whenever
-// one is owed (queue overflow, deleted or changed files).
-// It serves the server's daemon:resync (a full reconciliation, joined when one
-// runs) and daemon:config_update (applied in memory), reports the effective
-// runtime settings in each heartbeat, and forwards the daemon's own warn and
-// error lines as daemon:log through a bounded log_ring.
+// namespace, and the roles that use it, each in its own file:
+// - the connection (server_link.cpp): connect, reconnect with backoff (a long
+//   wait after 401/403), emits with acks, the heartbeat with the effective
+//   runtime settings, the server's upload requests handed to the uploader;
+// - documents (server_link_outbound.cpp): what folder_index reads goes out
+//   through the bounded outbound_queue as it is read, in batches of 10, an
+//   event dropped only once acked (while connected, folder_index starts no
+//   read when the queue is full: queue_room);
+// - reconciliation (server_link_sync.cpp): daemon:stat_check for the first
+//   scan, and the full daemon:sync (missing files, documents the server lacks)
+//   once the folder is read, after every connect and whenever one is owed
+//   (queue overflow, deleted or changed files, the server's daemon:resync);
+// - the server's runtime settings (remote_config.hpp: daemon:config_update);
+// - the daemon's own warn and error lines (log_forwarder.hpp: daemon:log).
 #pragma once
 
 #include <chrono>
@@ -28,11 +30,12 @@
 
 #include "daemon/actors.hpp"
 #include "daemon/link_counters.hpp"
-#include "daemon/log_forwarding.hpp"
+#include "daemon/link_port.hpp"
+#include "daemon/log_forwarder.hpp"
 #include "daemon/messages.hpp"
 #include "daemon/outbound_queue.hpp"
 #include "daemon/reconnect_backoff.hpp"
-#include "daemon/runtime_config.hpp"
+#include "daemon/remote_config.hpp"
 #include "net/client/sio_client.hpp"
 
 namespace siberius::daemon {
@@ -64,23 +67,42 @@ struct io_thread {
   }
 };
 
-struct server_link_state {
-  using ack_continuation = std::function<void(net::ack_result&)>;
-
+struct server_link_state : link_port {
   server_link_actor::pointer self = nullptr;
   folder_index_actor index;
-  uploader_actor uploads;       // serves daemon:upload_request
-  folder_watcher_actor watcher; // its rescan interval is a runtime setting
+  uploader_actor uploads; // serves daemon:upload_request
   link_options options;
+
+  // ---- the connection (server_link.cpp) ----
   // Declared before client: the client (closed by its destructor) goes first,
   // then the I/O thread stops.
   std::unique_ptr<io_thread> io;
   std::unique_ptr<net::sio_client> client;
   std::uint64_t attempt = 0; // which client the callbacks belong to
-  bool online = false;
-  bool reconciling = false;
+  bool connected = false;
+  std::unique_ptr<reconnect_backoff> backoff;
+  std::uint64_t next_ticket = 1;
+  std::unordered_map<std::uint64_t, ack_continuation> pending_acks;
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  std::uint64_t stored = 0, errors = 0, uploaded = 0;
+  link_counters counters; // reconnections, failed uploads, average upload speed and parse time
+
+  // ---- the roles that need nothing but the connection ----
+  std::unique_ptr<remote_config> config; // daemon:config_update, the heartbeat's config
+  std::unique_ptr<log_forwarder> logs;   // daemon:log
+
+  // ---- documents (server_link_outbound.cpp) ----
+  std::unique_ptr<outbound_queue> queue;
   bool batch_in_flight = false;
+  bool drain_timer_armed = false;
+  bool reading_paused = false; // folder_index was told the queue is full (queue_room false)
+  std::unordered_set<std::string> reported_errors; // report keys the server acked
+
+  // ---- reconciliation (server_link_sync.cpp) ----
+  bool reconciling = false;
   bool inventory_asked = false; // a reconciliation waits for folder_index's snapshot (documents still flow)
+  bool sync_timer_armed = false;
+  std::uint64_t sync_count = 0;
   // daemon:stat_check requests from folder_index, served one at a time while online.
   struct stat_request {
     std::vector<stat_probe> probes;
@@ -89,44 +111,27 @@ struct server_link_state {
   std::deque<stat_request> stat_requests;
   bool stat_in_flight = false;
   bool server_has_stat_check = true; // until a server answers "unknown event"
-  bool sync_timer_armed = false;
-  bool drain_timer_armed = false;
-  std::unique_ptr<reconnect_backoff> backoff;
-  std::unique_ptr<outbound_queue> queue;
-  std::uint64_t next_ticket = 1;
-  std::unordered_map<std::uint64_t, ack_continuation> pending_acks;
-  std::unordered_set<std::string> reported_errors; // report keys the server acked
-  std::uint64_t stored = 0, errors = 0, sync_count = 0, uploaded = 0;
-  link_counters counters; // reconnections, failed uploads, average upload speed and parse time
-  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
-  runtime_config settings;           // what the heartbeat reports (the log level is read live)
-  bool scan_interval_set = false;    // by the server: the watcher's first answer no longer counts
-  std::unique_ptr<log_ring> logs;    // warn/error lines waiting for daemon:log
-  bool log_in_flight = false;
-  bool log_timer_armed = false;
-  bool reading_paused = false; // folder_index was told the queue is full (queue_room false)
 
   static inline const char* name = "server_link";
+
+  // link_port
+  bool online() const override { return connected; }
+  void emit(const char* event, nlohmann::json arg, ack_continuation then) override;
 
   void connect();
   void on_link_up(std::uint64_t att, const nlohmann::json& data);
   void on_link_refused(std::uint64_t att, const std::string& message, const nlohmann::json& data);
   void on_link_down(std::uint64_t att, const std::string& reason);
   void retry_in(std::chrono::milliseconds delay);
-  void emit(const char* event, nlohmann::json arg, ack_continuation then);
   void on_ack(std::uint64_t ticket, net::ack_result& result);
   void fail_pending_acks();
-
   void send_heartbeat();
+  nlohmann::json heartbeat_payload() const;
+  /// The heartbeat's counters object (docs/protocol.md 3.2).
+  nlohmann::json heartbeat_counters() const;
   void on_server_event(const std::string& event, nlohmann::json& args);
   void on_upload_report(bool stored, const nlohmann::json& error);
-  void on_resync(std::uint64_t att, const nlohmann::json& payload);
-  void on_config_update(const nlohmann::json& payload, net::ack_responder& ack);
-  void on_watcher(folder_watcher_actor w);
 
-  void on_log_line(nlohmann::json line);
-  void forward_logs();
-  void on_log_ack(const nlohmann::json& batch, net::ack_result& result);
   void on_document(folder_entry entry);
   void on_broken(folder_entry entry);
   void push(outbound_event ev);
@@ -136,22 +141,15 @@ struct server_link_state {
   void drain_later();
   void on_batch_ack(const std::vector<outbound_event>& batch, net::ack_result& result);
 
+  void on_resync(std::uint64_t att, const nlohmann::json& payload);
   void on_stat_check(std::vector<stat_probe> probes, caf::typed_response_promise<stat_answer> promise);
   void send_stat_check();
-
   void start_reconciliation();
   struct sync_run;
   void send_sync_chunk(std::shared_ptr<sync_run> run);
   void ask_needed(std::shared_ptr<sync_run> run);
   void send_error_reports(std::shared_ptr<sync_run> run);
   void finish_reconciliation(std::shared_ptr<sync_run> run, bool complete);
-
-  nlohmann::json heartbeat_payload() const;
-  /// The heartbeat's counters object (docs/protocol.md 3.2).
-  nlohmann::json heartbeat_counters() const;
-  /// The heartbeat's config object: the runtime settings plus the watched folder.
-  nlohmann::json config_json() const;
-  runtime_config live_settings() const;
 };
 
 /// Starts connecting once told where folder_index is: (inventory, index actor),
