@@ -38,6 +38,33 @@ int config_failure(const config_error& err) {
   return exit_config;
 }
 
+/// The settings from the configuration file (the one given, else .env or
+/// config.json here, else the service's), the environment and the flags, in
+/// rising order of precedence; 0, or the exit code after saying what is wrong.
+int load_config(const std::string& config_file, const setting_map& flags, daemon_config& cfg) {
+  setting_map file;
+  if (!config_file.empty()) {
+    if (auto err = read_config_file(config_file, file))
+      return config_failure(*err);
+  } else {
+    std::vector<std::string> candidates = {".env", "config.json"};
+#ifdef _WIN32
+    candidates.push_back(siberius::platform::join(windows_service::data_folder(), "daemon.env"));
+#endif
+    for (auto& candidate : candidates)
+      if (siberius::platform::status_of(candidate).kind == siberius::platform::file_kind::regular) {
+        if (auto err = read_config_file(candidate, file))
+          return config_failure(*err);
+        break;
+      }
+  }
+  auto built = build_config(file, settings_from_environment(), flags);
+  if (!built.config)
+    return config_failure(*built.error);
+  cfg = *built.config;
+  return 0;
+}
+
 // --check: the configuration, then one real connection to /daemon.
 int run_check(const daemon_config& cfg) {
   boost::asio::io_context ioc;
@@ -73,6 +100,116 @@ int run_check(const daemon_config& cfg) {
   return ok ? 0 : 1;
 }
 
+// The daemon's actors, as spawn_actors made them.
+struct daemon_actors {
+  server_link_actor link;
+  std::vector<pdf_parse_actor> workers;
+  folder_index_actor index;
+  uploader_actor uploads;
+  folder_watcher_actor watcher;
+};
+
+// Step 1 of run_daemon: the actor system's settings, sized for an office PC.
+void configure_actor_system(caf::actor_system_config& caf_cfg) {
+  caf_cfg.set("scheduler.max-threads", 2);
+  caf_cfg.set("logger.verbosity", caf::atom("quiet"));
+  // An idle CAF worker waits on a condition variable that new work signals,
+  // but also wakes every relaxed-sleep-duration (10 ms by default) to look for
+  // work to steal: 200 wake-ups a second for an office daemon that mostly
+  // waits. Its actors do little work each, so stealing can wait a second.
+  caf_cfg.set("work-stealing.relaxed-sleep-duration", caf::timespan{std::chrono::seconds(1)});
+}
+
+// Step 2: the actors, wired to one another; the link starts connecting once it knows the index.
+daemon_actors spawn_actors(caf::actor_system& sys, const daemon_config& cfg) {
+  daemon_actors a;
+  link_options link_opts;
+  link_opts.url = cfg.server_url;
+  link_opts.token = cfg.daemon_token;
+  link_opts.client_id = cfg.client_id;
+  link_opts.ca_file = cfg.ca_file;
+  link_opts.pdf_directory = cfg.pdf_directory;
+  link_opts.queue_limit = cfg.queue_limit;
+  link_opts.heartbeat = cfg.heartbeat;
+  link_opts.reconnect_base = cfg.reconnect_base;
+  link_opts.auth_retry = cfg.auth_retry;
+  link_opts.sync_debounce = cfg.sync_debounce;
+  a.link = sys.spawn(server_link, link_opts);
+  auto link = a.link;
+  // From here on the daemon's own warn and error lines also go to the server (daemon:log).
+  set_log_tap([link](nlohmann::json line) { caf::anon_send(link, atom::log_line_v, std::move(line)); });
+
+  parse_job_options parse_opts;
+  parse_opts.reader_exe = cfg.pdf_reader;
+  parse_opts.time_limit = cfg.parse_time_limit;
+  parse_opts.idle_exit = cfg.reader_idle_exit;
+  for (unsigned i = 0; i < cfg.parse_workers; ++i)
+    a.workers.push_back(sys.spawn<caf::detached>(pdf_parse_job, parse_opts));
+  index_options index_opts;
+  index_opts.verify_per_hour = cfg.verify_per_hour;
+  index_opts.settle_interval = cfg.settle_interval;
+  // A parse worker that dies is replaced by the index (the replacements end
+  // with the index).
+  index_opts.replace_worker = [&sys, parse_opts] { return sys.spawn<caf::detached>(pdf_parse_job, parse_opts); };
+  a.index = sys.spawn(folder_index, link, a.workers, index_opts);
+  uploader_options upload_opts;
+  upload_opts.url = cfg.server_url;
+  upload_opts.token = cfg.daemon_token;
+  upload_opts.ca_file = cfg.ca_file;
+  a.uploads = sys.spawn(uploader, link, a.index, upload_opts);
+  caf::anon_send(link, atom::uploader_v, a.uploads);
+  caf::anon_send(link, atom::inventory_v, a.index);
+
+  watcher_options watch_opts;
+  watch_opts.root = cfg.pdf_directory;
+  watch_opts.stable_interval = cfg.stable_interval;
+  watch_opts.settle_interval = cfg.settle_interval;
+  watch_opts.safety_rescan = cfg.check_interval;
+  watch_opts.poll_interval = cfg.poll_interval;
+  watch_opts.force_poll = cfg.force_poll;
+  a.watcher = sys.spawn(folder_watcher, a.index, watch_opts);
+  caf::anon_send(link, atom::watcher_v, a.watcher);
+  return a;
+}
+
+// Step 3: the watch. The daemon cannot do its work without any of its actors:
+// if one ends, the daemon stops and exits 1, and the service manager starts it again.
+caf::actor supervise(caf::actor_system& sys, const daemon_actors& a, std::shared_ptr<std::atomic<bool>> failed) {
+  std::vector<std::pair<std::string, caf::actor_addr>> named = {{"server_link", a.link.address()},
+                                                              {"folder_index", a.index.address()},
+                                                              {"uploader", a.uploads.address()},
+                                                              {"folder_watcher", a.watcher.address()}};
+  return sys.spawn([failed, named](caf::event_based_actor* self) -> caf::behavior {
+    auto names = std::make_shared<std::vector<std::pair<std::string, caf::actor_addr>>>(named);
+    for (auto& [name, addr] : named)
+      self->monitor(addr);
+    self->set_down_handler([self, names, failed](caf::down_msg& msg) {
+      for (auto& [name, addr] : *names)
+        if (addr == msg.source) {
+          log_event(log_level::error, "daemon:actor:down",
+                    {{"actor", name}, {"reason", caf::to_string(msg.reason)}, {"action", "exiting"}});
+          failed->store(true);
+          request_stop(name + " stopped");
+          return self->quit();
+        }
+    });
+    return {[](atom::tick) {}};
+  });
+}
+
+// Step 5: the stop, in order; returns once every actor has ended.
+void stop_actors(caf::actor_system& sys, const daemon_actors& a, const caf::actor& watch) {
+  // First the watch, so the others' stop is not taken for a failure.
+  caf::anon_send_exit(watch, caf::exit_reason::user_shutdown);
+  for (auto& addr :
+       std::vector<caf::actor_addr>{a.watcher.address(), a.uploads.address(), a.index.address(), a.link.address()})
+    caf::anon_send_exit(addr, caf::exit_reason::user_shutdown);
+  for (auto& w : a.workers)
+    caf::anon_send_exit(w, caf::exit_reason::user_shutdown);
+  sys.await_all_actors_done();
+  set_log_tap(nullptr); // it holds the link's handle, which must go before the actor system
+}
+
 // The daemon itself, until a stop is requested (SIGTERM, Ctrl+C, the service
 // manager). Returns the process's exit code.
 int run_daemon(const daemon_config& cfg) {
@@ -100,13 +237,7 @@ int run_daemon(const daemon_config& cfg) {
 #else
   caf::actor_system_config caf_cfg;
 #endif
-  caf_cfg.set("scheduler.max-threads", 2);
-  caf_cfg.set("logger.verbosity", caf::atom("quiet"));
-  // An idle CAF worker waits on a condition variable that new work signals,
-  // but also wakes every relaxed-sleep-duration (10 ms by default) to look for
-  // work to steal: 200 wake-ups a second for an office daemon that mostly
-  // waits. Its actors do little work each, so stealing can wait a second.
-  caf_cfg.set("work-stealing.relaxed-sleep-duration", caf::timespan{std::chrono::seconds(1)});
+  configure_actor_system(caf_cfg);
 #ifdef _WIN32
   // Never destroyed on Windows: under Wine the actor system's destructor does
   // not return once the daemon's actors are done (the process stayed in
@@ -117,87 +248,14 @@ int run_daemon(const daemon_config& cfg) {
 #else
   caf::actor_system sys{caf_cfg};
 #endif
-
-  link_options link_opts;
-  link_opts.url = cfg.server_url;
-  link_opts.token = cfg.daemon_token;
-  link_opts.client_id = cfg.client_id;
-  link_opts.ca_file = cfg.ca_file;
-  link_opts.pdf_directory = cfg.pdf_directory;
-  link_opts.queue_limit = cfg.queue_limit;
-  link_opts.heartbeat = cfg.heartbeat;
-  link_opts.reconnect_base = cfg.reconnect_base;
-  link_opts.auth_retry = cfg.auth_retry;
-  link_opts.sync_debounce = cfg.sync_debounce;
-  auto link = sys.spawn(server_link, link_opts);
-  // From here on the daemon's own warn and error lines also go to the server (daemon:log).
-  set_log_tap([link](nlohmann::json line) { caf::anon_send(link, atom::log_line_v, std::move(line)); });
-
-  parse_job_options parse_opts;
-  parse_opts.reader_exe = cfg.pdf_reader;
-  parse_opts.time_limit = cfg.parse_time_limit;
-  parse_opts.idle_exit = cfg.reader_idle_exit;
-  std::vector<pdf_parse_actor> workers;
-  for (unsigned i = 0; i < cfg.parse_workers; ++i)
-    workers.push_back(sys.spawn<caf::detached>(pdf_parse_job, parse_opts));
-  index_options index_opts;
-  index_opts.verify_per_hour = cfg.verify_per_hour;
-  index_opts.settle_interval = cfg.settle_interval;
-  // A parse worker that dies is replaced by the index (the replacements end
-  // with the index).
-  index_opts.replace_worker = [&sys, parse_opts] { return sys.spawn<caf::detached>(pdf_parse_job, parse_opts); };
-  auto index = sys.spawn(folder_index, link, workers, index_opts);
-  uploader_options upload_opts;
-  upload_opts.url = cfg.server_url;
-  upload_opts.token = cfg.daemon_token;
-  upload_opts.ca_file = cfg.ca_file;
-  auto uploads = sys.spawn(uploader, link, index, upload_opts);
-  caf::anon_send(link, atom::uploader_v, uploads);
-  caf::anon_send(link, atom::inventory_v, index);
-
-  watcher_options watch_opts;
-  watch_opts.root = cfg.pdf_directory;
-  watch_opts.stable_interval = cfg.stable_interval;
-  watch_opts.settle_interval = cfg.settle_interval;
-  watch_opts.safety_rescan = cfg.check_interval;
-  watch_opts.poll_interval = cfg.poll_interval;
-  watch_opts.force_poll = cfg.force_poll;
-  auto watcher = sys.spawn(folder_watcher, index, watch_opts);
-  caf::anon_send(link, atom::watcher_v, watcher);
-
-  // The daemon cannot do its work without any of these: if one ends, the
-  // daemon stops and exits 1, and the service manager starts it again.
+  // Steps 2 and 3.
+  auto actors = spawn_actors(sys, cfg);
   auto failed = std::make_shared<std::atomic<bool>>(false);
-  auto watch = sys.spawn([failed, named = std::vector<std::pair<std::string, caf::actor_addr>>{
-                                    {"server_link", link.address()}, {"folder_index", index.address()},
-                                    {"uploader", uploads.address()}, {"folder_watcher", watcher.address()}}](caf::event_based_actor* self)
-                           -> caf::behavior {
-    auto names = std::make_shared<std::vector<std::pair<std::string, caf::actor_addr>>>(named);
-    for (auto& [name, addr] : named)
-      self->monitor(addr);
-    self->set_down_handler([self, names, failed](caf::down_msg& msg) {
-      for (auto& [name, addr] : *names)
-        if (addr == msg.source) {
-          log_event(log_level::error, "daemon:actor:down",
-                    {{"actor", name}, {"reason", caf::to_string(msg.reason)}, {"action", "exiting"}});
-          failed->store(true);
-          request_stop(name + " stopped");
-          return self->quit();
-        }
-    });
-    return {[](atom::tick) {}};
-  });
-
+  auto watch = supervise(sys, actors, failed);
+  // Step 4: run until a stop is asked (a signal, the service manager, an actor that ended).
   auto why = wait_for_stop();
   log_event(log_level::info, "daemon:stopping", {{"reason", why}});
-  // First the watch, so the others' stop is not taken for a failure.
-  caf::anon_send_exit(watch, caf::exit_reason::user_shutdown);
-  for (auto& a : std::vector<caf::actor_addr>{watcher.address(), uploads.address(), index.address(), link.address()})
-    caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
-  for (auto& w : workers)
-    caf::anon_send_exit(w, caf::exit_reason::user_shutdown);
-  sys.await_all_actors_done();
-  set_log_tap(nullptr); // it holds the link's handle, which must go before the actor system
+  stop_actors(sys, actors, watch);
   log_event(log_level::info, "daemon:stopped", {{"exitCode", failed->load() ? 1 : 0}});
   stop_finished();
   return failed->load() ? 1 : 0;
@@ -288,26 +346,9 @@ int main(int argc, char** argv) {
     config_file = siberius::platform::join(windows_service::data_folder(), "daemon.env");
 #endif
 
-  setting_map file;
-  if (!config_file.empty()) {
-    if (auto err = read_config_file(config_file, file))
-      return config_failure(*err);
-  } else {
-    std::vector<std::string> candidates = {".env", "config.json"};
-#ifdef _WIN32
-    candidates.push_back(siberius::platform::join(windows_service::data_folder(), "daemon.env"));
-#endif
-    for (auto& candidate : candidates)
-      if (siberius::platform::status_of(candidate).kind == siberius::platform::file_kind::regular) {
-        if (auto err = read_config_file(candidate, file))
-          return config_failure(*err);
-        break;
-      }
-  }
-  auto built = build_config(file, settings_from_environment(), flags);
-  if (!built.config)
-    return config_failure(*built.error);
-  auto cfg = *built.config;
+  daemon_config cfg;
+  if (int code = load_config(config_file, flags, cfg); code != 0)
+    return code;
   log_level level = log_level::info;
   parse_log_level(cfg.log_level, level);
   set_log_level(level);
