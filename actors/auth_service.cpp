@@ -54,124 +54,151 @@ caf::actor spawn_password_pool(caf::actor_system& sys, std::size_t n) {
                                caf::actor_pool::round_robin());
 }
 
+void auth_service_state::audit(const attempt& a, std::string action, std::string outcome, json details) {
+  storage::audit_entry e;
+  e.actor = a.login;
+  e.action = std::move(action);
+  e.outcome = std::move(outcome);
+  e.ip = a.ip;
+  e.details = std::move(details);
+  caf::anon_send(db, atom::db_run_v, db_job{[e](storage::metadata_store& s) {
+                   s.audit(e);
+                   return json();
+                 }});
+}
+
+std::optional<request_answer> auth_service_state::admit(attempt& a) {
+  if (auto wait = guard.retry_after(a.login, a.ip, login_guard::clock::now()); wait.count() > 0) {
+    audit(a, "auth.login_throttled", "denied", {{"retryAfter", wait.count()}});
+    return answer(429,
+                  error_body("too_many_attempts",
+                             "too many failed logins; retry in " + std::to_string(wait.count()) + " s"),
+                  static_cast<int>(wait.count()));
+  }
+  // One check at a time per account and address, a few per address:
+  // parallel guesses would all pass the guard before the first failure
+  // counts. Not one per account: a guesser elsewhere must not keep the
+  // real user's login waiting. And a bounded number overall, since
+  // each one holds an Argon2 worker.
+  a.pair_key = "p:" + lower(a.login) + " " + address_key(a.ip);
+  a.address_key = "i:" + address_key(a.ip);
+  auto count_of = [&](const std::string& k) {
+    auto i = in_flight.find(k);
+    return i == in_flight.end() ? 0 : i->second;
+  };
+  if (count_of(a.pair_key) >= 1)
+    return answer(429, error_body("too_many_attempts", "a login for this account is under way"), 1);
+  if (count_of(a.address_key) >= options.max_in_flight_per_address)
+    return answer(429, error_body("too_many_attempts", "too many logins under way from this address"), 1);
+  if (total_in_flight >= options.max_in_flight)
+    return answer(503, error_body("busy", "too many logins under way; retry in a second"), 1);
+  ++in_flight[a.pair_key];
+  ++in_flight[a.address_key];
+  ++total_in_flight;
+  return std::nullopt;
+}
+
+void auth_service_state::finish(const attempt_ptr& a, request_answer result) {
+  for (auto& k : {a->pair_key, a->address_key})
+    if (--in_flight[k] <= 0)
+      in_flight.erase(k);
+  --total_in_flight;
+  a->promise.deliver(std::move(result));
+}
+
+namespace {
+request_answer database_unavailable() {
+  return answer(503, error_body("database_unavailable", "database unavailable, retry later"));
+}
+} // namespace
+
+void auth_service_state::look_up_account(attempt_ptr a) {
+  self->request(db, db_timeout, atom::db_run_v, db_job{[login = a->login](storage::metadata_store& s) {
+                  auto acc = s.account_for_login(login);
+                  if (!acc)
+                    return json();
+                  return json{{"id", acc->id},     {"login", acc->login},         {"nome", acc->nome},
+                              {"role", acc->role}, {"hash", acc->password_hash}, {"disabled", acc->disabled}};
+                }})
+      .then(
+          [this, a](const json_reply& account) {
+            a->account = account.value;
+            check_password(a);
+          },
+          [this, a](const caf::error&) { finish(a, database_unavailable()); });
+}
+
+void auth_service_state::check_password(attempt_ptr a) {
+  // No account: a hash is still computed (verify_nothing), so the answer takes as long.
+  auto hash = a->account.is_object() ? a->account.value("hash", "") : std::string();
+  self->request(passwords, db_timeout, atom::verify_password_v, hash, a->password)
+      .then(
+          [this, a](bool match) {
+            auto now = login_guard::clock::now();
+            if (!match) {
+              guard.failed(a->login, a->ip, now);
+              audit(*a, "auth.login_failed", "denied",
+                    {{"reason", a->account.is_object() ? "bad_password" : "unknown_account"}});
+              log_event(log_level::warn, "auth:login:failed", {{"login", a->login}, {"ip", a->ip}});
+              return finish(a, answer(401, error_body("invalid_credentials", "invalid login or password")));
+            }
+            if (a->account.value("disabled", false)) {
+              audit(*a, "auth.login_failed", "denied", {{"reason", "disabled"}});
+              return finish(a, answer(403, error_body("account_disabled", "this account is disabled")));
+            }
+            guard.succeeded(a->login, a->ip, now);
+            open_session(a);
+          },
+          [this, a](const caf::error&) { finish(a, database_unavailable()); });
+}
+
+void auth_service_state::open_session(attempt_ptr a) {
+  storage::session_request r;
+  r.user_id = a->account["id"].get<std::int64_t>();
+  r.ttl = options.session_ttl;
+  r.remote_addr = a->ip;
+  r.user_agent = a->agent;
+  self->request(db, db_timeout, atom::db_run_v, db_job{[r](storage::metadata_store& s) {
+                  auto opened = s.open_session(r);
+                  return json{{"token", opened.token}, {"expiresAt", opened.expires_at}, {"sessionId", opened.id}};
+                }})
+      .then(
+          [this, a](const json_reply& session) {
+            auto& user = a->account;
+            audit(*a, "auth.login", "ok", {{"sessionId", session.value["sessionId"]}});
+            log_event(log_level::info, "auth:login", {{"login", user["login"]}, {"ip", a->ip}});
+            finish(a, answer(200, {{"token", session.value["token"]},
+                                   {"expiresAt", session.value["expiresAt"]},
+                                   {"user",
+                                    {{"id", user["id"]},
+                                     {"login", user["login"]},
+                                     {"nome", user["nome"]},
+                                     {"role", user["role"]}}}}));
+          },
+          [this, a](const caf::error&) { finish(a, database_unavailable()); });
+}
+
 caf::behavior auth_service(caf::stateful_actor<auth_service_state>* self, caf::actor db, caf::actor passwords,
                            auth_options options) {
-  self->state.guard = login_guard(options.guard);
+  auto& st = self->state;
+  st.self = self;
+  st.db = std::move(db);
+  st.passwords = std::move(passwords);
+  st.options = options;
+  st.guard = login_guard(options.guard);
   return {
-    [=](atom::login, const std::string& login, const std::string& password, const std::string& ip,
-        const std::string& agent) -> caf::result<request_answer> {
-      auto& st = self->state;
-      auto now = login_guard::clock::now();
-      auto audit = [=](std::string action, std::string outcome, json details) {
-        storage::audit_entry e;
-        e.actor = login;
-        e.action = std::move(action);
-        e.outcome = std::move(outcome);
-        e.ip = ip;
-        e.details = std::move(details);
-        caf::anon_send(db, atom::db_run_v, db_job{[e](storage::metadata_store& s) {
-                     s.audit(e);
-                     return json();
-                   }});
-      };
-      if (auto wait = st.guard.retry_after(login, ip, now); wait.count() > 0) {
-        audit("auth.login_throttled", "denied", {{"retryAfter", wait.count()}});
-        return answer(429,
-                      error_body("too_many_attempts", "too many failed logins; retry in " +
-                                                          std::to_string(wait.count()) + " s"),
-                      static_cast<int>(wait.count()));
-      }
-      // One check at a time per account and address, a few per address:
-      // parallel guesses would all pass the guard before the first failure
-      // counts. Not one per account: a guesser elsewhere must not keep the
-      // real user's login waiting. And a bounded number overall, since
-      // each one holds an Argon2 worker.
-      auto pair_key = "p:" + lower(login) + " " + address_key(ip), ip_key = "i:" + address_key(ip);
-      auto count_of = [&](const std::string& k) {
-        auto i = st.in_flight.find(k);
-        return i == st.in_flight.end() ? 0 : i->second;
-      };
-      if (count_of(pair_key) >= 1)
-        return answer(429, error_body("too_many_attempts", "a login for this account is under way"), 1);
-      if (count_of(ip_key) >= options.max_in_flight_per_address)
-        return answer(429, error_body("too_many_attempts", "too many logins under way from this address"), 1);
-      if (st.total_in_flight >= options.max_in_flight)
-        return answer(503, error_body("busy", "too many logins under way; retry in a second"), 1);
-      ++st.in_flight[pair_key];
-      ++st.in_flight[ip_key];
-      ++st.total_in_flight;
-      auto done = [=] {
-        for (auto& k : {pair_key, ip_key})
-          if (--self->state.in_flight[k] <= 0)
-            self->state.in_flight.erase(k);
-        --self->state.total_in_flight;
-      };
-      auto rp = self->make_response_promise<request_answer>();
-      auto unavailable = [=](const caf::error&) mutable {
-        done();
-        rp.deliver(answer(503, error_body("database_unavailable", "database unavailable, retry later")));
-      };
-      self->request(db, db_timeout, atom::db_run_v, db_job{[login](storage::metadata_store& s) {
-                      auto a = s.account_for_login(login);
-                      if (!a)
-                        return json();
-                      return json{{"id", a->id}, {"login", a->login}, {"nome", a->nome}, {"role", a->role},
-                                  {"hash", a->password_hash}, {"disabled", a->disabled}};
-                    }})
-        .then(
-          [=](const json_reply& account) mutable {
-            auto hash = account.value.is_object() ? account.value.value("hash", "") : std::string();
-            self->request(passwords, db_timeout, atom::verify_password_v, hash, password)
-              .then(
-                [=](bool match) mutable {
-                  auto& st = self->state;
-                  auto now = login_guard::clock::now();
-                  if (!match) {
-                    done();
-                    st.guard.failed(login, ip, now);
-                    audit("auth.login_failed", "denied",
-                          {{"reason", account.value.is_object() ? "bad_password" : "unknown_account"}});
-                    log_event(log_level::warn, "auth:login:failed", {{"login", login}, {"ip", ip}});
-                    rp.deliver(answer(401, error_body("invalid_credentials", "invalid login or password")));
-                    return;
-                  }
-                  auto user = account.value;
-                  if (user.value("disabled", false)) {
-                    done();
-                    audit("auth.login_failed", "denied", {{"reason", "disabled"}});
-                    rp.deliver(answer(403, error_body("account_disabled", "this account is disabled")));
-                    return;
-                  }
-                  st.guard.succeeded(login, ip, now);
-                  storage::session_request r;
-                  r.user_id = user["id"].get<std::int64_t>();
-                  r.ttl = options.session_ttl;
-                  r.remote_addr = ip;
-                  r.user_agent = agent;
-                  self->request(db, db_timeout, atom::db_run_v, db_job{[r](storage::metadata_store& s) {
-                                  auto opened = s.open_session(r);
-                                  return json{{"token", opened.token}, {"expiresAt", opened.expires_at},
-                                              {"sessionId", opened.id}};
-                                }})
-                    .then(
-                      [=](const json_reply& session) mutable {
-                        done();
-                        audit("auth.login", "ok", {{"sessionId", session.value["sessionId"]}});
-                        log_event(log_level::info, "auth:login", {{"login", user["login"]}, {"ip", ip}});
-                        rp.deliver(answer(200, {{"token", session.value["token"]},
-                                                {"expiresAt", session.value["expiresAt"]},
-                                                {"user",
-                                                 {{"id", user["id"]},
-                                                  {"login", user["login"]},
-                                                  {"nome", user["nome"]},
-                                                  {"role", user["role"]}}}}));
-                      },
-                      unavailable);
-                },
-                unavailable);
-          },
-          unavailable);
-      return rp;
+    [self](atom::login, const std::string& login, const std::string& password, const std::string& ip,
+           const std::string& agent) -> caf::result<request_answer> {
+      auto a = std::make_shared<auth_service_state::attempt>();
+      a->login = login;
+      a->password = password;
+      a->ip = ip;
+      a->agent = agent;
+      if (auto refused = self->state.admit(*a))
+        return *refused;
+      a->promise = self->make_response_promise<request_answer>();
+      self->state.look_up_account(a);
+      return a->promise;
     },
   };
 }

@@ -7,10 +7,15 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
 
 #include <caf/all.hpp>
 
 #include "actors/login_guard.hpp"
+#include "actors/messages.hpp"
 
 namespace siberius::actors {
 
@@ -30,10 +35,33 @@ struct auth_options {
 };
 
 struct auth_service_state {
+  /// One login under way, from the request to the answer.
+  struct attempt {
+    std::string login, password, ip, agent;
+    std::string pair_key, address_key; // its slots in in_flight
+    caf::typed_response_promise<request_answer> promise;
+    nlohmann::json account; // {id, login, nome, role, hash, disabled}, or null: no such account
+  };
+  using attempt_ptr = std::shared_ptr<attempt>;
+
+  caf::stateful_actor<auth_service_state>* self = nullptr;
+  caf::actor db;
+  caf::actor passwords;
+  auth_options options;
   login_guard guard;
   std::unordered_map<std::string, int> in_flight; // "p:<login> <address>" / "i:<address>" -> logins under way
   int total_in_flight = 0;
   static inline const char* name = "auth_service";
+
+  // The steps of a login, in order; each ends in the next or in finish().
+  /// The guard and the slots: an answer at once (429, 503), or none and the attempt holds its slots.
+  std::optional<request_answer> admit(attempt& a);
+  void look_up_account(attempt_ptr a);
+  void check_password(attempt_ptr a);
+  void open_session(attempt_ptr a);
+  /// Frees the attempt's slots and answers.
+  void finish(const attempt_ptr& a, request_answer answer);
+  void audit(const attempt& a, std::string action, std::string outcome, nlohmann::json details);
 };
 
 /// (login, login, password, ip, user agent) -> request_answer:
