@@ -5,8 +5,10 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Validator } from '@seriousme/openapi-schema-validator';
-import { createDatabase, serverBinary, startServer } from './harness.mjs';
+import { createDatabase, serverBinary, sourceDir, startServer } from './harness.mjs';
 import { documentedOperations, loadDocument } from './openapi_check.mjs';
 
 const doc = loadDocument();
@@ -41,6 +43,26 @@ test('the document lists exactly the routes the server lists', () => {
   const extra = documented.filter((r) => !listed.includes(r));
   assert.deepEqual(missing, [], 'routes of the server that docs/openapi.yaml does not describe');
   assert.deepEqual(extra, [], 'operations of docs/openapi.yaml that the server does not list');
+});
+
+// A second net under the route table: every path the server's sources spell
+// out (a handler's `path == "/api/…"`, a prefix it matches, a metrics label)
+// leads to a listed route, so a handler added without its table entry shows.
+test('every REST path spelled in the server sources leads to a listed route', () => {
+  const shape = (p) => p.replace(/\{\w+\}|:\w+/g, '{}');
+  const routes = serverRoutes().map((r) => shape(r.split(' ')[1]));
+  const strays = [];
+  for (const dir of ['actors', 'api']) {
+    const folder = join(sourceDir, dir);
+    if (!existsSync(folder)) continue;
+    for (const file of readdirSync(folder).filter((f) => /\.(cpp|hpp)$/.test(f))) {
+      const text = readFileSync(join(folder, file), 'utf8');
+      for (const [, path] of text.matchAll(/"(\/(?:api|health|metrics)(?:\/[^"\s]*)?)"/g)) {
+        if (!routes.some((r) => r.startsWith(shape(path)))) strays.push(`${dir}/${file}: ${path}`);
+      }
+    }
+  }
+  assert.deepEqual(strays, [], 'paths in the sources that no listed route has');
 });
 
 // A concrete path for a template: any id, a tipo and numero the path check takes.
