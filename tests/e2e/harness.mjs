@@ -73,6 +73,15 @@ export function privateCluster() {
 // or a body that does not match its schema, fails the request and the suite.
 const checkedOrigins = new Set();
 const plainFetch = globalThis.fetch;
+const isJson = (contentType) => (contentType ?? '').split(';')[0].trim() === 'application/json';
+/** Throws when an answer of a checked server is not as the document says
+ *  (for suites that send requests without fetch). `text`: the body read. */
+export function expectDocumented({ method, url, status, contentType, text }) {
+  if (!checkedOrigins.has(new URL(url).origin)) return;
+  const body = method.toUpperCase() !== 'HEAD' && isJson(contentType) ? text : undefined;
+  const problems = checkResponse({ method: method.toUpperCase(), url, status, contentType, body });
+  if (problems.length) throw new Error(`answer not as docs/openapi.yaml says:\n${problems.join('\n')}`);
+}
 globalThis.fetch = async function fetchChecked(input, init = {}) {
   const res = await plainFetch(input, init);
   const url = typeof input === 'string' ? input : (input.url ?? String(input));
@@ -80,10 +89,8 @@ globalThis.fetch = async function fetchChecked(input, init = {}) {
   const method = (init.method ?? input.method ?? 'GET').toUpperCase();
   const contentType = res.headers.get('content-type');
   // JSON answers are small; files and streams are judged by status and type.
-  const json = (contentType ?? '').split(';')[0].trim() === 'application/json';
-  const body = method !== 'HEAD' && json ? await res.clone().text() : undefined;
-  const problems = checkResponse({ method, url, status: res.status, contentType, body });
-  if (problems.length) throw new Error(`answer not as docs/openapi.yaml says:\n${problems.join('\n')}`);
+  const text = method !== 'HEAD' && isJson(contentType) ? await res.clone().text() : undefined;
+  expectDocumented({ method, url, status: res.status, contentType, text });
   return res;
 };
 /** Checks the answers of a server a suite started by itself too. */
