@@ -21,6 +21,7 @@
 #include <CLI/CLI.hpp>
 #include <caf/all.hpp>
 
+#include "actors/rest_routes.hpp"
 #include "actors/alert_center.hpp"
 #include "actors/auto_upload.hpp"
 #include "actors/cache_janitor.hpp"
@@ -365,7 +366,14 @@ int main(int argc, char** argv) {
   app.add_option("--metrics-snapshot-s", cfg.metrics_snapshot_s,
                  "Seconds the database figures of GET /metrics (daemons, PDFs, cache) are reused between scrapes")
     ->check(CLI::Range(1, 3600))->capture_default_str();
+  bool print_routes = false;
+  app.add_flag("--print-routes", print_routes, "Print every REST route (METHOD /path/{param}) and exit");
   CLI11_PARSE(app, argc, argv);
+  if (print_routes) {
+    for (auto& r : actors::rest_routes())
+      std::cout << r.method << ' ' << r.path << '\n';
+    return 0;
+  }
   std::shared_ptr<const net::address_list> metrics_allow;
   {
     std::string why;

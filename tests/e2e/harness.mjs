@@ -7,7 +7,9 @@ import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
+import { after } from 'node:test';
 import { io } from 'socket.io-client';
+import { checkResponse, stats as openapiStats } from './openapi_check.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const sourceDir = process.env.SIBERIUS_SOURCE_DIR ?? join(here, '..', '..');
@@ -66,6 +68,40 @@ export function privateCluster() {
   };
 }
 
+// Every answer a suite's fetch (api() included) gets from a server started
+// here is checked against docs/openapi.yaml: an undocumented route or status,
+// or a body that does not match its schema, fails the request and the suite.
+const checkedOrigins = new Set();
+const plainFetch = globalThis.fetch;
+const isJson = (contentType) => (contentType ?? '').split(';')[0].trim() === 'application/json';
+/** Throws when an answer of a checked server is not as the document says
+ *  (for suites that send requests without fetch). `text`: the body read. */
+export function expectDocumented({ method, url, status, contentType, text }) {
+  if (!checkedOrigins.has(new URL(url).origin)) return;
+  const body = method.toUpperCase() !== 'HEAD' && isJson(contentType) ? text : undefined;
+  const problems = checkResponse({ method: method.toUpperCase(), url, status, contentType, body });
+  if (problems.length) throw new Error(`answer not as docs/openapi.yaml says:\n${problems.join('\n')}`);
+}
+globalThis.fetch = async function fetchChecked(input, init = {}) {
+  const res = await plainFetch(input, init);
+  const url = typeof input === 'string' ? input : (input.url ?? String(input));
+  if (!checkedOrigins.has(new URL(url).origin)) return res;
+  const method = (init.method ?? input.method ?? 'GET').toUpperCase();
+  const contentType = res.headers.get('content-type');
+  // JSON answers are small; files and streams are judged by status and type.
+  const text = method !== 'HEAD' && isJson(contentType) ? await res.clone().text() : undefined;
+  expectDocumented({ method, url, status: res.status, contentType, text });
+  return res;
+};
+/** Checks the answers of a server a suite started by itself too. */
+export function checkAnswersOf(url) {
+  checkedOrigins.add(new URL(url).origin);
+}
+after(() => {
+  if (openapiStats.failures.length)
+    throw new Error(`answers not as docs/openapi.yaml says:\n${openapiStats.failures.join('\n')}`);
+});
+
 /** Starts siberius-server; resolves once it logs server:listening. */
 export async function startServer({ db, port = 0, args = [], dir = mkdtempSync(join(tmpdir(), 'siberius-e2e-')) }) {
   const credentialsPath = join(dir, 'credentials.json');
@@ -90,6 +126,7 @@ export async function startServer({ db, port = 0, args = [], dir = mkdtempSync(j
   const boundPort = await listening;
   const creds = JSON.parse(readFileSync(credentialsPath, 'utf8'));
   const url = `http://127.0.0.1:${boundPort}`;
+  checkedOrigins.add(url);
   return {
     proc, port: boundPort, url, creds, logs, dir,
     async stop() {

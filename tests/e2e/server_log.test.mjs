@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createDatabase, serverBinary, sourceDir, until } from './harness.mjs';
+import { checkAnswersOf, createDatabase, serverBinary, sourceDir, until } from './harness.mjs';
 
 const db = createDatabase();
 const dir = mkdtempSync(join(tmpdir(), 'siberius-e2e-log-'));
@@ -33,6 +33,7 @@ test('the log file rotates at its size and keeps secrets out', async () => {
   // Each refused token is a log line (api:auth:failed), and at debug level
   // each connection more: a few MiB of them.
   const url = `http://127.0.0.1:${port}/api/admin/daemons`;
+  checkAnswersOf(url);
   const wrong = `${creds.adminToken.slice(0, 17)}${'0'.repeat(64)}`;
   for (let round = 0; round < 1000; round++) {
     await Promise.all(Array.from({ length: 50 }, () => fetch(url, { headers: { Authorization: `Bearer ${wrong}` } }).then((r) => r.arrayBuffer())));

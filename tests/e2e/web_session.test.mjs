@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { io } from 'socket.io-client';
-import { api, createDatabase, psql, startServer, until } from './harness.mjs';
+import { api, createDatabase, expectDocumented, psql, startServer, until } from './harness.mjs';
 
 let db, server, own;
 const sockets = [];
@@ -25,6 +25,9 @@ function raw(method, path, { headers = {}, body, localAddress } = {}) {
       res.on('end', () => {
         let json = null;
         try { json = JSON.parse(text); } catch { /* not JSON */ }
+        try {
+          expectDocumented({ method, url: server.url + path, status: res.statusCode, contentType: res.headers['content-type'], text });
+        } catch (err) { reject(err); return; }
         resolve({ status: res.statusCode, headers: res.headers, text, json });
       });
     });
