@@ -8,6 +8,8 @@ pkg_check_modules(PQXX REQUIRED IMPORTED_TARGET libpqxx)
 pkg_check_modules(ARGON2 REQUIRED IMPORTED_TARGET libargon2)
 pkg_check_modules(POPPLER_CPP REQUIRED IMPORTED_TARGET poppler-cpp)
 find_package(CLI11 REQUIRED)
+# Howard Hinnant's date library (header-only): the calendar of ISO 8601 dates.
+find_path(DATE_INCLUDE_DIR date/date.h REQUIRED)
 
 # CAF 0.17 ships no CMake package config.
 find_path(CAF_INCLUDE_DIR caf/all.hpp REQUIRED)
