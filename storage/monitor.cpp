@@ -98,8 +98,8 @@ std::optional<std::int64_t> parse_iso_time(std::string_view s, bool& fraction) {
   }
   if (i != s.size())
     return std::nullopt;
-  return date::sys_days(civil(year, month, day)).time_since_epoch().count() * 86400 + hour * 3600 + minute * 60 +
-         second - offset;
+  std::chrono::seconds day_start = date::sys_days(civil(year, month, day)).time_since_epoch(); // 64 bits
+  return day_start.count() + hour * 3600 + minute * 60 + second - offset;
 }
 
 std::string iso_utc(std::int64_t seconds) {
