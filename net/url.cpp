@@ -166,9 +166,12 @@ server_url_result parse_server_url(std::string_view text, const std::vector<std:
   if (u.has_port()) {
     if (u.port().empty())
       return refuse(url_problem::empty_port);
-    if (u.port_number() == 0)
+    // Digits only (the grammar says so), but 1.81's port_number() wraps past
+    // 65535 on six digits and more: read the number here.
+    unsigned long number = u.port().size() <= 5 ? std::stoul(std::string(u.port())) : 0;
+    if (number == 0 || number > 65535)
       return refuse(url_problem::bad_port);
-    out.port = u.port_number();
+    out.port = static_cast<std::uint16_t>(number);
   }
   // "/", "/siberius/" and "/siberius" all name the same prefix.
   std::string_view path = u.encoded_path();
