@@ -2,6 +2,7 @@
 
 #include "actors/log.hpp"
 #include "net/json_limits.hpp"
+#include "net/url.hpp"
 #include "storage/pdf_query.hpp"
 
 namespace siberius::actors {
@@ -144,13 +145,12 @@ std::string_view path_of_target(std::string_view target) {
 }
 
 std::optional<std::string> query_param(std::string_view target, std::string_view name, bool& bad) {
-  auto raw = net::query_param(target, name);
-  if (!raw)
-    return std::nullopt;
-  auto value = storage::percent_decode(*raw);
-  if (!value)
+  auto query = net::parse_query_fields(target);
+  if (query.malformed) {
     bad = true;
-  return value;
+    return std::nullopt;
+  }
+  return query.find(name);
 }
 
 net::http_response not_allowed(const net::http_request& req) {

@@ -5,6 +5,7 @@
 // a PDF that joins one as it is indexed (daemon_session.cpp).
 #include "actors/api_support.hpp"
 #include "actors/log.hpp"
+#include "net/url.hpp"
 #include "storage/atendimentos.hpp"
 #include "storage/pdf_query.hpp"
 
@@ -175,7 +176,7 @@ void unlink_pdf(const api_context& ctx, const net::http_request& req, const std:
 
 /// A path segment percent-decoded ('+' is itself there); nullopt when malformed.
 std::optional<std::string> decode_segment(std::string_view s) {
-  return storage::percent_decode(s, false);
+  return net::percent_decode(s, false);
 }
 
 /// DELETE /api/atendimentos/:id/referencias/:tipo/:numero: the atendimento

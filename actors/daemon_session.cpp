@@ -360,7 +360,7 @@ void daemon_session_state::on_sync(const json& payload, std::optional<std::uint6
     // Hashes are accepted in either case and kept in lowercase.
     auto hash = f.is_object() ? f.value("fileHash", json()) : json();
     auto h = hash.is_string() ? lower(hash.get<std::string>()) : std::string();
-    if (!daemon::is_sha256_hex(h) || !f.value("filePath", json()).is_string())
+    if (!is_sha256_hex(h) || !f.value("filePath", json()).is_string())
       return ack(ack_id, {{"error", "files[" + std::to_string(i) + "]: expected {fileHash: 64 hex, filePath}"}});
     chunk.push_back({std::move(h), f["filePath"].get<std::string>()});
     sync_hashes.insert(chunk.back().file_hash);

@@ -4,6 +4,8 @@
 #include <ctime>
 #include <filesystem>
 
+#include <date/date.h>
+
 namespace siberius::actors {
 
 namespace {
@@ -16,17 +18,11 @@ std::tm local(std::time_t t) {
   return tm;
 }
 
-/// The civil date `days` after (year, month, day), through timegm's normalisation.
-std::tm date_plus(int year, int month, int day, int days) {
-  std::tm tm{};
-  tm.tm_year = year - 1900;
-  tm.tm_mon = month - 1;
-  tm.tm_mday = day + days;
-  tm.tm_hour = 12;
-  std::time_t t = ::timegm(&tm);
-  std::tm out{};
-  ::gmtime_r(&t, &out);
-  return out;
+/// The civil date `days` after (year, month, day).
+date::year_month_day date_plus(int year, int month, int day, int days) {
+  return date::sys_days(date::year(year) / date::month(static_cast<unsigned>(month)) /
+                        date::day(static_cast<unsigned>(day))) +
+         date::days(days);
 }
 
 int compare_date(const std::tm& a, int year, int month, int day) {
@@ -72,8 +68,9 @@ clock::time_point run_instant_on(int year, int month, int day, time_of_day at) {
 clock::time_point next_daily_run(clock::time_point after, time_of_day at) {
   auto today = local(clock::to_time_t(after));
   for (int d = 0; d < 3; ++d) {
-    auto date = date_plus(today.tm_year + 1900, today.tm_mon + 1, today.tm_mday, d);
-    auto run = run_instant_on(date.tm_year + 1900, date.tm_mon + 1, date.tm_mday, at);
+    auto day = date_plus(today.tm_year + 1900, today.tm_mon + 1, today.tm_mday, d);
+    auto run = run_instant_on(static_cast<int>(day.year()), static_cast<int>(static_cast<unsigned>(day.month())),
+                              static_cast<int>(static_cast<unsigned>(day.day())), at);
     if (run > after)
       return run;
   }

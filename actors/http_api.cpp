@@ -16,6 +16,7 @@
 #include "actors/messages.hpp"
 #include "actors/upload_scheduler.hpp"
 #include "net/client_id.hpp"
+#include "net/url.hpp"
 
 namespace siberius::actors {
 
@@ -151,7 +152,14 @@ void list_pdfs(const api_context& ctx, const net::http_request& req, const std::
     std::optional<std::int64_t> visible_to;
     if (!who.admin())
       visible_to = who.user_id; // an API token without a user sees none
-    auto parsed = storage::parse_pdf_filter(std::string_view(req.target()), visible_to);
+    auto query = net::parse_query_fields(req.target());
+    if (query.malformed)
+      return respond(error_response(req, http::status::bad_request, "bad_request",
+                                    *query.malformed + ": malformed percent-encoding"));
+    storage::query_pairs fields;
+    for (auto& f : query.fields)
+      fields.emplace_back(std::move(f.name), std::move(f.value));
+    auto parsed = storage::parse_pdf_filter(fields, visible_to);
     if (auto err = std::get_if<std::string>(&parsed))
       return respond(error_response(req, http::status::bad_request, "bad_request", *err));
     auto mine = std::get<storage::pdf_filter>(parsed);
@@ -367,20 +375,12 @@ std::optional<byte_range> requested_range(std::string_view header, std::uint64_t
 }
 
 std::string attachment_disposition(const std::string& name) {
-  std::string ascii, encoded;
-  static const char* hex = "0123456789ABCDEF";
+  std::string ascii;
   for (unsigned char c : name) {
     bool plain = c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
     ascii += plain ? static_cast<char>(c) : '_';
-    if (std::isalnum(c) || c == '.' || c == '-' || c == '_' || c == '~') {
-      encoded += static_cast<char>(c);
-    } else {
-      encoded += '%';
-      encoded += hex[c >> 4];
-      encoded += hex[c & 15];
-    }
   }
-  return "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + encoded;
+  return "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + net::percent_encode(name);
 }
 
 std::optional<pdf_path> parse_pdf_path(std::string_view path) {

@@ -589,7 +589,6 @@ int main(int argc, char** argv) {
   actors::upload_options uploads;
   uploads.storage_dir = cfg.storage_dir;
   uploads.max_file_bytes = cfg.max_upload_mb * 1024 * 1024;
-  uploads.pdf_reader = cfg.pdf_reader;
   uploads.coordinator = uploads_actor;
   uploads.storage = storage_gate;
   actors::pdf_check_options check_opts;

@@ -117,7 +117,7 @@ private:
     }
   }
 
-  daemon::sha256_stream digest_;
+  sha256_stream digest_;
   std::vector<char> block_;
   std::mutex mutex_;
   std::condition_variable has_data_, has_room_;
@@ -466,7 +466,7 @@ net::streaming_handler make_upload_handler(caf::actor_system& sys, caf::actor db
       if (!plain_id(job->request_id))
         return error_response(req, http::status::bad_request, "bad_request",
                               "X-Request-Id: expected 1 to 128 letters, digits or . _ : -");
-      if (!daemon::is_sha256_hex(job->file_hash))
+      if (!is_sha256_hex(job->file_hash))
         return error_response(req, http::status::bad_request, "bad_request", "X-File-Hash: expected 64 hex digits");
       if (!boundary)
         return error_response(req, http::status::unsupported_media_type, "bad_request",

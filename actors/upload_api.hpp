@@ -20,7 +20,6 @@ namespace siberius::actors {
 struct upload_options {
   std::string storage_dir;                          // root of the PDF cache
   std::size_t max_file_bytes = 50u * 1024 * 1024;   // the PDF itself
-  std::string pdf_reader;                           // siberius-pdf-reader
   std::chrono::milliseconds check_time_limit{20000};
   /// pdf_parse_job pool: checks each upload with poppler.
   caf::actor checker;

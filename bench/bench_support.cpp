@@ -8,7 +8,6 @@
 #include <sstream>
 #include <thread>
 
-#include <openssl/sha.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -218,17 +217,6 @@ std::vector<daemon_token> create_tokens(const std::string& host, std::uint16_t p
   return out;
 }
 
-std::string sha256_hex(const std::string& text) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest);
-  static const char* hex = "0123456789abcdef";
-  std::string out(2 * SHA256_DIGEST_LENGTH, '0');
-  for (int i = 0; i < SHA256_DIGEST_LENGTH; ++i) {
-    out[2 * i] = hex[digest[i] >> 4];
-    out[2 * i + 1] = hex[digest[i] & 15];
-  }
-  return out;
-}
 
 std::string utc_now_iso8601() {
   auto now = std::chrono::system_clock::now();

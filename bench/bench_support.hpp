@@ -11,6 +11,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "pdf/sha256_stream.hpp"
+
 namespace siberius::bench {
 
 /// Latencies from many threads; summarised once the phase is over.
@@ -64,8 +66,8 @@ std::vector<daemon_token> create_tokens(const std::string& host, std::uint16_t p
                                         const std::string& client_prefix, std::size_t count,
                                         std::size_t parallel, std::string& error);
 
-/// Lowercase hex SHA-256 of `text`.
-std::string sha256_hex(const std::string& text);
+/// Lowercase hex SHA-256 of a text (pdf/sha256_stream.hpp).
+using siberius::sha256_hex;
 
 /// UTC now as ISO 8601 with milliseconds.
 std::string utc_now_iso8601();

@@ -32,13 +32,13 @@
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
-#include <openssl/evp.h>
 #include <poppler-document.h>
 #include <poppler-global.h>
 #include <poppler-page.h>
 
 #include "bench/bench_support.hpp"
 #include "pdf/pdf_metadata.hpp"
+#include "pdf/sha256_stream.hpp"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -119,18 +119,14 @@ std::size_t reference_loop(const std::vector<fs::path>& files, bool resident) {
   std::size_t readable = 0;
   std::size_t text_bytes = 0;
   for (auto& f : files) {
-    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-    EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
+    siberius::sha256_stream digest;
     int fd = ::open(f.c_str(), O_RDONLY | O_CLOEXEC);
     ssize_t n;
     while (fd >= 0 && (n = ::read(fd, buf.data(), buf.size())) > 0)
-      EVP_DigestUpdate(ctx, buf.data(), std::size_t(n));
+      digest.update(buf.data(), std::size_t(n));
     if (fd >= 0)
       ::close(fd);
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int length = 0;
-    EVP_DigestFinal_ex(ctx, digest, &length);
-    EVP_MD_CTX_free(ctx);
+    digest.hex();
 
     std::unique_ptr<poppler::document> doc(poppler::document::load_from_file(f.string()));
     if (!doc || doc->is_locked())

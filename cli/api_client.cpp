@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "cli/errors.hpp"
+#include "net/url.hpp"
 
 namespace siberius::cli {
 
@@ -114,19 +115,7 @@ nlohmann::json api_client::post_without_token(const std::string& path, const nlo
 }
 
 std::string encode_path_segment(const std::string& segment) {
-  std::string out;
-  for (unsigned char c : segment) {
-    bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                      c == '-' || c == '_' || c == '.' || c == '~';
-    if (unreserved) {
-      out += static_cast<char>(c);
-    } else {
-      char buf[4];
-      std::snprintf(buf, sizeof buf, "%%%02X", c);
-      out += buf;
-    }
-  }
-  return out;
+  return net::percent_encode(segment);
 }
 
 std::string with_query(const std::string& path,

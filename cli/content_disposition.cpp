@@ -3,6 +3,8 @@
 #include <cctype>
 #include <vector>
 
+#include "net/url.hpp"
+
 namespace siberius::cli {
 
 namespace {
@@ -52,15 +54,6 @@ std::vector<parameter> parameters_of(std::string_view s) {
   return out;
 }
 
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  return -1;
-}
-
 // UTF-8''caf%C3%A9.pdf -> café.pdf; nullopt for another charset or a bad escape.
 std::optional<std::string> decode_extended(const std::string& value) {
   auto first = value.find('\'');
@@ -72,21 +65,7 @@ std::optional<std::string> decode_extended(const std::string& value) {
     c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (charset != "utf-8")
     return std::nullopt;
-  std::string out;
-  for (std::size_t i = second + 1; i < value.size(); ++i) {
-    if (value[i] != '%') {
-      out += value[i];
-      continue;
-    }
-    if (i + 2 >= value.size())
-      return std::nullopt;
-    int hi = hex_digit(value[i + 1]), lo = hex_digit(value[i + 2]);
-    if (hi < 0 || lo < 0)
-      return std::nullopt;
-    out += static_cast<char>(hi * 16 + lo);
-    i += 2;
-  }
-  return out;
+  return net::percent_decode(std::string_view(value).substr(second + 1), false);
 }
 
 } // namespace

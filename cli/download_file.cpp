@@ -10,39 +10,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
-
 #include "cli/content_disposition.hpp"
+#include "pdf/sha256_stream.hpp"
 #include "platform/durable_file.hpp"
 
 namespace siberius::cli {
 
-struct download_file::hasher {
-  hasher() : ctx(EVP_MD_CTX_new()) {
-    if (ctx == nullptr || EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr) != 1)
-      throw std::runtime_error("cannot start SHA-256");
-  }
-  ~hasher() { EVP_MD_CTX_free(ctx); }
-  hasher(const hasher&) = delete;
-  hasher& operator=(const hasher&) = delete;
-
-  void update(const char* data, std::size_t size) { EVP_DigestUpdate(ctx, data, size); }
-
-  std::string hex() {
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int size = 0;
-    EVP_DigestFinal_ex(ctx, digest, &size);
-    std::string out;
-    char buf[3];
-    for (unsigned int i = 0; i < size; ++i) {
-      std::snprintf(buf, sizeof buf, "%02x", digest[i]);
-      out += buf;
-    }
-    return out;
-  }
-
-  EVP_MD_CTX* ctx;
-};
+struct download_file::hasher : sha256_stream {};
 
 namespace {
 

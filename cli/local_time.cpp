@@ -3,6 +3,8 @@
 #include <cctype>
 #include <ctime>
 
+#include <date/date.h>
+
 #include "cli/time_ago.hpp"
 
 namespace siberius::cli {
@@ -26,9 +28,9 @@ bool read_number(std::string_view s, std::size_t at, std::size_t n, int& out) {
 }
 
 bool real_date(int y, int m, int d) {
-  static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  return y >= 1 && m >= 1 && m <= 12 && d >= 1 && d <= (m == 2 && leap ? 29 : days[m - 1]);
+  return y >= 1 && date::year_month_day(date::year(y), date::month(static_cast<unsigned>(m)),
+                                        date::day(static_cast<unsigned>(d)))
+                       .ok();
 }
 
 std::optional<civil_time> parse_date(std::string_view s) {

@@ -2,27 +2,11 @@
 
 #include <cctype>
 
+#include <date/date.h>
+
 namespace siberius::cli {
 
 namespace {
-
-// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
-// days_from_civil), so no time zone or locale state is involved.
-std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
-
-bool leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
-int days_in_month(int y, int m) {
-  static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  return m == 2 && leap(y) ? 29 : days[m - 1];
-}
 
 // Reads exactly `n` digits at `pos`.
 bool digits(std::string_view s, std::size_t& pos, std::size_t n, int& out) {
@@ -62,8 +46,10 @@ std::optional<wall_clock::time_point> parse_iso8601(std::string_view s) {
   if (!digits(s, pos, 2, hour) || !expect(s, pos, ':') || !digits(s, pos, 2, minute) || !expect(s, pos, ':') ||
       !digits(s, pos, 2, second))
     return std::nullopt;
-  if (month < 1 || month > 12 || day < 1 || day > days_in_month(year, month) || hour > 23 || minute > 59 ||
-      second > 60)
+  // A proleptic Gregorian date: no time zone or locale state is involved.
+  date::year_month_day civil{date::year(year), date::month(static_cast<unsigned>(month)),
+                             date::day(static_cast<unsigned>(day))};
+  if (!civil.ok() || hour > 23 || minute > 59 || second > 60)
     return std::nullopt;
   std::int64_t micros = 0;
   if (expect(s, pos, '.')) {
@@ -102,10 +88,9 @@ std::optional<wall_clock::time_point> parse_iso8601(std::string_view s) {
   }
   if (pos != s.size())
     return std::nullopt;
-  std::int64_t secs = days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) * 86400 +
-                      hour * 3600 + minute * 60 + second - offset_seconds;
+  auto since_midnight = std::chrono::seconds(hour * 3600 + minute * 60 + second - offset_seconds);
   return wall_clock::time_point(std::chrono::duration_cast<wall_clock::duration>(
-      std::chrono::seconds(secs) + std::chrono::microseconds(micros)));
+      date::sys_days(civil).time_since_epoch() + since_midnight + std::chrono::microseconds(micros)));
 }
 
 std::string format_age(std::chrono::seconds age) {

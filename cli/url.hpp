@@ -1,5 +1,5 @@
-// Parsing of the --server URL: scheme, host, port and an optional path prefix
-// (the API may sit under a prefix behind nginx). Pure code.
+// The --server URL: scheme, host, port and an optional path prefix (the API
+// may sit under a prefix behind nginx), read by net/url.hpp. Pure code.
 #pragma once
 
 #include <cstdint>

@@ -13,7 +13,7 @@ find_package(Threads REQUIRED)
 # would bring glibc's headers in, so a folder of links names only these.
 set(host_headers ${CMAKE_BINARY_DIR}/host-headers)
 file(MAKE_DIRECTORY ${host_headers})
-foreach(dir boost nlohmann CLI)
+foreach(dir boost nlohmann CLI date)
   if(NOT EXISTS ${host_headers}/${dir})
     file(CREATE_LINK /usr/include/${dir} ${host_headers}/${dir} SYMBOLIC)
   endif()

@@ -6,14 +6,13 @@
 #include <sstream>
 #include <thread>
 
-#include <openssl/evp.h>
-
 #include <nlohmann/json.hpp>
 
 #include "daemon/host_facts.hpp"
 #include "daemon/log.hpp"
 #include "platform/files.hpp"
 #include "pdf/reader_process.hpp"
+#include "pdf/sha256_stream.hpp"
 #include "net/client/sio_client.hpp"
 
 #include "net/client_id.hpp"
@@ -189,16 +188,7 @@ std::string machine_client_id() {
   if (hostname.size() > 80)
     hostname.resize(80);
   std::string seed = machine + "\n" + host;
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(seed.data(), seed.size(), digest, &len, EVP_sha256(), nullptr);
-  static const char* hex = "0123456789abcdef";
-  std::string tag;
-  for (int i = 0; i < 4; ++i) {
-    tag += hex[digest[i] >> 4];
-    tag += hex[digest[i] & 15];
-  }
-  return "host-" + hostname + "-" + tag;
+  return "host-" + hostname + "-" + sha256_hex(seed).substr(0, 8);
 }
 
 namespace {

@@ -50,7 +50,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auto facts = read_pdf(path, std::chrono::seconds(60));
   check_answer(facts);
   FUZZ_CHECK(facts.size == static_cast<std::int64_t>(size));
-  FUZZ_CHECK(is_sha256_hex(facts.sha256));
+  FUZZ_CHECK(siberius::is_sha256_hex(facts.sha256));
   if (facts.problem != pdf_problem::none)
     FUZZ_CHECK(facts.metadata.tipo == "desconhecido" && !facts.metadata.numero && !facts.metadata.cliente);
 

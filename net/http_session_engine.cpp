@@ -12,6 +12,7 @@
 #include "net/http_session.hpp"
 #include "net/http_util.hpp"
 #include "net/origin.hpp"
+#include "net/url.hpp"
 
 namespace siberius::net {
 

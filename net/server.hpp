@@ -154,9 +154,6 @@ namespace http = boost::beast::http;
 
 /// The path of a request target, without its query string.
 std::string_view path_of(std::string_view target);
-/// The raw (still percent-encoded) value of `name` in the target's query
-/// string; nullopt when absent.
-std::optional<std::string> query_param(std::string_view target, std::string_view name);
 using http_request = http::request<http::string_body>;
 using http_response = http::response<http::string_body>;
 using http_responder = std::function<void(http_response)>;

@@ -1,4 +1,5 @@
 #include "net/static_files.hpp"
+#include "net/url.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -20,16 +21,6 @@ constexpr const char* html_policy =
 bool starts_with_segment(std::string_view path, std::string_view prefix) {
   return path.substr(0, prefix.size()) == prefix &&
          (path.size() == prefix.size() || path[prefix.size()] == '/');
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
 }
 
 std::string lower(std::string_view s) {
@@ -115,23 +106,13 @@ bool is_web_app_path(std::string_view path) {
 std::optional<std::string> site_relative_path(std::string_view path) {
   if (path.empty() || path.front() != '/')
     return std::nullopt;
-  std::string decoded;
-  decoded.reserve(path.size());
-  for (std::size_t i = 1; i < path.size(); ++i) {
-    char c = path[i];
-    if (c == '%') {
-      if (i + 2 >= path.size())
-        return std::nullopt;
-      int hi = hex_value(path[i + 1]), lo = hex_value(path[i + 2]);
-      if (hi < 0 || lo < 0)
-        return std::nullopt;
-      c = static_cast<char>(hi * 16 + lo);
-      i += 2;
-    }
+  auto escaped = percent_decode(path.substr(1), false);
+  if (!escaped)
+    return std::nullopt;
+  std::string decoded = std::move(*escaped);
+  for (char c : decoded)
     if (c == '\0' || c == '\\' || static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
       return std::nullopt;
-    decoded += c;
-  }
   // An app route may end with a slash: "/admin/" is "admin".
   if (!decoded.empty() && decoded.back() == '/')
     decoded.pop_back();

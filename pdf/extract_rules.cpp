@@ -7,6 +7,8 @@
 #include <iterator>
 #include <tuple>
 
+#include <date/date.h>
+
 namespace siberius::daemon {
 
 namespace {
@@ -185,16 +187,14 @@ std::optional<int> read_number(std::string_view s, std::size_t& i, std::size_t m
   return value;
 }
 
-bool is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
 std::optional<std::string> iso_date(int year, int month, int day) {
-  static constexpr int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   if (year < 100)
     year += 2000;
-  if (year < 1900 || year > 2199 || month < 1 || month > 12 || day < 1)
-    return std::nullopt;
-  int last = days[month - 1] + (month == 2 && is_leap(year) ? 1 : 0);
-  if (day > last)
+  // date::day and date::month keep one byte: out-of-range numbers stop here.
+  if (year < 1900 || year > 2199 || month < 1 || month > 12 || day < 1 || day > 31 ||
+      !date::year_month_day(date::year(year), date::month(static_cast<unsigned>(month)),
+                            date::day(static_cast<unsigned>(day)))
+           .ok())
     return std::nullopt;
   char buf[32];
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", year, month, day);

@@ -1,6 +1,8 @@
-// SHA-256 over bytes that arrive in pieces (OpenSSL EVP), as lowercase hex.
-// Used where a file is hashed while it is read or received; the one check
-// of such a digest's text form, and its 32-byte form.
+// The one SHA-256 of the project (OpenSSL EVP), as lowercase hex: over bytes
+// that arrive in pieces (a file hashed while it is read, received or
+// downloaded) or over one string (tokens, migrations, cursors, ids); the one
+// check of such a digest's text form, and its 32-byte form. Header-only, so
+// the server, the daemon (Linux and Windows) and the admin CLI share it.
 #pragma once
 
 #include <array>
@@ -12,7 +14,7 @@
 
 #include <openssl/evp.h>
 
-namespace siberius::daemon {
+namespace siberius {
 
 /// True for a SHA-256 as this project writes it: 64 lowercase hex digits.
 inline bool is_sha256_hex(std::string_view s) {
@@ -56,12 +58,16 @@ public:
     if (!ctx_ || EVP_DigestInit_ex(ctx_.get(), EVP_sha256(), nullptr) != 1)
       throw std::runtime_error("OpenSSL cannot start SHA-256");
   }
-  void update(const char* data, std::size_t size) { EVP_DigestUpdate(ctx_.get(), data, size); }
+  void update(const char* data, std::size_t size) {
+    if (EVP_DigestUpdate(ctx_.get(), data, size) != 1)
+      throw std::runtime_error("OpenSSL cannot compute SHA-256");
+  }
   /// The digest of everything so far; call once.
   std::string hex() {
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int length = 0;
-    EVP_DigestFinal_ex(ctx_.get(), digest, &length);
+    if (EVP_DigestFinal_ex(ctx_.get(), digest, &length) != 1)
+      throw std::runtime_error("OpenSSL cannot compute SHA-256");
     return to_hex(digest, length);
   }
 
@@ -72,4 +78,11 @@ private:
   std::unique_ptr<EVP_MD_CTX, free_ctx> ctx_;
 };
 
-} // namespace siberius::daemon
+/// The SHA-256 of `data` in one call.
+inline std::string sha256_hex(std::string_view data) {
+  sha256_stream digest;
+  digest.update(data.data(), data.size());
+  return digest.hex();
+}
+
+} // namespace siberius

@@ -16,6 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "pdf/sha256_stream.hpp"
 #include "storage/accounts.hpp"
 #include "storage/atendimentos.hpp"
 #include "storage/alerts.hpp"
@@ -141,7 +142,7 @@ struct issued_token {
 
 /// Tokens look like "<16 hex public id>.<64 hex secret>"; the database keeps
 /// the public id and SHA-256 of the whole token, and compares in constant time.
-std::string sha256_hex(const std::string& data);
+using siberius::sha256_hex;
 
 class metadata_store {
 public:

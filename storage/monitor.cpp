@@ -5,8 +5,9 @@
 #include "storage/monitor.hpp"
 
 #include <algorithm>
-#include <array>
 #include <cstdio>
+
+#include <date/date.h>
 
 #include "storage/metadata_store.hpp"
 #include "storage/store_impl.hpp"
@@ -19,20 +20,9 @@ using json = nlohmann::json;
 
 // -- time ---------------------------------------------------------------------
 
-/// Days since 1970-01-01 of a civil date (proleptic Gregorian).
-std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
-
-unsigned days_in_month(std::int64_t y, unsigned m) {
-  static constexpr std::array<unsigned, 12> days = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  return m == 2 && leap ? 29 : days[m - 1];
+/// The day of a civil date (proleptic Gregorian); not ok() for 2026-02-30.
+date::year_month_day civil(int year, int month, int day) {
+  return {date::year(year), date::month(static_cast<unsigned>(month)), date::day(static_cast<unsigned>(day))};
 }
 
 /// Reads `n` digits at `at`; false when they are not all digits.
@@ -63,7 +53,7 @@ std::optional<std::int64_t> parse_iso_time(std::string_view s, bool& fraction) {
   if (!digits(s, 0, 4, year) || s.size() < 10 || s[4] != '-' || !digits(s, 5, 2, month) || s[7] != '-' ||
       !digits(s, 8, 2, day))
     return std::nullopt;
-  if (year < 1970 || month < 1 || month > 12 || day < 1 || day > static_cast<int>(days_in_month(year, month)))
+  if (year < 1970 || !civil(year, month, day).ok())
     return std::nullopt;
   std::size_t i = 10;
   if (i < s.size()) {
@@ -108,27 +98,12 @@ std::optional<std::int64_t> parse_iso_time(std::string_view s, bool& fraction) {
   }
   if (i != s.size())
     return std::nullopt;
-  return days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) * 86400 + hour * 3600 +
-         minute * 60 + second - offset;
+  std::chrono::seconds day_start = date::sys_days(civil(year, month, day)).time_since_epoch(); // 64 bits
+  return day_start.count() + hour * 3600 + minute * 60 + second - offset;
 }
 
 std::string iso_utc(std::int64_t seconds) {
-  auto days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400;
-  auto rest = seconds - days * 86400;
-  // civil_from_days (H. Hinnant)
-  auto z = days + 719468;
-  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const auto doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
-  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-  const std::int64_t y = static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2);
-  char out[64];
-  std::snprintf(out, sizeof out, "%04lld-%02u-%02uT%02d:%02d:%02dZ", static_cast<long long>(y), m, d,
-                static_cast<int>(rest / 3600), static_cast<int>(rest / 60 % 60), static_cast<int>(rest % 60));
-  return out;
+  return date::format("%FT%TZ", date::sys_seconds(std::chrono::seconds(seconds)));
 }
 
 std::variant<time_range, std::string> parse_time_range(const std::optional<std::string>& from,

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <cstring>
 
+#include <date/date.h>
+
 namespace siberius::storage {
 
 namespace {
@@ -251,14 +253,9 @@ bool is_iso_date(const std::string& s) {
     if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
       return false;
   int year = std::stoi(s.substr(0, 4));
-  int month = std::stoi(s.substr(5, 2));
-  int day = std::stoi(s.substr(8, 2));
-  if (year < 1 || month < 1 || month > 12 || day < 1)
-    return false;
-  static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-  int last = days[month - 1] + (month == 2 && leap ? 1 : 0);
-  return day <= last;
+  auto month = static_cast<unsigned>(std::stoi(s.substr(5, 2)));
+  auto day = static_cast<unsigned>(std::stoi(s.substr(8, 2)));
+  return year >= 1 && date::year_month_day(date::year(year), date::month(month), date::day(day)).ok();
 }
 
 std::variant<pdf_document, std::string> parse_pdf_document(const nlohmann::json& j) {

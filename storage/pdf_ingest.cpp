@@ -143,7 +143,7 @@ bool nul_free(const std::optional<std::string>& s) {
 std::optional<std::string> unfit_for_ingest(const std::string& client_id, const pdf_document& d) {
   if (client_id.empty() || client_id.size() > 100 || !nul_free(client_id))
     return std::string("clientId: expected 1 to 100 characters");
-  if (!daemon::is_sha256_hex(d.file_hash))
+  if (!is_sha256_hex(d.file_hash))
     return std::string("fileHash: expected 64 lowercase hex digits");
   if (d.filename.empty() || d.filename.size() > 255 || !nul_free(d.filename))
     return std::string("filename: expected 1 to 255 characters");
@@ -471,7 +471,7 @@ std::vector<std::string> metadata_store::sync_needed(const std::string& client_i
     std::string h = f.file_hash;
     std::transform(h.begin(), h.end(), h.begin(), [](unsigned char ch) { return std::tolower(ch); });
     // A malformed hash cannot be ingested either: nothing to ask for.
-    if (!daemon::is_sha256_hex(h) || !seen.insert(h).second)
+    if (!is_sha256_hex(h) || !seen.insert(h).second)
       continue;
     append_array_element(hashes, h);
     if (f.file_path.size() <= 1024 && nul_free(f.file_path))
@@ -497,7 +497,7 @@ std::int64_t metadata_store::sync_mark_missing(const std::string& client_id,
   std::string present = "{";
   for (auto h : all_hashes) {
     std::transform(h.begin(), h.end(), h.begin(), [](unsigned char ch) { return std::tolower(ch); });
-    if (daemon::is_sha256_hex(h))
+    if (is_sha256_hex(h))
       append_array_element(present, h);
   }
   close_array(present);

@@ -15,16 +15,6 @@ namespace {
 
 constexpr std::size_t max_text_param = 200;
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
 bool one_of(const std::string& v, std::initializer_list<const char*> allowed) {
   for (auto* a : allowed)
     if (v == a)
@@ -121,47 +111,12 @@ std::string pdf_cursor(const pdf_filter& f, const pdf_position& at) {
   return position + '.' + cursor_check(f, position);
 }
 
-std::optional<std::string> percent_decode(std::string_view s, bool plus_is_space) {
-  std::string out;
-  out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '+' && plus_is_space) {
-      out += ' ';
-    } else if (s[i] == '%') {
-      if (i + 2 >= s.size())
-        return std::nullopt;
-      int hi = hex_value(s[i + 1]), lo = hex_value(s[i + 2]);
-      if (hi < 0 || lo < 0)
-        return std::nullopt;
-      out += static_cast<char>(hi * 16 + lo);
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
-
-std::variant<pdf_filter, std::string> parse_pdf_filter(std::string_view target, std::optional<std::int64_t> visible_to) {
+std::variant<pdf_filter, std::string> parse_pdf_filter(const query_pairs& query, std::optional<std::int64_t> visible_to) {
   pdf_filter f;
   f.visible_to = visible_to;
   std::optional<std::string> cursor;
-  auto q = target.find('?');
-  if (q == std::string_view::npos)
-    return f;
-  auto query = target.substr(q + 1);
-  while (!query.empty()) {
-    auto amp = query.find('&');
-    auto pair = query.substr(0, amp);
-    query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
-    if (pair.empty())
-      continue;
-    auto eq = pair.find('=');
-    auto name = std::string(pair.substr(0, eq));
-    auto decoded = percent_decode(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1));
-    if (!decoded)
-      return name + ": malformed percent-encoding";
-    auto value = *decoded;
+  for (const auto& field : query) {
+    const std::string &name = field.first, &value = field.second;
     if (value.size() > max_text_param || value.find('\0') != std::string::npos)
       return name + ": at most " + std::to_string(max_text_param) + " characters";
     if (value.empty())

@@ -7,7 +7,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
+#include <vector>
 
 namespace siberius::storage {
 
@@ -41,21 +43,20 @@ struct pdf_filter {
   static constexpr int total_cap = 1000;
 };
 
+/// The decoded name=value fields of a query string, in order (net/url.hpp reads them).
+using query_pairs = std::vector<std::pair<std::string, std::string>>;
+
 /// Reads tipo, numero, cliente, status, clientId, from, to, page, pageSize and
-/// cursor from a request target ("/api/pdfs?cliente=Ana&page=2") for a caller
+/// cursor from the fields of a query string ("cliente=Ana&page=2") for a caller
 /// who sees everything, or only the PDFs of user `visible_to`'s atendimentos.
 /// Unknown parameters are refused too, so a typo never silently widens a
 /// search; so is a cursor that was altered or issued for other filters or
 /// another view. On error: a message naming the parameter.
-std::variant<pdf_filter, std::string> parse_pdf_filter(std::string_view target,
+std::variant<pdf_filter, std::string> parse_pdf_filter(const query_pairs& query,
                                                        std::optional<std::int64_t> visible_to = std::nullopt);
 
 /// The cursor of the page that starts after `at`, for the filters and view of
 /// `f` (text safe in a URL without escaping).
 std::string pdf_cursor(const pdf_filter& f, const pdf_position& at);
-
-/// "%41na+Lima" -> "Ana Lima" (a query string); with `plus_is_space` false, as
-/// in a path segment, '+' stays itself. nullopt when an escape is malformed.
-std::optional<std::string> percent_decode(std::string_view s, bool plus_is_space = true);
 
 } // namespace siberius::storage

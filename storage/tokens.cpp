@@ -3,7 +3,6 @@
 #include <stdexcept>
 
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
 #include <openssl/rand.h>
 
 #include "storage/metadata_store.hpp"
@@ -14,16 +13,6 @@ namespace {
 
 constexpr std::size_t public_id_bytes = 8;
 constexpr std::size_t secret_bytes = 32;
-
-std::string to_hex(const unsigned char* data, std::size_t n) {
-  static const char digits[] = "0123456789abcdef";
-  std::string out(n * 2, '0');
-  for (std::size_t i = 0; i < n; ++i) {
-    out[2 * i] = digits[data[i] >> 4];
-    out[2 * i + 1] = digits[data[i] & 0x0f];
-  }
-  return out;
-}
 
 std::string random_hex(std::size_t bytes) {
   unsigned char buf[64];
@@ -42,14 +31,6 @@ bool is_lower_hex(const std::string& s, std::size_t from, std::size_t n) {
 }
 
 } // namespace
-
-std::string sha256_hex(const std::string& data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  if (EVP_Digest(data.data(), data.size(), digest, &len, EVP_sha256(), nullptr) != 1)
-    throw std::runtime_error("SHA-256 failed");
-  return to_hex(digest, len);
-}
 
 std::string generate_token() {
   return random_hex(public_id_bytes) + "." + random_hex(secret_bytes);

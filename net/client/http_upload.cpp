@@ -25,6 +25,7 @@
 #include <openssl/x509.h>
 
 #include "net/client/sio_client.hpp"
+#include "net/url.hpp"
 #include "platform/files.hpp"
 #include "platform/tls_roots.hpp"
 
@@ -677,21 +678,8 @@ std::string form_data_disposition(std::string_view filename) {
   out += '"';
   if (plain_ascii)
     return out;
-  // RFC 8187: attr-chars stay, every other byte of the UTF-8 is %XX.
-  out += "; filename*=UTF-8''";
-  for (char c : filename) {
-    auto u = static_cast<unsigned char>(c);
-    bool keep = (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') ||
-                std::strchr("!#$&+-.^_`|~", c) != nullptr;
-    if (keep && c != '\0') {
-      out += c;
-    } else {
-      out += '%';
-      out += hex_digits[u >> 4];
-      out += hex_digits[u & 15];
-    }
-  }
-  return out;
+  // RFC 8187: every byte of the UTF-8 but the unreserved ones is %XX.
+  return out + "; filename*=UTF-8''" + percent_encode(filename);
 }
 
 upload_outcome upload_file(const upload_spec& spec) {

@@ -23,6 +23,7 @@
 #include <boost/beast/websocket/ssl.hpp>
 
 #include "net/socketio_packet.hpp"
+#include "net/url.hpp"
 #include "platform/tls_roots.hpp"
 
 namespace siberius::net {
@@ -40,105 +41,32 @@ using nlohmann::json;
 
 namespace {
 
-bool iequals_prefix(std::string_view text, std::string_view prefix) {
-  if (text.size() < prefix.size())
-    return false;
-  for (std::size_t i = 0; i < prefix.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(text[i])) != prefix[i])
-      return false;
-  return true;
-}
-
-client_url_result url_error(std::string why) {
-  return {std::nullopt, std::move(why)};
+const char* reason(url_problem p) {
+  switch (p) {
+    case url_problem::no_scheme:
+    case url_problem::bad_scheme: return "URL must start with http://, https://, ws:// or wss://";
+    case url_problem::query_or_fragment: return "URL must not carry a query string or fragment";
+    case url_problem::user_info: return "URL must not carry user info; send credentials in the auth payload";
+    case url_problem::no_host: return "URL has no host";
+    case url_problem::empty_port: return "URL has an empty port";
+    case url_problem::bad_port: return "URL port must be a number from 1 to 65535";
+    case url_problem::unterminated_ipv6: return "URL has an unterminated IPv6 address";
+    case url_problem::bad_ipv6: return "URL has an invalid IPv6 address";
+    case url_problem::bad_host: return "URL host has an invalid character";
+    case url_problem::bad_path: return "URL path must not contain spaces or control characters";
+    case url_problem::none: break;
+  }
+  return "not a URL";
 }
 
 } // namespace
 
 client_url_result parse_client_url(std::string_view text) {
-  client_url out;
-  std::string_view rest;
-  struct scheme_row { std::string_view prefix; bool tls; std::uint16_t port; };
-  static constexpr scheme_row schemes[] = {
-    {"https://", true, 443}, {"http://", false, 80}, {"wss://", true, 443}, {"ws://", false, 80}};
-  bool known = false;
-  for (const auto& s : schemes) {
-    if (iequals_prefix(text, s.prefix)) {
-      out.tls = s.tls;
-      out.port = s.port;
-      rest = text.substr(s.prefix.size());
-      known = true;
-      break;
-    }
-  }
-  if (!known)
-    return url_error("URL must start with http://, https://, ws:// or wss://");
-  if (rest.find_first_of("?#") != std::string_view::npos)
-    return url_error("URL must not carry a query string or fragment");
-  auto slash = rest.find('/');
-  auto authority = rest.substr(0, slash);
-  auto path = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash);
-  if (authority.find('@') != std::string_view::npos)
-    return url_error("URL must not carry user info; send credentials in the auth payload");
-  if (authority.empty())
-    return url_error("URL has no host");
-  std::string_view port_text;
-  if (authority.front() == '[') {
-    auto close = authority.find(']');
-    if (close == std::string_view::npos)
-      return url_error("URL has an unterminated IPv6 address");
-    out.host = std::string(authority.substr(1, close - 1));
-    auto after = authority.substr(close + 1);
-    if (!after.empty()) {
-      if (after.front() != ':')
-        return url_error("URL has garbage after the IPv6 address");
-      port_text = after.substr(1);
-      if (port_text.empty())
-        return url_error("URL has an empty port");
-    }
-    boost::system::error_code ec;
-    auto addr = asio::ip::make_address_v6(out.host, ec);
-    (void)addr;
-    if (ec)
-      return url_error("URL has an invalid IPv6 address: " + out.host);
-  } else {
-    auto colon = authority.rfind(':');
-    if (colon != std::string_view::npos) {
-      port_text = authority.substr(colon + 1);
-      authority = authority.substr(0, colon);
-      if (port_text.empty())
-        return url_error("URL has an empty port");
-    }
-    out.host = std::string(authority);
-  }
-  if (out.host.empty())
-    return url_error("URL has no host");
-  for (char c : out.host) {
-    auto u = static_cast<unsigned char>(c);
-    if (!(std::isalnum(u) || c == '-' || c == '.' || c == '_' || c == ':' || c == '%'))
-      return url_error("URL host has an invalid character: " + out.host);
-  }
-  if (!port_text.empty()) {
-    unsigned long port = 0;
-    for (char c : port_text) {
-      if (c < '0' || c > '9' || port > 65535)
-        return url_error("URL port must be a number from 1 to 65535");
-      port = port * 10 + static_cast<unsigned long>(c - '0');
-    }
-    if (port == 0 || port > 65535)
-      return url_error("URL port must be a number from 1 to 65535");
-    out.port = static_cast<std::uint16_t>(port);
-  }
-  // "/", "/siberius/" and "/siberius" all name the same prefix.
-  while (!path.empty() && path.back() == '/')
-    path.remove_suffix(1);
-  for (char c : path) {
-    auto u = static_cast<unsigned char>(c);
-    if (u <= 0x20 || u >= 0x7f)
-      return url_error("URL path must not contain spaces or control characters");
-  }
-  out.path_prefix = std::string(path);
-  return {std::move(out), {}};
+  auto parsed = parse_server_url(text, {"http", "https", "ws", "wss"});
+  if (!parsed)
+    return {std::nullopt, reason(parsed.problem)};
+  const auto& u = *parsed.url;
+  return {client_url{u.tls, u.host, u.port, u.path_prefix}, {}};
 }
 
 std::string client_url::target() const {
@@ -146,11 +74,7 @@ std::string client_url::target() const {
 }
 
 std::string client_url::host_header() const {
-  bool v6 = host.find(':') != std::string::npos;
-  std::string h = v6 ? "[" + host + "]" : host;
-  if (port != (tls ? 443 : 80))
-    h += ":" + std::to_string(port);
-  return h;
+  return server_url{tls ? "https" : "http", tls, host, port, path_prefix}.host_header();
 }
 
 const char* to_string(ack_status s) {

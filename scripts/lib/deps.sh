@@ -3,7 +3,7 @@
 
 SIBERIUS_APT_PACKAGES=(
   build-essential cmake pkg-config
-  libcaf-dev libboost1.81-dev libboost-program-options1.81-dev
+  libcaf-dev libboost1.81-dev libhowardhinnant-date-dev
   libpqxx-dev libpoppler-cpp-dev nlohmann-json3-dev libssl-dev libargon2-dev libcli11-dev libjemalloc-dev
   postgresql poppler-utils curl jq ccache acl
 )

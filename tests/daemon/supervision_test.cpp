@@ -71,12 +71,6 @@ caf::behavior index_of(caf::event_based_actor*, std::string path) {
   return {[=](atom::locate, const std::string&) { return std::vector<std::string>{path}; }};
 }
 
-std::string sha256_hex(const std::string& text) {
-  sha256_stream s;
-  s.update(text.data(), text.size());
-  return s.hex();
-}
-
 struct fixture : test_coordinator_fixture<> {
   caf::actor link = sys.spawn(link_log);
 

@@ -11,9 +11,9 @@
 #include <sstream>
 
 #include <nlohmann/json.hpp>
-#include <openssl/evp.h>
 
 #include "pdf/pdf_metadata.hpp"
+#include "pdf/sha256_stream.hpp"
 #include "tests/daemon_extract/corpus_support.hpp"
 
 using namespace siberius::daemon;
@@ -64,16 +64,7 @@ std::string summary_of(const json& e) {
 std::string sha256_of_file(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr);
-  std::string hex;
-  for (unsigned i = 0; i < length; ++i) {
-    static constexpr char digits[] = "0123456789abcdef";
-    hex += digits[digest[i] >> 4];
-    hex += digits[digest[i] & 0xF];
-  }
-  return hex;
+  return siberius::sha256_hex(bytes);
 }
 
 bool is_good_sample(const json& entry) { return entry.contains("layout"); }

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "net/url.hpp"
 #include "pg_fixture.hpp"
 
 using namespace siberius::storage;
@@ -14,15 +15,28 @@ using nlohmann::json;
 
 namespace {
 
+/// A request target's filter, read as GET /api/pdfs reads it: the query
+/// string by net/url.hpp, its fields by parse_pdf_filter.
+std::variant<pdf_filter, std::string> parse_target(const std::string& target,
+                                                   std::optional<std::int64_t> as = std::nullopt) {
+  auto query = siberius::net::parse_query_fields(target);
+  if (query.malformed)
+    return *query.malformed + ": malformed percent-encoding";
+  query_pairs fields;
+  for (const auto& f : query.fields)
+    fields.emplace_back(f.name, f.value);
+  return parse_pdf_filter(fields, as);
+}
+
 pdf_filter filter_of(const std::string& target) {
-  auto r = parse_pdf_filter(target);
+  auto r = parse_target(target);
   if (auto e = std::get_if<std::string>(&r))
     CAF_FAIL("unexpected error: " << *e);
   return std::get<pdf_filter>(r);
 }
 
 std::string error_of(const std::string& target) {
-  auto r = parse_pdf_filter(target);
+  auto r = parse_target(target);
   auto e = std::get_if<std::string>(&r);
   return e ? *e : std::string("(accepted)");
 }
@@ -155,7 +169,7 @@ struct fixture {
   }
 
   json list(const std::string& query) {
-    return store.list_pdfs(std::get<pdf_filter>(parse_pdf_filter("/api/pdfs?" + query)));
+    return store.list_pdfs(std::get<pdf_filter>(parse_target("/api/pdfs?" + query)));
   }
 };
 
@@ -298,7 +312,7 @@ struct catalogue {
   }
 
   json list(const std::string& query, std::optional<std::int64_t> as = std::nullopt) {
-    auto f = parse_pdf_filter("/api/pdfs?" + query, as);
+    auto f = parse_target("/api/pdfs?" + query, as);
     if (auto e = std::get_if<std::string>(&f))
       CAF_FAIL("unexpected error: " << *e);
     return store.list_pdfs(std::get<pdf_filter>(f));
@@ -401,7 +415,7 @@ CAF_TEST(a technician pages through their own pdfs only) {
   auto admin_cursor = list("pageSize=6").at("nextCursor").get<std::string>();
   auto tecnico_cursor = list("pageSize=6", tecnico).at("nextCursor").get<std::string>();
   auto refused = [](const std::string& query, std::optional<std::int64_t> as) {
-    auto r = parse_pdf_filter("/api/pdfs?" + query, as);
+    auto r = parse_target("/api/pdfs?" + query, as);
     auto e = std::get_if<std::string>(&r);
     return e != nullptr && e->rfind("cursor:", 0) == 0;
   };

@@ -25,7 +25,7 @@ inline std::string corpus_dir() { return source_dir() + "/../shared/corpus/pdfs"
 /// The SHA-256 of a file, lowercase hex.
 inline std::string sha256_of(const std::string& path) {
   auto bytes = read_file(path);
-  daemon::sha256_stream digest;
+  sha256_stream digest;
   digest.update(bytes.data(), bytes.size());
   return digest.hex();
 }
