@@ -1,4 +1,4 @@
-#include "actors/upload_api.hpp"
+#include "api/upload_api.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -13,7 +13,7 @@
 #include <filesystem>
 #include <random>
 
-#include "actors/http_api.hpp"
+#include "api/http_api.hpp"
 #include "actors/log.hpp"
 #include "actors/server_metrics.hpp"
 #include "actors/messages.hpp"

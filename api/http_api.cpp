@@ -1,4 +1,4 @@
-#include "actors/http_api.hpp"
+#include "api/http_api.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -11,7 +11,7 @@
 #include <optional>
 #include <string_view>
 
-#include "actors/api_support.hpp"
+#include "api/api_support.hpp"
 #include "actors/log.hpp"
 #include "actors/messages.hpp"
 #include "actors/upload_scheduler.hpp"
