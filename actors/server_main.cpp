@@ -43,7 +43,7 @@
 #include "actors/storage_monitor.hpp"
 #include "actors/supervision.hpp"
 #include "api/upload_api.hpp"
-#include "actors/upload_transfer.hpp"
+#include "actors/upload_coordinator.hpp"
 #include "net/server.hpp"
 #include "net/static_files.hpp"
 #include "platform/durable_file.hpp"
