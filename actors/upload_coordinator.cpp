@@ -1,13 +1,13 @@
 #include "actors/upload_coordinator.hpp"
 
 #include <algorithm>
-#include <filesystem>
 #include <random>
 #include <set>
 
 #include "actors/log.hpp"
 #include "actors/server_metrics.hpp"
 #include "actors/messages.hpp"
+#include "cache/pdf_cache.hpp"
 
 namespace siberius::actors {
 
@@ -72,8 +72,7 @@ void upload_coordinator_state::on_target(std::int64_t pdf_id, const std::optiona
 }
 
 request_answer upload_coordinator_state::admit(const storage::request_target& t, bool high) {
-  std::error_code ec;
-  if (t.status == "cached" && t.file_path && std::filesystem::exists(*t.file_path, ec))
+  if (t.status == "cached" && t.file_path && cache::on_disk(*t.file_path))
     return {200, {{"status", "cached"}, {"pdfId", t.pdf_id}, {"pdfUrl", pdf_download_url(t.pdf_id)},
                   {"expiresAt", t.expires_at ? json(*t.expires_at) : json(nullptr)}}};
   if (t.status == "missing")

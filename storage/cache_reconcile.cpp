@@ -56,7 +56,7 @@ orphan_report quarantine_orphans(const std::string& storage_dir, const std::vect
   for (const auto& r : known)
     named.insert(canonical_text(r.file_path));
   const fs::path root(storage_dir);
-  const auto quarantine = root / quarantine_folder;
+  const auto quarantine = root / cache::quarantine_folder;
   const auto now = fs::file_time_type::clock::now();
   std::error_code ec;
   fs::recursive_directory_iterator it(root, fs::directory_options::none, ec), end;
@@ -65,7 +65,7 @@ orphan_report quarantine_orphans(const std::string& storage_dir, const std::vect
     std::error_code e2;
     auto st = it->symlink_status(e2);
     if (it.depth() == 0 && fs::is_directory(st) &&
-        (path.filename() == partial_folder || path.filename() == quarantine_folder)) {
+        (path.filename() == cache::partial_folder || path.filename() == cache::quarantine_folder)) {
       it.disable_recursion_pending();
       continue;
     }
@@ -98,7 +98,7 @@ std::size_t purge_quarantine(const std::string& storage_dir, std::chrono::hours 
   std::size_t removed = 0;
   const auto now = fs::file_time_type::clock::now();
   std::error_code ec;
-  fs::recursive_directory_iterator it(fs::path(storage_dir) / quarantine_folder, ec), end;
+  fs::recursive_directory_iterator it(fs::path(storage_dir) / cache::quarantine_folder, ec), end;
   for (; !ec && it != end; it.increment(ec)) {
     std::error_code e2;
     if (!fs::is_regular_file(it->symlink_status(e2)))

@@ -15,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include "cache/pdf_cache.hpp"
+
 namespace siberius::storage {
 
 /// A pdf_cache row that names a file in the cache (file_path not null).
@@ -42,10 +44,6 @@ struct prune_counts {
 /// The `cached` rows of `rows` whose file is gone, is not a regular file, or
 /// has another size than the row records.
 std::vector<recorded_copy> lost_copies(const std::vector<recorded_copy>& rows);
-
-/// Names of <storage>/ that are not cached copies: partial uploads and the quarantine.
-inline constexpr const char* partial_folder = "tmp";
-inline constexpr const char* quarantine_folder = "quarantine";
 
 struct orphan_report {
   std::vector<std::string> quarantined; // their paths before the move
