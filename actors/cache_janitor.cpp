@@ -7,6 +7,7 @@
 #include "actors/messages.hpp"
 #include "actors/server_metrics.hpp"
 #include "cache/pdf_cache.hpp"
+#include "cache/reconcile.hpp"
 #include "storage/metadata_store.hpp"
 
 namespace siberius::actors {
@@ -196,7 +197,7 @@ void cache_janitor_state::reconcile() {
 }
 
 void cache_janitor_state::revert_lost(std::shared_ptr<std::vector<storage::recorded_copy>> rows) {
-  auto lost = storage::lost_copies(*rows);
+  auto lost = cache::lost_copies(*rows);
   if (lost.empty())
     return quarantine_and_prune(*rows, 0);
   db_job job{[lost](storage::metadata_store& s) { return json(s.revert_lost_copies(lost)); }};
@@ -224,14 +225,14 @@ void cache_janitor_state::revert_lost(std::shared_ptr<std::vector<storage::recor
 
 void cache_janitor_state::quarantine_and_prune(const std::vector<storage::recorded_copy>& known,
                                                std::size_t reverted) {
-  auto orphans = storage::quarantine_orphans(options.storage_dir, known, options.orphan_grace);
+  auto orphans = cache::quarantine_orphans(options.storage_dir, known, options.orphan_grace);
   for (auto& path : orphans.quarantined)
     log_event(log_level::warn, "cache:orphan:quarantined", {{"path", path}});
   for (auto& why : orphans.failed) {
     log_event(log_level::warn, "cache:orphan:failed", {{"reason", why}});
     report["errors"].push_back("quarantine " + why);
   }
-  auto purged = storage::purge_quarantine(options.storage_dir, options.quarantine_keep);
+  auto purged = cache::purge_quarantine(options.storage_dir, options.quarantine_keep);
   auto& details = report["details"];
   details["copiesLost"] = reverted;
   details["filesQuarantined"] = orphans.quarantined.size();
