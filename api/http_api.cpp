@@ -527,12 +527,6 @@ std::size_t resident_bytes() {
   return 0;
 }
 
-std::string reason_of(caf::actor_system& sys, const caf::error& err) {
-  if (!err.context().empty() && err.context().match_elements<std::string>())
-    return err.context().get_as<std::string>(0);
-  return sys.render(err);
-}
-
 net::http_handler make_http_api(api_context ctx) {
   return [ctx](net::http_request req, std::string remote, net::http_responder respond) {
     auto path = path_of_target(req.target());
