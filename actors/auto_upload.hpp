@@ -3,7 +3,7 @@
 // that daemon has whose event is today or within the next `days` days and
 // that have no cached copy, and hands each daemon's list to the
 // upload_coordinator, which asks for them one at a time at low priority,
-// behind every person's request (see upload_transfer.hpp). So the copies are
+// behind every person's request (see upload_coordinator.hpp). So the copies are
 // on the server before the technicians open them.
 #pragma once
 

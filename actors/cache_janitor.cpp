@@ -1,44 +1,27 @@
 #include "actors/cache_janitor.hpp"
 
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cstring>
 #include <ctime>
-#include <filesystem>
 
 #include "actors/log.hpp"
 #include "actors/messages.hpp"
 #include "actors/server_metrics.hpp"
+#include "cache/pdf_cache.hpp"
+#include "cache/reconcile.hpp"
 #include "storage/metadata_store.hpp"
 
 namespace siberius::actors {
 
-namespace fs = std::filesystem;
 using json = nlohmann::json;
 
 namespace {
 
-/// Deletes <storage>/tmp/*.part files untouched for `age`: uploads that died
-/// with the process (a live upload writes to its file all the time).
+/// cache::remove_stale_partials, its failures added to `errors`.
 std::size_t remove_stale_parts(const std::string& storage_dir, std::chrono::minutes age, json& errors) {
-  std::error_code ec;
-  std::size_t removed = 0;
-  auto now = fs::file_time_type::clock::now();
-  for (fs::directory_iterator it(fs::path(storage_dir) / storage::partial_folder, ec), end; !ec && it != end;
-       it.increment(ec)) {
-    if (it->path().extension() != ".part")
-      continue;
-    std::error_code e2;
-    auto written = fs::last_write_time(it->path(), e2);
-    if (e2 || now - written <= age)
-      continue;
-    if (fs::remove(it->path(), e2))
-      ++removed;
-    else if (e2)
-      errors.push_back("remove " + it->path().string() + ": " + e2.message());
-  }
+  std::vector<std::string> failed;
+  auto removed = cache::remove_stale_partials(storage_dir, age, failed);
+  for (auto& f : failed)
+    errors.push_back(std::move(f));
   return removed;
 }
 
@@ -76,15 +59,13 @@ void cache_janitor_state::delete_copy(const storage::expired_copy& c, json& coun
   // of its own, and a file another row names comes back empty. A file gone
   // already (deleted before a crash kept the row from saying so) is fine.
   if (!c.file_path.empty()) {
-    struct stat st{};
-    bool present = ::stat(c.file_path.c_str(), &st) == 0;
-    if (::unlink(c.file_path.c_str()) == 0) {
+    auto r = cache::remove_copy(c.file_path);
+    if (r.removed) {
       counts["filesRemoved"] = counts["filesRemoved"].get<std::int64_t>() + 1;
-      counts["bytesFreed"] = counts["bytesFreed"].get<std::int64_t>() + (present ? st.st_size : 0);
-      if (present)
-        server_series().janitor_bytes_freed.inc(static_cast<std::uint64_t>(st.st_size));
-    } else if (errno != ENOENT) {
-      std::string why = std::strerror(errno);
+      counts["bytesFreed"] = counts["bytesFreed"].get<std::int64_t>() + static_cast<std::int64_t>(r.bytes);
+      server_series().janitor_bytes_freed.inc(r.bytes);
+    } else if (!r.error.empty()) {
+      const std::string& why = r.error;
       log_event(log_level::warn, "cache:delete:failed", {{"pdfId", c.pdf_id}, {"path", c.file_path}, {"reason", why}});
       if (in_run)
         report["errors"].push_back("delete " + c.file_path + ": " + why);
@@ -216,7 +197,7 @@ void cache_janitor_state::reconcile() {
 }
 
 void cache_janitor_state::revert_lost(std::shared_ptr<std::vector<storage::recorded_copy>> rows) {
-  auto lost = storage::lost_copies(*rows);
+  auto lost = cache::lost_copies(*rows);
   if (lost.empty())
     return quarantine_and_prune(*rows, 0);
   db_job job{[lost](storage::metadata_store& s) { return json(s.revert_lost_copies(lost)); }};
@@ -244,14 +225,14 @@ void cache_janitor_state::revert_lost(std::shared_ptr<std::vector<storage::recor
 
 void cache_janitor_state::quarantine_and_prune(const std::vector<storage::recorded_copy>& known,
                                                std::size_t reverted) {
-  auto orphans = storage::quarantine_orphans(options.storage_dir, known, options.orphan_grace);
+  auto orphans = cache::quarantine_orphans(options.storage_dir, known, options.orphan_grace);
   for (auto& path : orphans.quarantined)
     log_event(log_level::warn, "cache:orphan:quarantined", {{"path", path}});
   for (auto& why : orphans.failed) {
     log_event(log_level::warn, "cache:orphan:failed", {{"reason", why}});
     report["errors"].push_back("quarantine " + why);
   }
-  auto purged = storage::purge_quarantine(options.storage_dir, options.quarantine_keep);
+  auto purged = cache::purge_quarantine(options.storage_dir, options.quarantine_keep);
   auto& details = report["details"];
   details["copiesLost"] = reverted;
   details["filesQuarantined"] = orphans.quarantined.size();

@@ -6,7 +6,7 @@
 // retention settings, marks the copies past it expired and deletes exactly
 // the file each row named (pdf:expired), removes upload leftovers
 // (<storage>/tmp/*.part older than an hour), reconciles files and rows
-// (storage/cache_reconcile.hpp) and prunes old audit_log rows and dead
+// (cache/reconcile.hpp, storage/cache_reconcile.hpp) and prunes old audit_log rows and dead
 // sessions. Each run ends with a report: stored, logged (cache:cleanup:report)
 // and pushed to admins (cache:cleanup_report). One run at a time: who asks
 // while one is under way gets that run's report.

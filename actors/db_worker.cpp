@@ -228,4 +228,10 @@ caf::actor spawn_db_pool(caf::actor_system& sys, storage::store_options options,
   return spawn_supervised_pool(sys, factory, {"db_worker", n});
 }
 
+std::string reason_of(caf::actor_system& sys, const caf::error& err) {
+  if (!err.context().empty() && err.context().match_elements<std::string>())
+    return err.context().get_as<std::string>(0);
+  return sys.render(err);
+}
+
 } // namespace siberius::actors

@@ -1,8 +1,7 @@
-#include <unistd.h>
-
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
+#include "cache/pdf_cache.hpp"
 #include "storage/metadata_store.hpp"
 #include "storage/store_impl.hpp"
 #include "storage/tokens.hpp"
@@ -165,7 +164,7 @@ std::string metadata_store::record_upload(const stored_upload& u) {
     if (!rows[0][3].is_null()) {
       auto replaced = rows[0][3].as<std::string>();
       if (replaced != u.file_path)
-        ::unlink(replaced.c_str());
+        cache::discard(replaced);
     }
     return rows[0][0].as<std::string>();
   });

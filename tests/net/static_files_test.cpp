@@ -18,7 +18,7 @@ CAF_TEST(api health and socket paths are not the web app) {
   CAF_CHECK(!is_web_app_path("/health"));
   CAF_CHECK(!is_web_app_path("/health/detailed"));
   CAF_CHECK(!is_web_app_path("/socket.io/"));
-  CAF_CHECK(!is_web_app_path("/metrics")); // Prometheus scrapes it (actors/metrics_api)
+  CAF_CHECK(!is_web_app_path("/metrics")); // Prometheus scrapes it (api/metrics_api)
   CAF_CHECK(!is_web_app_path(""));
 }
 

@@ -6,7 +6,7 @@
 #include <set>
 
 #include "actors/messages.hpp"
-#include "actors/upload_transfer.hpp"
+#include "actors/upload_coordinator.hpp"
 
 using namespace siberius;
 using json = nlohmann::json;

@@ -15,6 +15,7 @@
 #include "pg_fixture.hpp"
 
 using namespace siberius::storage;
+using namespace siberius::cache;
 using namespace siberius::storage::testing;
 namespace fs = std::filesystem;
 

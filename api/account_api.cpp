@@ -1,6 +1,6 @@
 // REST: logins and sessions, the signed-in user, user accounts and the audit
 // log. Passwords are hashed by the password_worker and never logged.
-#include "actors/api_support.hpp"
+#include "api/api_support.hpp"
 #include "actors/log.hpp"
 #include "storage/passwords.hpp"
 

@@ -1,6 +1,6 @@
 // REST: GET /api/admin/alerts, the active operational alerts and the recent
 // cleared ones (actors/alert_center.hpp). Admin-only.
-#include "actors/api_support.hpp"
+#include "api/api_support.hpp"
 
 namespace siberius::actors {
 

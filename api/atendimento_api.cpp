@@ -3,7 +3,7 @@
 // scheduled on. Every change goes out as atendimento:updated on /client to
 // admins and to the technicians on it (before and after the change); so does
 // a PDF that joins one as it is indexed (daemon_session.cpp).
-#include "actors/api_support.hpp"
+#include "api/api_support.hpp"
 #include "actors/log.hpp"
 #include "net/url.hpp"
 #include "storage/atendimentos.hpp"

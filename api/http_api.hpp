@@ -16,7 +16,7 @@
 
 namespace siberius::actors {
 
-struct metrics_snapshot_state; // actors/metrics_api.hpp
+struct metrics_snapshot_state; // api/metrics_api.hpp
 
 struct api_context {
   caf::actor_system* sys = nullptr;
@@ -63,7 +63,7 @@ bool serve_monitor_api(const api_context& ctx, const net::http_request& req, con
 /// The operational alerts: GET /api/admin/alerts.
 bool serve_alerts_api(const api_context& ctx, const net::http_request& req, const std::string& remote,
                       const net::http_responder& respond);
-/// GET /metrics (actors/metrics_api.cpp).
+/// GET /metrics (api/metrics_api.cpp).
 bool serve_metrics_api(const api_context& ctx, const net::http_request& req, const std::string& remote,
                        const net::http_responder& respond);
 

@@ -1,4 +1,4 @@
-#include "actors/api_support.hpp"
+#include "api/api_support.hpp"
 
 #include "actors/log.hpp"
 #include "net/json_limits.hpp"

@@ -1,11 +1,11 @@
 // GET /metrics: the server's series in the Prometheus text format, for an
 // admin's bearer token or an address of --metrics-allow; and the wrappers
 // that count every HTTP answer by route template.
-#include "actors/metrics_api.hpp"
+#include "api/metrics_api.hpp"
 
 #include <set>
 
-#include "actors/api_support.hpp"
+#include "api/api_support.hpp"
 #include "actors/log.hpp"
 #include "actors/messages.hpp"
 #include "actors/server_metrics.hpp"

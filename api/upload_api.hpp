@@ -37,10 +37,6 @@ constexpr std::size_t upload_envelope_bytes = 64 * 1024;
 /// The streaming handler to register at /api/daemon/upload.
 net::streaming_handler make_upload_handler(caf::actor_system& sys, caf::actor db, upload_options options);
 
-/// "OS 89331 (final).pdf" -> "OS_89331_final_.pdf": letters, digits, '.', '-'
-/// and '_' only, at most 100 characters. For the stored file's name.
-std::string safe_file_name(const std::string& name);
-
 /// Why `name` is refused as an uploaded file's name, or empty when it is fine:
 /// a plain name (no path, no "..", no control characters) ending in .pdf.
 std::string unfit_upload_name(const std::string& name);

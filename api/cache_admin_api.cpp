@@ -2,7 +2,7 @@
 // (or joins the run under way) and answers with its report;
 // GET /api/admin/cache/reports lists the stored reports, newest first.
 // Admin-only; a browser session must come from an allowed origin (with_caller).
-#include "actors/api_support.hpp"
+#include "api/api_support.hpp"
 #include "actors/log.hpp"
 
 namespace siberius::actors {

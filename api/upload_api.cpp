@@ -1,6 +1,5 @@
-#include "actors/upload_api.hpp"
+#include "api/upload_api.hpp"
 
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -9,22 +8,18 @@
 #include <deque>
 #include <mutex>
 #include <thread>
-#include <ctime>
-#include <filesystem>
-#include <random>
 
-#include "actors/http_api.hpp"
+#include "api/http_api.hpp"
 #include "actors/log.hpp"
 #include "actors/server_metrics.hpp"
 #include "actors/messages.hpp"
 #include "pdf/pdf_metadata.hpp"
 #include "pdf/sha256_stream.hpp"
 #include "net/multipart.hpp"
-#include "platform/durable_file.hpp"
+#include "cache/pdf_cache.hpp"
 
 namespace siberius::actors {
 
-namespace fs = std::filesystem;
 namespace http = net::http;
 using json = nlohmann::json;
 
@@ -37,13 +32,6 @@ bool plain_id(const std::string& s) {
     if (!(std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == ':'))
       return false;
   return true;
-}
-
-std::string random_suffix() {
-  static thread_local std::mt19937_64 rng{std::random_device{}()};
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(rng()));
-  return buf;
 }
 
 /// SHA-256 on a thread of its own, so hashing overlaps receiving and writing
@@ -127,35 +115,6 @@ private:
   std::thread thread_;
 };
 
-/// Moves the received file to its place in the cache so that a power cut
-/// after the row says `cached` cannot lose it: the file's bytes, then its new
-/// name (and the month folders when `created_folders`) are on disk before
-/// this returns true. On false `why` says what failed and `to` does not exist.
-bool durable_rename(const std::string& from, const std::string& to, bool created_folders, std::string& why) {
-  int fd = ::open(from.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    why = std::strerror(errno);
-    return false;
-  }
-  bool synced = platform::sync_file(fd, why);
-  ::close(fd);
-  if (!synced)
-    return false;
-  if (::rename(from.c_str(), to.c_str()) != 0) {
-    why = std::strerror(errno);
-    return false;
-  }
-  auto folder = fs::path(to).parent_path();
-  bool ok = platform::sync_folder(folder.string(), why);
-  // New YYYY/ and YYYY/MM/ folders are names in their parents too.
-  if (ok && created_folders)
-    ok = platform::sync_folder(folder.parent_path().string(), why) &&
-         platform::sync_folder(folder.parent_path().parent_path().string(), why);
-  if (!ok)
-    ::unlink(to.c_str());
-  return ok;
-}
-
 /// What one upload carries through its stages.
 struct upload_job {
   caf::actor_system* sys = nullptr;
@@ -191,8 +150,7 @@ struct upload_job {
   }
 
   void remove_temp() {
-    if (!temp_path.empty())
-      ::unlink(temp_path.c_str());
+    cache::discard(temp_path);
     temp_path.clear();
   }
 
@@ -275,16 +233,12 @@ private:
     if (auto why = unfit_upload_name(*h.filename); !why.empty())
       return set_problem(http::status::unprocessable_entity, "bad_name", why);
     job_->filename = *h.filename;
-    auto tmp = fs::path(job_->options.storage_dir) / "tmp";
-    std::error_code ec;
-    fs::create_directories(tmp, ec);
-    job_->temp_path = (tmp / (job_->file_hash + "." + random_suffix() + ".part")).string();
-    fd_ = ::open(job_->temp_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
-    if (fd_ < 0) {
-      job_->temp_path.clear();
-      return set_problem(http::status::service_unavailable, "storage_unavailable",
-                         std::string("cannot write the cache: ") + std::strerror(errno));
-    }
+    std::string why;
+    auto part = cache::open_partial(job_->options.storage_dir, job_->file_hash, why);
+    if (part.fd < 0)
+      return set_problem(http::status::service_unavailable, "storage_unavailable", "cannot write the cache: " + why);
+    job_->temp_path = part.path;
+    fd_ = part.fd;
     in_file_ = true;
   }
 
@@ -302,16 +256,8 @@ private:
       caf::anon_send(job_->options.coordinator, atom::upload_progress_v, job_->target.pdf_id, job_->request_id,
                      job_->bytes);
     }
-    while (n > 0) {
-      auto put = ::write(fd_, p, n);
-      if (put < 0 && errno == EINTR)
-        continue;
-      if (put <= 0)
-        return set_problem(http::status::service_unavailable, "storage_unavailable",
-                           std::string("cannot write the cache: ") + std::strerror(errno));
-      p += put;
-      n -= static_cast<std::size_t>(put);
-    }
+    if (std::string why; !cache::append(fd_, p, n, why))
+      return set_problem(http::status::service_unavailable, "storage_unavailable", "cannot write the cache: " + why);
   }
 
   /// Off the I/O thread: poppler's verdict (a pdf_parse_job), then the
@@ -341,21 +287,9 @@ private:
   }
 
   static void store(caf::event_based_actor* self, std::shared_ptr<upload_job> job, net::http_responder respond) {
-    std::time_t now = std::time(nullptr);
-    std::tm utc{};
-    gmtime_r(&now, &utc);
-    char month[16];
-    std::strftime(month, sizeof month, "%Y/%m", &utc);
-    auto dir = fs::path(job->options.storage_dir) / month;
-    std::error_code ec;
-    bool created = fs::create_directories(dir, ec);
-    // A name of its own for every copy: the janitor deleting an expired copy
-    // of this PDF can never delete a newer one (same hash, same month).
-    auto final_path = (dir / (job->file_hash + "-" + random_suffix() + "_" + safe_file_name(job->filename))).string();
-    std::string why = ec ? ec.message() : std::string();
-    if (!ec && !durable_rename(job->temp_path, final_path, created, why) && why.empty())
-      why = "unknown error";
-    if (!why.empty())
+    std::string why;
+    auto final_path = cache::store_copy(job->options.storage_dir, job->temp_path, job->file_hash, job->filename, why);
+    if (final_path.empty())
       return job->fail(respond, http::status::service_unavailable, "storage_unavailable",
                        "cannot move the upload into the cache: " + why);
     job->temp_path.clear();
@@ -384,7 +318,7 @@ private:
         },
         [=](const caf::error&) {
           // Not recorded: the copy must not stay either.
-          ::unlink(final_path.c_str());
+          cache::discard(final_path);
           job->fail(respond, http::status::service_unavailable, "database_unavailable",
                     "database unavailable, retry later");
         });
@@ -404,22 +338,6 @@ private:
 };
 
 } // namespace
-
-std::string safe_file_name(const std::string& name) {
-  std::string out;
-  for (unsigned char c : name) {
-    bool keep = std::isalnum(c) || c == '.' || c == '-' || c == '_';
-    char ch = keep ? static_cast<char>(c) : '_';
-    if (ch == '_' && !out.empty() && out.back() == '_')
-      continue;
-    out += ch;
-  }
-  while (!out.empty() && out.front() == '.')
-    out.erase(0, 1); // never a hidden file
-  if (out.size() > 100)
-    out = out.substr(out.size() - 100);
-  return out.empty() ? "document.pdf" : out;
-}
 
 std::string unfit_upload_name(const std::string& name) {
   if (name.empty() || name.size() > 255)

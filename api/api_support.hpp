@@ -9,7 +9,7 @@
 #include <caf/all.hpp>
 #include <nlohmann/json.hpp>
 
-#include "actors/http_api.hpp"
+#include "api/http_api.hpp"
 #include "actors/messages.hpp"
 
 namespace siberius::actors {

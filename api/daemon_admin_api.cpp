@@ -3,7 +3,7 @@
 // and config. Revoking a token or blocking a daemon disconnects it at once,
 // rotating one when the old token's overlap ends;
 // its next CONNECT is refused by the registry's token check.
-#include "actors/api_support.hpp"
+#include "api/api_support.hpp"
 #include "actors/log.hpp"
 
 namespace siberius::actors {

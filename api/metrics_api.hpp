@@ -5,7 +5,7 @@
 #include <chrono>
 #include <mutex>
 
-#include "actors/http_api.hpp"
+#include "api/http_api.hpp"
 #include "net/server.hpp"
 
 namespace siberius::actors {

@@ -6,7 +6,7 @@
 #include <cmath>
 #include <variant>
 
-#include "actors/api_support.hpp"
+#include "api/api_support.hpp"
 #include "actors/log.hpp"
 #include "storage/monitor.hpp"
 

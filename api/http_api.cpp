@@ -1,4 +1,4 @@
-#include "actors/http_api.hpp"
+#include "api/http_api.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -11,7 +11,7 @@
 #include <optional>
 #include <string_view>
 
-#include "actors/api_support.hpp"
+#include "api/api_support.hpp"
 #include "actors/log.hpp"
 #include "actors/messages.hpp"
 #include "actors/upload_scheduler.hpp"
@@ -525,12 +525,6 @@ std::size_t resident_bytes() {
     if (line.rfind("VmRSS:", 0) == 0)
       return std::stoull(line.substr(6)) * 1024;
   return 0;
-}
-
-std::string reason_of(caf::actor_system& sys, const caf::error& err) {
-  if (!err.context().empty() && err.context().match_elements<std::string>())
-    return err.context().get_as<std::string>(0);
-  return sys.render(err);
 }
 
 net::http_handler make_http_api(api_context ctx) {
