@@ -21,7 +21,7 @@
 #include <CLI/CLI.hpp>
 #include <caf/all.hpp>
 
-#include "actors/rest_routes.hpp"
+#include "api/rest_routes.hpp"
 #include "actors/alert_center.hpp"
 #include "actors/auto_upload.hpp"
 #include "actors/cache_janitor.hpp"

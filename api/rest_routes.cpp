@@ -1,4 +1,4 @@
-#include "actors/rest_routes.hpp"
+#include "api/rest_routes.hpp"
 
 namespace siberius::actors {
 
